@@ -313,16 +313,22 @@ static void test_rlp_item_rejects_integer_overflow(void)
     CU_ASSERT_EQUAL(bts_rlp_item_u256_be(&it, u), BTS_RLP_EINT_OVERFLOW);
 }
 
-/* `depth` lists nested inside one another, built with list_begin/end. */
+/* `depth` lists nested inside one another. Written back to front, because wrapping with
+ * list_begin/list_end would move the payload once per level (quadratic). */
 static void build_nest(struct bts_buf *b, size_t depth)
 {
-    size_t *marks = malloc(depth * sizeof(*marks));
-    CU_ASSERT_PTR_NOT_NULL_FATAL(marks);
-    for (size_t d = 0; d < depth; d++)
-        CU_ASSERT_EQUAL_FATAL(bts_rlp_list_begin(b, &marks[d]), BT_OK);
-    for (size_t d = depth; d > 0; d--)
-        CU_ASSERT_EQUAL_FATAL(bts_rlp_list_end(b, marks[d - 1]), BT_OK);
-    free(marks);
+    size_t cap = depth * 5, pos = cap;
+    uint8_t *tmp = malloc(cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+    for (size_t d = 0; d < depth; d++) {
+        struct bts_buf hdr = BTS_BUF_INIT;
+        CU_ASSERT_EQUAL_FATAL(bts_rlp_encode_list_header(&hdr, cap - pos), BT_OK);
+        pos -= hdr.len;
+        memcpy(tmp + pos, hdr.data, hdr.len);
+        bts_buf_free(&hdr);
+    }
+    CU_ASSERT_EQUAL_FATAL(bts_buf_append(b, tmp + pos, cap - pos), BT_OK);
+    free(tmp);
 }
 
 static void test_rlp_decode_rejects_too_deep(void)
@@ -338,6 +344,18 @@ static void test_rlp_decode_rejects_too_deep(void)
     CU_ASSERT_PTR_NULL(it.raw);
     CU_ASSERT_EQUAL(bts_rlp_decode_max_depth(&it, b.data, b.len, depth), BT_OK);
     CU_ASSERT(it.is_list);
+
+    /* list_begin/list_end build the same bytes. */
+    struct bts_buf c = BTS_BUF_INIT;
+    size_t marks[300];
+    for (size_t d = 0; d < 300; d++)
+        CU_ASSERT_EQUAL_FATAL(bts_rlp_list_begin(&c, &marks[d]), BT_OK);
+    for (size_t d = 300; d > 0; d--)
+        CU_ASSERT_EQUAL_FATAL(bts_rlp_list_end(&c, marks[d - 1]), BT_OK);
+    bts_buf_reset(&b);
+    build_nest(&b, 300);
+    CU_ASSERT(b.len == c.len && memcmp(b.data, c.data, c.len) == 0);
+    bts_buf_free(&c);
 
     /* Exactly at the default limit passes, one more fails. */
     bts_buf_reset(&b);
