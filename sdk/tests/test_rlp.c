@@ -229,6 +229,27 @@ static void test_rlp_decode_iterates_list(void)
     CU_ASSERT_PTR_NULL(it.raw);
 }
 
+static void test_rlp_iter_stops_at_bad_child(void)
+{
+    /* decode_prefix checks only the outer header, so the bad child surfaces while iterating. */
+    const uint8_t in[] = {0xc4, 0x01, 0x81, 0x05, 0x02};
+    struct bts_rlp_item top, it;
+    struct bts_rlp_iter iter;
+    size_t n;
+    CU_ASSERT_EQUAL_FATAL(bts_rlp_decode_prefix(&top, in, sizeof(in)), BT_OK);
+    CU_ASSERT_EQUAL(top.raw_len, 5);
+    CU_ASSERT_EQUAL(bts_rlp_decode(&it, in, sizeof(in)), BTS_RLP_ESINGLE_BYTE);
+    bts_rlp_iter_init(&iter, &top);
+    CU_ASSERT_EQUAL(bts_rlp_iter_next(&iter, &it), BT_OK);
+    CU_ASSERT_EQUAL(bts_rlp_iter_next(&iter, &it), BTS_RLP_ESINGLE_BYTE);
+    CU_ASSERT_PTR_NULL(it.raw);
+    CU_ASSERT_EQUAL(bts_rlp_iter_next(&iter, &it), BTS_RLP_ESINGLE_BYTE); /* stays there */
+    CU_ASSERT_EQUAL(bts_rlp_list_count(&top, &n), BTS_RLP_ESINGLE_BYTE);
+    CU_ASSERT_EQUAL(n, 0);
+    CU_ASSERT_EQUAL(bts_rlp_decode_prefix(&top, in, 0), BTS_RLP_ETRUNCATED);
+    CU_ASSERT_PTR_NULL(top.raw);
+}
+
 static void test_rlp_decode_rejects_truncated(void)
 {
     ASSERT_DECODE("", BTS_RLP_ETRUNCATED);
@@ -421,8 +442,8 @@ BTS_TEST_SUITE(
     BTS_TEST(test_rlp_encode_u256), BTS_TEST(test_rlp_encode_nested_lists),
     BTS_TEST(test_rlp_encode_long_list_moves_payload),
     BTS_TEST(test_rlp_encode_raw_appends_verbatim), BTS_TEST(test_rlp_decode_iterates_list),
-    BTS_TEST(test_rlp_decode_rejects_truncated), BTS_TEST(test_rlp_decode_rejects_trailing),
-    BTS_TEST(test_rlp_decode_rejects_single_byte),
+    BTS_TEST(test_rlp_iter_stops_at_bad_child), BTS_TEST(test_rlp_decode_rejects_truncated),
+    BTS_TEST(test_rlp_decode_rejects_trailing), BTS_TEST(test_rlp_decode_rejects_single_byte),
     BTS_TEST(test_rlp_decode_rejects_noncanonical_length),
     BTS_TEST(test_rlp_decode_rejects_length_overflow),
     BTS_TEST(test_rlp_item_rejects_integer_leading_zero),

@@ -77,6 +77,27 @@ static void reencode(struct bts_buf *out, const struct bts_rlp_item *top)
     }
 }
 
+/* Iterate an item whose children were never validated: iteration must stay in bounds, stop at
+ * the first bad header, and agree with list_count. */
+static void shallow_walk(const struct bts_rlp_item *top)
+{
+    struct bts_rlp_iter it;
+    struct bts_rlp_item child;
+    size_t n = 0, counted;
+    bt_status st;
+    bts_rlp_iter_init(&it, top);
+    while ((st = bts_rlp_iter_next(&it, &child)) == BT_OK) {
+        check(child.raw >= top->payload &&
+                  child.raw + child.raw_len <= top->payload + top->payload_len,
+              "child outside its list");
+        n++;
+    }
+    bt_status cst = bts_rlp_list_count(top, &counted);
+    check(cst == (st == BT_ENOTFOUND ? BT_OK : st), "list_count status differs from iteration");
+    check(cst != BT_OK || counted == n, "list_count differs from iteration");
+    check(top->is_list || st == BTS_RLP_EWRONG_TYPE, "string iterated");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct bts_rlp_item top, prefix;
@@ -85,8 +106,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     bt_status pst = bts_rlp_decode_prefix(&prefix, data, size);
     check(pst == BT_OK || st == pst, "prefix error differs from decode error");
-    if (pst == BT_OK)
+    if (pst == BT_OK) {
         check(prefix.raw == data && prefix.raw_len <= size, "prefix out of bounds");
+        shallow_walk(&prefix);
+    }
     if (st == BTS_RLP_ETOO_DEEP)
         check(bts_rlp_validate(data, size, size + 1) != BTS_RLP_ETOO_DEEP, "depth above size");
     if (st != BT_OK) {
