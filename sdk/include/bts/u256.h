@@ -32,7 +32,7 @@ struct bts_u256 {
 #define BTS_U256_HEX_MAX 67
 #define BTS_U256_DEC_MAX 79
 
-/* --- construction and conversion -------------------------------------------------------- */
+/* --- construction and conversion -------------------------------------------------------------- */
 
 /** The value v. */
 static inline struct bts_u256 bts_u256_from_u64(uint64_t v)
@@ -60,27 +60,45 @@ static inline uint64_t bts_u256_to_u64_sat(const struct bts_u256 *a)
 BTS_API bt_status bts_u256_to_u64(uint64_t *out, const struct bts_u256 *a) BT_MUST_CHECK
     BT_NONNULL(1, 2);
 
+/* Big-endian 64-bit load and store; compilers turn these shapes into one bswap'd move. */
+static inline uint64_t bts_u256_be64_(const uint8_t *p)
+{
+    return ((uint64_t)p[0] << 56) | ((uint64_t)p[1] << 48) | ((uint64_t)p[2] << 40) |
+           ((uint64_t)p[3] << 32) | ((uint64_t)p[4] << 24) | ((uint64_t)p[5] << 16) |
+           ((uint64_t)p[6] << 8) | (uint64_t)p[7];
+}
+
+static inline void bts_u256_put_be64_(uint8_t *p, uint64_t v)
+{
+    p[0] = (uint8_t)(v >> 56);
+    p[1] = (uint8_t)(v >> 48);
+    p[2] = (uint8_t)(v >> 40);
+    p[3] = (uint8_t)(v >> 32);
+    p[4] = (uint8_t)(v >> 24);
+    p[5] = (uint8_t)(v >> 16);
+    p[6] = (uint8_t)(v >> 8);
+    p[7] = (uint8_t)v;
+}
+
 /** Load 32 big-endian bytes (EVM word, MLOAD, struct bt_u256). */
 static inline void bts_u256_load_be(struct bts_u256 *out, const uint8_t in[32])
 {
-    for (int i = 0; i < 4; i++) {
-        const uint8_t *p = in + 8 * (3 - i);
-        uint64_t v = 0;
-        for (int k = 0; k < 8; k++)
-            v = (v << 8) | p[k];
-        out->w[i] = v;
-    }
+    uint64_t w3 = bts_u256_be64_(in), w2 = bts_u256_be64_(in + 8);
+    uint64_t w1 = bts_u256_be64_(in + 16), w0 = bts_u256_be64_(in + 24);
+    out->w[0] = w0;
+    out->w[1] = w1;
+    out->w[2] = w2;
+    out->w[3] = w3;
 }
 
 /** Store as 32 big-endian bytes (MSTORE, struct bt_u256). */
 static inline void bts_u256_store_be(uint8_t out[32], const struct bts_u256 *a)
 {
-    struct bts_u256 t = *a; /* out may overlap a */
-    for (int i = 0; i < 4; i++) {
-        uint8_t *p = out + 8 * (3 - i);
-        for (int k = 0; k < 8; k++)
-            p[k] = (uint8_t)(t.w[i] >> (56 - 8 * k));
-    }
+    uint64_t w0 = a->w[0], w1 = a->w[1], w2 = a->w[2], w3 = a->w[3]; /* out may overlap a */
+    bts_u256_put_be64_(out, w3);
+    bts_u256_put_be64_(out + 8, w2);
+    bts_u256_put_be64_(out + 16, w1);
+    bts_u256_put_be64_(out + 24, w0);
 }
 
 /** Load a big-endian byte string of any length, right-aligned (PUSHn immediates, RLP and ABI
@@ -96,7 +114,79 @@ BTS_API void bts_u256_load_be_bytes(struct bts_u256 *out, const uint8_t *data, s
 BTS_API void bts_u256_load_be_padded(struct bts_u256 *out, const uint8_t *data, size_t len)
     BT_NONNULL(1);
 
-/* --- predicates and comparison ------------------------------------------------------------ */
+/* --- addition and subtraction ----------------------------------------------------------------- */
+
+/* GCC (12) turns neither __builtin_add_overflow chains nor __int128 sums into add/adc, so on
+ * x86-64 the carry chains are written in assembly: 4 instructions instead of about 30. Define
+ * BTS_U256_NO_ASM to get the portable C everywhere. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(BTS_U256_NO_ASM)
+#define BTS_U256_X86_ASM_ 1
+#endif
+
+/** out = a + b mod 2^256. Returns the carry out of bit 255 (0 or 1). */
+static inline uint64_t bts_u256_add_carry(struct bts_u256 *out, const struct bts_u256 *a,
+                                          const struct bts_u256 *b)
+{
+    uint64_t r0 = a->w[0], r1 = a->w[1], r2 = a->w[2], r3 = a->w[3], c;
+#ifdef BTS_U256_X86_ASM_
+    unsigned char cf;
+    /* Early-clobber outputs: r0 is written while b's limbs are still being read. */
+    __asm__("addq %5, %0\n\tadcq %6, %1\n\tadcq %7, %2\n\tadcq %8, %3"
+            : "+&r"(r0), "+&r"(r1), "+&r"(r2), "+&r"(r3), "=@ccc"(cf)
+            : "rm"(b->w[0]), "rm"(b->w[1]), "rm"(b->w[2]), "rm"(b->w[3]));
+    c = cf;
+#else
+    c = __builtin_add_overflow(r0, b->w[0], &r0);
+    c = __builtin_add_overflow(r1, b->w[1], &r1) | __builtin_add_overflow(r1, c, &r1);
+    c = __builtin_add_overflow(r2, b->w[2], &r2) | __builtin_add_overflow(r2, c, &r2);
+    c = __builtin_add_overflow(r3, b->w[3], &r3) | __builtin_add_overflow(r3, c, &r3);
+#endif
+    out->w[0] = r0;
+    out->w[1] = r1;
+    out->w[2] = r2;
+    out->w[3] = r3;
+    return c;
+}
+
+/** out = a + b mod 2^256 (ADD). */
+static inline void bts_u256_add(struct bts_u256 *out, const struct bts_u256 *a,
+                                const struct bts_u256 *b)
+{
+    (void)bts_u256_add_carry(out, a, b);
+}
+
+/** out = a - b mod 2^256. Returns the borrow (1 when a < b, else 0). */
+static inline uint64_t bts_u256_sub_borrow(struct bts_u256 *out, const struct bts_u256 *a,
+                                           const struct bts_u256 *b)
+{
+    uint64_t r0 = a->w[0], r1 = a->w[1], r2 = a->w[2], r3 = a->w[3], c;
+#ifdef BTS_U256_X86_ASM_
+    unsigned char cf;
+    __asm__("subq %5, %0\n\tsbbq %6, %1\n\tsbbq %7, %2\n\tsbbq %8, %3"
+            : "+&r"(r0), "+&r"(r1), "+&r"(r2), "+&r"(r3), "=@ccc"(cf)
+            : "rm"(b->w[0]), "rm"(b->w[1]), "rm"(b->w[2]), "rm"(b->w[3]));
+    c = cf;
+#else
+    c = __builtin_sub_overflow(r0, b->w[0], &r0);
+    c = __builtin_sub_overflow(r1, b->w[1], &r1) | __builtin_sub_overflow(r1, c, &r1);
+    c = __builtin_sub_overflow(r2, b->w[2], &r2) | __builtin_sub_overflow(r2, c, &r2);
+    c = __builtin_sub_overflow(r3, b->w[3], &r3) | __builtin_sub_overflow(r3, c, &r3);
+#endif
+    out->w[0] = r0;
+    out->w[1] = r1;
+    out->w[2] = r2;
+    out->w[3] = r3;
+    return c;
+}
+
+/** out = a - b mod 2^256 (SUB). */
+static inline void bts_u256_sub(struct bts_u256 *out, const struct bts_u256 *a,
+                                const struct bts_u256 *b)
+{
+    (void)bts_u256_sub_borrow(out, a, b);
+}
+
+/* --- predicates and comparison ---------------------------------------------------------------- */
 
 /** 1 if a == 0 (ISZERO), else 0. */
 static inline int bts_u256_is_zero(const struct bts_u256 *a)
@@ -120,13 +210,8 @@ static inline int bts_u256_eq(const struct bts_u256 *a, const struct bts_u256 *b
 /** 1 if a < b unsigned (LT), else 0. */
 static inline int bts_u256_lt(const struct bts_u256 *a, const struct bts_u256 *b)
 {
-    /* The borrow out of a - b, computed branch-free across the limbs. */
-    uint64_t borrow = 0;
-    for (int i = 0; i < 4; i++) {
-        uint64_t d = a->w[i] - b->w[i];
-        borrow = (a->w[i] < b->w[i]) | (d < borrow);
-    }
-    return (int)borrow;
+    struct bts_u256 t; /* the borrow out of a - b (a sub/sbb chain on x86-64) */
+    return (int)bts_u256_sub_borrow(&t, a, b);
 }
 
 /** 1 if a > b unsigned (GT), else 0. */
@@ -176,53 +261,7 @@ static inline unsigned bts_u256_byte_len(const struct bts_u256 *a)
     return (bts_u256_bit_len(a) + 7u) / 8u;
 }
 
-/* --- addition, subtraction, bitwise --------------------------------------------------------- */
-
-/** out = a + b mod 2^256. Returns the carry out of bit 255 (0 or 1). */
-static inline uint64_t bts_u256_add_carry(struct bts_u256 *out, const struct bts_u256 *a,
-                                          const struct bts_u256 *b)
-{
-    struct bts_u256 r;
-    uint64_t carry = 0;
-    for (int i = 0; i < 4; i++) {
-        uint64_t s = a->w[i] + b->w[i];
-        uint64_t c = s < a->w[i];
-        r.w[i] = s + carry;
-        carry = c | (r.w[i] < s);
-    }
-    *out = r;
-    return carry;
-}
-
-/** out = a + b mod 2^256 (ADD). */
-static inline void bts_u256_add(struct bts_u256 *out, const struct bts_u256 *a,
-                                const struct bts_u256 *b)
-{
-    (void)bts_u256_add_carry(out, a, b);
-}
-
-/** out = a - b mod 2^256. Returns the borrow (1 when a < b, else 0). */
-static inline uint64_t bts_u256_sub_borrow(struct bts_u256 *out, const struct bts_u256 *a,
-                                           const struct bts_u256 *b)
-{
-    struct bts_u256 r;
-    uint64_t borrow = 0;
-    for (int i = 0; i < 4; i++) {
-        uint64_t d = a->w[i] - b->w[i];
-        uint64_t c = a->w[i] < b->w[i];
-        r.w[i] = d - borrow;
-        borrow = c | (d < borrow);
-    }
-    *out = r;
-    return borrow;
-}
-
-/** out = a - b mod 2^256 (SUB). */
-static inline void bts_u256_sub(struct bts_u256 *out, const struct bts_u256 *a,
-                                const struct bts_u256 *b)
-{
-    (void)bts_u256_sub_borrow(out, a, b);
-}
+/* --- negation and bitwise --------------------------------------------------------------------- */
 
 /** out = -a mod 2^256 (two's complement negation). */
 static inline void bts_u256_neg(struct bts_u256 *out, const struct bts_u256 *a)
@@ -235,84 +274,127 @@ static inline void bts_u256_neg(struct bts_u256 *out, const struct bts_u256 *a)
 static inline void bts_u256_and(struct bts_u256 *out, const struct bts_u256 *a,
                                 const struct bts_u256 *b)
 {
-    for (int i = 0; i < 4; i++)
-        out->w[i] = a->w[i] & b->w[i];
+    uint64_t r0 = a->w[0] & b->w[0], r1 = a->w[1] & b->w[1];
+    uint64_t r2 = a->w[2] & b->w[2], r3 = a->w[3] & b->w[3];
+    out->w[0] = r0;
+    out->w[1] = r1;
+    out->w[2] = r2;
+    out->w[3] = r3;
 }
 
 /** out = a | b (OR). */
 static inline void bts_u256_or(struct bts_u256 *out, const struct bts_u256 *a,
                                const struct bts_u256 *b)
 {
-    for (int i = 0; i < 4; i++)
-        out->w[i] = a->w[i] | b->w[i];
+    uint64_t r0 = a->w[0] | b->w[0], r1 = a->w[1] | b->w[1];
+    uint64_t r2 = a->w[2] | b->w[2], r3 = a->w[3] | b->w[3];
+    out->w[0] = r0;
+    out->w[1] = r1;
+    out->w[2] = r2;
+    out->w[3] = r3;
 }
 
 /** out = a ^ b (XOR). */
 static inline void bts_u256_xor(struct bts_u256 *out, const struct bts_u256 *a,
                                 const struct bts_u256 *b)
 {
-    for (int i = 0; i < 4; i++)
-        out->w[i] = a->w[i] ^ b->w[i];
+    uint64_t r0 = a->w[0] ^ b->w[0], r1 = a->w[1] ^ b->w[1];
+    uint64_t r2 = a->w[2] ^ b->w[2], r3 = a->w[3] ^ b->w[3];
+    out->w[0] = r0;
+    out->w[1] = r1;
+    out->w[2] = r2;
+    out->w[3] = r3;
 }
 
 /** out = ~a (NOT). */
 static inline void bts_u256_not(struct bts_u256 *out, const struct bts_u256 *a)
 {
-    for (int i = 0; i < 4; i++)
-        out->w[i] = ~a->w[i];
+    out->w[0] = ~a->w[0];
+    out->w[1] = ~a->w[1];
+    out->w[2] = ~a->w[2];
+    out->w[3] = ~a->w[3];
 }
 
-/* --- shifts (EIP-145) ------------------------------------------------------------------------ */
+/* --- shifts (EIP-145) ------------------------------------------------------------------------- */
 
 /** out = a << n mod 2^256 (SHL); 0 when n >= 256. For an EVM shift operand s pass
  *  bts_u256_to_u64_sat(&s). Source: EIP-145. */
 static inline void bts_u256_shl(struct bts_u256 *out, const struct bts_u256 *a, uint64_t n)
 {
-    struct bts_u256 r = {{0, 0, 0, 0}};
-    if (n < 256) {
-        unsigned limbs = (unsigned)(n / 64), bits = (unsigned)(n % 64);
-        for (unsigned i = limbs; i < 4; i++) {
-            uint64_t v = a->w[i - limbs] << bits;
-            if (bits && i > limbs) /* a shift by 64 - 0 would be undefined */
-                v |= a->w[i - limbs - 1] >> (64 - bits);
-            r.w[i] = v;
+    uint64_t x0 = a->w[0], x1 = a->w[1], x2 = a->w[2], x3 = a->w[3];
+    if (n >= 256) {
+        x0 = x1 = x2 = x3 = 0;
+    } else {
+        switch (n / 64) { /* whole limbs first */
+        case 3:
+            x3 = x0, x2 = x1 = x0 = 0;
+            break;
+        case 2:
+            x3 = x1, x2 = x0, x1 = x0 = 0;
+            break;
+        case 1:
+            x3 = x2, x2 = x1, x1 = x0, x0 = 0;
+            break;
         }
+        /* Then the bits: (y >> 1) >> (63 - k) is y >> (64 - k) without the undefined shift
+         * by 64 when k == 0. */
+        unsigned k = (unsigned)(n % 64), rk = 63 - k;
+        x3 = (x3 << k) | ((x2 >> 1) >> rk);
+        x2 = (x2 << k) | ((x1 >> 1) >> rk);
+        x1 = (x1 << k) | ((x0 >> 1) >> rk);
+        x0 <<= k;
     }
-    *out = r;
+    out->w[0] = x0;
+    out->w[1] = x1;
+    out->w[2] = x2;
+    out->w[3] = x3;
 }
 
 /** out = a >> n, logical (SHR); 0 when n >= 256. Source: EIP-145. */
 static inline void bts_u256_shr(struct bts_u256 *out, const struct bts_u256 *a, uint64_t n)
 {
-    struct bts_u256 r = {{0, 0, 0, 0}};
-    if (n < 256) {
-        unsigned limbs = (unsigned)(n / 64), bits = (unsigned)(n % 64);
-        for (unsigned i = 0; i + limbs < 4; i++) {
-            uint64_t v = a->w[i + limbs] >> bits;
-            if (bits && i + limbs + 1 < 4)
-                v |= a->w[i + limbs + 1] << (64 - bits);
-            r.w[i] = v;
+    uint64_t x0 = a->w[0], x1 = a->w[1], x2 = a->w[2], x3 = a->w[3];
+    if (n >= 256) {
+        x0 = x1 = x2 = x3 = 0;
+    } else {
+        switch (n / 64) {
+        case 3:
+            x0 = x3, x1 = x2 = x3 = 0;
+            break;
+        case 2:
+            x0 = x2, x1 = x3, x2 = x3 = 0;
+            break;
+        case 1:
+            x0 = x1, x1 = x2, x2 = x3, x3 = 0;
+            break;
         }
+        unsigned k = (unsigned)(n % 64), rk = 63 - k;
+        x0 = (x0 >> k) | ((x1 << 1) << rk);
+        x1 = (x1 >> k) | ((x2 << 1) << rk);
+        x2 = (x2 >> k) | ((x3 << 1) << rk);
+        x3 >>= k;
     }
-    *out = r;
+    out->w[0] = x0;
+    out->w[1] = x1;
+    out->w[2] = x2;
+    out->w[3] = x3;
 }
 
 /** out = a >> n, arithmetic (SAR): the sign bit fills the vacated bits, so n >= 256 gives 0
  *  for a non-negative a and all ones (-1) for a negative one. Source: EIP-145. */
 static inline void bts_u256_sar(struct bts_u256 *out, const struct bts_u256 *a, uint64_t n)
 {
-    if (!bts_u256_is_neg(a)) {
-        bts_u256_shr(out, a, n);
-        return;
-    }
-    /* For negative a, floor(a / 2^n) == ~(~a >> n). */
-    struct bts_u256 t;
-    bts_u256_not(&t, a);
+    /* floor(a / 2^n) == ~(~a >> n) for negative a: flip, shift logically, flip back. */
+    uint64_t m = (uint64_t)0 - (a->w[3] >> 63);
+    struct bts_u256 t = {{a->w[0] ^ m, a->w[1] ^ m, a->w[2] ^ m, a->w[3] ^ m}};
     bts_u256_shr(&t, &t, n);
-    bts_u256_not(out, &t);
+    out->w[0] = t.w[0] ^ m;
+    out->w[1] = t.w[1] ^ m;
+    out->w[2] = t.w[2] ^ m;
+    out->w[3] = t.w[3] ^ m;
 }
 
-/* --- multiplication, division, modular arithmetic (sdk/src/u256_arith.c, u256_div.c) ------- */
+/* --- multiplication, division, modular arithmetic (sdk/src/u256_arith.c, u256_div.c) ---------- */
 
 /** out = a * b mod 2^256 (MUL). */
 BTS_API void bts_u256_mul(struct bts_u256 *out, const struct bts_u256 *a, const struct bts_u256 *b)
@@ -370,7 +452,7 @@ BTS_API void bts_u256_byte(struct bts_u256 *out, const struct bts_u256 *i, const
 BTS_API void bts_u256_signextend(struct bts_u256 *out, const struct bts_u256 *b,
                                  const struct bts_u256 *x) BT_NONNULL(1, 2, 3);
 
-/* --- text (sdk/src/u256_text.c) ------------------------------------------------------------- */
+/* --- text (sdk/src/u256_text.c) --------------------------------------------------------------- */
 
 /** Format as an Ethereum JSON-RPC QUANTITY: "0x" and the lowercase hex digits without leading
  *  zeros; zero is "0x0". Source: ethereum.org JSON-RPC spec, "Hex value encoding".
