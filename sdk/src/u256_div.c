@@ -41,72 +41,116 @@ static inline uint64_t div_2by1(uint64_t *out_r, uint64_t u1, uint64_t u0, uint6
     return q1;
 }
 
-/* Subtract qhat * dn[0..n-1] from un[0..n]; returns the final borrow (1: qhat was too big). */
-static uint64_t submul(uint64_t *un, const uint64_t *dn, int n, uint64_t qhat)
+/* (u2:u1:u0) / (d1:d0) for a normalised d1 with (u2:u1) < (d1:d0), v = reciprocal_3by2(d1, d0).
+ * Returns the quotient limb and stores the two-limb remainder; algorithm 5 of Moller and
+ * Granlund: one multiplication estimates the quotient, which is off by at most one. */
+static inline uint64_t div_3by2(uint64_t *out_r1, uint64_t *out_r0, uint64_t u2, uint64_t u1,
+                                uint64_t u0, uint64_t d1, uint64_t d0, uint64_t v)
 {
-    uint64_t borrow = 0, carry = 0;
-    for (int i = 0; i <= n; i++) {
-        uint64_t p = carry;
-        if (i < n) {
-            unsigned __int128 t = (unsigned __int128)qhat * dn[i] + carry;
-            p = (uint64_t)t;
-            carry = (uint64_t)(t >> 64);
-        }
-        uint64_t d = un[i] - p;
-        uint64_t b = un[i] < p;
-        un[i] = d - borrow;
-        borrow = b | (d < borrow);
+    unsigned __int128 q = (unsigned __int128)v * u2 + (((unsigned __int128)u2 << 64) | u1);
+    uint64_t q1 = (uint64_t)(q >> 64), q0 = (uint64_t)q;
+    uint64_t r1 = u1 - q1 * d1;
+    unsigned __int128 d = ((unsigned __int128)d1 << 64) | d0;
+    unsigned __int128 r = (((unsigned __int128)r1 << 64) | u0) - (unsigned __int128)d0 * q1 - d;
+    q1++;
+    if ((uint64_t)(r >> 64) >= q0) {
+        q1--;
+        r += d;
     }
-    return borrow;
+    if (r >= d) {
+        q1++;
+        r -= d;
+    }
+    *out_r1 = (uint64_t)(r >> 64);
+    *out_r0 = (uint64_t)r;
+    return q1;
 }
 
-/* un[0..n] += dn[0..n-1], dropping the carry out of un[n] (it cancels the earlier borrow). */
-static void addback(uint64_t *un, const uint64_t *dn, int n)
+/* floor((2^192 - 1) / (d1:d0)) - 2^64 for a normalised d1: algorithm 6 of Moller and Granlund,
+ * which refines the one-limb reciprocal of d1 by the contribution of d0. */
+static uint64_t reciprocal_3by2(uint64_t d1, uint64_t d0)
+{
+    uint64_t v = reciprocal_2by1(d1);
+    uint64_t p = d1 * v + d0;
+    if (p < d0) { /* carry */
+        v--;
+        if (p >= d1) {
+            v--;
+            p -= d1;
+        }
+        p -= d1;
+    }
+    unsigned __int128 t = (unsigned __int128)v * d0;
+    uint64_t t1 = (uint64_t)(t >> 64), t0 = (uint64_t)t;
+    p += t1;
+    if (p < t1) { /* carry */
+        v--;
+        if (p > d1 || (p == d1 && t0 >= d0))
+            v--;
+    }
+    return v;
+}
+
+/* rp[0..n-1] -= q * dp[0..n-1]; returns the limb still to be subtracted above rp[n-1] (the
+ * product's high limb plus the borrow; at most 2^64 - 1). */
+static uint64_t submul_1(uint64_t *rp, const uint64_t *dp, int n, uint64_t q)
+{
+    uint64_t cy = 0;
+    for (int i = 0; i < n; i++) {
+        unsigned __int128 p = (unsigned __int128)q * dp[i] + cy;
+        uint64_t pl = (uint64_t)p, t = rp[i];
+        cy = (uint64_t)(p >> 64) + (t < pl);
+        rp[i] = t - pl;
+    }
+    return cy;
+}
+
+/* rp[0..n-1] += dp[0..n-1]; the carry out is dropped (it cancels an earlier borrow). */
+static void addback(uint64_t *rp, const uint64_t *dp, int n)
 {
     uint64_t carry = 0;
     for (int i = 0; i < n; i++) {
-        uint64_t s = un[i] + dn[i];
-        uint64_t c = s < dn[i];
-        un[i] = s + carry;
-        carry = c | (un[i] < s);
+        uint64_t s = rp[i] + dp[i];
+        uint64_t c = s < dp[i];
+        rp[i] = s + carry;
+        carry = c | (rp[i] < s);
     }
-    un[n] += carry;
 }
 
 /* Algorithm D proper: divide un[0..ulen] (normalised, un[ulen] < dn[n-1]) by dn[0..n-1]
- * (n >= 2, top bit of dn[n-1] set, v its reciprocal). Writes q[0..ulen-n] when q is not NULL
- * and leaves the normalised remainder in un[0..n-1]. */
+ * (n >= 2, top bit of dn[n-1] set, v = reciprocal_3by2 of its top two limbs). Writes
+ * q[0..ulen-n] when q is not NULL and leaves the normalised remainder in un[0..n-1]. Each
+ * quotient limb comes from dividing the top three limbs by the top two (exact when n == 2,
+ * else at most one too big, fixed by one add-back), as in GMP's schoolbook division. */
 static void knuth_d(uint64_t *q, uint64_t *un, int ulen, const uint64_t *dn, int n, uint64_t v)
 {
     const uint64_t d1 = dn[n - 1], d0 = dn[n - 2];
     for (int j = ulen - n; j >= 0; j--) {
-        uint64_t u2 = un[j + n], u1 = un[j + n - 1], u0 = un[j + n - 2];
-        uint64_t qhat, rhat;
-        int rhat_big; /* rhat >= 2^64: the refinement test below cannot succeed */
-        if (u2 == d1) {
-            /* The 2-by-1 quotient would be 2^64 or more; start from 2^64 - 1, whose remainder
-             * is (u2:u1) - (2^64 - 1) * d1 = u1 + d1. */
+        uint64_t *u = un + j; /* the window u[0..n] being reduced */
+        uint64_t u2 = u[n], u1 = u[n - 1], u0 = u[n - 2], qhat;
+        if (u2 == d1 && u1 == d0) {
+            /* div_3by2 needs (u2:u1) < (d1:d0). Here the window is at least (2^64 - 1) d
+             * (its top limbs equal d's and d >= 2^(64(n-1)) > the rest), so the digit is
+             * exactly 2^64 - 1. */
             qhat = UINT64_MAX;
-            rhat = u1 + d1;
-            rhat_big = rhat < u1;
+            uint64_t cy = submul_1(u, dn, n, qhat);
+            (void)cy; /* equals u[n]: the window's top limb becomes 0 */
+            u[n] = 0;
         } else {
-            qhat = div_2by1(&rhat, u2, u1, d1, v);
-            rhat_big = 0;
-        }
-        /* Knuth's test with the second divisor limb: at most two decrements, after which qhat
-         * is exact or one too big. */
-        while (!rhat_big) {
-            unsigned __int128 p = (unsigned __int128)qhat * d0;
-            uint64_t ph = (uint64_t)(p >> 64), pl = (uint64_t)p;
-            if (ph < rhat || (ph == rhat && pl <= u0))
-                break;
-            qhat--;
-            rhat += d1;
-            rhat_big = rhat < d1;
-        }
-        if (submul(un + j, dn, n, qhat)) {
-            qhat--; /* probability about 2 / 2^64 */
-            addback(un + j, dn, n);
+            uint64_t r1, r0;
+            qhat = div_3by2(&r1, &r0, u2, u1, u0, d1, d0, v);
+            uint64_t cy = submul_1(u, dn, n - 2, qhat);
+            uint64_t borrow = r0 < cy;
+            r0 -= cy;
+            uint64_t neg = r1 < borrow;
+            r1 -= borrow;
+            u[n - 2] = r0;
+            u[n - 1] = r1;
+            u[n] = 0;
+            if (neg) {
+                qhat--; /* probability about 2 / 2^64 */
+                addback(u, dn, n);
+            }
         }
         if (q)
             q[j] = qhat;
@@ -114,7 +158,7 @@ static void knuth_d(uint64_t *q, uint64_t *un, int ulen, const uint64_t *dn, int
 }
 
 /* q = u / d and r = u mod d for u of ulen limbs (1..8) and d of dlen limbs (1..4, ulen >= dlen,
- * d[dlen-1] != 0). Writes q[0..ulen-dlen] and r[0..dlen-1]; either may be NULL. */
+ * d[dlen-1] != 0). Writes q[0..ulen-dlen] (when q is not NULL) and r[0..dlen-1]. */
 static void udivrem(uint64_t *q, uint64_t *r, const uint64_t *u, int ulen, const uint64_t *d,
                     int dlen)
 {
@@ -139,8 +183,8 @@ static void udivrem(uint64_t *q, uint64_t *r, const uint64_t *u, int ulen, const
         un[0] = u[0] << s;
     }
 
-    uint64_t v = reciprocal_2by1(dn[dlen - 1]);
     if (dlen == 1) {
+        uint64_t v = reciprocal_2by1(dn[0]);
         uint64_t rem = un[ulen];
         for (int i = ulen - 1; i >= 0; i--) {
             uint64_t qi = div_2by1(&rem, rem, un[i], dn[0], v);
@@ -149,11 +193,9 @@ static void udivrem(uint64_t *q, uint64_t *r, const uint64_t *u, int ulen, const
         }
         un[0] = rem;
     } else {
-        knuth_d(q, un, ulen, dn, dlen, v);
+        knuth_d(q, un, ulen, dn, dlen, reciprocal_3by2(dn[dlen - 1], dn[dlen - 2]));
     }
 
-    if (!r)
-        return;
     for (int i = 0; i < dlen - 1; i++)
         r[i] = s ? (un[i] >> s) | (un[i + 1] << (64 - s)) : un[i];
     r[dlen - 1] = un[dlen - 1] >> s;
@@ -168,9 +210,16 @@ void bts_u256_divmod(struct bts_u256 *out_q, struct bts_u256 *out_r, const struc
         /* x / 0 = x mod 0 = 0 (Yellow Paper appendix H). */
     } else if (bts_u256_lt(a, b)) {
         r = *a;
-    } else if (dlen == 1 && bts_u256_fits_u64(a)) {
-        q.w[0] = a->w[0] / b->w[0];
-        r.w[0] = a->w[0] % b->w[0];
+    } else if ((a->w[2] | a->w[3]) == 0) {
+        /* Both below 2^128: the compiler's 128-bit division (one hardware divide for the
+         * common 64-bit case) beats normalising for Algorithm D. */
+        unsigned __int128 x = ((unsigned __int128)a->w[1] << 64) | a->w[0];
+        unsigned __int128 y = ((unsigned __int128)b->w[1] << 64) | b->w[0];
+        unsigned __int128 qq = x / y, rr = x - qq * y;
+        q.w[0] = (uint64_t)qq;
+        q.w[1] = (uint64_t)(qq >> 64);
+        r.w[0] = (uint64_t)rr;
+        r.w[1] = (uint64_t)(rr >> 64);
     } else {
         udivrem(q.w, r.w, a->w, sig_limbs(a->w, 4), b->w, dlen);
     }
