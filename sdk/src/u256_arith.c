@@ -7,8 +7,11 @@ void bts_u256_mul(struct bts_u256 *out, const struct bts_u256 *a, const struct b
     /* Schoolbook, keeping only the low four limbs: 6 full products and 4 low halves. Each
      * step's sum a*b + r + carry is at most (2^64 - 1)^2 + 2 (2^64 - 1) = 2^128 - 1. */
     uint64_t r[4] = {0, 0, 0, 0};
+    /* Unrolled fully, r stays in registers (GCC keeps these loops rolled at -O2). */
+#pragma GCC unroll 4
     for (int i = 0; i < 4; i++) {
         uint64_t carry = 0;
+#pragma GCC unroll 4
         for (int j = 0; i + j < 3; j++) {
             unsigned __int128 t = (unsigned __int128)a->w[i] * b->w[j] + r[i + j] + carry;
             r[i + j] = (uint64_t)t;
@@ -22,17 +25,28 @@ void bts_u256_mul(struct bts_u256 *out, const struct bts_u256 *a, const struct b
 
 void bts_u256_mul_full(uint64_t out[8], const struct bts_u256 *a, const struct bts_u256 *b)
 {
-    for (int i = 0; i < 8; i++)
-        out[i] = 0;
-    for (int i = 0; i < 4; i++) {
-        uint64_t carry = 0;
-        for (int j = 0; j < 4; j++) {
-            unsigned __int128 t = (unsigned __int128)a->w[i] * b->w[j] + out[i + j] + carry;
-            out[i + j] = (uint64_t)t;
-            carry = (uint64_t)(t >> 64);
+    /* Column by column (product scanning): each column's products go into a three-limb
+     * accumulator, so only three running limbs stay live instead of a whole row. The operands
+     * are copied first: out may not overlap them, but the compiler cannot know that. */
+    const struct bts_u256 x = *a, y = *b;
+    uint64_t c0 = 0, c1 = 0, c2 = 0;
+#pragma GCC unroll 7
+    for (int k = 0; k < 7; k++) {
+#pragma GCC unroll 4
+        for (int i = k < 4 ? 0 : k - 3; i <= k && i < 4; i++) {
+            unsigned __int128 p = (unsigned __int128)x.w[i] * y.w[k - i];
+            unsigned __int128 t = (unsigned __int128)c0 + (uint64_t)p;
+            c0 = (uint64_t)t;
+            t = (unsigned __int128)c1 + (uint64_t)(p >> 64) + (uint64_t)(t >> 64);
+            c1 = (uint64_t)t;
+            c2 += (uint64_t)(t >> 64);
         }
-        out[i + 4] = carry;
+        out[k] = c0;
+        c0 = c1;
+        c1 = c2;
+        c2 = 0;
     }
+    out[7] = c0;
 }
 
 /* out = a^2 mod 2^256: the cross products a[i]*a[j] (i < j) are computed once and doubled,
