@@ -33,7 +33,9 @@ void bts_u256_mul_full(uint64_t out[8], const struct bts_u256 *a, const struct b
 #pragma GCC unroll 7
     for (int k = 0; k < 7; k++) {
 #pragma GCC unroll 4
-        for (int i = k < 4 ? 0 : k - 3; i <= k && i < 4; i++) {
+        for (int i = 0; i < 4; i++) {
+            if (k - i < 0 || k - i > 3)
+                continue; /* folded away once unrolled */
             unsigned __int128 p = (unsigned __int128)x.w[i] * y.w[k - i];
             unsigned __int128 t = (unsigned __int128)c0 + (uint64_t)p;
             c0 = (uint64_t)t;
