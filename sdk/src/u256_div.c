@@ -1,8 +1,9 @@
 /* Division for bts_u256 and the EVM operations built on it (DIV, MOD, SDIV, SMOD, ADDMOD,
- * MULMOD). Long division is Knuth's Algorithm D (TAOCP vol. 2, 4.3.1) on 64-bit limbs; each
- * 128-by-64 quotient step multiplies by a precomputed reciprocal of the divisor instead of
- * dividing (Moller and Granlund, "Improved division by invariant integers", IEEE Trans.
- * Computers 2011, algorithm 4), so a 256-by-64 division costs one hardware division. */
+ * MULMOD). Long division is Knuth's Algorithm D (TAOCP vol. 2, 4.3.1) on 64-bit limbs, with
+ * the quotient steps done by multiplying with precomputed reciprocals instead of dividing
+ * (Moller and Granlund, "Improved division by invariant integers", IEEE Trans. Computers 2011:
+ * algorithm 4 for one-limb divisors, algorithms 5 and 6 for the 3-by-2 steps otherwise), so a
+ * whole division costs one hardware division, for the reciprocal. */
 #include <bts/u256.h>
 
 /* Numerators have at most 8 limbs (the 512-bit MULMOD product), divisors at most 4. */
