@@ -223,9 +223,10 @@ static void classify_dlerror(const char *dl_path, const char *msg, struct loader
         msg += pn + 2;
     if (strstr(msg, "undefined symbol"))
         refuse(why, "unresolved symbol", "%s", msg);
-    else if (strstr(msg, "invalid ELF header") || strstr(msg, "file too short") ||
-             strstr(msg, "ELF file"))
+    else if (strstr(msg, "invalid ELF header") || strstr(msg, "ELF file"))
         refuse(why, "not a shared library", "%s", msg);
+    else if (strstr(msg, "file too short") || strstr(msg, "cannot read file data"))
+        refuse(why, "truncated file", "%s", msg);
     else
         refuse(why, "cannot load", "%s", msg);
 }

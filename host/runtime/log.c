@@ -227,9 +227,9 @@ static void format_ts(char out[32], uint64_t wall_ms)
     snprintf(out + n, 32 - n, ".%03uZ", (unsigned)(wall_ms % 1000));
 }
 
-static int is_reserved_key(const char *k, size_t n)
+static int is_reserved_key(const char *k, size_t n, const char *who_key)
 {
-    static const char *const reserved[] = {"ts", "level", "msg", "plugin", "component"};
+    const char *const reserved[] = {"ts", "level", "msg", who_key};
     for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
         if (strlen(reserved[i]) == n && memcmp(reserved[i], k, n) == 0)
             return 1;
@@ -239,7 +239,7 @@ static int is_reserved_key(const char *k, size_t n)
 /* Turn a logfmt field string into JSON members: key=value, key="quoted \" value", or a bare
  * key (true). Every value is a JSON string: the field string carries no types. Keys that would
  * shadow the line's own members get a leading underscore. */
-static void json_fields(struct lw *w, const char *f)
+static void json_fields(struct lw *w, const char *f, const char *who_key)
 {
     while (*f) {
         while (*f == ' ')
@@ -251,7 +251,7 @@ static void json_fields(struct lw *w, const char *f)
             f++;
         size_t kn = (size_t)(f - k);
         lw_putc(w, ',');
-        if (kn == 0 || is_reserved_key(k, kn)) {
+        if (kn == 0 || is_reserved_key(k, kn, who_key)) {
             char tmp[128];
             size_t tn = kn < sizeof(tmp) - 1 ? kn : sizeof(tmp) - 2;
             tmp[0] = '_';
@@ -318,7 +318,7 @@ size_t log_format_line(char *out, size_t cap, enum log_format format, uint64_t w
         lw_puts(&w, ",\"msg\":");
         lw_json_str(&w, msg, strlen(msg));
         if (fields)
-            json_fields(&w, fields);
+            json_fields(&w, fields, who_key);
         if (w.cut) {
             /* A cut JSON line must still parse: drop to the last complete member. */
             while (w.len > 0 && w.p[w.len - 1] != ',')
