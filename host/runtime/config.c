@@ -169,7 +169,7 @@ static char *reader(char *str, int num, void *stream)
             while (isspace((unsigned char)*rest))
                 rest++;
             if (*rest && *rest != ';' && *rest != '#') {
-                fail(p, BT_EINVAL, "unexpected text after the section header: %s", rest);
+                fail(p, BT_EINVAL, "unexpected text after the section header: %s", trim(rest));
                 return NULL;
             }
             char save = *end;
