@@ -28,15 +28,15 @@ struct opt {
 static const struct opt opts[] = {
     {OPT_CONFIG, "config", "FILE", "plugins.conf to use (default: ./plugins.conf)"},
     {OPT_DATADIR, "datadir", "DIR",
-     "data directory, created with mode 0700 (default: [node] datadir, else ~/.bttcd)"},
+     "data directory, created with mode 0700\n(default: [node] datadir, else ~/.bttcd)"},
     {OPT_LOG_LEVEL, "log.level", "LEVEL",
-     "error, warn, info, debug or trace (default: [log] level, else info)"},
+     "error, warn, info, debug or trace\n(default: [log] level, else info)"},
     {OPT_LOG_FORMAT, "log.format", "FORMAT",
-     "logfmt or json, one line per event (default: [log] format, else logfmt)"},
+     "logfmt or json, one line per event\n(default: [log] format, else logfmt)"},
     {OPT_LOG_FILE, "log.file", "PATH",
-     "append logs to PATH instead of stderr; SIGHUP reopens it (default: [log] file)"},
+     "append logs to PATH instead of stderr; SIGHUP reopens it\n(default: [log] file)"},
     {OPT_PLUGIN_DIR, "plugin-dir", "DIR",
-     "look for plugin files in DIR; repeatable, replaces the default search path"},
+     "look for plugin files in DIR; repeatable; replaces the default\nsearch path (config file dir, build plugins/, installed plugins/)"},
     {OPT_HELP, "help", NULL, "show help for the command and exit (also -h)"},
     {OPT_VERSION, "version", NULL, "print the version and exit (same as 'bttcd version')"},
 };
@@ -100,7 +100,10 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
         char left[40];
         snprintf(left, sizeof(left), "--%s%s%s", opts[i].name, opts[i].metavar ? " " : "",
                  opts[i].metavar ? opts[i].metavar : "");
-        fprintf(out, "  %-22s %s\n", left, opts[i].help);
+        fprintf(out, "  %-22s ", left);
+        for (const char *c = opts[i].help; *c; c++)
+            fputs(*c == '\n' ? "\n                         " : (char[2]){*c, 0}, out);
+        fputc('\n', out);
     }
     if (is_top)
         fputs("\nplugins.conf, logging and signals are described in docs/operator.md.\n", out);
