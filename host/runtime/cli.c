@@ -36,7 +36,8 @@ static const struct opt opts[] = {
     {OPT_LOG_FILE, "log.file", "PATH",
      "append logs to PATH instead of stderr; SIGHUP reopens it\n(default: [log] file)"},
     {OPT_PLUGIN_DIR, "plugin-dir", "DIR",
-     "look for plugin files in DIR; repeatable; replaces the default\nsearch path (config file dir, build plugins/, installed plugins/)"},
+     "look for plugin files in DIR; repeatable; replaces the default\nsearch path (config file "
+     "dir, build plugins/, installed plugins/)"},
     {OPT_HELP, "help", NULL, "show help for the command and exit (also -h)"},
     {OPT_VERSION, "version", NULL, "print the version and exit (same as 'bttcd version')"},
 };

@@ -105,9 +105,3 @@ static const struct bt_rootchain_vtbl vtbl = TP_VTBL_INIT;
 BT_PLUGIN_DEFINE(vtbl, .kind = BT_KIND_ROOTCHAIN, .name = "test-good", .version = "1.0.0",
                  .flags = BT_PLUGIN_F_UNLOAD_SAFE, .create = good_create, .start = good_start,
                  .stop = good_stop, .destroy = good_destroy);
-
-/* The shared stubs are used through the table; create/destroy have their own versions here. */
-static inline void good_unused(void)
-{
-    tp_use_all();
-}
