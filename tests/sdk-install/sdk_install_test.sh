@@ -52,12 +52,7 @@ done
 
 step "bttcd plugins check"
 bttcd=$build/host/bttcd
-if [ ! -x "$bttcd" ]; then
-    printf '\n*** SKIPPED: %s does not exist yet (host work not merged):\n' "$bttcd"
-    printf '*** `bttcd plugins check` was NOT run on the out-of-tree plugins.\n'
-    printf '*** Everything else passed (install, find_package build + tests, pkg-config build).\n\n'
-    exit 77
-fi
+[ -x "$bttcd" ] || fail "$bttcd is missing: build the host first"
 for so in "$so_cmake" "$so_pc"; do
     out=$("$bttcd" plugins check "$so" 2>&1) || { echo "$out"; fail "bttcd plugins check $so: exit $?"; }
     echo "$out"
