@@ -141,17 +141,17 @@ static void test_solabi_type_depth_limit(void)
 static void test_solabi_type_static_size_limit(void)
 {
     struct bts_solabi_type *t = NULL;
-    static const char *ok = "uint256[134217728]"; /* 2^27 * 32 = 2^32 bytes */
+    static const char *ok = "uint256[33554432]"; /* 2^25 * 32 = 2^30 bytes */
     CU_ASSERT_EQUAL(bts_solabi_type_parse(&t, ok, strlen(ok)), BT_OK);
-    CU_ASSERT_EQUAL(t->head_size, (size_t)1 << 32);
+    CU_ASSERT_EQUAL(t->head_size, BTS_SOLABI_MAX_STATIC);
     bts_solabi_type_free(t);
     static const char *bad[] = {
-        "uint256[134217729]",
+        "uint256[33554433]",
         "uint256[4294967296]",
         "uint256[99999999999999999999999999999]",
         "uint256[65536][65536]",
-        "(uint256[134217728],bool)",
-        "string[134217729]",
+        "(uint256[33554432],bool)",
+        "string[33554433]",
     };
     for (size_t i = 0; i < BTS_ARRAY_SIZE(bad); i++)
         CU_ASSERT_EQUAL(bts_solabi_type_parse(&t, bad[i], strlen(bad[i])), BT_EINVAL);

@@ -34,9 +34,10 @@ enum bts_solabi_kind {
  *  bounds the recursion of every function here. */
 #define BTS_SOLABI_MAX_DEPTH 32
 
-/** Largest static encoding (head size) of any type, in bytes, so size arithmetic never
- *  overflows. uint256[k] may have k up to 2^27. */
-#define BTS_SOLABI_MAX_STATIC ((size_t)1 << 32)
+/** Largest static encoding (head size) of any type, and largest static part of a dynamic
+ *  tuple or T[k], in bytes (1 GiB), so size arithmetic never overflows. uint256[k] may have k
+ *  up to 2^25. */
+#define BTS_SOLABI_MAX_STATIC ((size_t)1 << 30)
 
 /** A parsed type. Read-only for callers; made by bts_solabi_type_parse or
  *  bts_solabi_sig_parse and released with bts_solabi_type_free. */
@@ -201,7 +202,7 @@ BTS_API bt_status bts_solabi_word_to_u64(uint64_t *out, const uint8_t word[32]) 
  *  (data_len / 32) * (type->depth + 1) + 1 values, which every encoding without shared tails
  *  meets, so offsets that alias one tail many times cannot blow memory up.
  *  Returns: BT_OK, BT_EINVAL (malformed input: out of bounds, dirty value, tree too large),
- *           BT_ENOMEM.
+ *           BT_ENOMEM, BT_EINTERNAL (the filling pass disagreed with the counting pass: a bug).
  *  Out:     out_value: the value tree (free with bts_solabi_value_free); NULL on failure.
  *           BYTES/STRING data points into `data`.
  *  In:      type: borrowed. data, data_len: the encoding, borrowed (must outlive the tree).
