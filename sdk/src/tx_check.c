@@ -172,7 +172,14 @@ static bt_status parity_of(const struct bts_tx *tx, const struct bts_tx_rules *r
     }
     if (v <= 1)
         return BTS_TX_ESIG;
-    if (!tx->has_chain_id || !bts_u256_eq(&tx->chain_id, &want))
+    /* Derived from v here rather than trusting tx->chain_id, so a struct edited by hand cannot
+     * pass with a v that says otherwise. */
+    struct bts_u256 c35 = bts_u256_from_u64(35), cid;
+    if (v < 35)
+        return BTS_TX_ECHAIN_ID;
+    bts_u256_sub(&cid, &tx->v, &c35);
+    bts_u256_shr(&cid, &cid, 1);
+    if (!bts_u256_eq(&cid, &want) || !tx->has_chain_id || !bts_u256_eq(&tx->chain_id, &want))
         return BTS_TX_ECHAIN_ID;
     *out = (uint8_t)((tx->v.w[0] - 35) & 1);
     return BT_OK;
