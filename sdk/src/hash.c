@@ -15,21 +15,33 @@
 static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
 static EVP_MD *hash_sha256_md;
 static EVP_MD *hash_ripemd_md;
-/* Only set when RIPEMD-160 had to come from the legacy provider (OpenSSL < 3.0.7). Kept for the
- * life of the process, like the fetched digests. */
-static OSSL_LIB_CTX *hash_legacy_ctx;
+/* Only used when RIPEMD-160 had to come from the legacy provider (OpenSSL < 3.0.7). Kept for
+ * the life of the process, like the fetched digests. */
+static struct bts_hash_legacy hash_legacy;
 
-EVP_MD *bts_hash_fetch_ripemd_legacy_(OSSL_LIB_CTX **out_ctx)
+EVP_MD *bts_hash_legacy_fetch_(struct bts_hash_legacy *l)
 {
-    OSSL_LIB_CTX *ctx = OSSL_LIB_CTX_new();
-    EVP_MD *md = NULL;
-    *out_ctx = ctx;
-    if (!ctx)
-        return NULL;
-    if (OSSL_PROVIDER_load(ctx, "legacy") && OSSL_PROVIDER_load(ctx, "default"))
-        md = EVP_MD_fetch(ctx, "RIPEMD160", NULL);
+    memset(l, 0, sizeof(*l));
+    l->ctx = OSSL_LIB_CTX_new();
+    if (l->ctx)
+        l->legacy = OSSL_PROVIDER_load(l->ctx, "legacy");
+    if (l->legacy)
+        l->dflt = OSSL_PROVIDER_load(l->ctx, "default");
+    if (l->dflt)
+        l->md = EVP_MD_fetch(l->ctx, "RIPEMD160", NULL);
     ERR_clear_error();
-    return md;
+    return l->md;
+}
+
+void bts_hash_legacy_free_(struct bts_hash_legacy *l)
+{
+    EVP_MD_free(l->md);
+    if (l->dflt)
+        OSSL_PROVIDER_unload(l->dflt);
+    if (l->legacy)
+        OSSL_PROVIDER_unload(l->legacy);
+    OSSL_LIB_CTX_free(l->ctx);
+    memset(l, 0, sizeof(*l));
 }
 
 static void hash_init(void)
@@ -40,7 +52,7 @@ static void hash_init(void)
     hash_ripemd_md = EVP_MD_fetch(NULL, "RIPEMD160", NULL);
     if (!hash_ripemd_md) {
         ERR_clear_error();
-        hash_ripemd_md = bts_hash_fetch_ripemd_legacy_(&hash_legacy_ctx);
+        hash_ripemd_md = bts_hash_legacy_fetch_(&hash_legacy);
     }
 }
 

@@ -4,13 +4,23 @@
 #define BTS_HASH_INT_H
 
 #include <openssl/evp.h>
+#include <openssl/provider.h>
 
 #include <bts/hash.h>
 
-/* Fetch RIPEMD160 from a new library context with the legacy and default providers loaded.
- * *out_ctx receives the context (NULL if it could not be made; the caller frees it with
- * OSSL_LIB_CTX_free after EVP_MD_free). Returns the digest or NULL. */
-EVP_MD *bts_hash_fetch_ripemd_legacy_(OSSL_LIB_CTX **out_ctx);
+/* A library context of its own with the legacy and default providers loaded, and RIPEMD160
+ * fetched from it. */
+struct bts_hash_legacy {
+    OSSL_LIB_CTX *ctx;
+    OSSL_PROVIDER *legacy, *dflt;
+    EVP_MD *md; /* NULL when the legacy provider or the digest is unavailable */
+};
+
+/* Set up *l (all members NULL on failure of a step; free with bts_hash_legacy_free_).
+ * Returns l->md. */
+EVP_MD *bts_hash_legacy_fetch_(struct bts_hash_legacy *l);
+/* Release what bts_hash_legacy_fetch_ set up; safe on a half-built or zeroed struct. */
+void bts_hash_legacy_free_(struct bts_hash_legacy *l);
 
 /* Digest data with md into out (out_len bytes). md NULL: out zeroed, returns if_absent. */
 bt_status bts_hash_digest_(uint8_t *out, size_t out_len, const EVP_MD *md, const void *data,
