@@ -52,6 +52,8 @@ bt_status bts_hex_encode_buf(struct bts_buf *b, const void *data, size_t data_le
     if (data_len > (SIZE_MAX - pre - 1) / 2)
         return BT_ENOMEM;
     size_t len = pre + 2 * data_len;
+    if (len == 0)
+        return BT_OK; /* an unallocated buffer's data is the read-only "" */
     bt_status st = bts_buf_reserve(b, len);
     if (st != BT_OK)
         return st;
@@ -130,6 +132,8 @@ bt_status bts_hex_decode_buf(struct bts_buf *b, const char *s, size_t s_len, uns
     bt_status st = hex_check(&digits, &n, s, s_len, flags, &why);
     if (st != BT_OK)
         return st;
+    if (n == 0)
+        return BT_OK; /* an unallocated buffer's data is the read-only "" */
     st = bts_buf_reserve(b, n / 2);
     if (st != BT_OK)
         return st;

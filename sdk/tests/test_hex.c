@@ -350,7 +350,21 @@ static void test_hex_eip55_validation(void)
     CU_ASSERT_STRING_EQUAL(why, "missing 0x prefix");
 }
 
-BTS_TEST_SUITE("hex", NULL, NULL, BTS_TEST(test_hex_encode_plain_and_prefixed),
+/* Found by fuzz_hex: nothing to add must not write the NUL into the static empty buffer. */
+static void test_hex_buf_empty_on_unallocated_buffer(void)
+{
+    struct bts_buf b = BTS_BUF_INIT;
+    CU_ASSERT_EQUAL(bts_hex_decode_buf(&b, S(""), 0), BT_OK);
+    CU_ASSERT_EQUAL(bts_hex_decode_buf(&b, S("0x"), BTS_HEX_0X), BT_OK);
+    CU_ASSERT_EQUAL(bts_hex_encode_buf(&b, NULL, 0, 0), BT_OK);
+    CU_ASSERT_EQUAL(b.len, 0);
+    CU_ASSERT_EQUAL(b.cap, 0);
+    CU_ASSERT_STRING_EQUAL((char *)b.data, "");
+    bts_buf_free(&b);
+}
+
+BTS_TEST_SUITE("hex", NULL, NULL, BTS_TEST(test_hex_buf_empty_on_unallocated_buffer),
+               BTS_TEST(test_hex_encode_plain_and_prefixed),
                BTS_TEST(test_hex_encode_too_small_reports_need),
                BTS_TEST(test_hex_encode_buf_appends), BTS_TEST(test_hex_decode_optional_prefix),
                BTS_TEST(test_hex_decode_rejects_bad_input),
