@@ -35,8 +35,16 @@ static bt_status bs_conf_get(struct bt_host_ctx *h, const char *key, struct bt_c
     *out = (struct bt_conf_entry){0};
     return BT_ENOTFOUND;
 }
-static const struct bt_host bs_host = {
-    .struct_size = sizeof(struct bt_host), .set_error = bs_set_error, .conf_get = bs_conf_get};
+static bt_status bs_conf_next(struct bt_host_ctx *h, size_t *iter, struct bt_conf_entry *out)
+{
+    (void)h, (void)iter;
+    *out = (struct bt_conf_entry){0};
+    return BT_ENOTFOUND;
+}
+static const struct bt_host bs_host = {.struct_size = sizeof(struct bt_host),
+                                       .set_error = bs_set_error,
+                                       .conf_get = bs_conf_get,
+                                       .conf_next = bs_conf_next};
 
 static double now_s(void)
 {

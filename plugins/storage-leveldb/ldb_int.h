@@ -12,7 +12,7 @@ struct ldb_conf {
     uint32_t cache_mb;        /* LRU block cache shared by the instance's databases */
     uint32_t write_buffer_mb; /* memtable size before a flush to level 0 */
     uint32_t bloom_bits;      /* bits per key of the bloom filter; 0: none */
-    uint32_t compression;     /* index into ldb_compressions: "snappy", "none" */
+    uint32_t compression;     /* 0: snappy, 1: none (conf.c) */
     uint32_t max_open_files;
 };
 

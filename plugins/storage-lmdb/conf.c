@@ -1,50 +1,40 @@
-/* storage-lmdb: the plugins.conf keys (README.md). */
+/* storage-lmdb: the plugins.conf keys (README.md), parsed by the SDK's key table. */
 #include "lmdb_int.h"
 
-#include <stdlib.h>
-#include <string.h>
+#include <bts/conf.h>
 
-/* FIXME: a stand-in for bts_conf_parse (sdk/include/bts/conf.h) until it lands on main. */
-struct lmx_key {
-    const char *name;
-    uint64_t *u64;
-    uint32_t *u32;
-    uint64_t def, min, max;
-};
+/* 64 GiB: the map is address space and a sparse file, and it doubles when full. */
+static const struct bts_conf_key lmx_conf_keys[] = {
+    {"map_size_mb", BTS_CONF_U64, offsetof(struct lmx_conf, map_size_mb), "65536",
+     "initial map size (MiB), doubled when full", NULL},
+    {"max_readers", BTS_CONF_U32, offsetof(struct lmx_conf, max_readers), "1024",
+     "concurrent read transactions", NULL},
+    {"no_sync", BTS_CONF_BOOL, offsetof(struct lmx_conf, no_sync), "false",
+     "MDB_NOSYNC: fast, but a power cut may corrupt the database", NULL},
+    BTS_CONF_END};
 
-static bt_status read_num(struct lmx_plugin *pl, const struct lmx_key *k)
+/* Bounds the table cannot say: refuse them naming the line, as bts_conf_parse does. */
+static bt_status check_range(struct lmx_plugin *pl, const char *key, uint64_t v, uint64_t min,
+                             uint64_t max)
 {
     struct bt_conf_entry e;
-    uint64_t v = k->def;
-    if (pl->host->conf_get && pl->host->conf_get(pl->hctx, k->name, &e) == BT_OK) {
-        char *end = NULL;
-        unsigned long long x = strtoull(e.value, &end, 10);
-        if (!*e.value || *end || e.value[0] == '-' || x < k->min || x > k->max) {
-            LMX_ERR(pl, "%s:%u: %s: not a number in %llu..%llu: \"%s\"", e.file, e.line, k->name,
-                    (unsigned long long)k->min, (unsigned long long)k->max, e.value);
-            return BT_EINVAL;
-        }
-        v = x;
-    }
-    if (k->u64)
-        *k->u64 = v;
+    if (v >= min && v <= max)
+        return BT_OK;
+    if (pl->host->conf_get(pl->hctx, key, &e) == BT_OK)
+        LMX_ERR(pl, "%s:%u: %s: out of range %llu..%llu: \"%s\"", e.file, e.line, key,
+                (unsigned long long)min, (unsigned long long)max, e.value);
     else
-        *k->u32 = (uint32_t)v;
-    return BT_OK;
+        LMX_ERR(pl, "%s: out of range %llu..%llu", key, (unsigned long long)min,
+                (unsigned long long)max);
+    return BT_EINVAL;
 }
 
 bt_status lmx_conf_load(struct lmx_plugin *pl)
 {
-    /* 64 GiB: the map is virtual address space and a sparse file, and it doubles when full. */
-    const struct lmx_key keys[] = {
-        {"map_size_mb", &pl->conf.map_size_mb, NULL, 65536, 1, (uint64_t)1 << 26},
-        {"max_readers", NULL, &pl->conf.max_readers, 1024, 16, 65536},
-        {"no_sync", NULL, &pl->conf.no_sync, 0, 0, 1},
-    };
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        bt_status st = read_num(pl, &keys[i]);
-        if (st != BT_OK)
-            return st;
-    }
-    return BT_OK;
+    bt_status st = bts_conf_parse(pl->host, pl->hctx, lmx_conf_keys, &pl->conf);
+    if (st == BT_OK)
+        st = check_range(pl, "map_size_mb", pl->conf.map_size_mb, 1, (uint64_t)1 << 26);
+    if (st == BT_OK)
+        st = check_range(pl, "max_readers", pl->conf.max_readers, 16, 65536);
+    return st;
 }

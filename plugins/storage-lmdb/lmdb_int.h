@@ -10,6 +10,7 @@
 #include <lmdb.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 
 #define LMX_KEY_PREFIX 0x6bu /* any constant byte works */
 #define LMX_KEY_MAX    BT_STORAGE_KEY_MAX
@@ -19,7 +20,7 @@
 struct lmx_conf {
     uint64_t map_size_mb; /* initial map; doubled when full */
     uint32_t max_readers; /* concurrent snapshots + iterators + gets */
-    uint32_t no_sync;     /* 1: MDB_NOSYNC (devnets, benches): a power cut may corrupt */
+    bool no_sync;         /* MDB_NOSYNC (devnets, benches): a power cut may corrupt */
 };
 
 struct lmx_plugin {

@@ -1,42 +1,25 @@
 /* storage-leveldb: the storage conformance suite against the built .so, plus config parsing
  * and the figures LevelDB gives. */
 #include <bts/conform_storage.h>
+#include <bts/mockhost.h>
 #include <bts/test.h>
 
 #include <dlfcn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <bt/plugin.h>
 
-/* FIXME: a stand-in until sdk/mockhost lands on main; then bts_mockhost replaces it. */
-static char th_err[1024];
-static const char *th_conf_key, *th_conf_value;
-static void th_set_error(struct bt_host_ctx *h, const char *fmt, ...)
+static struct bts_mockhost *mock;
+
+static const char *mock_error(void *arg)
 {
-    (void)h;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(th_err, sizeof(th_err), fmt, ap);
-    va_end(ap);
+    return bts_mockhost_error(arg);
 }
-static const char *th_last_error(void *arg)
-{
-    (void)arg;
-    return th_err;
-}
-static bt_status th_conf_get(struct bt_host_ctx *h, const char *key, struct bt_conf_entry *out)
-{
-    (void)h;
-    *out = (struct bt_conf_entry){0};
-    if (!th_conf_key || strcmp(key, th_conf_key) != 0)
-        return BT_ENOTFOUND;
-    *out = (struct bt_conf_entry){key, th_conf_value, "plugins.conf", 2};
-    return BT_OK;
-}
-static const struct bt_host th_host = {
-    .struct_size = sizeof(struct bt_host), .set_error = th_set_error, .conf_get = th_conf_get};
+
+/* A second instance, configured with key = value (key NULL: defaults). */
+static bt_status create_with(const char *key, const char *value, struct bts_mockhost **out_m,
+                             void **out_self);
 
 static void *dl;
 static const struct bt_plugin_desc *desc;
@@ -55,13 +38,27 @@ static int suite_init(void)
     if (!desc)
         return 1;
     vt = desc->vtbl;
-    return desc->create(&th_host, NULL, &self) != BT_OK;
+    mock = bts_mockhost_new();
+    bts_mockhost_use_conf(mock);
+    return desc->create(bts_mockhost_host(mock), bts_mockhost_ctx(mock), &self) != BT_OK;
+}
+
+static bt_status create_with(const char *key, const char *value, struct bts_mockhost **out_m,
+                             void **out_self)
+{
+    *out_self = NULL;
+    *out_m = bts_mockhost_new();
+    bts_mockhost_use_conf(*out_m);
+    if (key)
+        bts_mockhost_conf_set(*out_m, key, value);
+    return desc->create(bts_mockhost_host(*out_m), bts_mockhost_ctx(*out_m), out_self);
 }
 
 static int suite_cleanup(void)
 {
     if (desc)
         desc->destroy(self);
+    bts_mockhost_free(mock);
     /* LevelDB's Env thread stays: never dlclose (the descriptor says not unload-safe). */
     return 0;
 }
@@ -81,7 +78,8 @@ static void test_storage_leveldb_conform(void)
                                     .self = self,
                                     .scratch_dir = dir,
                                     .flags = BTS_CONFORM_STORAGE_PERSISTENT,
-                                    .last_error = th_last_error};
+                                    .last_error = mock_error,
+                                    .arg = mock};
     struct bts_conform_result r;
     CU_ASSERT_EQUAL(bts_conform_storage_run(&c, NULL, &r), BT_OK);
     CU_ASSERT_EQUAL(r.n_failed, 0);
@@ -91,21 +89,20 @@ static void test_storage_leveldb_conform(void)
 
 static void test_storage_leveldb_conf_refuses_bad_values(void)
 {
-    void *s = NULL;
-    th_conf_key = "compression";
-    th_conf_value = "zstd";
-    CU_ASSERT_EQUAL(desc->create(&th_host, NULL, &s), BT_EINVAL);
+    struct bts_mockhost *m;
+    void *s;
+    CU_ASSERT_EQUAL(create_with("compression", "zstd", &m, &s), BT_EINVAL);
     CU_ASSERT_PTR_NULL(s);
-    CU_ASSERT_STRING_EQUAL(th_err,
-                           "plugins.conf:2: compression: not one of snappy, none: \"zstd\"");
-    th_conf_key = "cache_mb";
-    th_conf_value = "12x";
-    CU_ASSERT_EQUAL(desc->create(&th_host, NULL, &s), BT_EINVAL);
-    CU_ASSERT_PTR_NOT_NULL(strstr(th_err, "cache_mb"));
-    th_conf_value = "8";
-    CU_ASSERT_EQUAL_FATAL(desc->create(&th_host, NULL, &s), BT_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bts_mockhost_error(m), "plugins.conf:2: compression"));
+    bts_mockhost_free(m);
+    CU_ASSERT_EQUAL(create_with("cache_mb", "12x", &m, &s), BT_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bts_mockhost_error(m), "cache_mb"));
+    bts_mockhost_free(m);
+    CU_ASSERT_EQUAL(create_with("cache_size", "8", &m, &s), BT_EINVAL); /* unknown key */
+    bts_mockhost_free(m);
+    CU_ASSERT_EQUAL_FATAL(create_with("compression", "none", &m, &s), BT_OK);
     desc->destroy(s);
-    th_conf_key = NULL;
+    bts_mockhost_free(m);
 }
 
 static void test_storage_leveldb_lock_message_names_path(void)
@@ -120,7 +117,7 @@ static void test_storage_leveldb_lock_message_names_path(void)
     CU_ASSERT_EQUAL(vt->open(self, &o, &b), BT_EBUSY);
     char want[400];
     snprintf(want, sizeof(want), "database %s is already open in this process", path);
-    CU_ASSERT_STRING_EQUAL(th_err, want);
+    CU_ASSERT_STRING_EQUAL(bts_mockhost_error(mock), want);
     o.path = "relative/db";
     CU_ASSERT_EQUAL(vt->open(self, &o, &b), BT_EINVAL);
     vt->close(self, a);

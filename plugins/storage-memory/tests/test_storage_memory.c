@@ -1,32 +1,21 @@
 /* storage-memory: the storage conformance suite against the built .so, plus what is particular
  * to this backend (independent databases per open, exact stats, sweep after snapshots). */
 #include <bts/conform_storage.h>
+#include <bts/mockhost.h>
 #include <bts/test.h>
 
 #include <dlfcn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <bt/plugin.h>
 
-/* FIXME: a stand-in until sdk/mockhost lands on main; then bts_mockhost replaces it. */
-static char th_err[1024];
-static void th_set_error(struct bt_host_ctx *h, const char *fmt, ...)
+static struct bts_mockhost *mock;
+
+static const char *mock_error(void *arg)
 {
-    (void)h;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(th_err, sizeof(th_err), fmt, ap);
-    va_end(ap);
+    return bts_mockhost_error(arg);
 }
-static const char *th_last_error(void *arg)
-{
-    (void)arg;
-    return th_err;
-}
-static const struct bt_host th_host = {.struct_size = sizeof(struct bt_host),
-                                       .set_error = th_set_error};
 
 static void *dl;
 static const struct bt_plugin_desc *desc;
@@ -45,13 +34,16 @@ static int suite_init(void)
     if (!desc)
         return 1;
     vt = desc->vtbl;
-    return desc->create(&th_host, NULL, &self) != BT_OK;
+    mock = bts_mockhost_new();
+    bts_mockhost_use_conf(mock);
+    return desc->create(bts_mockhost_host(mock), bts_mockhost_ctx(mock), &self) != BT_OK;
 }
 
 static int suite_cleanup(void)
 {
     if (desc)
         desc->destroy(self);
+    bts_mockhost_free(mock);
     if (dl)
         dlclose(dl);
     return 0;
@@ -70,7 +62,7 @@ static void test_storage_memory_conform(void)
     char dir[256];
     CU_ASSERT_FATAL(bts_conform_storage_mkscratch(dir, sizeof(dir), "memory") == BT_OK);
     struct bts_conform_storage c = {
-        .vtbl = vt, .self = self, .scratch_dir = dir, .last_error = th_last_error};
+        .vtbl = vt, .self = self, .scratch_dir = dir, .last_error = mock_error, .arg = mock};
     struct bts_conform_result r;
     CU_ASSERT_EQUAL(bts_conform_storage_run(&c, NULL, &r), BT_OK);
     CU_ASSERT_EQUAL(r.n_failed, 0);
@@ -150,7 +142,7 @@ static void test_storage_memory_readonly_refuses_writes(void)
     struct bt_storage_db *db = NULL;
     CU_ASSERT_EQUAL_FATAL(vt->open(self, &o, &db), BT_OK);
     CU_ASSERT_EQUAL(put1(db, "k", "v", BT_STORAGE_PUT), BT_EPERM);
-    CU_ASSERT_STRING_EQUAL(th_err, "database is read-only");
+    CU_ASSERT_STRING_EQUAL(bts_mockhost_error(mock), "database is read-only");
     vt->close(self, db);
 }
 
