@@ -202,6 +202,66 @@ static int has_token(const char *list, const char *tok)
     return 0;
 }
 
+/* Transfer-Encoding: chunked (RFC 9112 §7.1). Returns 1 with the body copied to out (*out_len
+ * bytes, malloc'd) and *consumed input bytes, 0 if incomplete, -1 if malformed, -2 if the body
+ * exceeds max (0: no limit). Chunk extensions and trailers are skipped. */
+static int chunked_decode(const char *in, size_t len, size_t max, char **out, size_t *out_len,
+                          size_t *consumed)
+{
+    size_t pos = 0, total = 0;
+    char *body = NULL;
+    for (;;) {
+        const char *eol = memchr(in + pos, '\n', len - pos);
+        if (!eol)
+            goto incomplete;
+        char *end;
+        unsigned long long n = strtoull(in + pos, &end, 16);
+        if (end == in + pos || (*end != ';' && *end != '\r' && *end != '\n'))
+            goto malformed;
+        pos = (size_t)(eol - in) + 1;
+        if (n == 0) {
+            for (;;) { /* trailers up to an empty line */
+                const char *e2 = memchr(in + pos, '\n', len - pos);
+                if (!e2)
+                    goto incomplete;
+                size_t llen = (size_t)(e2 - (in + pos));
+                pos = (size_t)(e2 - in) + 1;
+                if (llen == 0 || (llen == 1 && in[pos - 2] == '\r'))
+                    break;
+            }
+            *out = body ? body : malloc(1);
+            *out_len = total;
+            *consumed = pos;
+            return *out ? 1 : -1;
+        }
+        if ((max && total + n > max) || n > (1ull << 32))
+            goto too_large;
+        if (len - pos < n + 2)
+            goto incomplete;
+        char *nb = realloc(body, total + (size_t)n + 1);
+        if (!nb)
+            goto malformed;
+        body = nb;
+        memcpy(body + total, in + pos, (size_t)n);
+        total += (size_t)n;
+        pos += (size_t)n;
+        if (in[pos] == '\r')
+            pos++;
+        if (pos >= len || in[pos] != '\n')
+            goto malformed;
+        pos++;
+    }
+incomplete:
+    free(body);
+    return 0;
+malformed:
+    free(body);
+    return -1;
+too_large:
+    free(body);
+    return -2;
+}
+
 /* --- routing ------------------------------------------------------------------------------ */
 
 static void on_rpc_done(void *arg, const char *json, size_t len)
@@ -372,8 +432,8 @@ static void process(struct hconn *c)
                 respond_error(c, 400, "malformed HTTP request", NULL, 1);
                 break;
             }
-            if (c->req.te) {
-                respond_error(c, 501, "chunked request bodies are not supported", NULL, 1);
+            if (c->req.te && strcasecmp(c->req.te, "chunked") != 0) {
+                respond_error(c, 501, "unsupported transfer encoding", NULL, 1);
                 break;
             }
             long long lim = (long long)c->d->cfg.max_body;
@@ -386,15 +446,34 @@ static void process(struct hconn *c)
             }
         }
         size_t need = c->req.clen > 0 ? (size_t)c->req.clen : 0;
-        if (evbuffer_get_length(in) < need)
-            break;
-        char *body = malloc(need + 1);
-        if (!body) {
-            c->is_closing = 1;
-            break;
+        char *body = NULL;
+        if (c->req.te) {
+            size_t have = evbuffer_get_length(in), used = 0;
+            int rc = chunked_decode((const char *)evbuffer_pullup(in, -1), have, c->d->cfg.max_body,
+                                    &body, &need, &used);
+            if (rc == 0 && have > c->d->cfg.max_body + HEAD_MAX && c->d->cfg.max_body)
+                rc = -2;
+            if (rc == 0)
+                break;
+            if (rc < 0) {
+                if (rc == -2)
+                    respond_error(c, 413, "request body too large", NULL, 1);
+                else
+                    respond_error(c, 400, "malformed chunked body", NULL, 1);
+                break;
+            }
+            evbuffer_drain(in, used);
+        } else {
+            if (evbuffer_get_length(in) < need)
+                break;
+            body = malloc(need + 1);
+            if (!body) {
+                c->is_closing = 1;
+                break;
+            }
+            evbuffer_remove(in, body, need);
+            body[need] = 0;
         }
-        evbuffer_remove(in, body, need);
-        body[need] = 0;
         c->in_request = 1;
         bufferevent_disable(c->bev, EV_READ);
         handle_request(c, body, need);

@@ -90,6 +90,7 @@ bt_status net_start(struct event_base *base, struct rpc_server *rpc, struct rest
     n->plugins = plugins;
     n->n_plugins = n_plugins;
     *out = n;
+    rpc_server_set_limits(rpc, &o->lim);
     bt_status st = net_token_load(datadir, n->token_hex, err, err_cap);
     if (st != BT_OK)
         return st;

@@ -92,6 +92,11 @@ const struct rpc_limits *rpc_server_limits(const struct rpc_server *s)
     return &s->lim;
 }
 
+void rpc_server_set_limits(struct rpc_server *s, const struct rpc_limits *lim)
+{
+    s->lim = *lim;
+}
+
 /* --- method table: sorted by name, binary search ------------------------------------------ */
 
 static size_t method_pos(const struct rpc_server *s, const char *name, int *out_found)

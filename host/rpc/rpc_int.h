@@ -70,6 +70,8 @@ struct rpc_server *rpc_server_new(const struct rpc_limits *lim);
 /** Free the dispatcher. Pending requests are dropped without answers (shutdown). NULL ok. */
 void rpc_server_free(struct rpc_server *s);
 const struct rpc_limits *rpc_server_limits(const struct rpc_server *s);
+/** Replace the limits (before the transports start). */
+void rpc_server_set_limits(struct rpc_server *s, const struct rpc_limits *lim);
 
 /** Register `method` for `owner` (a plugin's hctx, or NULL for the host). Handlers answer with
  *  rpc_call_result/rpc_call_error (host) or host->rpc_result/rpc_error (plugins).
