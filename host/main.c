@@ -1,10 +1,12 @@
 /* bttcd: parse the command line and hand over to the command. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "runtime/cli_int.h"
 #include "runtime/loader_int.h"
 #include "runtime/log_int.h"
 #include "runtime/node_int.h"
+#include "runtime/paths_int.h"
 #include "runtime/setup_int.h"
 
 int main(int argc, char **argv)
@@ -32,6 +34,22 @@ int main(int argc, char **argv)
             else
                 rc = CLI_EXIT_USAGE;
             break;
+        case CLI_CMD_ATTACH: {
+            char err[256], *dd = NULL, *path = NULL;
+            if (!o.ipc_path)
+                dd = o.datadir ? NULL : paths_default_datadir(err, sizeof(err));
+            if (!o.ipc_path && !o.datadir && !dd) {
+                fprintf(stderr, "bttcd: datadir: %s\n", err);
+                rc = CLI_EXIT_FAIL;
+                break;
+            }
+            if (!o.ipc_path)
+                path = paths_join(o.datadir ? o.datadir : dd, "bttcd.ipc");
+            rc = net_attach(o.ipc_path ? o.ipc_path : path ? path : "bttcd.ipc", o.exec);
+            free(path);
+            free(dd);
+            break;
+        }
         case CLI_CMD_VERSION:
             printf("bttcd %s (plugin ABI %d.%d)\n", BTTCD_VERSION, BT_ABI_MAJOR, BT_ABI_MINOR);
             break;

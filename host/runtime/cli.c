@@ -2,6 +2,7 @@
  * before or after the command words; "--" ends the options. */
 #include "cli_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,23 @@ enum opt_id {
     OPT_LOG_FORMAT,
     OPT_LOG_FILE,
     OPT_PLUGIN_DIR,
-    OPT_VERSION
+    OPT_VERSION,
+    OPT_HTTP,
+    OPT_HTTP_ADDR,
+    OPT_HTTP_PORT,
+    OPT_HTTP_CORS,
+    OPT_HTTP_VHOSTS,
+    OPT_WS,
+    OPT_WS_ADDR,
+    OPT_WS_PORT,
+    OPT_WS_ORIGINS,
+    OPT_REST_ADDR,
+    OPT_REST_PORT,
+    OPT_IPC_OFF,
+    OPT_RPC_BATCH_LIMIT,
+    OPT_RPC_BATCH_RESP,
+    OPT_RPC_MAX_REQUEST,
+    OPT_EXEC
 };
 
 struct opt {
@@ -38,6 +55,30 @@ static const struct opt opts[] = {
     {OPT_PLUGIN_DIR, "plugin-dir", "DIR",
      "look for plugin files in DIR; repeatable; replaces the default\nsearch path (config file "
      "dir, build plugins/, installed plugins/)"},
+    {OPT_HTTP, "http", NULL, "serve JSON-RPC over HTTP"},
+    {OPT_HTTP_ADDR, "http.addr", "ADDR", "HTTP-RPC listen address (default: 127.0.0.1)"},
+    {OPT_HTTP_PORT, "http.port", "PORT", "HTTP-RPC port, 0 for any free port (default: 8545)"},
+    {OPT_HTTP_CORS, "http.corsdomain", "LIST",
+     "comma-separated origins allowed by CORS, * for any\n(default: none)"},
+    {OPT_HTTP_VHOSTS, "http.vhosts", "LIST",
+     "comma-separated Host names accepted, * for any\n(default: localhost; IP addresses always)"},
+    {OPT_WS, "ws", NULL, "serve JSON-RPC over WebSocket"},
+    {OPT_WS_ADDR, "ws.addr", "ADDR", "WS-RPC listen address (default: 127.0.0.1)"},
+    {OPT_WS_PORT, "ws.port", "PORT",
+     "WS-RPC port (default: 8546); equal to --http.port: served\non the HTTP server"},
+    {OPT_WS_ORIGINS, "ws.origins", "LIST",
+     "comma-separated WebSocket origins, * for any\n(default: http://localhost)"},
+    {OPT_REST_ADDR, "rest.addr", "ADDR", "REST server address (default: 127.0.0.1)"},
+    {OPT_REST_PORT, "rest.port", "PORT",
+     "REST server port (default: 1317); the server runs when a\nplugin registers a route"},
+    {OPT_IPC_OFF, "ipcdisable", NULL, "do not serve JSON-RPC on <datadir>/bttcd.ipc"},
+    {OPT_RPC_BATCH_LIMIT, "rpc.batch-request-limit", "N",
+     "most requests in a JSON-RPC batch, 0: no limit (default: 1000)"},
+    {OPT_RPC_BATCH_RESP, "rpc.batch-response-max-size", "BYTES",
+     "most result bytes in a batch response, 0: no limit\n(default: 25000000)"},
+    {OPT_RPC_MAX_REQUEST, "rpc.max-request-size", "BYTES",
+     "largest request body or message (default: 5242880)"},
+    {OPT_EXEC, "exec", "'METHOD [PARAMS]'", "attach: send one request, print the answer, exit"},
     {OPT_HELP, "help", NULL, "show help for the command and exit (also -h)"},
     {OPT_VERSION, "version", NULL, "print the version and exit (same as 'bttcd version')"},
 };
@@ -72,6 +113,14 @@ static const struct cmd_help cmd_helps[CLI_CMD_N] = {
                                "name already seen earlier in the list\nis refused as duplicate. "
                                "Exit status 0 if every file is ok, 1 otherwise."},
     [CLI_CMD_VERSION] = {"bttcd version", "Print the bttcd version and the plugin ABI version."},
+    [CLI_CMD_ATTACH] = {"bttcd [--datadir DIR] attach [IPC_PATH] [--exec 'METHOD [PARAMS]']",
+                        "Talk JSON-RPC to a running node over its IPC socket (IPC_PATH, else\n"
+                        "<datadir>/bttcd.ipc). With --exec, send one request; otherwise read one "
+                        "request per\nline from stdin (a '> ' prompt on a terminal). A request "
+                        "is METHOD and optional\nJSON params: an array, or one value taken as "
+                        "the only parameter. Results are printed\nas indented JSON, errors as "
+                        "'error CODE: MESSAGE'. Exit status 1 on an error answer\nor when no "
+                        "node listens."},
 };
 
 static void usage_error(FILE *err, const char *fmt, const char *a, const char *b)
@@ -90,6 +139,7 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
               "  run                      run the node (the default)\n"
               "  plugins list             show the plugins of plugins.conf\n"
               "  plugins check FILE.so..  validate plugin files without running them\n"
+              "  attach [IPC_PATH]        JSON-RPC console on a running node's IPC socket\n"
               "  version                  print the version\n"
               "  help [COMMAND]           show help (same as COMMAND --help)\n",
               out);
@@ -98,10 +148,13 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
     }
     fputs("\nOptions (accepted before or after the command):\n", out);
     for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
-        char left[40];
+        char left[64];
         snprintf(left, sizeof(left), "--%s%s%s", opts[i].name, opts[i].metavar ? " " : "",
                  opts[i].metavar ? opts[i].metavar : "");
-        fprintf(out, "  %-22s ", left);
+        if (strlen(left) > 22)
+            fprintf(out, "  %s\n%25s", left, ""); /* long names get their own line */
+        else
+            fprintf(out, "  %-22s ", left);
         for (const char *c = opts[i].help; *c; c++)
             fputs(*c == '\n' ? "\n                         " : (char[2]){*c, 0}, out);
         fputc('\n', out);
@@ -116,6 +169,32 @@ static const struct opt *find_opt(const char *name, size_t n)
         if (strlen(opts[i].name) == n && strncmp(opts[i].name, name, n) == 0)
             return &opts[i];
     return NULL;
+}
+
+/* Options with a decimal value: ports (0..65535) and limits. */
+static int apply_number(struct cli_opts *o, const struct opt *op, const char *val, FILE *err)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(val, &end, 10);
+    int is_port = op->id == OPT_HTTP_PORT || op->id == OPT_WS_PORT || op->id == OPT_REST_PORT;
+    if (*val < '0' || *val > '9' || *end || errno || (is_port && v > 65535)) {
+        usage_error(err, "--%s: '%s' is not a valid number", op->name, val);
+        return -1;
+    }
+    if (op->id == OPT_HTTP_PORT)
+        o->net.http_port = (int)v;
+    else if (op->id == OPT_WS_PORT)
+        o->net.ws_port = (int)v;
+    else if (op->id == OPT_REST_PORT)
+        o->net.rest_port = (int)v;
+    else if (op->id == OPT_RPC_BATCH_LIMIT)
+        o->net.lim.max_batch = (size_t)v;
+    else if (op->id == OPT_RPC_BATCH_RESP)
+        o->net.lim.max_batch_resp = (size_t)v;
+    else
+        o->net.lim.max_request = (size_t)v;
+    return 0;
 }
 
 static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, FILE *err)
@@ -150,6 +229,43 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_LOG_FILE:
         o->log_file = val;
         return 0;
+    case OPT_HTTP:
+        o->net.is_http = 1;
+        return 0;
+    case OPT_HTTP_ADDR:
+        o->net.http_addr = val;
+        return 0;
+    case OPT_HTTP_CORS:
+        o->net.http_cors = val;
+        return 0;
+    case OPT_HTTP_VHOSTS:
+        o->net.http_vhosts = val;
+        return 0;
+    case OPT_WS:
+        o->net.is_ws = 1;
+        return 0;
+    case OPT_WS_ADDR:
+        o->net.ws_addr = val;
+        return 0;
+    case OPT_WS_ORIGINS:
+        o->net.ws_origins = val;
+        return 0;
+    case OPT_REST_ADDR:
+        o->net.rest_addr = val;
+        return 0;
+    case OPT_IPC_OFF:
+        o->net.is_ipc_off = 1;
+        return 0;
+    case OPT_EXEC:
+        o->exec = val;
+        return 0;
+    case OPT_HTTP_PORT:
+    case OPT_WS_PORT:
+    case OPT_REST_PORT:
+    case OPT_RPC_BATCH_LIMIT:
+    case OPT_RPC_BATCH_RESP:
+    case OPT_RPC_MAX_REQUEST:
+        return apply_number(o, op, val, err);
     case OPT_PLUGIN_DIR: {
         const char **nd = realloc(o->plugin_dirs, (o->n_plugin_dirs + 1) * sizeof(*nd));
         if (!nd) {
@@ -213,6 +329,11 @@ static int parse_words(char **w, size_t n, struct cli_opts *o, FILE *err)
         used = n ? 1 : 0;
     } else if (strcmp(w[0], "version") == 0) {
         o->cmd = CLI_CMD_VERSION;
+    } else if (strcmp(w[0], "attach") == 0) {
+        o->cmd = CLI_CMD_ATTACH;
+        if (n > 1)
+            o->ipc_path = w[1];
+        used = n > 1 ? 2 : 1;
     } else if (strcmp(w[0], "help") == 0) {
         o->wants_help = 1;
         if (n == 1) {
@@ -261,6 +382,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, FILE *err)
     memset(o, 0, sizeof(*o));
     o->config = "plugins.conf";
     o->cmd = CLI_CMD_RUN;
+    net_opts_default(&o->net);
     /* Command words, in order; plugins check keeps its files here too. */
     char **words = calloc((size_t)argc + 1, sizeof(*words));
     if (!words) {

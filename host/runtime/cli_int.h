@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "log_int.h"
+#include "net_int.h"
 
 enum cli_cmd {
     CLI_CMD_RUN = 0,
@@ -14,7 +15,8 @@ enum cli_cmd {
     CLI_CMD_PLUGINS_LIST = 2,
     CLI_CMD_PLUGINS_CHECK = 3,
     CLI_CMD_VERSION = 4,
-    CLI_CMD_N = 5
+    CLI_CMD_ATTACH = 5,
+    CLI_CMD_N = 6
 };
 
 /** Exit codes of bttcd. */
@@ -35,7 +37,10 @@ struct cli_opts {
     size_t n_plugin_dirs;
     char **files; /* plugins check FILE... (malloc'd array of argv pointers) */
     size_t n_files;
-    char **words; /* the command words (owns the array files points into) */
+    char **words;         /* the command words (owns the array files points into) */
+    struct net_opts net;  /* --http*, --ws*, --rest.*, --rpc.*, --ipcdisable */
+    const char *ipc_path; /* attach IPC_PATH */
+    const char *exec;     /* attach --exec */
 };
 
 /** Parse argv. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing one error line and a hint

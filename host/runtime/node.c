@@ -10,6 +10,7 @@
 
 #include "loader_int.h"
 #include "log_int.h"
+#include "net_int.h"
 #include "services_int.h"
 #include "setup_int.h"
 
@@ -23,6 +24,8 @@ struct node_plugin {
 };
 
 struct node {
+    struct net *net;
+    struct net_plugin_info *info; /* admin_plugins */
     struct config *cfg;
     struct plugin_dirs pd;
     struct host_rt rt;
@@ -127,8 +130,36 @@ static int start_all(struct node *nd)
     return CLI_EXIT_OK;
 }
 
+/* The RPC transports, once every plugin has started (their methods and routes exist). */
+static int start_net(const struct cli_opts *o, struct node *nd, const char *datadir)
+{
+    nd->info = calloc(nd->n ? nd->n : 1, sizeof(*nd->info));
+    if (!nd->info) {
+        fprintf(stderr, "bttcd: out of memory\n");
+        return CLI_EXIT_FAIL;
+    }
+    for (size_t i = 0; i < nd->n; i++) {
+        struct loader_plugin *lp = nd->p[i].lp;
+        nd->info[i] = (struct net_plugin_info){lp->img.name, lp->img.kind->name, lp->img.version,
+                                               nd->p[i].path, &nd->p[i].h->mem_bytes};
+    }
+    struct net_opts no = o->net;
+    const char *t = getenv("BTTCD_RPC_TEST");
+    no.has_test_methods = t && strcmp(t, "1") == 0;
+    char err[1024];
+    if (net_start(nd->rt.loop.base, nd->rt.rpc, nd->rt.rest, datadir, &no, nd->info, nd->n,
+                  &nd->net, err, sizeof(err)) != BT_OK) {
+        fprintf(stderr, "bttcd: rpc: %s\n", err);
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+}
+
 static void teardown(struct node *nd)
 {
+    net_stop(nd->net);
+    nd->net = NULL;
+    free(nd->info);
     for (size_t i = nd->n; i-- > 0;) {
         struct node_plugin *np = &nd->p[i];
         const struct bt_plugin_desc *d = np->lp ? &np->lp->img.desc : NULL;
@@ -237,6 +268,8 @@ int node_run(const struct cli_opts *o)
             rc = create_one(&nd, &nd.p[i]);
         if (rc == CLI_EXIT_OK)
             rc = start_all(&nd);
+        if (rc == CLI_EXIT_OK)
+            rc = start_net(o, &nd, datadir);
     }
     if (rc == CLI_EXIT_OK) {
         hlog(BT_LOG_INFO, "bttcd ready", "plugins=%zu workers=%zu", nd.n, nd.rt.workers.n_threads);

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "log_int.h"
+#include "rest_int.h"
+#include "rpc_int.h"
 
 /* Bounded queue of the worker pool: full means the node is far behind, and BT_EBUSY tells the
  * plugin to back off instead of growing memory without limit. */
@@ -43,7 +45,9 @@ bt_status rt_init(struct host_rt *rt, size_t n_workers, const char *datadir)
     pthread_mutex_init(&rt->metrics_lock, NULL);
     rt->next_metric_id = 1;
     rt->datadir = strdup(datadir);
-    if (!rt->datadir)
+    rt->rpc = rpc_server_new(NULL);
+    rt->rest = rest_router_new();
+    if (!rt->datadir || !rt->rpc || !rt->rest)
         return BT_ENOMEM;
     bt_status st = loop_init(&rt->loop);
     if (st != BT_OK)
@@ -62,6 +66,8 @@ void rt_free(struct host_rt *rt)
 {
     workers_stop(&rt->workers);
     registry_drop_owner(&rt->registry, NULL);
+    rpc_server_free(rt->rpc);
+    rest_router_free(rt->rest);
     if (rt->loop.base)
         loop_free(&rt->loop);
     free(rt->datadir);
@@ -91,6 +97,10 @@ void hctx_release(struct bt_host_ctx *h)
     loop_timers_drop_owner(&rt->loop, h);
     loop_drop_owner(&rt->loop, h);
     registry_drop_owner(&rt->registry, h);
+    if (rt->rpc)
+        rpc_drop_owner(rt->rpc, h);
+    if (rt->rest)
+        rest_drop_owner(rt->rest, h);
     services_metrics_release(h);
     size_t blocks = __atomic_load_n(&h->mem_blocks, __ATOMIC_RELAXED);
     /* Blocks left after destroy are the plugin's leak: worth a warning, not a crash. */

@@ -1,10 +1,14 @@
-/* Metrics (values kept; the /metrics endpoint comes with the network work) and the services
- * this host build does not back yet: they check their arguments like the real ones will, then
- * answer BT_ENOTSUP (or do nothing, for the void entries), as host.h documents. */
+/* Metrics (values kept; the /metrics endpoint comes with the network work), JSON-RPC methods
+ * and REST routes (host/rpc, host/net/rest.c), and the services this host build does not back
+ * yet: they check their arguments like the real ones will, then answer BT_ENOTSUP (or do
+ * nothing, for the void entries), as host.h documents. */
 #include "services_int.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "rest_int.h"
+#include "rpc_int.h"
 
 struct services_metric {
     struct services_metric *next;
@@ -132,58 +136,81 @@ void services_metrics_release(struct bt_host_ctx *h)
     }
 }
 
+/* --- JSON-RPC methods and REST routes ------------------------------------------------------ */
+
+bt_status h_rpc_register(struct bt_host_ctx *h, const char *method, bt_rpc_fn fn, void *arg)
+{
+    SERVICES_CHECK(h, h != NULL);
+    SERVICES_CHECK(h, method != NULL);
+    SERVICES_CHECK(h, fn != NULL);
+    SERVICES_CHECK(h, loop_on_thread(&h->rt->loop));
+    SERVICES_CHECK(h, *method && strlen(method) <= 127);
+    /* DESIGN.md §5: admin methods need IPC or the admin token. */
+    uint32_t flags = strncmp(method, "admin_", 6) == 0 ? RPC_F_ADMIN : 0;
+    bt_status st = rpc_register(h->rt->rpc, h, method, flags, fn, arg);
+    if (st == BT_EEXIST)
+        services_set_error(h, "rpc method %s is already registered", method);
+    return st;
+}
+
+void h_rpc_result(struct bt_host_ctx *h, struct bt_rpc_call *call, const char *json)
+{
+    SERVICES_CHECK_VOID(h, h != NULL);
+    SERVICES_CHECK_VOID(h, call != NULL);
+    SERVICES_CHECK_VOID(h, json != NULL);
+    SERVICES_CHECK_VOID(h, loop_on_thread(&h->rt->loop));
+    const char *why = NULL;
+    if (rpc_answer(h->rt->rpc, h, call, 0, 0, json, NULL, &why) != BT_OK)
+        services_misuse(h, __func__, why);
+}
+
+void h_rpc_error(struct bt_host_ctx *h, struct bt_rpc_call *call, int32_t code, const char *message,
+                 const char *data_json)
+{
+    SERVICES_CHECK_VOID(h, h != NULL);
+    SERVICES_CHECK_VOID(h, call != NULL);
+    SERVICES_CHECK_VOID(h, message != NULL);
+    SERVICES_CHECK_VOID(h, loop_on_thread(&h->rt->loop));
+    const char *why = NULL;
+    if (rpc_answer(h->rt->rpc, h, call, 1, code, message, data_json, &why) != BT_OK)
+        services_misuse(h, __func__, why);
+}
+
+bt_status h_http_register(struct bt_host_ctx *h, const char *method, const char *pattern,
+                          bt_http_fn fn, void *arg)
+{
+    SERVICES_CHECK(h, h != NULL);
+    SERVICES_CHECK(h, method != NULL);
+    SERVICES_CHECK(h, pattern != NULL);
+    SERVICES_CHECK(h, fn != NULL);
+    SERVICES_CHECK(h, loop_on_thread(&h->rt->loop));
+    SERVICES_CHECK(h, strcmp(method, "GET") == 0 || strcmp(method, "POST") == 0);
+    SERVICES_CHECK(h, rest_pattern_ok(pattern));
+    bt_status st = rest_register(h->rt->rest, h, method, pattern, fn, arg);
+    if (st == BT_EEXIST)
+        services_set_error(h, "rest route %s %s is already registered", method, pattern);
+    return st;
+}
+
+void h_http_reply(struct bt_host_ctx *h, struct bt_http_request *req, uint32_t status,
+                  const char *content_type, const uint8_t *body, size_t body_len)
+{
+    SERVICES_CHECK_VOID(h, h != NULL);
+    SERVICES_CHECK_VOID(h, req != NULL);
+    SERVICES_CHECK_VOID(h, body != NULL || body_len == 0);
+    SERVICES_CHECK_VOID(h, status >= 100 && status <= 599);
+    SERVICES_CHECK_VOID(h, loop_on_thread(&h->rt->loop));
+    const char *why = NULL;
+    if (rest_reply(h->rt->rest, h, req, status, content_type, body, body_len, &why) != BT_OK)
+        services_misuse(h, __func__, why);
+}
+
 /* --- not backed yet ---------------------------------------------------------------------- */
 
 static bt_status unsupported(struct bt_host_ctx *h, const char *what)
 {
     services_set_error(h, "%s: not available in this host build yet", what);
     return BT_ENOTSUP;
-}
-
-bt_status h_rpc_register(struct bt_host_ctx *h, const char *method, bt_rpc_fn fn, void *arg)
-{
-    (void)arg;
-    SERVICES_CHECK(h, h != NULL);
-    SERVICES_CHECK(h, method != NULL);
-    SERVICES_CHECK(h, fn != NULL);
-    return unsupported(h, "rpc_register");
-}
-
-/* No call object can exist while rpc_register refuses: nothing to answer. */
-void h_rpc_result(struct bt_host_ctx *h, struct bt_rpc_call *call, const char *json)
-{
-    SERVICES_CHECK_VOID(h, h != NULL);
-    SERVICES_CHECK_VOID(h, call != NULL);
-    SERVICES_CHECK_VOID(h, json != NULL);
-}
-
-void h_rpc_error(struct bt_host_ctx *h, struct bt_rpc_call *call, int32_t code, const char *message,
-                 const char *data_json)
-{
-    (void)code, (void)data_json;
-    SERVICES_CHECK_VOID(h, h != NULL);
-    SERVICES_CHECK_VOID(h, call != NULL);
-    SERVICES_CHECK_VOID(h, message != NULL);
-}
-
-bt_status h_http_register(struct bt_host_ctx *h, const char *method, const char *pattern,
-                          bt_http_fn fn, void *arg)
-{
-    (void)arg;
-    SERVICES_CHECK(h, h != NULL);
-    SERVICES_CHECK(h, method != NULL);
-    SERVICES_CHECK(h, pattern != NULL);
-    SERVICES_CHECK(h, fn != NULL);
-    return unsupported(h, "http_register");
-}
-
-void h_http_reply(struct bt_host_ctx *h, struct bt_http_request *req, uint32_t status,
-                  const char *content_type, const uint8_t *body, size_t body_len)
-{
-    (void)status, (void)content_type;
-    SERVICES_CHECK_VOID(h, h != NULL);
-    SERVICES_CHECK_VOID(h, req != NULL);
-    SERVICES_CHECK_VOID(h, body != NULL || body_len == 0);
 }
 
 bt_status h_topic_register(struct bt_host_ctx *h, const char *topic, size_t max_msg_size,

@@ -1,0 +1,20 @@
+/* struct net, shared by net.c (servers) and admin.c (admin_* and test_* methods). */
+#ifndef BTTCD_NET_PRIV_H
+#define BTTCD_NET_PRIV_H
+
+#include "net_int.h"
+
+struct net {
+    struct event_base *base;
+    struct rpc_server *rpc;
+    struct rest_router *rest;
+    char *datadir;
+    char token_hex[65];
+    const struct net_plugin_info *plugins;
+    size_t n_plugins;
+    struct ipcd *ipc;
+    struct httpd *http, *ws;
+    int has_rest;
+};
+
+#endif /* BTTCD_NET_PRIV_H */

@@ -1,0 +1,64 @@
+/* Internals shared by the dispatcher's files (dispatch.c, subs.c, builtin.c). */
+#ifndef BTTCD_DISPATCH_INT_H
+#define BTTCD_DISPATCH_INT_H
+
+#include "rpc_int.h"
+
+struct rpc_method {
+    char *name;
+    void *owner; /* hctx, or NULL for the host */
+    uint32_t flags;
+    bt_rpc_fn fn;
+    void *arg;
+};
+
+struct rpc_sub;
+
+struct rpc_server {
+    struct rpc_limits lim;
+    struct rpc_method *methods; /* sorted by name */
+    size_t n_methods, cap_methods;
+    struct rpc_call *calls; /* every unanswered call */
+    struct rpc_sub *subs;
+};
+
+struct rpc_slot {
+    char *text; /* the response object, or NULL (notification, or not answered yet) */
+};
+
+struct rpc_req {
+    struct rpc_server *srv;
+    struct rpc_peer peer;
+    struct rpc_pending *pending; /* the connection's list, while linked */
+    struct rpc_req *next, *prev;
+    rpc_done_fn done;
+    void *arg;
+    struct rpc_slot *slots;
+    size_t n_slots;
+    size_t n_waiting; /* calls not answered yet */
+    size_t resp_bytes;
+    size_t limit_slot; /* the slot whose result crossed max_batch_resp */
+    int is_batch, is_dispatching, is_cancelled, is_too_large;
+};
+
+struct rpc_call {
+    struct bt_rpc_call pub; /* pub.host_private == this */
+    struct rpc_call *next, *prev;
+    struct rpc_server *srv;
+    struct rpc_req *req; /* NULL: notification, or its connection went away */
+    size_t slot;
+    void *owner;
+    struct rpc_peer peer;
+    char *id_text, *method, *params;
+    int is_linked, is_answered, in_handler;
+};
+
+/** The response object for an error, malloc'd (NULL on ENOMEM). */
+char *rpc_error_text(const char *id, int32_t code, const char *message, const char *data);
+void rpc_req_unlink(struct rpc_req *r);
+/** Register web3_clientVersion, web3_sha3, rpc_modules. */
+bt_status rpc_builtin_register(struct rpc_server *s);
+/** Drop every subscription (server teardown). */
+void rpc_subs_free_all(struct rpc_server *s);
+
+#endif /* BTTCD_DISPATCH_INT_H */
