@@ -19,6 +19,7 @@ enum rt_phase { RT_PHASE_CREATE = 0, RT_PHASE_RUN = 1, RT_PHASE_SHUTDOWN = 2 };
 
 struct services_metric;
 struct services_err;
+struct signer;
 
 /** The process runtime behind the services table. */
 struct host_rt {
@@ -29,6 +30,7 @@ struct host_rt {
     enum rt_phase phase;
     pthread_mutex_t metrics_lock;
     uint32_t next_metric_id;
+    struct signer *signer; /* host/keys: backs sign and key_address; NULL: no keys */
 };
 
 struct bt_host_ctx {
@@ -81,7 +83,8 @@ void services_set_error(struct bt_host_ctx *h, const char *fmt, ...) BT_PRINTF(2
 /** Internal: free h's metrics. */
 void services_metrics_release(struct bt_host_ctx *h);
 
-/** Entries defined in services_more.c (metrics and services not backed yet). */
+/** Entries defined in services_more.c (metrics and services not backed yet); h_sign and
+ *  h_key_address in host/keys/services_keys.c. */
 bt_status h_metric_register(struct bt_host_ctx *h, uint32_t type, const char *name,
                             const char *help, const double *buckets, size_t n_buckets,
                             uint32_t *out_id);
