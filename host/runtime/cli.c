@@ -15,7 +15,10 @@ enum opt_id {
     OPT_LOG_FORMAT,
     OPT_LOG_FILE,
     OPT_PLUGIN_DIR,
-    OPT_VERSION
+    OPT_VERSION,
+    OPT_PASSWORD_FILE,
+    OPT_UNLOCK,
+    OPT_LIGHTKDF
 };
 
 struct opt {
@@ -38,6 +41,16 @@ static const struct opt opts[] = {
     {OPT_PLUGIN_DIR, "plugin-dir", "DIR",
      "look for plugin files in DIR; repeatable; replaces the default\nsearch path (config file "
      "dir, build plugins/, installed plugins/)"},
+    {OPT_UNLOCK, "unlock", "ADDR,...",
+     "run: unlock these keystore keys for the signer at start\n(default: [signer] unlock)"},
+    {OPT_PASSWORD_FILE, "password-file", "FILE",
+     "passwords, one a line: keys new/import use the first;\nrun uses line i for the i-th "
+     "--unlock key (the last\nline for the rest); default: [signer] password_file,\nelse a "
+     "prompt on the terminal"},
+    {OPT_PASSWORD_FILE, "password", "FILE", "same as --password-file (geth's name)"},
+    {OPT_LIGHTKDF, "lightkdf", NULL,
+     "keys new/import: scrypt n=4096 p=6 (4 MiB) instead of\nn=262144 p=1 (256 MiB): faster, "
+     "weaker"},
     {OPT_HELP, "help", NULL, "show help for the command and exit (also -h)"},
     {OPT_VERSION, "version", NULL, "print the version and exit (same as 'bttcd version')"},
 };
@@ -72,6 +85,36 @@ static const struct cmd_help cmd_helps[CLI_CMD_N] = {
                                "name already seen earlier in the list\nis refused as duplicate. "
                                "Exit status 0 if every file is ok, 1 otherwise."},
     [CLI_CMD_VERSION] = {"bttcd version", "Print the bttcd version and the plugin ABI version."},
+    [CLI_CMD_KEYS] = {"bttcd [OPTIONS] keys new|import|list ...",
+                      "Manage the keystore (<datadir>/keystore: Ethereum keystore v3 files, as "
+                      "geth writes them).\nCommands:\n"
+                      "  new          create a key and write its encrypted key file\n"
+                      "  import FILE  add a key from a keystore JSON file or a hex private key "
+                      "file\n"
+                      "  list         show the address and file of every key"},
+    [CLI_CMD_KEYS_NEW] = {"bttcd [OPTIONS] keys new [--password-file FILE] [--lightkdf]",
+                          "Create a random private key, encrypt it with a password (scrypt, "
+                          "AES-128-CTR) and write\n<datadir>/keystore/UTC--<time>--<address> "
+                          "(mode 0600). The password comes from the first\nline of "
+                          "--password-file, else it is asked twice on the terminal. Prints the "
+                          "address\nand the file. Keep a copy of the file and the password: "
+                          "without both the key is lost.\nExit status 0 on success, 1 if the "
+                          "key cannot be written or the passwords differ, 2 for\na usage "
+                          "error."},
+    [CLI_CMD_KEYS_IMPORT] = {"bttcd [OPTIONS] keys import [--password-file FILE] FILE",
+                             "Add a key to the keystore. FILE is a keystore v3 JSON file (from "
+                             "geth, ethers, MetaMask...):\nit is decrypted with the password "
+                             "(first line of --password-file, else asked) and written\nagain, "
+                             "encrypted with the same password, under <datadir>/keystore. Or "
+                             "FILE holds a private\nkey as 64 hex digits (0x allowed): it is "
+                             "encrypted with the password (asked twice when not\nfrom a file). "
+                             "A key already in the keystore is refused. Prints the address and "
+                             "the\nnew file. Exit status 0 on success, 1 on failure (wrong "
+                             "password, bad file, duplicate),\n2 for a usage error."},
+    [CLI_CMD_KEYS_LIST] = {"bttcd [OPTIONS] keys list",
+                           "Print one line per key file of <datadir>/keystore: the address "
+                           "(EIP-55) and the file.\nNothing is decrypted. Exit status 0, or 1 "
+                           "if the directory cannot be read."},
 };
 
 static void usage_error(FILE *err, const char *fmt, const char *a, const char *b)
@@ -90,6 +133,7 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
               "  run                      run the node (the default)\n"
               "  plugins list             show the plugins of plugins.conf\n"
               "  plugins check FILE.so..  validate plugin files without running them\n"
+              "  keys new|import FILE|list manage the keystore (signing keys)\n"
               "  version                  print the version\n"
               "  help [COMMAND]           show help (same as COMMAND --help)\n",
               out);
@@ -129,6 +173,16 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
         return 0;
     case OPT_CONFIG:
         o->config = val;
+        o->has_config = 1;
+        return 0;
+    case OPT_PASSWORD_FILE:
+        o->password_file = val;
+        return 0;
+    case OPT_UNLOCK:
+        o->unlock = val;
+        return 0;
+    case OPT_LIGHTKDF:
+        o->is_lightkdf = 1;
         return 0;
     case OPT_DATADIR:
         o->datadir = val;
@@ -202,6 +256,42 @@ static int parse_opt(int argc, char **argv, int *i, struct cli_opts *o, FILE *er
     return apply_opt(o, op, val, err);
 }
 
+/* "keys new|import FILE|list". Returns 0 or -1 (reported). */
+static int parse_keys(char **w, size_t n, struct cli_opts *o, FILE *err)
+{
+    o->cmd = CLI_CMD_KEYS;
+    if (n == 1) {
+        if (o->wants_help)
+            return 0;
+        usage_error(err, "'keys' needs a command: %s%s", "new, import FILE or list", "");
+        return -1;
+    }
+    size_t want = 2;
+    if (strcmp(w[1], "new") == 0) {
+        o->cmd = CLI_CMD_KEYS_NEW;
+    } else if (strcmp(w[1], "list") == 0) {
+        o->cmd = CLI_CMD_KEYS_LIST;
+    } else if (strcmp(w[1], "import") == 0) {
+        o->cmd = CLI_CMD_KEYS_IMPORT;
+        o->files = w + 2;
+        o->n_files = n > 2 ? 1 : 0;
+        want = 3;
+        if (n == 2 && !o->wants_help) {
+            usage_error(err, "'keys import' needs a FILE (%s)%s",
+                        "a keystore JSON file or a hex private key file", "");
+            return -1;
+        }
+    } else {
+        usage_error(err, "unknown command 'keys %s'%s", w[1], "");
+        return -1;
+    }
+    if (n > want) {
+        usage_error(err, "unexpected argument '%s'%s", w[want], "");
+        return -1;
+    }
+    return 0;
+}
+
 /* Map the command words to a command. Returns 0 or -1 (reported). */
 static int parse_words(char **w, size_t n, struct cli_opts *o, FILE *err)
 {
@@ -245,6 +335,8 @@ static int parse_words(char **w, size_t n, struct cli_opts *o, FILE *err)
             usage_error(err, "unknown command 'plugins %s'%s", w[1], "");
             return -1;
         }
+    } else if (strcmp(w[0], "keys") == 0) {
+        return parse_keys(w, n, o, err);
     } else {
         usage_error(err, "unknown command '%s'%s", w[0], "");
         return -1;
