@@ -155,9 +155,11 @@ static bt_status decrypt_obj(uint8_t seckey[32], uint8_t addr[20], const json_t 
                              const char *pw, size_t pw_len, char *err, size_t cap)
 {
     json_int_t version = member_uint(root, "version");
+    if (version < 0)
+        return fail(err, cap, BT_EINVAL, "keystore: version missing (want 3)");
     if (version != 3)
-        return fail(err, cap, version < 0 ? BT_EINVAL : BT_ENOTSUP,
-                    "keystore: unsupported version %lld (only 3)", (long long)version);
+        return fail(err, cap, BT_ENOTSUP, "keystore: unsupported version %lld (only 3)",
+                    (long long)version);
     const json_t *crypto = member(root, "crypto");
     if (!json_is_object(crypto))
         return fail(err, cap, BT_EINVAL, "keystore: crypto object missing");

@@ -133,7 +133,7 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
               "  run                      run the node (the default)\n"
               "  plugins list             show the plugins of plugins.conf\n"
               "  plugins check FILE.so..  validate plugin files without running them\n"
-              "  keys new|import FILE|list manage the keystore (signing keys)\n"
+              "  keys new|import|list     manage the keystore (signing keys)\n"
               "  version                  print the version\n"
               "  help [COMMAND]           show help (same as COMMAND --help)\n",
               out);
