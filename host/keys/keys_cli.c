@@ -12,6 +12,7 @@
 #include <openssl/rand.h>
 
 #include <bt/host.h>
+#include <bts/hex.h>
 #include <bts/secp.h>
 
 #include "log_int.h"
@@ -107,12 +108,12 @@ static int store_key(const struct cli_opts *o, const struct keys_env *e, const u
                      const char *pw, size_t pw_len)
 {
     uint8_t addr[20];
-    char a[43], err[1024];
+    char a[BTS_HEX_EIP55_CAP], err[1024];
     if (bts_secp_seckey_to_address(addr, key) != BT_OK) {
         fprintf(stderr, "bttcd: not a valid secp256k1 private key\n");
         return CLI_EXIT_FAIL;
     }
-    keys_format_address(a, addr);
+    bts_hex_format_eip55(a, addr);
     struct keydir_list l;
     if (keydir_scan(&l, e->keydir, err, sizeof(err)) != BT_OK) {
         fprintf(stderr, "bttcd: keystore %s\n", err);
@@ -174,20 +175,7 @@ static bt_status parse_hex_key(uint8_t key[32], const char *s, size_t len)
         s++, len--;
     while (len && isspace((unsigned char)s[len - 1]))
         len--;
-    if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-        s += 2, len -= 2;
-    if (len != 64)
-        return BT_EINVAL;
-    for (size_t i = 0; i < 32; i++) {
-        int hi = keys_hexval((unsigned char)s[2 * i]),
-            lo = keys_hexval((unsigned char)s[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            explicit_bzero(key, 32);
-            return BT_EINVAL;
-        }
-        key[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return BT_OK;
+    return bts_hex_decode_exact(key, 32, s, len, 0);
 }
 
 /* The password of a keystore file being imported: the file's first line, else asked once. */
@@ -270,8 +258,8 @@ int keys_cmd_list(const struct cli_opts *o)
     if (rc == CLI_EXIT_OK && l.n == 0)
         printf("no keys in %s\n", e.keydir);
     for (size_t i = 0; rc == CLI_EXIT_OK && i < l.n; i++) {
-        char a[43];
-        keys_format_address(a, l.v[i].addr);
+        char a[BTS_HEX_EIP55_CAP];
+        bts_hex_format_eip55(a, l.v[i].addr);
         printf("%s %s\n", a, l.v[i].path);
     }
     keydir_list_free(&l);
@@ -282,8 +270,8 @@ int keys_cmd_list(const struct cli_opts *o)
 /* Unlock item i of the list (a validated address). */
 static int unlock_one(struct signer *s, const char *pw_file, size_t i, const uint8_t addr[20])
 {
-    char a[43], err[1024], prompt[80];
-    keys_format_address(a, addr);
+    char a[BTS_HEX_EIP55_CAP], err[1024], prompt[80];
+    bts_hex_format_eip55(a, addr);
     char *pw = NULL;
     size_t pw_len = 0;
     bt_status st;

@@ -78,12 +78,8 @@ bt_status ks_scrypt_portable(uint8_t *out, size_t out_len, const uint8_t *pw, si
 
 /* --- addresses (address.c) --------------------------------------------------------------- */
 
-/** The value of a hex digit (either case), or -1. */
-int keys_hexval(int c);
 /** Parse "0x" + 40 hex digits, any case (the 0x may be left out). Returns BT_OK or BT_EINVAL. */
 bt_status keys_parse_address(uint8_t out[20], const char *s, size_t len);
-/** "0x" + EIP-55 mixed-case checksum hex, into out[43]. */
-void keys_format_address(char out[43], const uint8_t addr[20]);
 /** Nonzero if `addr` is one of a comma/space separated list of addresses; *out_bad set to
  *  the first malformed item's offset + 1 (0: none). */
 int keys_list_has(const char *list, const uint8_t addr[20], size_t *out_bad);

@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <bts/hex.h>
 #include <bts/keccak.h>
 #include <bts/secp.h>
 
@@ -57,20 +58,7 @@ static int member_hex(const json_t *obj, const char *name, uint8_t *out, size_t 
     const char *s = json_is_string(v) ? json_string_value(v) : NULL;
     if (!s)
         return 0;
-    size_t n = json_string_length(v);
-    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-        s += 2, n -= 2;
-    if (n % 2 || n / 2 > cap)
-        return 0;
-    for (size_t i = 0; i < n / 2; i++) {
-        int hi = keys_hexval((unsigned char)s[2 * i]),
-            lo = keys_hexval((unsigned char)s[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return 0;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    *out_len = n / 2;
-    return 1;
+    return bts_hex_decode(out, cap, out_len, s, json_string_length(v), 0) == BT_OK;
 }
 
 /* Non-negative integer member, or -1. */
@@ -197,9 +185,9 @@ static bt_status decrypt_obj(uint8_t seckey[32], uint8_t addr[20], const json_t 
     uint8_t claimed[20];
     const char *a = member_str(root, "address");
     if (a && keys_parse_address(claimed, a, strlen(a)) == BT_OK && memcmp(claimed, addr, 20)) {
-        char have[43], want_s[43];
-        keys_format_address(have, addr);
-        keys_format_address(want_s, claimed);
+        char have[BTS_HEX_EIP55_CAP], want_s[BTS_HEX_EIP55_CAP];
+        bts_hex_format_eip55(have, addr);
+        bts_hex_format_eip55(want_s, claimed);
         return fail(err, cap, BT_EINVAL, "keystore: key content mismatch: have %s, file says %s",
                     have, want_s);
     }

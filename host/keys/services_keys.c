@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <bts/hex.h>
+
 #include <bts/common.h>
 
 #include "services_int.h"
@@ -20,8 +22,8 @@ static bt_status resolve(struct bt_host_ctx *h, const char *key_id, uint8_t addr
         services_set_error(h, "key id '%.64s' is not an address (0x and 40 hex digits)", key_id);
         return BT_ENOTFOUND;
     }
-    char a[43];
-    keys_format_address(a, addr);
+    char a[BTS_HEX_EIP55_CAP];
+    bts_hex_format_eip55(a, addr);
     size_t bad;
     if (h->conf && h->conf->signer_keys && !keys_list_has(h->conf->signer_keys, addr, &bad)) {
         services_set_error(h, "key %s is not in signer_keys of [plugin %s]", a, h->name);
@@ -49,8 +51,8 @@ bt_status h_sign(struct bt_host_ctx *h, uint8_t out_sig65[65], const char *key_i
         return st;
     st = signer_sign(h->rt->signer, out_sig65, addr, digest);
     if (st == BT_EPERM) {
-        char a[43];
-        keys_format_address(a, addr);
+        char a[BTS_HEX_EIP55_CAP];
+        bts_hex_format_eip55(a, addr);
         services_set_error(h, "key %s is locked (unlock it with [signer] unlock or --unlock)", a);
     } else if (st != BT_OK) {
         services_set_error(h, "sign: %s", bts_status_str(st));

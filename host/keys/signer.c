@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <bt/host.h>
+#include <bts/hex.h>
 #include <bts/secp.h>
 
 #include "log_int.h"
@@ -84,8 +85,8 @@ bt_status signer_new(struct signer **out, const char *keystore_dir, char *err, s
 bt_status signer_unlock(struct signer *s, const uint8_t addr[20], const char *password,
                         size_t password_len, char *err, size_t err_cap)
 {
-    char a[43], why[512];
-    keys_format_address(a, addr);
+    char a[BTS_HEX_EIP55_CAP], why[512];
+    bts_hex_format_eip55(a, addr);
     const struct keydir_entry *e;
     bt_status st = keydir_find(&s->known, addr, &e);
     if (st == BT_ENOTFOUND) {

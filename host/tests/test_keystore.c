@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <bts/hex.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -351,8 +353,8 @@ static void test_keystore_addresses(void)
     uint8_t a[20];
     const char *eip55 = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
     CU_ASSERT_EQUAL(keys_parse_address(a, eip55, strlen(eip55)), BT_OK);
-    char out[43];
-    keys_format_address(out, a);
+    char out[BTS_HEX_EIP55_CAP];
+    bts_hex_format_eip55(out, a);
     CU_ASSERT_STRING_EQUAL(out, eip55);
     CU_ASSERT_EQUAL(keys_parse_address(a, eip55 + 2, 40), BT_OK);
     CU_ASSERT_EQUAL(keys_parse_address(a, "0X5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED", 42), BT_OK);
