@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "keys/keys_cli_int.h"
 #include "runtime/cli_int.h"
 #include "runtime/loader_int.h"
 #include "runtime/log_int.h"
@@ -50,6 +51,18 @@ int main(int argc, char **argv)
             free(dd);
             break;
         }
+        case CLI_CMD_KEYS:
+            cli_help(stdout, o.cmd, 0);
+            break;
+        case CLI_CMD_KEYS_NEW:
+            rc = keys_cmd_new(&o);
+            break;
+        case CLI_CMD_KEYS_IMPORT:
+            rc = keys_cmd_import(&o);
+            break;
+        case CLI_CMD_KEYS_LIST:
+            rc = keys_cmd_list(&o);
+            break;
         case CLI_CMD_VERSION:
             printf("bttcd %s (plugin ABI %d.%d)\n", BTTCD_VERSION, BT_ABI_MAJOR, BT_ABI_MINOR);
             break;

@@ -32,7 +32,10 @@ enum opt_id {
     OPT_RPC_BATCH_LIMIT,
     OPT_RPC_BATCH_RESP,
     OPT_RPC_MAX_REQUEST,
-    OPT_EXEC
+    OPT_EXEC,
+    OPT_PASSWORD_FILE,
+    OPT_UNLOCK,
+    OPT_LIGHTKDF
 };
 
 struct opt {
@@ -79,6 +82,16 @@ static const struct opt opts[] = {
     {OPT_RPC_MAX_REQUEST, "rpc.max-request-size", "BYTES",
      "largest request body or message (default: 5242880)"},
     {OPT_EXEC, "exec", "'METHOD [PARAMS]'", "attach: send one request, print the answer, exit"},
+    {OPT_UNLOCK, "unlock", "ADDR,...",
+     "run: unlock these keystore keys for the signer at start\n(default: [signer] unlock)"},
+    {OPT_PASSWORD_FILE, "password-file", "FILE",
+     "passwords, one a line: keys new/import use the first;\nrun uses line i for the i-th "
+     "--unlock key (the last\nline for the rest); default: [signer] password_file,\nelse a "
+     "prompt on the terminal"},
+    {OPT_PASSWORD_FILE, "password", "FILE", "same as --password-file (geth's name)"},
+    {OPT_LIGHTKDF, "lightkdf", NULL,
+     "keys new/import: scrypt n=4096 p=6 (4 MiB) instead of\nn=262144 p=1 (256 MiB): faster, "
+     "weaker"},
     {OPT_HELP, "help", NULL, "show help for the command and exit (also -h)"},
     {OPT_VERSION, "version", NULL, "print the version and exit (same as 'bttcd version')"},
 };
@@ -121,6 +134,36 @@ static const struct cmd_help cmd_helps[CLI_CMD_N] = {
                         "the only parameter. Results are printed\nas indented JSON, errors as "
                         "'error CODE: MESSAGE'. Exit status 1 on an error answer\nor when no "
                         "node listens."},
+    [CLI_CMD_KEYS] = {"bttcd [OPTIONS] keys new|import|list ...",
+                      "Manage the keystore (<datadir>/keystore: Ethereum keystore v3 files, as "
+                      "geth writes them).\nCommands:\n"
+                      "  new          create a key and write its encrypted key file\n"
+                      "  import FILE  add a key from a keystore JSON file or a hex private key "
+                      "file\n"
+                      "  list         show the address and file of every key"},
+    [CLI_CMD_KEYS_NEW] = {"bttcd [OPTIONS] keys new [--password-file FILE] [--lightkdf]",
+                          "Create a random private key, encrypt it with a password (scrypt, "
+                          "AES-128-CTR) and write\n<datadir>/keystore/UTC--<time>--<address> "
+                          "(mode 0600). The password comes from the first\nline of "
+                          "--password-file, else it is asked twice on the terminal. Prints the "
+                          "address\nand the file. Keep a copy of the file and the password: "
+                          "without both the key is lost.\nExit status 0 on success, 1 if the "
+                          "key cannot be written or the passwords differ, 2 for\na usage "
+                          "error."},
+    [CLI_CMD_KEYS_IMPORT] = {"bttcd [OPTIONS] keys import [--password-file FILE] FILE",
+                             "Add a key to the keystore. FILE is a keystore v3 JSON file (from "
+                             "geth, ethers, MetaMask...):\nit is decrypted with the password "
+                             "(first line of --password-file, else asked) and written\nagain, "
+                             "encrypted with the same password, under <datadir>/keystore. Or "
+                             "FILE holds a private\nkey as 64 hex digits (0x allowed): it is "
+                             "encrypted with the password (asked twice when not\nfrom a file). "
+                             "A key already in the keystore is refused. Prints the address and "
+                             "the\nnew file. Exit status 0 on success, 1 on failure (wrong "
+                             "password, bad file, duplicate),\n2 for a usage error."},
+    [CLI_CMD_KEYS_LIST] = {"bttcd [OPTIONS] keys list",
+                           "Print one line per key file of <datadir>/keystore: the address "
+                           "(EIP-55) and the file.\nNothing is decrypted. Exit status 0, or 1 "
+                           "if the directory cannot be read."},
 };
 
 static void usage_error(FILE *err, const char *fmt, const char *a, const char *b)
@@ -140,6 +183,7 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
               "  plugins list             show the plugins of plugins.conf\n"
               "  plugins check FILE.so..  validate plugin files without running them\n"
               "  attach [IPC_PATH]        JSON-RPC console on a running node's IPC socket\n"
+              "  keys new|import|list     manage the keystore (signing keys)\n"
               "  version                  print the version\n"
               "  help [COMMAND]           show help (same as COMMAND --help)\n",
               out);
@@ -208,6 +252,16 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
         return 0;
     case OPT_CONFIG:
         o->config = val;
+        o->has_config = 1;
+        return 0;
+    case OPT_PASSWORD_FILE:
+        o->password_file = val;
+        return 0;
+    case OPT_UNLOCK:
+        o->unlock = val;
+        return 0;
+    case OPT_LIGHTKDF:
+        o->is_lightkdf = 1;
         return 0;
     case OPT_DATADIR:
         o->datadir = val;
@@ -318,6 +372,42 @@ static int parse_opt(int argc, char **argv, int *i, struct cli_opts *o, FILE *er
     return apply_opt(o, op, val, err);
 }
 
+/* "keys new|import FILE|list". Returns 0 or -1 (reported). */
+static int parse_keys(char **w, size_t n, struct cli_opts *o, FILE *err)
+{
+    o->cmd = CLI_CMD_KEYS;
+    if (n == 1) {
+        if (o->wants_help)
+            return 0;
+        usage_error(err, "'keys' needs a command: %s%s", "new, import FILE or list", "");
+        return -1;
+    }
+    size_t want = 2;
+    if (strcmp(w[1], "new") == 0) {
+        o->cmd = CLI_CMD_KEYS_NEW;
+    } else if (strcmp(w[1], "list") == 0) {
+        o->cmd = CLI_CMD_KEYS_LIST;
+    } else if (strcmp(w[1], "import") == 0) {
+        o->cmd = CLI_CMD_KEYS_IMPORT;
+        o->files = w + 2;
+        o->n_files = n > 2 ? 1 : 0;
+        want = 3;
+        if (n == 2 && !o->wants_help) {
+            usage_error(err, "'keys import' needs a FILE (%s)%s",
+                        "a keystore JSON file or a hex private key file", "");
+            return -1;
+        }
+    } else {
+        usage_error(err, "unknown command 'keys %s'%s", w[1], "");
+        return -1;
+    }
+    if (n > want) {
+        usage_error(err, "unexpected argument '%s'%s", w[want], "");
+        return -1;
+    }
+    return 0;
+}
+
 /* Map the command words to a command. Returns 0 or -1 (reported). */
 static int parse_words(char **w, size_t n, struct cli_opts *o, FILE *err)
 {
@@ -366,6 +456,8 @@ static int parse_words(char **w, size_t n, struct cli_opts *o, FILE *err)
             usage_error(err, "unknown command 'plugins %s'%s", w[1], "");
             return -1;
         }
+    } else if (strcmp(w[0], "keys") == 0) {
+        return parse_keys(w, n, o, err);
     } else {
         usage_error(err, "unknown command '%s'%s", w[0], "");
         return -1;

@@ -16,7 +16,11 @@ enum cli_cmd {
     CLI_CMD_PLUGINS_CHECK = 3,
     CLI_CMD_VERSION = 4,
     CLI_CMD_ATTACH = 5,
-    CLI_CMD_N = 6
+    CLI_CMD_KEYS = 6, /* "keys" without a subcommand: only valid with --help */
+    CLI_CMD_KEYS_NEW = 7,
+    CLI_CMD_KEYS_IMPORT = 8,
+    CLI_CMD_KEYS_LIST = 9,
+    CLI_CMD_N = 10
 };
 
 /** Exit codes of bttcd. */
@@ -27,6 +31,7 @@ struct cli_opts {
     int wants_help;
     int is_top;         /* no command word: help shows the overview */
     const char *config; /* --config; default "plugins.conf" */
+    int has_config;     /* --config given (keys commands then require the file) */
     const char *datadir;
     int has_log_level;
     uint32_t log_level;
@@ -35,7 +40,10 @@ struct cli_opts {
     const char *log_file;
     const char **plugin_dirs; /* --plugin-dir, in order (malloc'd array of argv pointers) */
     size_t n_plugin_dirs;
-    char **files; /* plugins check FILE... (malloc'd array of argv pointers) */
+    const char *password_file; /* --password-file / --password */
+    const char *unlock;        /* --unlock ADDR,... */
+    int is_lightkdf;           /* --lightkdf */
+    char **files; /* plugins check FILE..., keys import FILE (malloc'd array of argv pointers) */
     size_t n_files;
     char **words;         /* the command words (owns the array files points into) */
     struct net_opts net;  /* --http*, --ws*, --rest.*, --rpc.*, --ipcdisable */

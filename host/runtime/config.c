@@ -13,9 +13,10 @@
 
 #include <ini.h>
 
+#include "keys_int.h"
 #include "paths_int.h"
 
-enum sect { SECT_NONE, SECT_NODE, SECT_LOG, SECT_PLUGIN };
+enum sect { SECT_NONE, SECT_NODE, SECT_LOG, SECT_SIGNER, SECT_PLUGIN };
 
 struct parse {
     FILE *f;
@@ -27,7 +28,8 @@ struct parse {
     struct conf_plugin *plugin; /* current [plugin NAME] */
     /* Lines of the host keys seen, for duplicate detection: [node] datadir, [log] 3 keys. */
     uint32_t node_line, log_line, datadir_line, level_line, format_line, file_line;
-    uint32_t enabled_line;
+    uint32_t signer_line, unlock_line, password_file_line; /* [signer] and its keys */
+    uint32_t enabled_line, signer_keys_line;
     int failed;
     bt_status status;
     char *err;
@@ -100,6 +102,7 @@ static int begin_plugin(struct parse *p, const char *name)
     pl->is_enabled = 1;
     p->plugin = pl;
     p->enabled_line = 0;
+    p->signer_keys_line = 0;
     p->cur = SECT_PLUGIN;
     return 1;
 }
@@ -116,11 +119,14 @@ static int begin_section(struct parse *p, char *text)
     } else if (strcmp(s, "log") == 0) {
         seen = &p->log_line;
         kind = SECT_LOG;
+    } else if (strcmp(s, "signer") == 0) {
+        seen = &p->signer_line;
+        kind = SECT_SIGNER;
     } else if (strncmp(s, "plugin", 6) == 0 && (s[6] == 0 || isspace((unsigned char)s[6]))) {
         return begin_plugin(p, trim(s + 6));
     } else {
-        return fail(p, BT_EINVAL, "unknown section [%s] (expected [node], [log] or [plugin NAME])",
-                    s);
+        return fail(p, BT_EINVAL,
+                    "unknown section [%s] (expected [node], [log], [signer] or [plugin NAME])", s);
     }
     if (*seen)
         return fail(p, BT_EINVAL, "duplicate section [%s] (first at line %u)", s, *seen);
@@ -221,6 +227,32 @@ static int parse_bool(const char *v, int *out)
     return 0;
 }
 
+/* Host keys holding addresses (unlock, signer_keys): refuse a typo at load time instead of
+ * failing a signature later. */
+static int address_list_ok(struct parse *p, const char *key, const char *value)
+{
+    uint8_t none[20] = {0};
+    size_t bad;
+    keys_list_has(value, none, &bad);
+    if (!bad)
+        return 1;
+    const char *item = value + bad - 1;
+    size_t n = strcspn(item, ", \t");
+    return fail(p, BT_EINVAL, "%s: '%.*s' is not an address (0x and 40 hex digits)", key, (int)n,
+                item);
+}
+
+static int signer_key(struct parse *p, const char *key, const char *value)
+{
+    struct config *c = p->cfg;
+    if (strcmp(key, "unlock") == 0)
+        return set_string(p, &c->signer_unlock, &p->unlock_line, key, value, 0) &&
+               address_list_ok(p, key, value);
+    if (strcmp(key, "password_file") == 0)
+        return set_string(p, &c->signer_password_file, &p->password_file_line, key, value, 1);
+    return fail(p, BT_EINVAL, "unknown key '%s' in [signer] (expected unlock, password_file)", key);
+}
+
 static int plugin_key(struct parse *p, const char *key, const char *value)
 {
     struct conf_plugin *pl = p->plugin;
@@ -243,6 +275,9 @@ static int plugin_key(struct parse *p, const char *key, const char *value)
             return fail(p, BT_EINVAL, "enabled: '%s' is not yes/no/true/false/1/0", value);
         return 1;
     }
+    if (strcmp(key, "signer_keys") == 0)
+        return set_string(p, &pl->signer_keys, &p->signer_keys_line, key, value, 0) &&
+               address_list_ok(p, key, value);
     for (size_t i = 0; i < pl->n_entries; i++)
         if (strcmp(pl->entries[i].key, key) == 0)
             return fail(p, BT_EINVAL, "duplicate key '%s' in [plugin %s] (first at line %u)", key,
@@ -305,8 +340,8 @@ static int handler(void *user, const char *section, const char *name, const char
     switch (p->cur) {
     case SECT_NONE:
         return fail(p, BT_EINVAL,
-                    "key '%s' outside a section (put it under [node], [log] or "
-                    "[plugin NAME])",
+                    "key '%s' outside a section (put it under [node], [log], [signer] "
+                    "or [plugin NAME])",
                     name);
     case SECT_NODE:
         if (strcmp(name, "datadir") == 0)
@@ -314,6 +349,8 @@ static int handler(void *user, const char *section, const char *name, const char
         return fail(p, BT_EINVAL, "unknown key '%s' in [node] (expected datadir)", name);
     case SECT_LOG:
         return log_key(p, name, value);
+    case SECT_SIGNER:
+        return signer_key(p, name, value);
     case SECT_PLUGIN:
         return plugin_key(p, name, value);
     }
@@ -333,12 +370,15 @@ void config_free(struct config *cfg)
         free(pl->entries);
         free(pl->name);
         free(pl->path);
+        free(pl->signer_keys);
     }
     free(cfg->plugins);
     free(cfg->file);
     free(cfg->dir);
     free(cfg->datadir);
     free(cfg->log_file);
+    free(cfg->signer_unlock);
+    free(cfg->signer_password_file);
     free(cfg);
 }
 

@@ -1,5 +1,5 @@
 /* plugins.conf: which plugins the node loads, in order, with their settings, plus the host's
- * own [node] and [log] sections. INI parsed by libinih; every error is one line
+ * own [node], [log] and [signer] sections. INI parsed by libinih; every error is one line
  * "<file>:<line>: <reason>" (docs/operator.md lists the format). */
 #ifndef BTTCD_CONFIG_INT_H
 #define BTTCD_CONFIG_INT_H
@@ -25,6 +25,7 @@ struct conf_plugin {
     char *path;                 /* path= value as written; NULL: the NAME itself */
     uint32_t path_line;         /* 0 when path= is absent */
     int is_enabled;             /* enabled= (default yes) */
+    char *signer_keys;          /* signer_keys= (host key): the only keys it may use; NULL: all */
     struct conf_entry *entries; /* every other key, in file order */
     size_t n_entries;
 };
@@ -39,6 +40,8 @@ struct config {
     int has_log_format; /* [log] format given */
     enum log_format log_format;
     char *log_file;              /* [log] file, resolved against dir; NULL if absent */
+    char *signer_unlock;         /* [signer] unlock: addresses, comma-separated; NULL if absent */
+    char *signer_password_file;  /* [signer] password_file, resolved against dir; NULL if absent */
     struct conf_plugin *plugins; /* in file order */
     size_t n_plugins;
 };

@@ -8,6 +8,7 @@
 
 #include <bts/common.h>
 
+#include "keys_cli_int.h"
 #include "loader_int.h"
 #include "log_int.h"
 #include "net_int.h"
@@ -181,8 +182,10 @@ static void teardown(struct node *nd)
         free(nd->p[i].path);
     }
     free(nd->p);
-    if (nd->has_rt)
+    if (nd->has_rt) {
+        signer_free(nd->rt.signer); /* wipes the unlocked keys */
         rt_free(&nd->rt);
+    }
     paths_plugin_dirs_free(&nd->pd);
     config_free(nd->cfg);
 }
@@ -264,6 +267,8 @@ int node_run(const struct cli_opts *o)
                  nd.p[i].path);
         if (nd.n == 0)
             log_emit(BT_LOG_INFO, "component", "host", msg_none, NULL);
+        /* Keys before create: plugins may look their addresses up there. */
+        rc = keys_signer_start(o, nd.cfg, datadir, &nd.rt.signer);
         for (size_t i = 0; i < nd.n && rc == CLI_EXIT_OK; i++)
             rc = create_one(&nd, &nd.p[i]);
         if (rc == CLI_EXIT_OK)

@@ -21,6 +21,7 @@ struct services_metric;
 struct services_err;
 struct rpc_server;
 struct rest_router;
+struct signer;
 
 /** The process runtime behind the services table. */
 struct host_rt {
@@ -33,6 +34,7 @@ struct host_rt {
     uint32_t next_metric_id;
     struct rpc_server *rpc;   /* JSON-RPC methods (host/rpc), served by host/net */
     struct rest_router *rest; /* REST routes (host/net/rest.c) */
+    struct signer *signer;    /* host/keys: backs sign and key_address; NULL: no keys */
 };
 
 struct bt_host_ctx {
@@ -86,7 +88,7 @@ void services_set_error(struct bt_host_ctx *h, const char *fmt, ...) BT_PRINTF(2
 void services_metrics_release(struct bt_host_ctx *h);
 
 /** Entries defined in services_more.c (metrics, RPC and REST routes, services not backed
- *  yet). */
+ *  yet); h_sign and h_key_address in host/keys/services_keys.c. */
 bt_status h_metric_register(struct bt_host_ctx *h, uint32_t type, const char *name,
                             const char *help, const double *buckets, size_t n_buckets,
                             uint32_t *out_id);

@@ -240,21 +240,3 @@ void h_peer_penalise(struct bt_host_ctx *h, uint64_t peer, const char *reason)
     SERVICES_CHECK_VOID(h, h != NULL);
     SERVICES_CHECK_VOID(h, reason != NULL);
 }
-
-bt_status h_sign(struct bt_host_ctx *h, uint8_t out_sig65[65], const char *key_id,
-                 const uint8_t digest[32])
-{
-    SERVICES_CHECK(h, h != NULL);
-    SERVICES_CHECK(h, out_sig65 != NULL);
-    SERVICES_CHECK(h, key_id != NULL);
-    SERVICES_CHECK(h, digest != NULL);
-    return unsupported(h, "sign");
-}
-
-bt_status h_key_address(struct bt_host_ctx *h, const char *key_id, uint8_t out_addr[20])
-{
-    SERVICES_CHECK(h, h != NULL);
-    SERVICES_CHECK(h, key_id != NULL);
-    SERVICES_CHECK(h, out_addr != NULL);
-    return unsupported(h, "key_address");
-}
