@@ -128,6 +128,13 @@ void evm_call(struct evm_ctx *c, const struct evm_msg *m, struct evm_frame_resul
         if (!evm_transfer(c, from, to, &m->value))
             goto fatal;
     }
+    if (m->kind == EVM_STATICCALL) {
+        /* go-ethereum's StaticCall adds a zero balance to touch the target (EIP-161). */
+        struct evm_account *to = evm_acct(c, m->recipient);
+        if (!to)
+            goto fatal;
+        evm_touch(c, to);
+    }
     if (pre) {
         evm_precompile_run(c, m, r);
         finish(c, snap, r);
@@ -186,7 +193,15 @@ void evm_create(struct evm_ctx *c, const struct evm_msg *m, struct evm_frame_res
         goto fatal;
     if (c->fork >= BT_EVM_BERLIN)
         evm_warm_account(c, target);
-    if (target->nonce != 0 || memcmp(target->code_hash, evm_empty_code_hash, 32) != 0) {
+    int has_storage = 0;
+    if (target->orig_exists && !target->created &&
+        BT_HAS(struct bt_evm_state_iface, c->st, has_storage) &&
+        c->st->has_storage(c->st_ctx, addr, &has_storage) != BT_OK) {
+        c->io_error = 1;
+        goto fatal;
+    }
+    if (target->nonce != 0 || memcmp(target->code_hash, evm_empty_code_hash, 32) != 0 ||
+        has_storage) {
         r->gas_left = 0; /* address collision consumes the gas */
         return;
     }
@@ -198,6 +213,8 @@ void evm_create(struct evm_ctx *c, const struct evm_msg *m, struct evm_frame_res
     struct evm_msg im = *m;
     memcpy(im.recipient, addr, 20);
     memcpy(im.code_address, addr, 20);
+    im.input = NULL; /* init code sees empty call data; its code is the input */
+    im.input_len = 0;
     if (m->input_len == 0) {
         r->status = EVM_OK;
         r->gas_left = m->gas;

@@ -159,9 +159,19 @@ static bt_status if_get_block_hash(void *ctx, uint64_t n, uint8_t out[32])
     return BT_OK;
 }
 
+static bt_status if_has_storage(void *ctx, const uint8_t addr[20], int *out_has)
+{
+    struct st_acct *a = st_find(ctx, addr);
+    *out_has = a && a->n_slots > 0;
+    return BT_OK;
+}
+
 static const struct bt_evm_state_iface st_iface = {sizeof(struct bt_evm_state_iface),
-                                                   if_get_account, if_get_code, if_get_storage,
-                                                   if_get_block_hash};
+                                                   if_get_account,
+                                                   if_get_code,
+                                                   if_get_storage,
+                                                   if_get_block_hash,
+                                                   if_has_storage};
 
 static void st_apply(struct st_state *s, const struct bt_evm_result *r)
 {
