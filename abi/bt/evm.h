@@ -59,6 +59,11 @@ struct bt_evm_state_iface {
     /** Hash of an ancestor block for BLOCKHASH (the EVM checks the 256-block window).
      *  BT_ENOTFOUND gives zero. */
     bt_status (*get_block_hash)(void *ctx, uint64_t number, uint8_t out_hash[32]);
+    /* --- appended in 1.0 draft; optional: the EVM tests it with BT_HAS --- */
+    /** Whether the account has any storage (a storage root other than the empty trie's): an
+     *  address whose account has storage counts as taken for CREATE/CREATE2 (EIP-7610). Returns
+     *  BT_OK (*out_has 0 or 1; 0 for no account). When absent, storage is assumed empty. */
+    bt_status (*has_storage)(void *ctx, const uint8_t addr[20], int *out_has);
 };
 
 /** Block context. */

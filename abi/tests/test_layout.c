@@ -165,12 +165,13 @@ PIN(bt_storage_vtbl, stats, 128);
 PIN(bt_storage_vtbl, compact, 136);
 
 /* --- <bt/evm.h> ------------------------------------------------------------- */
-PIN_SIZE(bt_evm_state_iface, 40, 8);
+PIN_SIZE(bt_evm_state_iface, 48, 8);
 PIN(bt_evm_state_iface, struct_size, 0);
 PIN(bt_evm_state_iface, get_account, 8);
 PIN(bt_evm_state_iface, get_code, 16);
 PIN(bt_evm_state_iface, get_storage, 24);
 PIN(bt_evm_state_iface, get_block_hash, 32);
+PIN(bt_evm_state_iface, has_storage, 40);
 PIN_SIZE(bt_evm_block, 192, 8);
 PIN(bt_evm_block, struct_size, 0);
 PIN(bt_evm_block, number, 8);

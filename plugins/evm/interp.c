@@ -1,0 +1,790 @@
+/* The bytecode interpreter (Yellow Paper section 9 and appendix H, with the EIPs of each fork
+ * up to Cancun). Dispatch is a computed goto (labels as values): every opcode charges its
+ * constant gas and checks the stack against the fork's table (gas.c) in one place, then jumps
+ * straight to its body, which charges the dynamic part. No allocation in the loop except
+ * memory growth; the stack and memory come from the per-depth scratch. */
+#include "evm_int.h"
+
+#include <stdlib.h>
+
+#if !defined(__GNUC__) && !defined(__clang__)
+#error "the interpreter needs GCC/Clang labels as values"
+#endif
+
+struct evm_scratch *evm_scratch_at(struct evm_ctx *c, int depth)
+{
+    if (!c->scratch[depth]) {
+        c->scratch[depth] = calloc(1, sizeof(struct evm_scratch));
+        if (!c->scratch[depth])
+            c->io_error = 2;
+    }
+    return c->scratch[depth];
+}
+
+/* Largest memory size accepted; beyond it the expansion cost exceeds any 64-bit gas. */
+#define MEM_LIMIT 0x1FFFFFFFE0ull
+
+/* Make memory cover [off, off + len) when len > 0, charging the expansion (Yellow Paper
+ * C_mem). Returns 0 when out of gas. *o and *l get the offsets as 64-bit numbers. */
+static inline int mem_expand(struct evm_scratch *sc, size_t *msize, int64_t *gas,
+                             const struct bts_u256 *off, const struct bts_u256 *len, uint64_t *o,
+                             uint64_t *l)
+{
+    if (bts_u256_is_zero(len)) {
+        *o = 0;
+        *l = 0;
+        return 1;
+    }
+    if (!bts_u256_fits_u64(off) || !bts_u256_fits_u64(len) || off->w[0] > MEM_LIMIT ||
+        len->w[0] > MEM_LIMIT)
+        return 0;
+    *o = off->w[0];
+    *l = len->w[0];
+    uint64_t end = *o + *l;
+    if (end <= *msize)
+        return 1;
+    if (end > MEM_LIMIT)
+        return 0;
+    uint64_t nw = evm_words(end), ow = *msize / 32;
+    uint64_t cost = evm_mem_cost(nw) - evm_mem_cost(ow);
+    if ((int64_t)cost > *gas)
+        return 0;
+    *gas -= (int64_t)cost;
+    size_t nbytes = (size_t)(nw * 32);
+    if (nbytes > sc->mem_cap) {
+        size_t cap = sc->mem_cap ? sc->mem_cap * 2 : 4096;
+        while (cap < nbytes)
+            cap *= 2;
+        uint8_t *m = realloc(sc->mem, cap);
+        if (!m)
+            return 0;
+        sc->mem = m;
+        sc->mem_cap = cap;
+    }
+    memset(sc->mem + *msize, 0, nbytes - *msize);
+    *msize = nbytes;
+    return 1;
+}
+
+/* Copy src[off .. off+len) into dst, zero-filling what lies past src_len (CALLDATACOPY,
+ * CODECOPY, EXTCODECOPY). */
+static void copy_padded(uint8_t *dst, const uint8_t *src, size_t src_len,
+                        const struct bts_u256 *off, uint64_t len)
+{
+    uint64_t o = bts_u256_to_u64_sat(off);
+    uint64_t n = 0;
+    if (o < src_len)
+        n = src_len - o < len ? src_len - o : len;
+    if (n)
+        memcpy(dst, src + o, n);
+    if (n < len)
+        memset(dst + n, 0, len - n);
+}
+
+static inline void push_bytes(struct bts_u256 *out, const uint8_t *p, unsigned n)
+{
+    uint8_t b[32] = {0};
+    memcpy(b + 32 - n, p, n);
+    bts_u256_load_be(out, b);
+}
+
+static int copy_ret(struct evm_scratch *sc, const uint8_t *p, size_t n)
+{
+    if (n > sc->ret_cap) {
+        size_t cap = sc->ret_cap ? sc->ret_cap : 256;
+        while (cap < n)
+            cap *= 2;
+        uint8_t *r = realloc(sc->ret, cap);
+        if (!r)
+            return 0;
+        sc->ret = r;
+        sc->ret_cap = cap;
+    }
+    if (n)
+        memcpy(sc->ret, p, n);
+    sc->ret_len = n;
+    return 1;
+}
+
+void evm_interpret(struct evm_ctx *c, const struct evm_msg *m, const struct evm_code *code,
+                   struct evm_frame_result *r)
+{
+#include "interp_labels.h"
+    struct evm_scratch *sc = evm_scratch_at(c, m->depth);
+    if (!sc) {
+        r->status = EVM_FATAL;
+        r->gas_left = 0;
+        r->out_len = 0;
+        return;
+    }
+    const struct evm_optab *t = &c->tab;
+    const uint8_t *pcode = code->padded;
+    struct bts_u256 *const stack = sc->stack;
+    struct bts_u256 *sp = stack;
+    uint64_t pc = 0;
+    int64_t gas = m->gas;
+    size_t msize = 0;
+    uint8_t op;
+    const int berlin = c->fork >= BT_EVM_BERLIN;
+    sc->ret_len = 0;
+    r->out = NULL;
+    r->out_len = 0;
+
+#define DISPATCH()                                                                                 \
+    do {                                                                                           \
+        op = pcode[pc];                                                                            \
+        gas -= t->gas[op];                                                                         \
+        int64_t n_ = sp - stack;                                                                   \
+        if (__builtin_expect(                                                                      \
+                (gas < 0) | (n_ < (int64_t)t->req[op]) | (n_ + t->grow[op] > EVM_STACK_MAX), 0))   \
+            goto fail;                                                                             \
+        goto *labels[op];                                                                          \
+    } while (0)
+#define NEXT()                                                                                     \
+    do {                                                                                           \
+        pc++;                                                                                      \
+        DISPATCH();                                                                                \
+    } while (0)
+#define CHARGE(n)                                                                                  \
+    do {                                                                                           \
+        gas -= (int64_t)(n);                                                                       \
+        if (gas < 0)                                                                               \
+            goto fail;                                                                             \
+    } while (0)
+#define MEM(offp, lenp, o, l)                                                                      \
+    do {                                                                                           \
+        if (!mem_expand(sc, &msize, &gas, (offp), (lenp), &(o), &(l)))                             \
+            goto fail;                                                                             \
+    } while (0)
+#define BINOP(fn)                                                                                  \
+    do {                                                                                           \
+        fn(&sp[-2], &sp[-1], &sp[-2]);                                                             \
+        sp--;                                                                                      \
+        NEXT();                                                                                    \
+    } while (0)
+#define ACCT(var, addr)                                                                            \
+    struct evm_account *var = evm_acct(c, (addr));                                                 \
+    if (!var)                                                                                      \
+        goto fatal;
+
+    DISPATCH();
+
+op_stop:
+    r->status = EVM_OK;
+    r->gas_left = gas;
+    return;
+op_add:
+    BINOP(bts_u256_add);
+op_mul:
+    BINOP(bts_u256_mul);
+op_sub:
+    BINOP(bts_u256_sub);
+op_div:
+    BINOP(bts_u256_div);
+op_sdiv:
+    BINOP(bts_u256_sdiv);
+op_mod:
+    BINOP(bts_u256_mod);
+op_smod:
+    BINOP(bts_u256_smod);
+op_addmod:
+    bts_u256_addmod(&sp[-3], &sp[-1], &sp[-2], &sp[-3]);
+    sp -= 2;
+    NEXT();
+op_mulmod:
+    bts_u256_mulmod(&sp[-3], &sp[-1], &sp[-2], &sp[-3]);
+    sp -= 2;
+    NEXT();
+op_exp:
+    CHARGE(50 * bts_u256_byte_len(&sp[-2])); /* EIP-160 */
+    bts_u256_exp(&sp[-2], &sp[-1], &sp[-2]);
+    sp--;
+    NEXT();
+op_signextend:
+    bts_u256_signextend(&sp[-2], &sp[-1], &sp[-2]);
+    sp--;
+    NEXT();
+op_lt:
+    sp[-2] = bts_u256_from_u64((uint64_t)bts_u256_lt(&sp[-1], &sp[-2]));
+    sp--;
+    NEXT();
+op_gt:
+    sp[-2] = bts_u256_from_u64((uint64_t)bts_u256_gt(&sp[-1], &sp[-2]));
+    sp--;
+    NEXT();
+op_slt:
+    sp[-2] = bts_u256_from_u64((uint64_t)bts_u256_slt(&sp[-1], &sp[-2]));
+    sp--;
+    NEXT();
+op_sgt:
+    sp[-2] = bts_u256_from_u64((uint64_t)bts_u256_sgt(&sp[-1], &sp[-2]));
+    sp--;
+    NEXT();
+op_eq:
+    sp[-2] = bts_u256_from_u64((uint64_t)bts_u256_eq(&sp[-1], &sp[-2]));
+    sp--;
+    NEXT();
+op_iszero:
+    sp[-1] = bts_u256_from_u64((uint64_t)bts_u256_is_zero(&sp[-1]));
+    NEXT();
+op_and:
+    BINOP(bts_u256_and);
+op_or:
+    BINOP(bts_u256_or);
+op_xor:
+    BINOP(bts_u256_xor);
+op_not:
+    bts_u256_not(&sp[-1], &sp[-1]);
+    NEXT();
+op_byte:
+    bts_u256_byte(&sp[-2], &sp[-1], &sp[-2]);
+    sp--;
+    NEXT();
+op_shl:
+    bts_u256_shl(&sp[-2], &sp[-2], bts_u256_to_u64_sat(&sp[-1]));
+    sp--;
+    NEXT();
+op_shr:
+    bts_u256_shr(&sp[-2], &sp[-2], bts_u256_to_u64_sat(&sp[-1]));
+    sp--;
+    NEXT();
+op_sar:
+    bts_u256_sar(&sp[-2], &sp[-2], bts_u256_to_u64_sat(&sp[-1]));
+    sp--;
+    NEXT();
+op_keccak : {
+    uint64_t o, l;
+    MEM(&sp[-1], &sp[-2], o, l);
+    CHARGE(6 * evm_words(l));
+    uint8_t h[32];
+    bts_keccak256(h, l ? sc->mem + o : NULL, l);
+    bts_u256_load_be(&sp[-2], h);
+    sp--;
+    NEXT();
+}
+op_address:
+    evm_addr_to_u256(sp++, m->recipient);
+    NEXT();
+op_balance : {
+    uint8_t a[20];
+    evm_u256_to_addr(a, &sp[-1]);
+    ACCT(acc, a);
+    if (berlin && evm_warm_account(c, acc))
+        CHARGE(2500);
+    sp[-1] = acc->balance;
+    NEXT();
+}
+op_origin:
+    evm_addr_to_u256(sp++, c->origin);
+    NEXT();
+op_caller:
+    evm_addr_to_u256(sp++, m->sender);
+    NEXT();
+op_callvalue:
+    *sp++ = m->value;
+    NEXT();
+op_calldataload : {
+    uint64_t o = bts_u256_to_u64_sat(&sp[-1]);
+    if (o < m->input_len)
+        bts_u256_load_be_padded(&sp[-1], m->input + o, m->input_len - o);
+    else
+        sp[-1] = bts_u256_from_u64(0);
+    NEXT();
+}
+op_calldatasize:
+    *sp++ = bts_u256_from_u64(m->input_len);
+    NEXT();
+op_calldatacopy : {
+    uint64_t o, l;
+    MEM(&sp[-1], &sp[-3], o, l);
+    CHARGE(3 * evm_words(l));
+    if (l)
+        copy_padded(sc->mem + o, m->input, m->input_len, &sp[-2], l);
+    sp -= 3;
+    NEXT();
+}
+op_codesize:
+    *sp++ = bts_u256_from_u64(code->len);
+    NEXT();
+op_codecopy : {
+    uint64_t o, l;
+    MEM(&sp[-1], &sp[-3], o, l);
+    CHARGE(3 * evm_words(l));
+    if (l)
+        copy_padded(sc->mem + o, pcode, code->len, &sp[-2], l);
+    sp -= 3;
+    NEXT();
+}
+op_gasprice:
+    *sp++ = c->gas_price;
+    NEXT();
+op_extcodesize : {
+    uint8_t a[20];
+    evm_u256_to_addr(a, &sp[-1]);
+    ACCT(acc, a);
+    if (berlin && evm_warm_account(c, acc))
+        CHARGE(2500);
+    size_t n;
+    evm_acct_code(c, acc, &n);
+    if (c->io_error)
+        goto fatal;
+    sp[-1] = bts_u256_from_u64(n);
+    NEXT();
+}
+op_extcodecopy : {
+    uint8_t a[20];
+    evm_u256_to_addr(a, &sp[-1]);
+    uint64_t o, l;
+    MEM(&sp[-2], &sp[-4], o, l);
+    CHARGE(3 * evm_words(l));
+    ACCT(acc, a);
+    if (berlin && evm_warm_account(c, acc))
+        CHARGE(2500);
+    if (l) {
+        size_t n;
+        const uint8_t *ec = evm_acct_code(c, acc, &n);
+        if (c->io_error)
+            goto fatal;
+        copy_padded(sc->mem + o, ec, n, &sp[-3], l);
+    }
+    sp -= 4;
+    NEXT();
+}
+op_returndatasize:
+    *sp++ = bts_u256_from_u64(sc->ret_len);
+    NEXT();
+op_returndatacopy : {
+    uint64_t o, l;
+    MEM(&sp[-1], &sp[-3], o, l);
+    CHARGE(3 * evm_words(l));
+    /* EIP-211: reading past the end of the return data is an exceptional halt. */
+    if (!bts_u256_fits_u64(&sp[-2]) || sp[-2].w[0] > sc->ret_len ||
+        sc->ret_len - sp[-2].w[0] < bts_u256_to_u64_sat(&sp[-3]))
+        goto fail;
+    if (l)
+        memcpy(sc->mem + o, sc->ret + sp[-2].w[0], l);
+    sp -= 3;
+    NEXT();
+}
+op_extcodehash : {
+    uint8_t a[20];
+    evm_u256_to_addr(a, &sp[-1]);
+    ACCT(acc, a);
+    if (berlin && evm_warm_account(c, acc))
+        CHARGE(2500);
+    if (evm_acct_is_dead(acc))
+        sp[-1] = bts_u256_from_u64(0);
+    else
+        bts_u256_load_be(&sp[-1], acc->code_hash);
+    NEXT();
+}
+op_blockhash : {
+    uint64_t n = bts_u256_to_u64_sat(&sp[-1]), cur = c->block->number;
+    sp[-1] = bts_u256_from_u64(0);
+    if (n < cur && cur - n <= 256) {
+        uint8_t h[32];
+        bt_status st = c->st->get_block_hash(c->st_ctx, n, h);
+        if (st == BT_OK)
+            bts_u256_load_be(&sp[-1], h);
+        else if (st != BT_ENOTFOUND) {
+            c->io_error = 1;
+            goto fatal;
+        }
+    }
+    NEXT();
+}
+op_coinbase:
+    evm_addr_to_u256(sp++, c->block->coinbase);
+    NEXT();
+op_timestamp:
+    *sp++ = bts_u256_from_u64(c->block->timestamp);
+    NEXT();
+op_number:
+    *sp++ = bts_u256_from_u64(c->block->number);
+    NEXT();
+op_difficulty:
+    bts_u256_load_be(sp++, c->fork >= BT_EVM_PARIS ? c->block->prev_randao : c->block->difficulty);
+    NEXT();
+op_gaslimit:
+    *sp++ = bts_u256_from_u64(c->block->gas_limit);
+    NEXT();
+op_chainid:
+    *sp++ = bts_u256_from_u64(c->block->chain_id);
+    NEXT();
+op_selfbalance : {
+    ACCT(acc, m->recipient);
+    *sp++ = acc->balance;
+    NEXT();
+}
+op_basefee:
+    bts_u256_load_be(sp++, c->block->base_fee);
+    NEXT();
+op_blobhash : {
+    uint64_t i = bts_u256_to_u64_sat(&sp[-1]);
+    if (i < c->tx->n_blob_hashes)
+        bts_u256_load_be(&sp[-1], c->tx->blob_hashes[i]);
+    else
+        sp[-1] = bts_u256_from_u64(0);
+    NEXT();
+}
+op_blobbasefee:
+    bts_u256_load_be(sp++, c->block->blob_base_fee);
+    NEXT();
+op_pop:
+    sp--;
+    NEXT();
+op_mload : {
+    uint64_t o, l;
+    struct bts_u256 w32 = bts_u256_from_u64(32);
+    MEM(&sp[-1], &w32, o, l);
+    bts_u256_load_be(&sp[-1], sc->mem + o);
+    NEXT();
+}
+op_mstore : {
+    uint64_t o, l;
+    struct bts_u256 w32 = bts_u256_from_u64(32);
+    MEM(&sp[-1], &w32, o, l);
+    bts_u256_store_be(sc->mem + o, &sp[-2]);
+    sp -= 2;
+    NEXT();
+}
+op_mstore8 : {
+    uint64_t o, l;
+    struct bts_u256 w1 = bts_u256_from_u64(1);
+    MEM(&sp[-1], &w1, o, l);
+    sc->mem[o] = (uint8_t)sp[-2].w[0];
+    sp -= 2;
+    NEXT();
+}
+op_sload : {
+    ACCT(acc, m->recipient);
+    struct evm_slot *s = evm_slot(c, acc, &sp[-1]);
+    if (!s)
+        goto fatal;
+    if (berlin && evm_warm_slot(c, acc, s))
+        CHARGE(2000);
+    sp[-1] = s->cur;
+    NEXT();
+}
+op_sstore : {
+    if (m->is_static)
+        goto fail;
+    if (gas <= 2300) /* EIP-2200 sentry */
+        goto fail;
+    ACCT(acc, m->recipient);
+    struct evm_slot *s = evm_slot(c, acc, &sp[-1]);
+    if (!s)
+        goto fatal;
+    int64_t read = berlin ? 100 : 800, reset = berlin ? 2900 : 5000;
+    int64_t clears = c->fork >= BT_EVM_LONDON ? 4800 : 15000;
+    if (berlin && evm_warm_slot(c, acc, s))
+        CHARGE(2100);
+    const struct bts_u256 *nv = &sp[-2];
+    if (bts_u256_eq(&s->cur, nv)) {
+        CHARGE(read);
+    } else if (bts_u256_eq(&s->orig, &s->cur)) {
+        if (bts_u256_is_zero(&s->orig)) {
+            CHARGE(20000);
+        } else {
+            CHARGE(reset);
+            if (bts_u256_is_zero(nv))
+                evm_add_refund(c, clears);
+        }
+    } else {
+        CHARGE(read);
+        if (!bts_u256_is_zero(&s->orig)) {
+            if (bts_u256_is_zero(&s->cur))
+                evm_add_refund(c, -clears);
+            else if (bts_u256_is_zero(nv))
+                evm_add_refund(c, clears);
+        }
+        if (bts_u256_eq(&s->orig, nv))
+            evm_add_refund(c, bts_u256_is_zero(&s->orig) ? 20000 - read : reset - read);
+    }
+    evm_slot_set(c, acc, s, nv);
+    sp -= 2;
+    NEXT();
+}
+op_jump:
+    if (!bts_u256_fits_u64(&sp[-1]) || !evm_code_is_jumpdest(code, sp[-1].w[0]))
+        goto fail;
+    pc = sp[-1].w[0];
+    sp--;
+    DISPATCH();
+op_jumpi:
+    if (!bts_u256_is_zero(&sp[-2])) {
+        if (!bts_u256_fits_u64(&sp[-1]) || !evm_code_is_jumpdest(code, sp[-1].w[0]))
+            goto fail;
+        pc = sp[-1].w[0];
+        sp -= 2;
+        DISPATCH();
+    }
+    sp -= 2;
+    NEXT();
+op_pc:
+    *sp++ = bts_u256_from_u64(pc);
+    NEXT();
+op_msize:
+    *sp++ = bts_u256_from_u64(msize);
+    NEXT();
+op_gas:
+    *sp++ = bts_u256_from_u64((uint64_t)gas);
+    NEXT();
+op_jumpdest:
+    NEXT();
+op_tload : {
+    ACCT(acc, m->recipient);
+    sp[-1] = evm_tload(acc, &sp[-1]);
+    NEXT();
+}
+op_tstore : {
+    if (m->is_static)
+        goto fail;
+    ACCT(acc, m->recipient);
+    if (!evm_tstore(c, acc, &sp[-1], &sp[-2]))
+        goto fatal;
+    sp -= 2;
+    NEXT();
+}
+op_mcopy : {
+    uint64_t d, s, l, l2;
+    MEM(&sp[-1], &sp[-3], d, l);
+    MEM(&sp[-2], &sp[-3], s, l2);
+    CHARGE(3 * evm_words(l));
+    if (l)
+        memmove(sc->mem + d, sc->mem + s, l);
+    sp -= 3;
+    NEXT();
+}
+op_push0:
+    *sp++ = bts_u256_from_u64(0);
+    NEXT();
+op_push1:
+    *sp++ = bts_u256_from_u64(pcode[pc + 1]);
+    pc += 2;
+    DISPATCH();
+op_pushn : {
+    unsigned n = (unsigned)op - 0x5f;
+    push_bytes(sp++, pcode + pc + 1, n);
+    pc += n + 1;
+    DISPATCH();
+}
+op_dup : {
+    unsigned n = (unsigned)op - 0x7f;
+    *sp = sp[-(int)n];
+    sp++;
+    NEXT();
+}
+op_swap : {
+    unsigned n = (unsigned)op - 0x8f;
+    struct bts_u256 tmp = sp[-1];
+    sp[-1] = sp[-1 - (int)n];
+    sp[-1 - (int)n] = tmp;
+    NEXT();
+}
+op_log : {
+    if (m->is_static)
+        goto fail;
+    unsigned nt = (unsigned)op - 0xa0;
+    uint64_t o, l;
+    MEM(&sp[-1], &sp[-2], o, l);
+    CHARGE(8 * l);
+    uint8_t topics[4][32];
+    for (unsigned i = 0; i < nt; i++)
+        bts_u256_store_be(topics[i], &sp[-3 - (int)i]);
+    if (!evm_add_log(c, m->recipient, (const uint8_t(*)[32])topics, nt, l ? sc->mem + o : NULL, l))
+        goto fatal;
+    sp -= 2 + nt;
+    NEXT();
+}
+op_create:
+op_create2 : {
+    if (m->is_static)
+        goto fail;
+    int is2 = op == 0xf5;
+    uint64_t o, l;
+    MEM(&sp[-2], &sp[-3], o, l);
+    if (c->fork >= BT_EVM_SHANGHAI) {
+        if (l > EVM_MAX_INITCODE)
+            goto fail;
+        CHARGE(2 * evm_words(l)); /* EIP-3860 */
+    }
+    if (is2)
+        CHARGE(6 * evm_words(l));
+    struct evm_msg cm;
+    cm.kind = is2 ? EVM_CREATE2 : EVM_CREATE;
+    cm.is_static = 0;
+    cm.depth = m->depth + 1;
+    cm.gas = gas - gas / 64; /* EIP-150 */
+    gas -= cm.gas;
+    memcpy(cm.sender, m->recipient, 20);
+    cm.value = sp[-1];
+    cm.transfer = 1;
+    cm.input = l ? sc->mem + o : NULL;
+    cm.input_len = l;
+    if (is2)
+        cm.salt = sp[-4];
+    sp -= is2 ? 3 : 2;
+    struct evm_frame_result cr;
+    evm_create(c, &cm, &cr);
+    if (cr.status == EVM_FATAL)
+        goto fatal;
+    gas += cr.gas_left;
+    if (!copy_ret(sc, cr.out, cr.status == EVM_REVERTED ? cr.out_len : 0))
+        goto fatal;
+    if (cr.status == EVM_OK)
+        evm_addr_to_u256(&sp[-1], cr.created);
+    else
+        sp[-1] = bts_u256_from_u64(0);
+    NEXT();
+}
+op_call:
+op_callcode:
+op_delegatecall:
+op_staticcall : {
+    int has_value = op == 0xf1 || op == 0xf2;
+    struct bts_u256 value = bts_u256_from_u64(0);
+    if (has_value)
+        value = sp[-3];
+    const struct bts_u256 *args = &sp[has_value ? -4 : -3];
+    uint64_t io, il, oo, ol;
+    if (op == 0xf1 && m->is_static && !bts_u256_is_zero(&value))
+        goto fail;
+    MEM(&args[0], &args[-1], io, il);
+    MEM(&args[-2], &args[-3], oo, ol);
+    uint8_t a[20];
+    evm_u256_to_addr(a, &sp[-2]);
+    ACCT(target, a);
+    if (berlin && evm_warm_account(c, target))
+        CHARGE(2500);
+    int nonzero = !bts_u256_is_zero(&value);
+    if (nonzero) {
+        CHARGE(9000);
+        if (op == 0xf1 && evm_acct_is_dead(target))
+            CHARGE(25000);
+    }
+    int64_t avail = gas - gas / 64;
+    int64_t cg =
+        bts_u256_fits_u64(&sp[-1]) && sp[-1].w[0] < (uint64_t)avail ? (int64_t)sp[-1].w[0] : avail;
+    gas -= cg;
+    if (nonzero)
+        cg += 2300; /* stipend */
+    struct evm_msg cm;
+    cm.depth = m->depth + 1;
+    cm.gas = cg;
+    cm.is_static = m->is_static || op == 0xfa;
+    cm.input = il ? sc->mem + io : NULL;
+    cm.input_len = il;
+    memcpy(cm.code_address, a, 20);
+    cm.transfer = 0;
+    switch (op) {
+    case 0xf1:
+        cm.kind = EVM_CALL;
+        memcpy(cm.recipient, a, 20);
+        memcpy(cm.sender, m->recipient, 20);
+        cm.value = value;
+        cm.transfer = 1;
+        break;
+    case 0xf2:
+        cm.kind = EVM_CALLCODE;
+        memcpy(cm.recipient, m->recipient, 20);
+        memcpy(cm.sender, m->recipient, 20);
+        cm.value = value;
+        break;
+    case 0xf4:
+        cm.kind = EVM_DELEGATECALL;
+        memcpy(cm.recipient, m->recipient, 20);
+        memcpy(cm.sender, m->sender, 20);
+        cm.value = m->value;
+        break;
+    default:
+        cm.kind = EVM_STATICCALL;
+        memcpy(cm.recipient, a, 20);
+        memcpy(cm.sender, m->recipient, 20);
+        cm.value = bts_u256_from_u64(0);
+        break;
+    }
+    sp -= has_value ? 6 : 5;
+    sc->ret_len = 0;
+    if (cm.depth > EVM_MAX_DEPTH) {
+        gas += cg;
+        sp[-1] = bts_u256_from_u64(0);
+        NEXT();
+    }
+    if (has_value) {
+        ACCT(self, m->recipient);
+        if (bts_u256_lt(&self->balance, &value)) {
+            gas += cg;
+            sp[-1] = bts_u256_from_u64(0);
+            NEXT();
+        }
+    }
+    struct evm_frame_result cr;
+    evm_call(c, &cm, &cr);
+    if (cr.status == EVM_FATAL)
+        goto fatal;
+    gas += cr.gas_left;
+    if (!copy_ret(sc, cr.out, cr.out_len))
+        goto fatal;
+    if (ol)
+        memcpy(sc->mem + oo, sc->ret, sc->ret_len < ol ? sc->ret_len : ol);
+    sp[-1] = bts_u256_from_u64(cr.status == EVM_OK);
+    NEXT();
+}
+op_return:
+op_revert : {
+    uint64_t o, l;
+    MEM(&sp[-1], &sp[-2], o, l);
+    r->status = op == 0xf3 ? EVM_OK : EVM_REVERTED;
+    r->gas_left = gas;
+    r->out = l ? sc->mem + o : NULL;
+    r->out_len = l;
+    return;
+}
+op_selfdestruct : {
+    if (m->is_static)
+        goto fail;
+    uint8_t a[20];
+    evm_u256_to_addr(a, &sp[-1]);
+    ACCT(ben, a);
+    if (berlin && evm_warm_account(c, ben))
+        CHARGE(2600);
+    ACCT(self, m->recipient);
+    if (!bts_u256_is_zero(&self->balance) && evm_acct_is_dead(ben))
+        CHARGE(25000);
+    if (c->fork < BT_EVM_LONDON && !self->destructed)
+        evm_add_refund(c, 24000);
+    struct bts_u256 bal = self->balance, sum, zero = bts_u256_from_u64(0);
+    if (c->fork >= BT_EVM_CANCUN && !self->created) {
+        /* EIP-6780: only move the balance; the account stays. */
+        evm_set_balance(c, self, &zero);
+        bts_u256_add(&sum, &ben->balance, &bal);
+        evm_set_balance(c, ben, &sum);
+    } else {
+        bts_u256_add(&sum, &ben->balance, &bal);
+        evm_set_balance(c, ben, &sum);
+        evm_set_balance(c, self, &zero);
+        evm_destruct(c, self);
+    }
+    r->status = EVM_OK;
+    r->gas_left = gas;
+    return;
+}
+op_invalid:
+fail:
+    r->status = EVM_FAILED;
+    r->gas_left = 0;
+    r->out_len = 0;
+    return;
+fatal:
+    r->status = EVM_FATAL;
+    r->gas_left = 0;
+    r->out_len = 0;
+    return;
+#undef DISPATCH
+#undef NEXT
+#undef CHARGE
+#undef MEM
+#undef BINOP
+#undef ACCT
+}
