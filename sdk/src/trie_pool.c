@@ -1,0 +1,92 @@
+/* Node pool of the trie: size classes carved from 1 MiB chunks with per-class free lists, so a
+ * million-key trie costs a few hundred mallocs instead of millions (trie_int.h). */
+#include "trie_int.h"
+
+#include <stdlib.h>
+
+#define POOL_CHUNK (1u << 20)
+
+/* Under AddressSanitizer every node is its own malloc, so use-after-free and leaks of single
+ * nodes stay visible (chunks would hide them). */
+#if defined(__SANITIZE_ADDRESS__)
+#define POOL_DIRECT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POOL_DIRECT 1
+#endif
+#endif
+#ifndef POOL_DIRECT
+#define POOL_DIRECT 0
+#endif
+
+struct pool_chunk {
+    struct pool_chunk *next;
+    /* chunk memory follows, 16-byte aligned */
+    _Alignas(16) uint8_t mem[];
+};
+
+static size_t class_of(size_t size)
+{
+    return (size + POOL_GRAIN - 1) / POOL_GRAIN;
+}
+
+static bt_status new_chunk(struct tpool *p)
+{
+    struct pool_chunk *ch = malloc(sizeof(*ch) + POOL_CHUNK);
+    if (!ch)
+        return BT_ENOMEM;
+    ch->next = p->chunks;
+    p->chunks = ch;
+    p->cur = ch->mem;
+    p->end = ch->mem + POOL_CHUNK;
+    return BT_OK;
+}
+
+void *tpool_alloc(struct tpool *p, size_t size)
+{
+    if (size > POOL_BIG || POOL_DIRECT)
+        return malloc(size);
+    size_t c = class_of(size);
+    void *got = p->free_list[c];
+    if (got) {
+        p->free_list[c] = *(void **)got;
+        return got;
+    }
+    size_t need = c * POOL_GRAIN;
+    if ((size_t)(p->end - p->cur) < need && new_chunk(p) != BT_OK)
+        return NULL;
+    got = p->cur;
+    p->cur += need;
+    return got;
+}
+
+bt_status tpool_reserve(struct tpool *p, size_t bytes)
+{
+    if (POOL_DIRECT || (size_t)(p->end - p->cur) >= bytes + POOL_GRAIN * 4)
+        return BT_OK;
+    return new_chunk(p);
+}
+
+void tpool_free(struct tpool *p, void *ptr, size_t size)
+{
+    if (!ptr)
+        return;
+    if (size > POOL_BIG || POOL_DIRECT) {
+        free(ptr);
+        return;
+    }
+    size_t c = class_of(size);
+    *(void **)ptr = p->free_list[c];
+    p->free_list[c] = ptr;
+}
+
+void tpool_release(struct tpool *p)
+{
+    struct pool_chunk *ch = p->chunks;
+    while (ch) {
+        struct pool_chunk *next = ch->next;
+        free(ch);
+        ch = next;
+    }
+    *p = (struct tpool){0};
+}
