@@ -61,6 +61,7 @@ struct pool_chunk;
 struct tpool {
     void *free_list[POOL_CLASSES + 1];
     uint8_t *cur, *end; /* unused tail of the newest chunk */
+    size_t chunk_size;  /* size of the next chunk (0: the smallest) */
     struct pool_chunk *chunks;
 };
 

@@ -3,8 +3,12 @@
 #include "trie_int.h"
 
 #include <stdlib.h>
+#include <sys/mman.h>
 
-#define POOL_CHUNK (1u << 20)
+/* Chunks start small (tries are often tiny) and double up to 2 MiB. Those are aligned huge-page
+ * candidates: a big trie is a random pointer chase, and TLB misses are most of its insert time. */
+#define POOL_CHUNK_MIN (64u << 10)
+#define POOL_CHUNK_MAX (2u << 20)
 
 /* Under AddressSanitizer every node is its own malloc, so use-after-free and leaks of single
  * nodes stay visible (chunks would hide them). */
@@ -32,13 +36,24 @@ static size_t class_of(size_t size)
 
 static bt_status new_chunk(struct tpool *p)
 {
-    struct pool_chunk *ch = malloc(sizeof(*ch) + POOL_CHUNK);
-    if (!ch)
-        return BT_ENOMEM;
+    size_t size = p->chunk_size ? p->chunk_size : POOL_CHUNK_MIN;
+    struct pool_chunk *ch = NULL;
+    if (size == POOL_CHUNK_MAX) {
+        void *mem = NULL;
+        if (posix_memalign(&mem, POOL_CHUNK_MAX, POOL_CHUNK_MAX) != 0)
+            return BT_ENOMEM;
+        (void)madvise(mem, POOL_CHUNK_MAX, MADV_HUGEPAGE); /* a hint: failure is harmless */
+        ch = mem;
+    } else {
+        ch = malloc(size);
+        if (!ch)
+            return BT_ENOMEM;
+        p->chunk_size = 2 * size;
+    }
     ch->next = p->chunks;
     p->chunks = ch;
     p->cur = ch->mem;
-    p->end = ch->mem + POOL_CHUNK;
+    p->end = (uint8_t *)ch + size;
     return BT_OK;
 }
 
