@@ -88,7 +88,10 @@ static bt_status fix_ext(struct bts_trie *t, struct tnode **slot, size_t d)
     struct text *e = (struct text *)*slot;
     struct tnode *c = e->child;
     stale(&e->n);
-    if (c->kind == TN_LEAF) {
+    if (!c) { /* only in a malformed stored trie: the child was a single leaf */
+        *slot = NULL;
+        trie_node_free(t, &e->n);
+    } else if (c->kind == TN_LEAF) {
         ((struct tleaf *)c)->start = (uint16_t)d;
         stale(c);
         *slot = c;
@@ -121,6 +124,11 @@ static bt_status collapse(struct bts_trie *t, struct tnode **slot, size_t d)
         }
     if (count >= 2)
         return BT_OK;
+    if (count == 0) { /* only in a malformed stored trie: a branch with one entry */
+        *slot = NULL;
+        trie_node_free(t, &b->n);
+        return BT_OK;
+    }
     if (only == 16) { /* just the value: a leaf with an empty path */
         stale(&b->value->n);
         *slot = &b->value->n;

@@ -19,7 +19,9 @@ struct ms_block {
     _Alignas(16) uint8_t mem[];
 };
 
-#define MS_BLOCK_SIZE (1u << 20)
+/* Blocks double from 4 KiB to 1 MiB: small stores stay small. */
+#define MS_BLOCK_MIN (4u << 10)
+#define MS_BLOCK_MAX (1u << 20)
 
 struct ms_entry {
     uint64_t tag;             /* first 8 bytes of the hash: most misses end here */
@@ -71,7 +73,11 @@ static struct ms_record *record_new(struct bts_trie_memstore *ms, size_t len)
     size_t need = (sizeof(struct ms_record) + len + 15) & ~(size_t)15;
     struct ms_block *b = ms->blocks;
     if (!b || b->size - b->used < need) {
-        size_t size = need > MS_BLOCK_SIZE ? need : MS_BLOCK_SIZE;
+        size_t size = b ? 2 * b->size : MS_BLOCK_MIN;
+        if (size > MS_BLOCK_MAX)
+            size = MS_BLOCK_MAX;
+        if (size < need)
+            size = need;
         b = malloc(sizeof(*b) + size);
         if (!b)
             return NULL;
