@@ -14,3 +14,11 @@ if(BT_COVERAGE)
   add_compile_options(--coverage -O0)
   add_link_options(--coverage)
 endif()
+
+# Fuzz builds instrument every library for coverage so libFuzzer sees inside the SDK, not only
+# the target file; the targets themselves add -fsanitize=fuzzer (tests/fuzz).
+if(BT_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

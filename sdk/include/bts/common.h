@@ -9,7 +9,8 @@ extern "C" {
 #endif
 
 /** Marks SDK functions that are part of libbtsdk's public API. libbtsdk is a static library
- *  built with -fvisibility=hidden, so in a plugin these stay private to the plugin's .so. */
+ *  built with -fvisibility=hidden; plugins link it with -Wl,--exclude-libs,ALL (bt_add_plugin
+ *  and btsdk.pc add it), so in a plugin these stay private to the plugin's .so. */
 #define BTS_API BT_EXPORT
 
 /** Number of elements of a fixed-size array. */

@@ -1,0 +1,44 @@
+/* bttcd: parse the command line and hand over to the command. */
+#include <stdio.h>
+
+#include "runtime/cli_int.h"
+#include "runtime/loader_int.h"
+#include "runtime/log_int.h"
+#include "runtime/node_int.h"
+#include "runtime/setup_int.h"
+
+int main(int argc, char **argv)
+{
+    struct cli_opts o;
+    int rc = cli_parse(argc, argv, &o, stderr);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    if (o.wants_help) {
+        cli_help(stdout, o.cmd, o.is_top);
+    } else {
+        switch (o.cmd) {
+        case CLI_CMD_RUN:
+            rc = node_run(&o);
+            break;
+        case CLI_CMD_PLUGINS:
+            cli_help(stdout, o.cmd, 0);
+            break;
+        case CLI_CMD_PLUGINS_LIST:
+            rc = node_plugins_list(&o);
+            break;
+        case CLI_CMD_PLUGINS_CHECK:
+            if (setup_log(&o, NULL) == CLI_EXIT_OK)
+                rc = loader_check_files(o.files, o.n_files, stdout);
+            else
+                rc = CLI_EXIT_USAGE;
+            break;
+        case CLI_CMD_VERSION:
+            printf("bttcd %s (plugin ABI %d.%d)\n", BTTCD_VERSION, BT_ABI_MAJOR, BT_ABI_MINOR);
+            break;
+        case CLI_CMD_N:
+            break;
+        }
+    }
+    cli_opts_free(&o);
+    return rc;
+}

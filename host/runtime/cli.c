@@ -1,0 +1,301 @@
+/* Command-line parsing: a static table of options and one of commands; options may come
+ * before or after the command words; "--" ends the options. */
+#include "cli_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <bt/abi.h>
+
+enum opt_id {
+    OPT_HELP,
+    OPT_CONFIG,
+    OPT_DATADIR,
+    OPT_LOG_LEVEL,
+    OPT_LOG_FORMAT,
+    OPT_LOG_FILE,
+    OPT_PLUGIN_DIR,
+    OPT_VERSION
+};
+
+struct opt {
+    enum opt_id id;
+    const char *name;    /* without the leading "--" */
+    const char *metavar; /* NULL: takes no value */
+    const char *help;
+};
+
+static const struct opt opts[] = {
+    {OPT_CONFIG, "config", "FILE", "plugins.conf to use (default: ./plugins.conf)"},
+    {OPT_DATADIR, "datadir", "DIR",
+     "data directory, created with mode 0700\n(default: [node] datadir, else ~/.bttcd)"},
+    {OPT_LOG_LEVEL, "log.level", "LEVEL",
+     "error, warn, info, debug or trace\n(default: [log] level, else info)"},
+    {OPT_LOG_FORMAT, "log.format", "FORMAT",
+     "logfmt or json, one line per event\n(default: [log] format, else logfmt)"},
+    {OPT_LOG_FILE, "log.file", "PATH",
+     "append logs to PATH instead of stderr; SIGHUP reopens it\n(default: [log] file)"},
+    {OPT_PLUGIN_DIR, "plugin-dir", "DIR",
+     "look for plugin files in DIR; repeatable; replaces the default\nsearch path (config file "
+     "dir, build plugins/, installed plugins/)"},
+    {OPT_HELP, "help", NULL, "show help for the command and exit (also -h)"},
+    {OPT_VERSION, "version", NULL, "print the version and exit (same as 'bttcd version')"},
+};
+
+struct cmd_help {
+    const char *usage;
+    const char *text;
+};
+
+static const struct cmd_help cmd_helps[CLI_CMD_N] = {
+    [CLI_CMD_RUN] = {"bttcd [OPTIONS] [run]",
+                     "Run the node: load the plugins enabled in plugins.conf (in file order), "
+                     "create and start\nthem, and serve until SIGINT or SIGTERM (Ctrl-C). A "
+                     "second signal exits at once.\nSIGHUP reopens the log file. Exit status: "
+                     "0 after a clean shutdown, 1 if a plugin\nis refused or fails to start, 2 "
+                     "for a usage or plugins.conf error."},
+    [CLI_CMD_PLUGINS] = {"bttcd [OPTIONS] plugins list|check ...",
+                         "Inspect plugins. Commands:\n"
+                         "  list         show the plugins of plugins.conf and whether they load\n"
+                         "  check FILE.. validate plugin files without running their code"},
+    [CLI_CMD_PLUGINS_LIST] = {"bttcd [OPTIONS] plugins list",
+                              "List every [plugin NAME] section of plugins.conf: enabled or "
+                              "not, the file it resolves\nto and the result of the descriptor "
+                              "checks (as 'plugins check' does). Exit status 1 if\nan enabled "
+                              "plugin would be refused, 2 for a plugins.conf error."},
+    [CLI_CMD_PLUGINS_CHECK] = {"bttcd [OPTIONS] plugins check FILE.so...",
+                               "Validate plugin files: load each in a child process, call its "
+                               "bt_plugin_query and\ncheck the descriptor and kind table as the "
+                               "node would. No other plugin code runs (create\nis not called). "
+                               "Prints one line per file, 'FILE: ok kind=... name=... "
+                               "version=...\nabi=...' or 'FILE: refused: REASON (DETAIL)'. A "
+                               "name already seen earlier in the list\nis refused as duplicate. "
+                               "Exit status 0 if every file is ok, 1 otherwise."},
+    [CLI_CMD_VERSION] = {"bttcd version", "Print the bttcd version and the plugin ABI version."},
+};
+
+static void usage_error(FILE *err, const char *fmt, const char *a, const char *b)
+{
+    fputs("bttcd: ", err);
+    fprintf(err, fmt, a, b);
+    fputs("\nTry 'bttcd --help' for the commands and options.\n", err);
+}
+
+void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
+{
+    if (is_top) {
+        fputs("bttcd: a BTTC proof-of-stake node built from plugins.\n\n"
+              "Usage: bttcd [OPTIONS] [COMMAND]\n\n"
+              "Commands:\n"
+              "  run                      run the node (the default)\n"
+              "  plugins list             show the plugins of plugins.conf\n"
+              "  plugins check FILE.so..  validate plugin files without running them\n"
+              "  version                  print the version\n"
+              "  help [COMMAND]           show help (same as COMMAND --help)\n",
+              out);
+    } else {
+        fprintf(out, "Usage: %s\n\n%s\n", cmd_helps[cmd].usage, cmd_helps[cmd].text);
+    }
+    fputs("\nOptions (accepted before or after the command):\n", out);
+    for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+        char left[40];
+        snprintf(left, sizeof(left), "--%s%s%s", opts[i].name, opts[i].metavar ? " " : "",
+                 opts[i].metavar ? opts[i].metavar : "");
+        fprintf(out, "  %-22s ", left);
+        for (const char *c = opts[i].help; *c; c++)
+            fputs(*c == '\n' ? "\n                         " : (char[2]){*c, 0}, out);
+        fputc('\n', out);
+    }
+    if (is_top)
+        fputs("\nplugins.conf, logging and signals are described in docs/operator.md.\n", out);
+}
+
+static const struct opt *find_opt(const char *name, size_t n)
+{
+    for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+        if (strlen(opts[i].name) == n && strncmp(opts[i].name, name, n) == 0)
+            return &opts[i];
+    return NULL;
+}
+
+static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, FILE *err)
+{
+    switch (op->id) {
+    case OPT_HELP:
+        o->wants_help = 1;
+        return 0;
+    case OPT_VERSION:
+        o->cmd = CLI_CMD_VERSION;
+        return 0;
+    case OPT_CONFIG:
+        o->config = val;
+        return 0;
+    case OPT_DATADIR:
+        o->datadir = val;
+        return 0;
+    case OPT_LOG_LEVEL:
+        if (log_level_parse(val, &o->log_level) != BT_OK) {
+            usage_error(err, "--log.level: '%s' is not %s", val, "error|warn|info|debug|trace");
+            return -1;
+        }
+        o->has_log_level = 1;
+        return 0;
+    case OPT_LOG_FORMAT:
+        if (log_format_parse(val, &o->log_format) != BT_OK) {
+            usage_error(err, "--log.format: '%s' is not %s", val, "logfmt|json");
+            return -1;
+        }
+        o->has_log_format = 1;
+        return 0;
+    case OPT_LOG_FILE:
+        o->log_file = val;
+        return 0;
+    case OPT_PLUGIN_DIR: {
+        const char **nd = realloc(o->plugin_dirs, (o->n_plugin_dirs + 1) * sizeof(*nd));
+        if (!nd) {
+            fputs("bttcd: out of memory\n", err);
+            return -1;
+        }
+        o->plugin_dirs = nd;
+        nd[o->n_plugin_dirs++] = val;
+        return 0;
+    }
+    }
+    return -1;
+}
+
+/* One option at argv[*i]; consumes its value. Returns 0 or -1 (reported). */
+static int parse_opt(int argc, char **argv, int *i, struct cli_opts *o, FILE *err)
+{
+    const char *arg = argv[*i];
+    if (strcmp(arg, "-h") == 0)
+        return apply_opt(o, find_opt("help", 4), NULL, err);
+    if (arg[1] != '-') {
+        usage_error(err, "unknown option '%s'%s", arg, "");
+        return -1;
+    }
+    const char *name = arg + 2, *eq = strchr(name, '=');
+    size_t n = eq ? (size_t)(eq - name) : strlen(name);
+    const struct opt *op = find_opt(name, n);
+    if (!op) {
+        usage_error(err, "unknown option '%s'%s", arg, "");
+        return -1;
+    }
+    const char *val = NULL;
+    if (op->metavar) {
+        if (eq) {
+            val = eq + 1;
+        } else if (*i + 1 < argc) {
+            val = argv[++*i];
+        } else {
+            usage_error(err, "option '--%s' needs a value (%s)", op->name, op->metavar);
+            return -1;
+        }
+        if (!*val) {
+            usage_error(err, "option '--%s' needs a non-empty value (%s)", op->name, op->metavar);
+            return -1;
+        }
+    } else if (eq) {
+        usage_error(err, "option '--%s' takes no value%s", op->name, "");
+        return -1;
+    }
+    return apply_opt(o, op, val, err);
+}
+
+/* Map the command words to a command. Returns 0 or -1 (reported). */
+static int parse_words(char **w, size_t n, struct cli_opts *o, FILE *err)
+{
+    size_t used = 1;
+    if (n == 0)
+        o->is_top = 1;
+    if (n == 0 || strcmp(w[0], "run") == 0) {
+        o->cmd = o->cmd == CLI_CMD_VERSION ? CLI_CMD_VERSION : CLI_CMD_RUN;
+        used = n ? 1 : 0;
+    } else if (strcmp(w[0], "version") == 0) {
+        o->cmd = CLI_CMD_VERSION;
+    } else if (strcmp(w[0], "help") == 0) {
+        o->wants_help = 1;
+        if (n == 1) {
+            o->cmd = CLI_CMD_RUN;
+            o->is_top = 1;
+            return 0;
+        }
+        return parse_words(w + 1, n - 1, o, err);
+    } else if (strcmp(w[0], "plugins") == 0) {
+        if (n == 1) {
+            o->cmd = CLI_CMD_PLUGINS;
+            if (o->wants_help)
+                return 0;
+            usage_error(err, "'plugins' needs a command: %s%s", "list or check FILE.so...", "");
+            return -1;
+        }
+        used = 2;
+        if (strcmp(w[1], "list") == 0) {
+            o->cmd = CLI_CMD_PLUGINS_LIST;
+        } else if (strcmp(w[1], "check") == 0) {
+            o->cmd = CLI_CMD_PLUGINS_CHECK;
+            o->files = w + 2;
+            o->n_files = n - 2;
+            if (o->n_files == 0 && !o->wants_help) {
+                usage_error(err, "'plugins check' needs at least one FILE.so%s%s", "", "");
+                return -1;
+            }
+            return 0;
+        } else {
+            usage_error(err, "unknown command 'plugins %s'%s", w[1], "");
+            return -1;
+        }
+    } else {
+        usage_error(err, "unknown command '%s'%s", w[0], "");
+        return -1;
+    }
+    if (used < n) {
+        usage_error(err, "unexpected argument '%s'%s", w[used], "");
+        return -1;
+    }
+    return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli_opts *o, FILE *err)
+{
+    memset(o, 0, sizeof(*o));
+    o->config = "plugins.conf";
+    o->cmd = CLI_CMD_RUN;
+    /* Command words, in order; plugins check keeps its files here too. */
+    char **words = calloc((size_t)argc + 1, sizeof(*words));
+    if (!words) {
+        fputs("bttcd: out of memory\n", err);
+        return CLI_EXIT_USAGE;
+    }
+    size_t n_words = 0;
+    int no_more_opts = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!no_more_opts && strcmp(argv[i], "--") == 0) {
+            no_more_opts = 1;
+        } else if (!no_more_opts && argv[i][0] == '-' && argv[i][1]) {
+            if (parse_opt(argc, argv, &i, o, err) != 0)
+                goto fail;
+        } else {
+            words[n_words++] = argv[i];
+        }
+    }
+    int is_version = o->cmd == CLI_CMD_VERSION;
+    if (parse_words(words, n_words, o, err) != 0)
+        goto fail;
+    if (is_version && !o->wants_help)
+        o->cmd = CLI_CMD_VERSION;
+    o->words = words; /* o->files points into it */
+    return CLI_EXIT_OK;
+fail:
+    free(words);
+    free(o->plugin_dirs);
+    memset(o, 0, sizeof(*o));
+    return CLI_EXIT_USAGE;
+}
+
+void cli_opts_free(struct cli_opts *o)
+{
+    free(o->words);
+    free(o->plugin_dirs);
+    memset(o, 0, sizeof(*o));
+}

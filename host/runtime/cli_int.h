@@ -1,0 +1,48 @@
+/* Command line: commands, options and their help texts (docs/operator.md mirrors them). */
+#ifndef BTTCD_CLI_INT_H
+#define BTTCD_CLI_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "log_int.h"
+
+enum cli_cmd {
+    CLI_CMD_RUN = 0,
+    CLI_CMD_PLUGINS = 1, /* "plugins" without a subcommand: only valid with --help */
+    CLI_CMD_PLUGINS_LIST = 2,
+    CLI_CMD_PLUGINS_CHECK = 3,
+    CLI_CMD_VERSION = 4,
+    CLI_CMD_N = 5
+};
+
+/** Exit codes of bttcd. */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
+
+struct cli_opts {
+    enum cli_cmd cmd;
+    int wants_help;
+    int is_top;         /* no command word: help shows the overview */
+    const char *config; /* --config; default "plugins.conf" */
+    const char *datadir;
+    int has_log_level;
+    uint32_t log_level;
+    int has_log_format;
+    enum log_format log_format;
+    const char *log_file;
+    const char **plugin_dirs; /* --plugin-dir, in order (malloc'd array of argv pointers) */
+    size_t n_plugin_dirs;
+    char **files; /* plugins check FILE... (malloc'd array of argv pointers) */
+    size_t n_files;
+    char **words; /* the command words (owns the array files points into) */
+};
+
+/** Parse argv. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing one error line and a hint
+ *  to `err`. On success free with cli_opts_free. Strings point into argv. */
+int cli_parse(int argc, char **argv, struct cli_opts *o, FILE *err);
+void cli_opts_free(struct cli_opts *o);
+/** Print the help of a command (CLI_CMD_RUN also covers the top level when is_top). */
+void cli_help(FILE *out, enum cli_cmd cmd, int is_top);
+
+#endif /* BTTCD_CLI_INT_H */

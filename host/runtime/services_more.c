@@ -1,0 +1,233 @@
+/* Metrics (values kept; the /metrics endpoint comes with the network work) and the services
+ * this host build does not back yet: they check their arguments like the real ones will, then
+ * answer BT_ENOTSUP (or do nothing, for the void entries), as host.h documents. */
+#include "services_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct services_metric {
+    struct services_metric *next;
+    uint32_t id, type;
+    char name[65];
+    double *buckets;
+    size_t n_buckets;
+    double value; /* counter/gauge value; histogram sum */
+    uint64_t count;
+};
+
+static int metric_name_ok(const char *s)
+{
+    size_t n = strnlen(s, 65);
+    if (n == 0 || n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return 0;
+    return 1;
+}
+
+static int buckets_ok(const double *b, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (!(b[i] > b[i - 1]))
+            return 0;
+    return 1;
+}
+
+bt_status h_metric_register(struct bt_host_ctx *h, uint32_t type, const char *name,
+                            const char *help, const double *buckets, size_t n_buckets,
+                            uint32_t *out_id)
+{
+    SERVICES_CHECK(h, h != NULL);
+    SERVICES_CHECK(h, type >= BT_METRIC_COUNTER && type <= BT_METRIC_HISTOGRAM);
+    SERVICES_CHECK(h, name != NULL && metric_name_ok(name));
+    SERVICES_CHECK(h, help != NULL);
+    SERVICES_CHECK(h, out_id != NULL);
+    SERVICES_CHECK(h, type != BT_METRIC_HISTOGRAM || (buckets != NULL && n_buckets > 0));
+    SERVICES_CHECK(h, n_buckets == 0 || buckets_ok(buckets, n_buckets));
+    SERVICES_CHECK(h, loop_on_thread(&h->rt->loop));
+    *out_id = 0;
+    struct host_rt *rt = h->rt;
+    pthread_mutex_lock(&rt->metrics_lock);
+    for (struct services_metric *m = h->metrics; m; m = m->next) {
+        if (strcmp(m->name, name) == 0) {
+            pthread_mutex_unlock(&rt->metrics_lock);
+            services_set_error(h, "metric %s is already registered", name);
+            return BT_EEXIST;
+        }
+    }
+    struct services_metric *m = calloc(1, sizeof(*m));
+    if (m && n_buckets && !(m->buckets = malloc(n_buckets * sizeof(double)))) {
+        free(m);
+        m = NULL;
+    }
+    if (!m) {
+        pthread_mutex_unlock(&rt->metrics_lock);
+        return BT_ENOMEM;
+    }
+    if (n_buckets)
+        memcpy(m->buckets, buckets, n_buckets * sizeof(double));
+    m->n_buckets = n_buckets;
+    m->type = type;
+    m->id = rt->next_metric_id++;
+    memcpy(m->name, name, strlen(name) + 1);
+    m->next = h->metrics;
+    h->metrics = m;
+    *out_id = m->id;
+    pthread_mutex_unlock(&rt->metrics_lock);
+    return BT_OK;
+}
+
+void h_metric_update(struct bt_host_ctx *h, uint32_t id, double v)
+{
+    SERVICES_CHECK_VOID(h, h != NULL);
+    pthread_mutex_lock(&h->rt->metrics_lock);
+    struct services_metric *m = h->metrics;
+    while (m && m->id != id)
+        m = m->next;
+    int is_bad = !m || (m->type == BT_METRIC_COUNTER && !(v >= 0));
+    if (m && !is_bad) {
+        if (m->type == BT_METRIC_GAUGE)
+            m->value = v;
+        else
+            m->value += v;
+        m->count++;
+    }
+    pthread_mutex_unlock(&h->rt->metrics_lock);
+    if (!m)
+        services_misuse(h, __func__, "id was returned by metric_register");
+    else if (is_bad)
+        services_misuse(h, __func__, "counter increment >= 0");
+}
+
+bt_status services_metric_value(struct bt_host_ctx *h, uint32_t id, double *out_value,
+                                uint64_t *out_count)
+{
+    bt_status st = BT_ENOTFOUND;
+    pthread_mutex_lock(&h->rt->metrics_lock);
+    for (struct services_metric *m = h->metrics; m; m = m->next) {
+        if (m->id == id) {
+            *out_value = m->value;
+            *out_count = m->count;
+            st = BT_OK;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&h->rt->metrics_lock);
+    return st;
+}
+
+void services_metrics_release(struct bt_host_ctx *h)
+{
+    pthread_mutex_lock(&h->rt->metrics_lock);
+    struct services_metric *m = h->metrics;
+    h->metrics = NULL;
+    pthread_mutex_unlock(&h->rt->metrics_lock);
+    while (m) {
+        struct services_metric *next = m->next;
+        free(m->buckets);
+        free(m);
+        m = next;
+    }
+}
+
+/* --- not backed yet ---------------------------------------------------------------------- */
+
+static bt_status unsupported(struct bt_host_ctx *h, const char *what)
+{
+    services_set_error(h, "%s: not available in this host build yet", what);
+    return BT_ENOTSUP;
+}
+
+bt_status h_rpc_register(struct bt_host_ctx *h, const char *method, bt_rpc_fn fn, void *arg)
+{
+    (void)arg;
+    SERVICES_CHECK(h, h != NULL);
+    SERVICES_CHECK(h, method != NULL);
+    SERVICES_CHECK(h, fn != NULL);
+    return unsupported(h, "rpc_register");
+}
+
+/* No call object can exist while rpc_register refuses: nothing to answer. */
+void h_rpc_result(struct bt_host_ctx *h, struct bt_rpc_call *call, const char *json)
+{
+    SERVICES_CHECK_VOID(h, h != NULL);
+    SERVICES_CHECK_VOID(h, call != NULL);
+    SERVICES_CHECK_VOID(h, json != NULL);
+}
+
+void h_rpc_error(struct bt_host_ctx *h, struct bt_rpc_call *call, int32_t code, const char *message,
+                 const char *data_json)
+{
+    (void)code, (void)data_json;
+    SERVICES_CHECK_VOID(h, h != NULL);
+    SERVICES_CHECK_VOID(h, call != NULL);
+    SERVICES_CHECK_VOID(h, message != NULL);
+}
+
+bt_status h_http_register(struct bt_host_ctx *h, const char *method, const char *pattern,
+                          bt_http_fn fn, void *arg)
+{
+    (void)arg;
+    SERVICES_CHECK(h, h != NULL);
+    SERVICES_CHECK(h, method != NULL);
+    SERVICES_CHECK(h, pattern != NULL);
+    SERVICES_CHECK(h, fn != NULL);
+    return unsupported(h, "http_register");
+}
+
+void h_http_reply(struct bt_host_ctx *h, struct bt_http_request *req, uint32_t status,
+                  const char *content_type, const uint8_t *body, size_t body_len)
+{
+    (void)status, (void)content_type;
+    SERVICES_CHECK_VOID(h, h != NULL);
+    SERVICES_CHECK_VOID(h, req != NULL);
+    SERVICES_CHECK_VOID(h, body != NULL || body_len == 0);
+}
+
+bt_status h_topic_register(struct bt_host_ctx *h, const char *topic, size_t max_msg_size,
+                           bt_topic_fn fn, void *arg, uint32_t *out_id)
+{
+    (void)max_msg_size, (void)arg;
+    SERVICES_CHECK(h, h != NULL);
+    SERVICES_CHECK(h, topic != NULL);
+    SERVICES_CHECK(h, fn != NULL);
+    SERVICES_CHECK(h, out_id != NULL);
+    *out_id = 0;
+    return unsupported(h, "topic_register");
+}
+
+bt_status h_topic_send(struct bt_host_ctx *h, uint32_t topic_id, uint64_t peer, const uint8_t *msg,
+                       size_t msg_len)
+{
+    (void)topic_id, (void)peer;
+    SERVICES_CHECK(h, h != NULL);
+    SERVICES_CHECK(h, msg != NULL || msg_len == 0);
+    return unsupported(h, "topic_send");
+}
+
+void h_peer_penalise(struct bt_host_ctx *h, uint64_t peer, const char *reason)
+{
+    (void)peer;
+    SERVICES_CHECK_VOID(h, h != NULL);
+    SERVICES_CHECK_VOID(h, reason != NULL);
+}
+
+bt_status h_sign(struct bt_host_ctx *h, uint8_t out_sig65[65], const char *key_id,
+                 const uint8_t digest[32])
+{
+    SERVICES_CHECK(h, h != NULL);
+    SERVICES_CHECK(h, out_sig65 != NULL);
+    SERVICES_CHECK(h, key_id != NULL);
+    SERVICES_CHECK(h, digest != NULL);
+    return unsupported(h, "sign");
+}
+
+bt_status h_key_address(struct bt_host_ctx *h, const char *key_id, uint8_t out_addr[20])
+{
+    SERVICES_CHECK(h, h != NULL);
+    SERVICES_CHECK(h, key_id != NULL);
+    SERVICES_CHECK(h, out_addr != NULL);
+    return unsupported(h, "key_address");
+}

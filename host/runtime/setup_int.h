@@ -1,0 +1,20 @@
+/* Shared steps of the commands that read plugins.conf. Each prints its own error line and
+ * returns an exit status (CLI_EXIT_*). */
+#ifndef BTTCD_SETUP_INT_H
+#define BTTCD_SETUP_INT_H
+
+#include "cli_int.h"
+#include "config_int.h"
+#include "paths_int.h"
+
+/** Load o->config. */
+int setup_config(const struct cli_opts *o, struct config **out_cfg);
+/** Level, format and file: command line, then plugins.conf [log], then the defaults. */
+int setup_log(const struct cli_opts *o, const struct config *cfg);
+/** --plugin-dir list, or the default search path for cfg. Free with paths_plugin_dirs_free. */
+int setup_plugin_dirs(const struct cli_opts *o, const struct config *cfg, struct plugin_dirs *pd);
+/** The file of a [plugin NAME] section (error: "<file>:<line>: [plugin NAME] path: ..."). */
+int setup_resolve(const struct config *cfg, const struct plugin_dirs *pd,
+                  const struct conf_plugin *pl, char **out_path);
+
+#endif /* BTTCD_SETUP_INT_H */

@@ -1,0 +1,12 @@
+/* Broken plugin: built for ABI major 2. */
+#include "common.h"
+
+static const struct bt_rootchain_vtbl vtbl = TP_VTBL_INIT;
+BT_EXPORT const struct bt_plugin_desc *bt_plugin_query(void);
+BT_EXPORT const struct bt_plugin_desc *bt_plugin_query(void)
+{
+    static const struct bt_plugin_desc desc = {TP_DESC_INIT("broken-wrong-major"), .vtbl = &vtbl,
+                                               .abi_major = 2};
+    tp_use_all();
+    return &desc;
+}
