@@ -38,34 +38,42 @@ size_t trie_hp_nibbles(uint8_t *out, const uint8_t *nibbles, size_t n)
     return o;
 }
 
+/* Every node's payload size is known before writing it, so the list header goes first and
+ * nothing is moved afterwards (list_begin/list_end would shift long payloads by a byte). */
 bt_status trie_encode(struct bts_trie *t, const struct tnode *n)
 {
     struct bts_buf *b = &t->enc;
     uint8_t hp[1 + BTS_TRIE_MAX_KEY_LEN];
-    size_t mark, hp_len;
+    size_t hp_len, payload;
     bt_status st;
     bts_buf_reset(b);
-    if ((st = bts_rlp_list_begin(b, &mark)) != BT_OK)
-        return st;
     switch ((enum tnode_kind)n->kind) {
     case TN_LEAF: {
         const struct tleaf *l = (const struct tleaf *)n;
         hp_len = trie_hp_packed(hp, leaf_key(l), l->start, 2 * (size_t)l->key_len);
-        if ((st = bts_rlp_encode_bytes(b, hp, hp_len)) != BT_OK ||
-            (st = bts_rlp_encode_bytes(b, leaf_val(l), l->val_len)) != BT_OK)
+        payload = bts_rlp_bytes_len(hp, hp_len) + bts_rlp_bytes_len(leaf_val(l), l->val_len);
+        if ((st = bts_rlp_encode_list_header(b, payload)) != BT_OK ||
+            (st = bts_rlp_encode_bytes(b, hp, hp_len)) != BT_OK)
             return st;
-        break;
+        return bts_rlp_encode_bytes(b, leaf_val(l), l->val_len);
     }
     case TN_EXT: {
         const struct text *e = (const struct text *)n;
         hp_len = trie_hp_nibbles(hp, e->nibbles, e->n_nibbles);
-        if ((st = bts_rlp_encode_bytes(b, hp, hp_len)) != BT_OK ||
-            (st = bts_rlp_encode_raw(b, e->child->ref, e->child->ref_len)) != BT_OK)
+        payload = bts_rlp_bytes_len(hp, hp_len) + e->child->ref_len;
+        if ((st = bts_rlp_encode_list_header(b, payload)) != BT_OK ||
+            (st = bts_rlp_encode_bytes(b, hp, hp_len)) != BT_OK)
             return st;
-        break;
+        return bts_rlp_encode_raw(b, e->child->ref, e->child->ref_len);
     }
     case TN_BRANCH: {
         const struct tbranch *br = (const struct tbranch *)n;
+        payload = br->value ? bts_rlp_bytes_len(leaf_val(br->value), br->value->val_len) : 1;
+        for (int i = 0; i < 16; i++)
+            payload += br->child[i] ? br->child[i]->ref_len : 1;
+        if ((st = bts_rlp_encode_list_header(b, payload)) != BT_OK ||
+            (st = bts_buf_reserve(b, payload)) != BT_OK)
+            return st;
         for (int i = 0; i < 16; i++) {
             const struct tnode *c = br->child[i];
             st = c ? bts_rlp_encode_raw(b, c->ref, c->ref_len)
@@ -73,16 +81,13 @@ bt_status trie_encode(struct bts_trie *t, const struct tnode *n)
             if (st != BT_OK)
                 return st;
         }
-        st = br->value ? bts_rlp_encode_bytes(b, leaf_val(br->value), br->value->val_len)
-                       : bts_rlp_encode_raw(b, EMPTY_ITEM, 1);
-        if (st != BT_OK)
-            return st;
-        break;
+        return br->value ? bts_rlp_encode_bytes(b, leaf_val(br->value), br->value->val_len)
+                         : bts_rlp_encode_raw(b, EMPTY_ITEM, 1);
     }
     case TN_HASH:
-        return BT_EINTERNAL; /* only loaded nodes can be encoded */
+        break;
     }
-    return bts_rlp_list_end(b, mark);
+    return BT_EINTERNAL; /* only loaded nodes can be encoded */
 }
 
 bt_status trie_ref(struct bts_trie *t, struct tnode *n)
