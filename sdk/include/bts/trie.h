@@ -1,5 +1,8 @@
 /* Merkle-Patricia trie (Yellow Paper appendix D, go-ethereum `trie` semantics) held in memory and
- * backed by an abstract node store: the state, storage, transaction and receipt tries. */
+ * backed by an abstract node store: the state, storage, transaction and receipt tries.
+ * Thread: every function taking a struct bts_trie * (or an iterator) needs exclusive use of that
+ * trie, reads included, since they load nodes from the store into it. Different tries (even over
+ * one store, if its get is thread-safe) may be used from different threads. */
 #ifndef BTS_TRIE_H
 #define BTS_TRIE_H
 
@@ -36,7 +39,8 @@ struct bts_trie_node {
 
 /** Where a trie keeps its nodes, by hash: the host backs it with its storage proxy.
  *  Nodes whose encoding is shorter than 32 bytes are embedded in their parent and never reach
- *  the store, except the root, which is always stored by hash. */
+ *  the store, except the root, which is always stored by hash. The trie trusts the store: node
+ *  bytes it reads are decoded strictly but not re-hashed. Nothing is ever deleted from it. */
 struct bts_trie_store {
     /** Read the node whose keccak is `hash`. Returns: BT_OK, BT_ENOTFOUND, or any other failure
      *  (passed to the trie's caller). On BT_OK the trie copies out->data and calls
