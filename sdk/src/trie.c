@@ -154,7 +154,8 @@ void bts_trie_free(struct bts_trie *t)
 {
     if (!t)
         return;
-    trie_tree_free(t, t->root);
+    if (t->pool.n_direct) /* else every node dies with the chunks: no need to walk the tree */
+        trie_tree_free(t, t->root);
     tpool_release(&t->pool);
     bts_buf_free(&t->enc);
     free(t);

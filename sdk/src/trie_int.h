@@ -62,6 +62,7 @@ struct tpool {
     void *free_list[POOL_CLASSES + 1];
     uint8_t *cur, *end; /* unused tail of the newest chunk */
     size_t chunk_size;  /* size of the next chunk (0: the smallest) */
+    size_t n_direct;    /* live blocks from malloc: only these need freeing one by one */
     struct pool_chunk *chunks;
 };
 

@@ -59,8 +59,11 @@ static bt_status new_chunk(struct tpool *p)
 
 void *tpool_alloc(struct tpool *p, size_t size)
 {
-    if (size > POOL_BIG || POOL_DIRECT)
-        return malloc(size);
+    if (size > POOL_BIG || POOL_DIRECT) {
+        void *big = malloc(size);
+        p->n_direct += big != NULL;
+        return big;
+    }
     size_t c = class_of(size);
     void *got = p->free_list[c];
     if (got) {
@@ -87,6 +90,7 @@ void tpool_free(struct tpool *p, void *ptr, size_t size)
     if (!ptr)
         return;
     if (size > POOL_BIG || POOL_DIRECT) {
+        p->n_direct--;
         free(ptr);
         return;
     }

@@ -269,6 +269,30 @@ static void test_trie_random_against_reference(void)
     bts_trie_free(t);
 }
 
+/* Values past the pool's size classes take the malloc path. */
+static void test_trie_large_values(void)
+{
+    static uint8_t big[5000];
+    struct bts_trie *t;
+    const uint8_t *v;
+    size_t vl;
+    uint8_t r1[32], r2[32];
+    for (size_t i = 0; i < sizeof(big); i++)
+        big[i] = (uint8_t)(i * 31);
+    CU_ASSERT_EQUAL_FATAL(bts_trie_new(&t, NULL, NULL, 0), BT_OK);
+    CU_ASSERT_EQUAL(bts_trie_put(t, (const uint8_t *)"k1", 2, big, sizeof(big)), BT_OK);
+    CU_ASSERT_EQUAL(bts_trie_put(t, (const uint8_t *)"k2", 2, big, 1500), BT_OK);
+    CU_ASSERT_EQUAL(bts_trie_root(t, r1), BT_OK);
+    CU_ASSERT_EQUAL(bts_trie_get(t, (const uint8_t *)"k1", 2, &v, &vl), BT_OK);
+    CU_ASSERT(vl == sizeof(big) && memcmp(v, big, vl) == 0);
+    CU_ASSERT_EQUAL(bts_trie_put(t, (const uint8_t *)"k1", 2, big, 10), BT_OK);
+    CU_ASSERT_EQUAL(bts_trie_put(t, (const uint8_t *)"k1", 2, big, sizeof(big)), BT_OK);
+    CU_ASSERT_EQUAL(bts_trie_root(t, r2), BT_OK);
+    CU_ASSERT(memcmp(r1, r2, 32) == 0);
+    CU_ASSERT_EQUAL(bts_trie_delete(t, (const uint8_t *)"k2", 2), BT_OK);
+    bts_trie_free(t);
+}
+
 static void test_trie_argument_errors(void)
 {
     struct bts_trie *t = (struct bts_trie *)&rng;
@@ -314,4 +338,5 @@ BTS_TEST_SUITE("trie", NULL, NULL, BTS_TEST(test_trie_empty),
                BTS_TEST(test_trie_overwrite_and_empty_key),
                BTS_TEST(test_trie_delete_back_to_empty),
                BTS_TEST(test_trie_iteration_order_and_seek),
-               BTS_TEST(test_trie_random_against_reference), BTS_TEST(test_trie_argument_errors));
+               BTS_TEST(test_trie_random_against_reference), BTS_TEST(test_trie_large_values),
+               BTS_TEST(test_trie_argument_errors));
