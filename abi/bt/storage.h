@@ -3,7 +3,9 @@
  * are arbitrary bytes (empty allowed) compared with memcmp order, shorter first on a tie.
  * The host reaches storage only through its storage proxy, which adds namespaces and hot-swap;
  * a backend knows nothing of either. One plugin instance is a backend factory: it may have
- * several databases open at once (the old and the new one during a swap). */
+ * several databases open at once (the old and the new one during a swap).
+ * Every backend accepts keys of 0..BT_STORAGE_KEY_MAX bytes and values of at least 64 MiB; a
+ * backend may refuse longer keys (write then fails with BT_EINVAL; LMDB's limit is 511). */
 #ifndef BT_STORAGE_H
 #define BT_STORAGE_H
 
@@ -12,6 +14,9 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/** The longest key every backend must accept. */
+#define BT_STORAGE_KEY_MAX 510
 
 /** Opaque handles, defined by the plugin. */
 struct bt_storage_db;
@@ -77,8 +82,9 @@ struct bt_storage_vtbl {
     uint32_t struct_size; /* sizeof(struct bt_storage_vtbl) as built */
 
     /** Open (or create) a database.
-     *  Returns: BT_OK, BT_EIO (path unusable, with a message naming it), BT_EBUSY (locked by
-     *  another process), BT_EPERM (read-only filesystem and no READONLY flag).
+     *  Returns: BT_OK, BT_ENOTFOUND (no database at path and no CREATE flag), BT_EIO (path
+     *  unusable, with a message naming it), BT_EBUSY (locked by another process or already open
+     *  in this one), BT_EPERM (read-only filesystem and no READONLY flag).
      *  Out: *out_db on success, NULL on failure. Thread: loop. */
     bt_status (*open)(void *self, const struct bt_storage_open_opts *opts,
                       struct bt_storage_db **out_db);
@@ -91,7 +97,8 @@ struct bt_storage_vtbl {
      *  Out: out: call out->release(out) exactly once. Thread: any. */
     bt_status (*get)(void *self, struct bt_storage_db *db, const struct bt_storage_snapshot *snap,
                      const uint8_t *key, size_t key_len, struct bt_value *out);
-    /** Apply a batch atomically. Returns: BT_OK, BT_EIO, BT_EPERM (read-only), BT_ENOMEM.
+    /** Apply a batch atomically. Returns: BT_OK, BT_EIO, BT_EPERM (read-only), BT_ENOMEM,
+     *  BT_EINVAL (a key longer than the backend takes, see BT_STORAGE_KEY_MAX; nothing applied).
      *  Thread: any (batches from several threads are serialised by the backend). */
     bt_status (*write)(void *self, struct bt_storage_db *db, const struct bt_storage_batch *batch);
 
@@ -103,7 +110,8 @@ struct bt_storage_vtbl {
     void (*snapshot_free)(void *self, struct bt_storage_db *db, struct bt_storage_snapshot *snap);
 
     /** An iterator over `range` (NULL: everything) of `snap` (NULL: an implicit snapshot taken
-     *  now, so concurrent writes never disturb it). It starts unpositioned: call a seek first.
+     *  now, so concurrent writes never disturb it). A given `snap` must outlive the iterator.
+     *  It starts unpositioned: call a seek first.
      *  Thread: any; one iterator is used by one thread at a time. */
     bt_status (*iter_new)(void *self, struct bt_storage_db *db,
                           const struct bt_storage_snapshot *snap,

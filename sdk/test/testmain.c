@@ -9,6 +9,8 @@
 
 #include <CUnit/Basic.h>
 
+#include <bts/hex.h>
+
 #ifndef BT_FIXTURES_DEFAULT
 #define BT_FIXTURES_DEFAULT "../shared/fixtures"
 #endif
@@ -67,55 +69,30 @@ char *bts_test_read_file(const char *path, size_t *out_len)
     return buf;
 }
 
-static int unhex_digit(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 uint8_t *bts_test_unhex(const char *hex, size_t *out_len)
 {
-    if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
-        hex += 2;
     size_t n = strlen(hex);
-    if (n % 2)
-        return NULL;
     uint8_t *out = malloc(n / 2 + 1);
-    if (!out)
+    size_t len = 0;
+    if (!out || bts_hex_decode(out, n / 2 + 1, &len, hex, n, 0) != BT_OK) {
+        free(out);
         return NULL;
-    for (size_t i = 0; i < n / 2; i++) {
-        int hi = unhex_digit(hex[2 * i]), lo = unhex_digit(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            free(out);
-            return NULL;
-        }
-        out[i] = (uint8_t)(hi << 4 | lo);
     }
     if (out_len)
-        *out_len = n / 2;
+        *out_len = len;
     return out;
 }
 
 void bts_test_assert_hex_(const void *got, size_t len, const char *want_hex, const char *file,
                           unsigned line)
 {
-    static const char digits[] = "0123456789abcdef";
-    const uint8_t *g = got;
     char *got_hex = malloc(len * 2 + 1);
-    if (!got_hex) {
+    size_t hex_len;
+    if (!got_hex || bts_hex_encode(got_hex, len * 2 + 1, &hex_len, got, len, 0) != BT_OK) {
+        free(got_hex);
         CU_assertImplementation(CU_FALSE, line, "out of memory", file, "", CU_FALSE);
         return;
     }
-    for (size_t i = 0; i < len; i++) {
-        got_hex[2 * i] = digits[g[i] >> 4];
-        got_hex[2 * i + 1] = digits[g[i] & 15];
-    }
-    got_hex[len * 2] = 0;
     int ok = strcasecmp(got_hex, want_hex) == 0;
     if (!ok)
         fprintf(stderr, "\n%s:%u: hex mismatch\n  got:  %s\n  want: %s\n", file, line, got_hex,
