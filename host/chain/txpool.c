@@ -45,85 +45,6 @@ void txpool_config_default(struct txpool_config *out)
     out->max_tx_size = 4 * 32 * 1024;
 }
 
-/* --- map ----------------------------------------------------------------------------------- */
-
-static const uint8_t *map_key(const struct txpool_map *m, const void *v)
-{
-    return (const uint8_t *)v + m->key_off;
-}
-
-/* Keys are hashes or addresses: mix their 8-byte words (no attacker gains more than a slower
- * probe from choosing vanity addresses). */
-static size_t map_hash(const struct txpool_map *m, const uint8_t *key)
-{
-    uint64_t h = 0x9e3779b97f4a7c15u, w;
-    for (size_t i = 0; i + 8 <= m->key_len; i += 8) {
-        memcpy(&w, key + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdu;
-    }
-    memcpy(&w, key + m->key_len - 8, 8);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
-    return (size_t)(h ^ (h >> 29)) & (m->cap - 1);
-}
-
-static void *map_get(const struct txpool_map *m, const uint8_t *key)
-{
-    if (m->cap == 0)
-        return NULL;
-    for (size_t i = map_hash(m, key);; i = (i + 1) & (m->cap - 1)) {
-        void *v = m->slots[i];
-        if (!v)
-            return NULL;
-        if (memcmp(map_key(m, v), key, m->key_len) == 0)
-            return v;
-    }
-}
-
-static bt_status map_put(struct txpool_map *m, void *v)
-{
-    if ((m->n + 1) * 4 > m->cap * 3) { /* load factor 3/4 */
-        size_t ncap = m->cap ? m->cap * 2 : 64;
-        void **old = m->slots;
-        size_t ocap = m->cap;
-        void **slots = calloc(ncap, sizeof(*slots));
-        if (!slots)
-            return BT_ENOMEM;
-        m->slots = slots;
-        m->cap = ncap;
-        m->n = 0;
-        for (size_t i = 0; i < ocap; i++) {
-            if (old[i])
-                (void)map_put(m, old[i]); /* cannot grow again */
-        }
-        free(old);
-    }
-    size_t i = map_hash(m, map_key(m, v));
-    while (m->slots[i])
-        i = (i + 1) & (m->cap - 1);
-    m->slots[i] = v;
-    m->n++;
-    return BT_OK;
-}
-
-/* Remove by backward shift, so lookups never need tombstones. */
-static void map_del(struct txpool_map *m, const void *v)
-{
-    size_t i = map_hash(m, map_key(m, v));
-    while (m->slots[i] != v)
-        i = (i + 1) & (m->cap - 1);
-    m->slots[i] = NULL;
-    m->n--;
-    for (size_t j = (i + 1) & (m->cap - 1); m->slots[j]; j = (j + 1) & (m->cap - 1)) {
-        size_t home = map_hash(m, map_key(m, m->slots[j]));
-        /* Move slots[j] into the hole if its home is not cyclically within (i, j]. */
-        if (((j - home) & (m->cap - 1)) >= ((j - i) & (m->cap - 1))) {
-            m->slots[i] = m->slots[j];
-            m->slots[j] = NULL;
-            i = j;
-        }
-    }
-}
-
 /* --- prices -------------------------------------------------------------------------------- */
 
 int txpool_effective_tip(const struct txpool_tx *t, const struct txpool_head *head,
@@ -209,7 +130,7 @@ static void account_drop(struct txpool *p, struct txpool_account *a, size_t i)
     } else {
         p->n_queued--;
     }
-    map_del(&p->by_hash, t);
+    txpool_map_del(&p->by_hash, t);
     memmove(&a->txs[i], &a->txs[i + 1], (a->n - i - 1) * sizeof(a->txs[0]));
     a->n--;
     tx_free(t);
@@ -219,21 +140,21 @@ static void account_remove_if_empty(struct txpool *p, struct txpool_account *a)
 {
     if (a->n)
         return;
-    map_del(&p->by_sender, a);
+    txpool_map_del(&p->by_sender, a);
     account_free(a);
 }
 
 static bt_status account_get(struct txpool *p, const struct bt_address *addr,
                              struct txpool_account **out)
 {
-    struct txpool_account *a = map_get(&p->by_sender, addr->bytes);
+    struct txpool_account *a = txpool_map_get(&p->by_sender, addr->bytes);
     if (!a) {
         if (!(a = calloc(1, sizeof(*a))))
             return BT_ENOMEM;
         a->addr = *addr;
         bt_status st = p->state.account(p->state.ctx, addr, &a->state_nonce, &a->balance);
         if (st == BT_OK)
-            st = map_put(&p->by_sender, a);
+            st = txpool_map_put(&p->by_sender, a);
         if (st != BT_OK) {
             free(a);
             return st;
@@ -367,9 +288,9 @@ static bt_status insert(struct txpool *p, struct txpool_account *a, struct txpoo
         if (!bumped(&old->tx.gas_price, &t->tx.gas_price, p->cfg.price_bump) ||
             !bumped(&old->tx.gas_tip_cap, &t->tx.gas_tip_cap, p->cfg.price_bump))
             return TXPOOL_EREPLACE;
-        if ((st = map_put(&p->by_hash, t)) != BT_OK)
+        if ((st = txpool_map_put(&p->by_hash, t)) != BT_OK)
             return st;
-        map_del(&p->by_hash, old);
+        txpool_map_del(&p->by_hash, old);
         a->txs[i] = t;
         tx_free(old);
         out->replaced = 1;
@@ -389,9 +310,9 @@ static bt_status insert(struct txpool *p, struct txpool_account *a, struct txpoo
         a->txs = txs;
         a->cap = ncap;
     }
-    if ((st = map_put(&p->by_hash, t)) != BT_OK)
+    if ((st = txpool_map_put(&p->by_hash, t)) != BT_OK)
         return st;
-    i = find_nonce(a, t->tx.nonce); /* make_room may have dropped nothing of ours: same i */
+    /* make_room drops only other senders' transactions: i still holds. */
     memmove(&a->txs[i + 1], &a->txs[i], (a->n - i) * sizeof(a->txs[0]));
     a->txs[i] = t;
     a->n++;
@@ -420,7 +341,7 @@ bt_status txpool_add(struct txpool *p, const uint8_t *raw, size_t raw_len, struc
     t->raw_len = raw_len;
     if ((st = bts_tx_decode(&t->tx, t->raw, raw_len)) != BT_OK)
         goto fail;
-    if (map_get(&p->by_hash, t->tx.hash.bytes)) {
+    if (txpool_map_get(&p->by_hash, t->tx.hash.bytes)) {
         st = TXPOOL_EKNOWN;
         goto fail;
     }
@@ -439,9 +360,9 @@ bt_status txpool_add(struct txpool *p, const uint8_t *raw, size_t raw_len, struc
         goto fail;
     p->next_seq++;
     out->hash = t->tx.hash;
-    enforce_limits(p); /* a filled gap may have promoted queued transactions */
     if (p->journal_fd >= 0 && !p->replaying)
         (void)txpool_journal_append(p, t); /* a failed append costs only durability */
+    enforce_limits(p);                     /* a filled gap may have promoted queued transactions */
     return BT_OK;
 fail:
     if (a)
@@ -538,7 +459,7 @@ void txpool_free(struct txpool *p)
 
 const struct txpool_tx *txpool_get(const struct txpool *p, const uint8_t hash[32])
 {
-    return map_get(&p->by_hash, hash);
+    return txpool_map_get(&p->by_hash, hash);
 }
 
 void txpool_counts(const struct txpool *p, size_t *out_pending, size_t *out_queued)
@@ -549,7 +470,7 @@ void txpool_counts(const struct txpool *p, size_t *out_pending, size_t *out_queu
 
 bt_status txpool_nonce(const struct txpool *p, const struct bt_address *addr, uint64_t *out)
 {
-    const struct txpool_account *a = map_get(&p->by_sender, addr->bytes);
+    const struct txpool_account *a = txpool_map_get(&p->by_sender, addr->bytes);
     struct bts_u256 balance;
     if (a) {
         *out = a->state_nonce + a->n_pending;

@@ -25,6 +25,13 @@ struct txpool_map {
     size_t key_len;
 };
 
+/** The value whose key equals `key` (key_len bytes), or NULL. */
+void *txpool_map_get(const struct txpool_map *m, const uint8_t *key);
+/** Insert a value whose key is not present. Returns BT_OK, BT_ENOMEM (map unchanged). */
+bt_status txpool_map_put(struct txpool_map *m, void *v);
+/** Remove a value that is present (by pointer). */
+void txpool_map_del(struct txpool_map *m, const void *v);
+
 struct txpool {
     struct txpool_config cfg;
     const struct chaincfg *chain;
