@@ -15,7 +15,7 @@
 
 #include "paths_int.h"
 
-enum sect { SECT_NONE, SECT_NODE, SECT_LOG, SECT_PLUGIN };
+enum sect { SECT_NONE, SECT_NODE, SECT_LOG, SECT_STORAGE, SECT_PLUGIN };
 
 struct parse {
     FILE *f;
@@ -27,6 +27,7 @@ struct parse {
     struct conf_plugin *plugin; /* current [plugin NAME] */
     /* Lines of the host keys seen, for duplicate detection: [node] datadir, [log] 3 keys. */
     uint32_t node_line, log_line, datadir_line, level_line, format_line, file_line;
+    uint32_t storage_line, backend_line, spath_line; /* [storage] backend, path */
     uint32_t enabled_line;
     int failed;
     bt_status status;
@@ -116,6 +117,9 @@ static int begin_section(struct parse *p, char *text)
     } else if (strcmp(s, "log") == 0) {
         seen = &p->log_line;
         kind = SECT_LOG;
+    } else if (strcmp(s, "storage") == 0) {
+        seen = &p->storage_line;
+        kind = SECT_STORAGE;
     } else if (strncmp(s, "plugin", 6) == 0 && (s[6] == 0 || isspace((unsigned char)s[6]))) {
         return begin_plugin(p, trim(s + 6));
     } else {
@@ -314,6 +318,17 @@ static int handler(void *user, const char *section, const char *name, const char
         return fail(p, BT_EINVAL, "unknown key '%s' in [node] (expected datadir)", name);
     case SECT_LOG:
         return log_key(p, name, value);
+    case SECT_STORAGE:
+        if (strcmp(name, "backend") == 0) {
+            if (!p->backend_line && !config_name_ok(value)) {
+                p->backend_line = p->line;
+                return fail(p, BT_EINVAL, "backend: '%s' is not a plugin name", value);
+            }
+            return set_string(p, &p->cfg->storage_backend, &p->backend_line, name, value, 0);
+        }
+        if (strcmp(name, "path") == 0)
+            return set_string(p, &p->cfg->storage_path, &p->spath_line, name, value, 0);
+        return fail(p, BT_EINVAL, "unknown key '%s' in [storage] (expected backend, path)", name);
     case SECT_PLUGIN:
         return plugin_key(p, name, value);
     }
@@ -339,6 +354,8 @@ void config_free(struct config *cfg)
     free(cfg->dir);
     free(cfg->datadir);
     free(cfg->log_file);
+    free(cfg->storage_backend);
+    free(cfg->storage_path);
     free(cfg);
 }
 

@@ -1,5 +1,5 @@
 /* plugins.conf: which plugins the node loads, in order, with their settings, plus the host's
- * own [node] and [log] sections. INI parsed by libinih; every error is one line
+ * own [node], [log] and [storage] sections. INI parsed by libinih; every error is one line
  * "<file>:<line>: <reason>" (docs/operator.md lists the format). */
 #ifndef BTTCD_CONFIG_INT_H
 #define BTTCD_CONFIG_INT_H
@@ -39,6 +39,8 @@ struct config {
     int has_log_format; /* [log] format given */
     enum log_format log_format;
     char *log_file;              /* [log] file, resolved against dir; NULL if absent */
+    char *storage_backend;       /* [storage] backend; NULL if absent */
+    char *storage_path;          /* [storage] path as written (relative: to the datadir) */
     struct conf_plugin *plugins; /* in file order */
     size_t n_plugins;
 };
