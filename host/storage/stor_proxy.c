@@ -195,13 +195,34 @@ static bt_status log_append(struct stor_log *l, const struct bt_storage_op *ops,
 
 bt_status stor_log_apply(const struct stor_log *l, struct stor_db *d)
 {
-    for (const struct stor_log_batch *b = l->head; b; b = b->next) {
-        struct bt_storage_batch bb = {.struct_size = sizeof(bb), .ops = b->ops, .n_ops = b->n_ops};
-        bt_status st = d->be->vt->write(d->be->self, d->db, &bb);
-        if (st != BT_OK)
-            return st;
+    /* Many small commits become a few large backend batches: a backend that syncs each
+     * commit (LMDB) would otherwise fall behind a busy writer and never catch up. Order is
+     * kept, and within one batch a later op on the same key wins, so merging is exact. */
+    enum { MERGE_OPS = 32768 };
+    struct bt_storage_op *ops = malloc(MERGE_OPS * sizeof(*ops));
+    if (!ops)
+        return BT_ENOMEM;
+    bt_status st = BT_OK;
+    size_t n = 0;
+    for (const struct stor_log_batch *b = l->head; st == BT_OK; b = b->next) {
+        if (n > 0 && (!b || n + b->n_ops > MERGE_OPS)) {
+            struct bt_storage_batch bb = {.struct_size = sizeof(bb), .ops = ops, .n_ops = n};
+            st = d->be->vt->write(d->be->self, d->db, &bb);
+            n = 0;
+        }
+        if (!b)
+            break;
+        if (b->n_ops > MERGE_OPS) {
+            struct bt_storage_batch bb = {
+                .struct_size = sizeof(bb), .ops = b->ops, .n_ops = b->n_ops};
+            st = d->be->vt->write(d->be->self, d->db, &bb);
+            continue;
+        }
+        memcpy(ops + n, b->ops, b->n_ops * sizeof(*ops));
+        n += b->n_ops;
     }
-    return BT_OK;
+    free(ops);
+    return st;
 }
 
 /* --- commits ---------------------------------------------------------------------------- */

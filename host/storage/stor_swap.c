@@ -405,9 +405,12 @@ static void job_copy(void *arg)
         if (w->st == BT_OK)
             w->rep.keys_copied += n;
     }
-    if (w->st != BT_OK)
+    if (w->st != BT_OK) {
+        /* The backend's message is kept per thread: read it on this worker. */
+        const char *m = w->to->h ? hctx_error(w->to->h) : "";
         snprintf(w->rep.error, sizeof(w->rep.error), "copying to %s: %s", w->to->name,
-                 bts_status_str(w->st));
+                 *m ? m : bts_status_str(w->st));
+    }
     if (w->st == BT_OK)
         stor_crash_point(STOR_STEP_COPY);
 }
@@ -418,9 +421,7 @@ static void done_copy(void *arg, bt_status st)
     if (st != BT_OK || w->st != BT_OK) {
         char msg[512];
         snprintf(msg, sizeof(msg), "%s", st != BT_OK ? "cancelled" : w->rep.error);
-        /* A backend message (disk full, ...) is more useful than the bare code. */
-        const char *be_msg = w->to->h ? hctx_error(w->to->h) : "";
-        step_failed(w, st != BT_OK ? st : w->st, "%s%s%s", msg, *be_msg ? ": " : "", be_msg);
+        step_failed(w, st != BT_OK ? st : w->st, "%s", msg);
         return;
     }
     double now = stor_now_ms();
