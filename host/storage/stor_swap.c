@@ -291,6 +291,7 @@ static void job_catchup(void *arg)
     struct stor_swap *w = arg;
     struct stor *s = w->s;
     w->st = BT_OK;
+    stor_crash_point(STOR_STEP_CAPTURE); /* copied; captured commits not applied yet */
     for (int round = 0;; round++) {
         pthread_mutex_lock(&s->commit_lock);
         if ((w->st = s->capture_st) != BT_OK) {
