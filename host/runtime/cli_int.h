@@ -14,7 +14,12 @@ enum cli_cmd {
     CLI_CMD_PLUGINS_LIST = 2,
     CLI_CMD_PLUGINS_CHECK = 3,
     CLI_CMD_VERSION = 4,
-    CLI_CMD_N = 5
+    CLI_CMD_STORAGE = 5, /* "storage" without a subcommand: only valid with --help */
+    CLI_CMD_STORAGE_STATS = 6,
+    CLI_CMD_STORAGE_VERIFY = 7,
+    CLI_CMD_STORAGE_EXPORT = 8,
+    CLI_CMD_STORAGE_IMPORT = 9,
+    CLI_CMD_N = 10
 };
 
 /** Exit codes of bttcd. */
@@ -33,7 +38,7 @@ struct cli_opts {
     const char *log_file;
     const char **plugin_dirs; /* --plugin-dir, in order (malloc'd array of argv pointers) */
     size_t n_plugin_dirs;
-    char **files; /* plugins check FILE... (malloc'd array of argv pointers) */
+    char **files; /* plugins check FILE..., storage export|import FILE (argv pointers) */
     size_t n_files;
     char **words; /* the command words (owns the array files points into) */
 };
