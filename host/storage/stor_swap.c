@@ -206,7 +206,7 @@ static void job_switch(void *arg)
         snprintf(w->rep.error, sizeof(w->rep.error), "writing the target: %s",
                  bts_status_str(w->st));
     } else if ((w->st = stor_record_write(w->datadir, &w->to_rec, err, sizeof(err))) != BT_OK) {
-        snprintf(w->rep.error, sizeof(w->rep.error), "record: %s", err);
+        snprintf(w->rep.error, sizeof(w->rep.error), "record: %.480s", err);
     } else {
         stor_crash_point(STOR_STEP_RECORD);
         pthread_rwlock_wrlock(&s->cur_lock);
@@ -229,8 +229,10 @@ static void done_switch(void *arg, bt_status st)
         step_failed(w, st != BT_OK ? st : w->st, "%s", msg);
         return;
     }
-    /* The proxy owns the new database now; the swap keeps its reference to the old one. */
+    /* The proxy owns the new database now and drops its reference to the old one; the swap
+     * keeps its own until the end. */
     w->nd = NULL;
+    db_unref(w->od);
     stor_crash_point(STOR_STEP_SWITCH);
     hlog(BT_LOG_INFO, "storage switched", "backend=%s path=\"%s\" generation=%llu", w->to->name,
          w->to_rec.path, (unsigned long long)stor_generation(w->s));
