@@ -9,6 +9,7 @@
 #include "runtime/node_int.h"
 #include "runtime/paths_int.h"
 #include "runtime/setup_int.h"
+#include "storage/stor_cli_int.h"
 
 int main(int argc, char **argv)
 {
@@ -65,6 +66,15 @@ int main(int argc, char **argv)
             break;
         case CLI_CMD_VERSION:
             printf("bttcd %s (plugin ABI %d.%d)\n", BTTCD_VERSION, BT_ABI_MAJOR, BT_ABI_MINOR);
+            break;
+        case CLI_CMD_STORAGE:
+            cli_help(stdout, o.cmd, 0);
+            break;
+        case CLI_CMD_STORAGE_STATS:
+        case CLI_CMD_STORAGE_VERIFY:
+        case CLI_CMD_STORAGE_EXPORT:
+        case CLI_CMD_STORAGE_IMPORT:
+            rc = stor_cli_run(&o);
             break;
         case CLI_CMD_N:
             break;

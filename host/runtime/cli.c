@@ -164,6 +164,35 @@ static const struct cmd_help cmd_helps[CLI_CMD_N] = {
                            "Print one line per key file of <datadir>/keystore: the address "
                            "(EIP-55) and the file.\nNothing is decrypted. Exit status 0, or 1 "
                            "if the directory cannot be read."},
+    [CLI_CMD_STORAGE] = {"bttcd [OPTIONS] storage stats|verify|export|import ...",
+                         "Offline storage commands (the node must not be running on the "
+                         "datadir). Commands:\n"
+                         "  stats        backend, path and figures of the datadir's database\n"
+                         "  verify       read every pair: key count and digest\n"
+                         "  export FILE  write every pair to FILE as a portable stream\n"
+                         "  import FILE  load a stream into the datadir's (empty) database"},
+    [CLI_CMD_STORAGE_STATS] = {"bttcd [OPTIONS] storage stats",
+                               "Open the datadir's database (the backend its storage.record "
+                               "names, else [storage] of\nplugins.conf) and print backend, path, "
+                               "approximate keys and bytes, bytes on disk.\nExit status 1 if "
+                               "it cannot be opened (for example while the node runs)."},
+    [CLI_CMD_STORAGE_VERIFY] = {"bttcd [OPTIONS] storage verify",
+                                "Read every key/value pair in key order and print the key "
+                                "count, the bytes and the\ndigest (Keccak-256 over "
+                                "u32be(len) key u32be(len) value of each pair), the figures a\n"
+                                "hot swap compares. Exit status 1 on a read error."},
+    [CLI_CMD_STORAGE_EXPORT] = {"bttcd [OPTIONS] storage export FILE",
+                                "Write every pair to FILE ('-' for stdout): an 16-byte header "
+                                "(\"BTTCDKV\\0\", version 1),\nthen u32be key length, key, "
+                                "u32be value length, value per pair, then 0xffffffff,\nu64be "
+                                "pair count and the digest 'storage verify' prints. Any backend "
+                                "can import it."},
+    [CLI_CMD_STORAGE_IMPORT] = {"bttcd [OPTIONS] storage import FILE",
+                                "Load a stream written by 'storage export' into the datadir's "
+                                "database, which must be\nempty (a new datadir: set [storage] "
+                                "backend first to choose the backend). The count and\ndigest "
+                                "at the end of the stream are checked, then the database is "
+                                "read back and\ncompared. Exit status 1 on any mismatch."},
 };
 
 static void usage_error(FILE *err, const char *fmt, const char *a, const char *b)
@@ -184,6 +213,8 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
               "  plugins check FILE.so..  validate plugin files without running them\n"
               "  attach [IPC_PATH]        JSON-RPC console on a running node's IPC socket\n"
               "  keys new|import|list     manage the keystore (signing keys)\n"
+              "  storage stats|verify     the datadir's database (offline)\n"
+              "  storage export|import F  portable key/value stream (offline)\n"
               "  version                  print the version\n"
               "  help [COMMAND]           show help (same as COMMAND --help)\n",
               out);
@@ -408,6 +439,43 @@ static int parse_keys(char **w, size_t n, struct cli_opts *o, FILE *err)
     return 0;
 }
 
+/* "storage stats|verify|export FILE|import FILE". */
+static int parse_storage(char **w, size_t n, struct cli_opts *o, FILE *err)
+{
+    static const struct {
+        const char *word;
+        enum cli_cmd cmd;
+        size_t n_files;
+    } subs[] = {{"stats", CLI_CMD_STORAGE_STATS, 0},
+                {"verify", CLI_CMD_STORAGE_VERIFY, 0},
+                {"export", CLI_CMD_STORAGE_EXPORT, 1},
+                {"import", CLI_CMD_STORAGE_IMPORT, 1}};
+    o->cmd = CLI_CMD_STORAGE;
+    if (n == 1) {
+        if (o->wants_help)
+            return 0;
+        usage_error(err, "'storage' needs a command: %s%s", "stats, verify, export or import", "");
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+        if (strcmp(w[1], subs[i].word) != 0)
+            continue;
+        o->cmd = subs[i].cmd;
+        o->files = w + 2;
+        o->n_files = n - 2;
+        if (o->wants_help)
+            return 0;
+        if (o->n_files != subs[i].n_files) {
+            usage_error(err, "'storage %s' takes %s", w[1],
+                        subs[i].n_files ? "one FILE" : "no arguments");
+            return -1;
+        }
+        return 0;
+    }
+    usage_error(err, "unknown command 'storage %s'%s", w[1], "");
+    return -1;
+}
+
 /* Map the command words to a command. Returns 0 or -1 (reported). */
 static int parse_words(char **w, size_t n, struct cli_opts *o, FILE *err)
 {
@@ -458,6 +526,8 @@ static int parse_words(char **w, size_t n, struct cli_opts *o, FILE *err)
         }
     } else if (strcmp(w[0], "keys") == 0) {
         return parse_keys(w, n, o, err);
+    } else if (strcmp(w[0], "storage") == 0) {
+        return parse_storage(w, n, o, err);
     } else {
         usage_error(err, "unknown command '%s'%s", w[0], "");
         return -1;

@@ -20,7 +20,12 @@ enum cli_cmd {
     CLI_CMD_KEYS_NEW = 7,
     CLI_CMD_KEYS_IMPORT = 8,
     CLI_CMD_KEYS_LIST = 9,
-    CLI_CMD_N = 10
+    CLI_CMD_STORAGE = 10, /* "storage" without a subcommand: only valid with --help */
+    CLI_CMD_STORAGE_STATS = 11,
+    CLI_CMD_STORAGE_VERIFY = 12,
+    CLI_CMD_STORAGE_EXPORT = 13,
+    CLI_CMD_STORAGE_IMPORT = 14,
+    CLI_CMD_N = 15
 };
 
 /** Exit codes of bttcd. */
@@ -43,7 +48,8 @@ struct cli_opts {
     const char *password_file; /* --password-file / --password */
     const char *unlock;        /* --unlock ADDR,... */
     int is_lightkdf;           /* --lightkdf */
-    char **files; /* plugins check FILE..., keys import FILE (malloc'd array of argv pointers) */
+    char **files; /* plugins check FILE..., keys import FILE, storage export|import FILE
+                   * (malloc'd array of argv pointers) */
     size_t n_files;
     char **words;         /* the command words (owns the array files points into) */
     struct net_opts net;  /* --http*, --ws*, --rest.*, --rpc.*, --ipcdisable */

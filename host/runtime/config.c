@@ -16,7 +16,7 @@
 #include "keys_int.h"
 #include "paths_int.h"
 
-enum sect { SECT_NONE, SECT_NODE, SECT_LOG, SECT_SIGNER, SECT_PLUGIN };
+enum sect { SECT_NONE, SECT_NODE, SECT_LOG, SECT_SIGNER, SECT_STORAGE, SECT_PLUGIN };
 
 struct parse {
     FILE *f;
@@ -30,6 +30,7 @@ struct parse {
     uint32_t node_line, log_line, datadir_line, level_line, format_line, file_line;
     uint32_t signer_line, unlock_line, password_file_line; /* [signer] and its keys */
     uint32_t enabled_line, signer_keys_line;
+    uint32_t storage_line, backend_line, spath_line; /* [storage] backend, path */
     int failed;
     bt_status status;
     char *err;
@@ -122,11 +123,16 @@ static int begin_section(struct parse *p, char *text)
     } else if (strcmp(s, "signer") == 0) {
         seen = &p->signer_line;
         kind = SECT_SIGNER;
+    } else if (strcmp(s, "storage") == 0) {
+        seen = &p->storage_line;
+        kind = SECT_STORAGE;
     } else if (strncmp(s, "plugin", 6) == 0 && (s[6] == 0 || isspace((unsigned char)s[6]))) {
         return begin_plugin(p, trim(s + 6));
     } else {
-        return fail(p, BT_EINVAL,
-                    "unknown section [%s] (expected [node], [log], [signer] or [plugin NAME])", s);
+        return fail(
+            p, BT_EINVAL,
+            "unknown section [%s] (expected [node], [log], [signer], [storage] or [plugin NAME])",
+            s);
     }
     if (*seen)
         return fail(p, BT_EINVAL, "duplicate section [%s] (first at line %u)", s, *seen);
@@ -340,8 +346,8 @@ static int handler(void *user, const char *section, const char *name, const char
     switch (p->cur) {
     case SECT_NONE:
         return fail(p, BT_EINVAL,
-                    "key '%s' outside a section (put it under [node], [log], [signer] "
-                    "or [plugin NAME])",
+                    "key '%s' outside a section (put it under [node], [log], [signer], "
+                    "[storage] or [plugin NAME])",
                     name);
     case SECT_NODE:
         if (strcmp(name, "datadir") == 0)
@@ -351,6 +357,17 @@ static int handler(void *user, const char *section, const char *name, const char
         return log_key(p, name, value);
     case SECT_SIGNER:
         return signer_key(p, name, value);
+    case SECT_STORAGE:
+        if (strcmp(name, "backend") == 0) {
+            if (!p->backend_line && !config_name_ok(value)) {
+                p->backend_line = p->line;
+                return fail(p, BT_EINVAL, "backend: '%s' is not a plugin name", value);
+            }
+            return set_string(p, &p->cfg->storage_backend, &p->backend_line, name, value, 0);
+        }
+        if (strcmp(name, "path") == 0)
+            return set_string(p, &p->cfg->storage_path, &p->spath_line, name, value, 0);
+        return fail(p, BT_EINVAL, "unknown key '%s' in [storage] (expected backend, path)", name);
     case SECT_PLUGIN:
         return plugin_key(p, name, value);
     }
@@ -379,6 +396,8 @@ void config_free(struct config *cfg)
     free(cfg->log_file);
     free(cfg->signer_unlock);
     free(cfg->signer_password_file);
+    free(cfg->storage_backend);
+    free(cfg->storage_path);
     free(cfg);
 }
 

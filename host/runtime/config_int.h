@@ -1,5 +1,6 @@
 /* plugins.conf: which plugins the node loads, in order, with their settings, plus the host's
- * own [node], [log] and [signer] sections. INI parsed by libinih; every error is one line
+ * own [node], [log], [signer] and [storage] sections. INI parsed by libinih; every error is one
+ * line
  * "<file>:<line>: <reason>" (docs/operator.md lists the format). */
 #ifndef BTTCD_CONFIG_INT_H
 #define BTTCD_CONFIG_INT_H
@@ -42,6 +43,8 @@ struct config {
     char *log_file;              /* [log] file, resolved against dir; NULL if absent */
     char *signer_unlock;         /* [signer] unlock: addresses, comma-separated; NULL if absent */
     char *signer_password_file;  /* [signer] password_file, resolved against dir; NULL if absent */
+    char *storage_backend;       /* [storage] backend; NULL if absent */
+    char *storage_path;          /* [storage] path as written (relative: to the datadir) */
     struct conf_plugin *plugins; /* in file order */
     size_t n_plugins;
 };

@@ -14,6 +14,7 @@
 #include "net_int.h"
 #include "services_int.h"
 #include "setup_int.h"
+#include "stor_node_int.h"
 
 struct node_plugin {
     const struct conf_plugin *conf;
@@ -33,6 +34,7 @@ struct node {
     int has_rt;
     struct node_plugin *p;
     size_t n;
+    struct stor_node storage; /* opened between create and start: plugins find it in start */
 };
 
 static int name_taken(void *arg, const char *name, const char **out_where)
@@ -169,6 +171,7 @@ static void teardown(struct node *nd)
     }
     if (nd->has_rt)
         rt_quiesce(&nd->rt);
+    stor_node_close(&nd->storage); /* before the backend plugin is destroyed */
     for (size_t i = nd->n; i-- > 0;) {
         struct node_plugin *np = &nd->p[i];
         if (np->is_created) {
@@ -238,6 +241,25 @@ static int prepare(const struct cli_opts *o, struct node *nd, char **out_datadir
     return CLI_EXIT_OK;
 }
 
+static int open_storage(struct node *nd, const char *datadir)
+{
+    char err[2048];
+    nd->storage.rt = &nd->rt;
+    nd->storage.cfg = nd->cfg;
+    nd->storage.pd = &nd->pd;
+    bt_status st = stor_node_open(&nd->storage, datadir, 1, err, sizeof(err));
+    if (st == BT_ENOTSUP) {
+        hlog(BT_LOG_WARN, "running without storage", "reason=\"%s\"", err);
+        stor_node_close(&nd->storage);
+        return CLI_EXIT_OK;
+    }
+    if (st != BT_OK) {
+        fprintf(stderr, "bttcd: storage: %s\n", err);
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+}
+
 int node_run(const struct cli_opts *o)
 {
     struct node nd;
@@ -271,6 +293,8 @@ int node_run(const struct cli_opts *o)
         rc = keys_signer_start(o, nd.cfg, datadir, &nd.rt.signer);
         for (size_t i = 0; i < nd.n && rc == CLI_EXIT_OK; i++)
             rc = create_one(&nd, &nd.p[i]);
+        if (rc == CLI_EXIT_OK)
+            rc = open_storage(&nd, datadir);
         if (rc == CLI_EXIT_OK)
             rc = start_all(&nd);
         if (rc == CLI_EXIT_OK)

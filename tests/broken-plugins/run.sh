@@ -72,7 +72,7 @@ conf badsect "[node]
 [bogus]"
 run badsect
 ck "bad section: exit $rc, want 2" $((rc != 2))
-[ "$(cat "$tmp/out")" = "$tmp/badsect.conf:2: unknown section [bogus] (expected [node], [log], [signer] or [plugin NAME])" ]
+[ "$(cat "$tmp/out")" = "$tmp/badsect.conf:2: unknown section [bogus] (expected [node], [log], [signer], [storage] or [plugin NAME])" ]
 ck "bad section: output '$(cat "$tmp/out")'" $?
 conf notfound "[plugin nowhere]"
 run notfound --plugin-dir "$dir"
