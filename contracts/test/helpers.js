@@ -7,6 +7,8 @@ const path = require('path');
 const ethers = require('ethers');
 
 const SYSTEM = '0xffffFFFfFFffffffffffffffFfFFFfffFFFfFFfE';
+/** Funded test accounts (ganache is started with these keys; an external node must fund them). */
+const TEST_KEYS = Array.from({ length: 10 }, (_, i) => ethers.id('bttcd contracts test account ' + i));
 const BOR_CHAIN_ID = 199n;
 
 function freePort() {
@@ -30,7 +32,10 @@ async function startChain() {
     server = ganache.server({
       logging: { quiet: true },
       chain: { chainId: 1337, hardfork: 'london' },
-      wallet: { totalAccounts: 10, defaultBalance: 1000000, unlockedAccounts: [SYSTEM] },
+      wallet: {
+        accounts: TEST_KEYS.map((secretKey) => ({ secretKey, balance: '0x' + (10n ** 24n).toString(16) })),
+        unlockedAccounts: [SYSTEM],
+      },
       miner: { instamine: 'eager' },
     });
     await server.listen(port, '127.0.0.1');
@@ -42,8 +47,8 @@ async function startChain() {
     cacheTimeout: -1,
   });
   await provider.send('evm_setAccountBalance', [SYSTEM, '0x' + (10n ** 24n).toString(16)]).catch(() => {});
-  const addrs = await provider.send('eth_accounts', []);
-  const accounts = addrs.map((a) => new ethers.JsonRpcSigner(provider, a));
+  // local keys: raw transactions return at once (a node-side signer makes ethers poll for the tx)
+  const accounts = TEST_KEYS.map((k) => new ethers.Wallet(k, provider));
   const system = new ethers.JsonRpcSigner(provider, SYSTEM);
   return {
     provider,
@@ -64,14 +69,23 @@ async function deploy(signer, name, args = [], evm = 'london') {
   const a = artifact(name, evm);
   const f = new ethers.ContractFactory(a.abi, a.bytecode, signer);
   const c = await f.deploy(...args);
-  await c.waitForDeployment();
+  await send(c.deploymentTransaction());
   return c;
 }
 
-/** Sends a transaction and waits for its receipt (throws on revert). */
+/** Sends a transaction and waits for its receipt (throws on revert). Polls the receipt itself:
+ *  ethers' wait() falls back to multi-second block polling. */
 async function send(p) {
   const tx = await p;
-  return tx.wait();
+  for (let i = 0; ; i++) {
+    const r = await tx.provider.getTransactionReceipt(tx.hash);
+    if (r) {
+      if (r.status !== 1) throw new Error('transaction reverted: ' + tx.hash);
+      return r;
+    }
+    if (i > 3000) throw new Error('no receipt for ' + tx.hash);
+    await new Promise((res) => setTimeout(res, 5));
+  }
 }
 
 /** Deterministic validator signer keys. */
