@@ -31,10 +31,8 @@ int main(int argc, char **argv)
             rc = node_plugins_list(&o);
             break;
         case CLI_CMD_PLUGINS_CHECK:
-            if (setup_log(&o, NULL) == CLI_EXIT_OK)
-                rc = loader_check_files(o.files, o.n_files, stdout);
-            else
-                rc = CLI_EXIT_USAGE;
+            setup_log_console(&o, NULL); /* check prints; it never writes the log file */
+            rc = loader_check_files(o.files, o.n_files, stdout);
             break;
         case CLI_CMD_ATTACH: {
             char err[256], *dd = NULL, *path = NULL;
@@ -81,5 +79,11 @@ int main(int argc, char **argv)
         }
     }
     cli_opts_free(&o);
+    /* A full disk or a closed pipe must not pass for success (`bttcd version >/dev/full`). */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        perror("bttcd: cannot write to stdout");
+        if (rc == CLI_EXIT_OK)
+            rc = CLI_EXIT_FAIL;
+    }
     return rc;
 }

@@ -12,7 +12,8 @@
  *    worker threads too.
  *  - Borrowed inputs are valid for the call only; the host copies what it keeps.
  *  - Services a host build does not back yet return BT_ENOTSUP; this ABI 1.0 draft lists them
- *    in the comment of each entry ("Not yet backed: ..."). */
+ *    in the comment of each entry ("Not yet backed: ..."). The current bttcd backs every
+ *    entry except the p2p topics and the /metrics endpoint. */
 #ifndef BT_HOST_H
 #define BT_HOST_H
 
@@ -177,8 +178,7 @@ struct bt_host {
     /* --- routes: JSON-RPC methods and REST paths ------------------------------------------- */
 
     /** Serve JSON-RPC `method` (e.g. "bor_getSnapshot") on every RPC transport. A method name
-     *  can be registered once per process (BT_EEXIST). Thread: loop.
-     *  Not yet backed: BT_ENOTSUP until the RPC servers land. */
+     *  can be registered once per process (BT_EEXIST). Thread: loop. */
     bt_status (*rpc_register)(struct bt_host_ctx *h, const char *method, bt_rpc_fn fn, void *arg);
     /** Answer a call with the JSON text of its result (copied). Thread: loop. */
     void (*rpc_result)(struct bt_host_ctx *h, struct bt_rpc_call *call, const char *json);
@@ -186,7 +186,7 @@ struct bt_host {
     void (*rpc_error)(struct bt_host_ctx *h, struct bt_rpc_call *call, int32_t code,
                       const char *message, const char *data_json);
     /** Serve a REST route on the Delivery REST server: method "GET"/"POST", pattern like
-     *  "/bor/span/{id}". Thread: loop. Not yet backed: BT_ENOTSUP. */
+     *  "/bor/span/{id}". Thread: loop. */
     bt_status (*http_register)(struct bt_host_ctx *h, const char *method, const char *pattern,
                                bt_http_fn fn, void *arg);
     /** Answer a REST request (body copied). Thread: loop. */
@@ -228,14 +228,13 @@ struct bt_host {
 
     /* --- signer (private keys stay in the host's keystore) --------------------------------- */
 
-    /** Sign a 32-byte digest with the key `key_id` (an address in 0x-hex, or a keystore
-     *  alias): out_sig65 = r(32) || s(32) || v(1), v in {0,1}, low-s. Returns: BT_OK,
-     *  BT_ENOTFOUND (no such key), BT_EPERM (locked), BT_EBUSY. Thread: any.
-     *  Not yet backed: BT_ENOTSUP until the keystore lands. */
+    /** Sign a 32-byte digest with the key `key_id` (its address: "0x" and 40 hex digits, any
+     *  case; keys have no aliases): out_sig65 = r(32) || s(32) || v(1), v in {0,1}, low-s.
+     *  Returns: BT_OK, BT_ENOTFOUND (no such key), BT_EPERM (locked), BT_EBUSY. Thread: any. */
     bt_status (*sign)(struct bt_host_ctx *h, uint8_t out_sig65[65], const char *key_id,
                       const uint8_t digest[32]);
-    /** The 20-byte address of key `key_id`. Returns: BT_OK, BT_ENOTFOUND. Thread: any.
-     *  Not yet backed: BT_ENOTSUP. */
+    /** The 20-byte address of key `key_id` (an address, as for sign). Returns: BT_OK,
+     *  BT_ENOTFOUND. Thread: any. */
     bt_status (*key_address)(struct bt_host_ctx *h, const char *key_id, uint8_t out_addr[20]);
 
     /* ABI 1.x additions go here, never above. */

@@ -165,7 +165,7 @@ int main(int argc, char **argv)
     b.cfg.storage_backend = "storage-leveldb";
     b.w_seed = 0x13198a2e03707344ull;
     char err[2048];
-    if (rt_init(&b.rt, 4, b.dir) != BT_OK || paths_default_plugin_dirs(&b.pd, ".") != BT_OK)
+    if (rt_init(&b.rt, 4, b.dir) != BT_OK || paths_default_plugin_dirs(&b.pd, ".", NULL) != BT_OK)
         return 1;
     b.rt.phase = RT_PHASE_RUN;
     b.sn.rt = &b.rt;

@@ -8,6 +8,8 @@
 
 #include <bt/abi.h>
 
+#include "paths_int.h"
+
 enum opt_id {
     OPT_HELP,
     OPT_CONFIG,
@@ -48,7 +50,8 @@ struct opt {
 static const struct opt opts[] = {
     {OPT_CONFIG, "config", "FILE", "plugins.conf to use (default: ./plugins.conf)"},
     {OPT_DATADIR, "datadir", "DIR",
-     "data directory, created with mode 0700\n(default: [node] datadir, else ~/.bttcd)"},
+     "data directory, created with mode 0700 and locked while\nthe node runs; ~ is $HOME "
+     "(default: [node] datadir,\nelse ~/.bttcd)"},
     {OPT_LOG_LEVEL, "log.level", "LEVEL",
      "error, warn, info, debug or trace\n(default: [log] level, else info)"},
     {OPT_LOG_FORMAT, "log.format", "FORMAT",
@@ -57,7 +60,7 @@ static const struct opt opts[] = {
      "append logs to PATH instead of stderr; SIGHUP reopens it\n(default: [log] file)"},
     {OPT_PLUGIN_DIR, "plugin-dir", "DIR",
      "look for plugin files in DIR; repeatable; replaces the default\nsearch path (config file "
-     "dir, build plugins/, installed plugins/)"},
+     "dir, then the build tree's plugins/\nor the installation's lib/bttcd/plugins)"},
     {OPT_HTTP, "http", NULL, "serve JSON-RPC over HTTP"},
     {OPT_HTTP_ADDR, "http.addr", "ADDR", "HTTP-RPC listen address (default: 127.0.0.1)"},
     {OPT_HTTP_PORT, "http.port", "PORT", "HTTP-RPC port, 0 for any free port (default: 8545)"},
@@ -102,16 +105,20 @@ struct cmd_help {
 };
 
 static const struct cmd_help cmd_helps[CLI_CMD_N] = {
-    [CLI_CMD_RUN] = {"bttcd [OPTIONS] [run]",
-                     "Run the node: load the plugins enabled in plugins.conf (in file order), "
-                     "create and start\nthem, and serve until SIGINT or SIGTERM (Ctrl-C). A "
-                     "second signal exits at once.\nSIGHUP reopens the log file. Exit status: "
-                     "0 after a clean shutdown, 1 if a plugin\nis refused or fails to start, 2 "
-                     "for a usage or plugins.conf error."},
+    [CLI_CMD_RUN] =
+        {"bttcd [OPTIONS] [run]",
+         "Run the node: load the plugins enabled in plugins.conf (in file order), "
+         "create and start\nthem, and serve until SIGINT or SIGTERM (Ctrl-C). A "
+         "second signal exits at once.\nSIGHUP reopens the log file. Every enabled plugin "
+         "is checked in a child process\nfirst (as 'plugins check' does). Exit "
+         "status: 0 after a clean shutdown, 1 if a\nplugin is refused or fails to "
+         "start, or the data directory cannot be made,\nwritten or locked (another "
+         "node uses it), 2 for a usage or plugins.conf error\n(a plugin's own "
+         "config errors included)."},
     [CLI_CMD_PLUGINS] = {"bttcd [OPTIONS] plugins list|check ...",
                          "Inspect plugins. Commands:\n"
                          "  list         show the plugins of plugins.conf and whether they load\n"
-                         "  check FILE.. validate plugin files without running their code"},
+                         "  check FILE.. validate plugin files in a child process"},
     [CLI_CMD_PLUGINS_LIST] = {"bttcd [OPTIONS] plugins list",
                               "List every [plugin NAME] section of plugins.conf: enabled or "
                               "not, the file it resolves\nto and the result of the descriptor "
@@ -120,10 +127,12 @@ static const struct cmd_help cmd_helps[CLI_CMD_N] = {
     [CLI_CMD_PLUGINS_CHECK] = {"bttcd [OPTIONS] plugins check FILE.so...",
                                "Validate plugin files: load each in a child process, call its "
                                "bt_plugin_query and\ncheck the descriptor and kind table as the "
-                               "node would. No other plugin code runs (create\nis not called). "
+                               "node would. create is not called; the\nplugin's ELF "
+                               "constructors do run, in the child, with its output discarded.\n"
                                "Prints one line per file, 'FILE: ok kind=... name=... "
                                "version=...\nabi=...' or 'FILE: refused: REASON (DETAIL)'. A "
-                               "name already seen earlier in the list\nis refused as duplicate. "
+                               "name already seen earlier in the list\nis refused as duplicate, "
+                               "a child that does not answer within 10 s as timed out.\n"
                                "Exit status 0 if every file is ok, 1 otherwise."},
     [CLI_CMD_VERSION] = {"bttcd version", "Print the bttcd version and the plugin ABI version."},
     [CLI_CMD_ATTACH] = {"bttcd [--datadir DIR] attach [IPC_PATH] [--exec 'METHOD [PARAMS]']",
@@ -197,9 +206,12 @@ static const struct cmd_help cmd_helps[CLI_CMD_N] = {
 
 static void usage_error(FILE *err, const char *fmt, const char *a, const char *b)
 {
-    fputs("bttcd: ", err);
-    fprintf(err, fmt, a, b);
-    fputs("\nTry 'bttcd --help' for the commands and options.\n", err);
+    /* The values come from argv: a newline or a terminal escape in them must not split the
+     * message or reach the terminal raw. */
+    char raw[2048], text[2048];
+    snprintf(raw, sizeof(raw), fmt, a, b);
+    log_escape_text(text, sizeof(text), raw);
+    fprintf(err, "bttcd: %s\nTry 'bttcd --help' for the commands and options.\n", text);
 }
 
 void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
@@ -210,7 +222,7 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
               "Commands:\n"
               "  run                      run the node (the default)\n"
               "  plugins list             show the plugins of plugins.conf\n"
-              "  plugins check FILE.so..  validate plugin files without running them\n"
+              "  plugins check FILE.so..  validate plugin files (in a child process)\n"
               "  attach [IPC_PATH]        JSON-RPC console on a running node's IPC socket\n"
               "  keys new|import|list     manage the keystore (signing keys)\n"
               "  storage stats|verify     the datadir's database (offline)\n"
@@ -294,9 +306,17 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_LIGHTKDF:
         o->is_lightkdf = 1;
         return 0;
-    case OPT_DATADIR:
-        o->datadir = val;
+    case OPT_DATADIR: {
+        char msg[256];
+        free(o->datadir_owned);
+        o->datadir_owned = NULL;
+        if (paths_expand_home(val, &o->datadir_owned, msg, sizeof(msg)) != BT_OK) {
+            usage_error(err, "--datadir: %s%s", msg, "");
+            return -1;
+        }
+        o->datadir = o->datadir_owned;
         return 0;
+    }
     case OPT_LOG_LEVEL:
         if (log_level_parse(val, &o->log_level) != BT_OK) {
             usage_error(err, "--log.level: '%s' is not %s", val, "error|warn|info|debug|trace");
@@ -573,6 +593,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, FILE *err)
 fail:
     free(words);
     free(o->plugin_dirs);
+    free(o->datadir_owned);
     memset(o, 0, sizeof(*o));
     return CLI_EXIT_USAGE;
 }
@@ -581,5 +602,6 @@ void cli_opts_free(struct cli_opts *o)
 {
     free(o->words);
     free(o->plugin_dirs);
+    free(o->datadir_owned);
     memset(o, 0, sizeof(*o));
 }

@@ -34,10 +34,11 @@ enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
 struct cli_opts {
     enum cli_cmd cmd;
     int wants_help;
-    int is_top;         /* no command word: help shows the overview */
-    const char *config; /* --config; default "plugins.conf" */
-    int has_config;     /* --config given (keys commands then require the file) */
-    const char *datadir;
+    int is_top;          /* no command word: help shows the overview */
+    const char *config;  /* --config; default "plugins.conf" */
+    int has_config;      /* --config given (keys commands then require the file) */
+    const char *datadir; /* --datadir with ~ expanded (points at datadir_owned) */
+    char *datadir_owned;
     int has_log_level;
     uint32_t log_level;
     int has_log_format;

@@ -6,10 +6,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -22,6 +25,7 @@ struct parse {
     FILE *f;
     char *buf; /* getline buffer */
     size_t buf_cap;
+    size_t n_read; /* bytes so far: the file may grow while we read it */
     uint32_t line;
     struct config *cfg;
     enum sect cur;
@@ -157,6 +161,11 @@ static char *reader(char *str, int num, void *stream)
         return NULL;
     }
     p->line++;
+    p->n_read += (size_t)n;
+    if (p->n_read > CONFIG_MAX_BYTES) {
+        fail(p, BT_EINVAL, "file too large (more than %d bytes)", CONFIG_MAX_BYTES);
+        return NULL;
+    }
     if (strlen(p->buf) != (size_t)n) {
         fail(p, BT_EINVAL, "NUL byte in line");
         return NULL;
@@ -202,15 +211,62 @@ static char *reader(char *str, int num, void *stream)
     return str;
 }
 
+/* "[log]", "[plugin NAME]": where a duplicate key is, in its message. */
+static const char *sect_name(const struct parse *p, char *buf, size_t cap)
+{
+    switch (p->cur) {
+    case SECT_NODE:
+        return "[node]";
+    case SECT_LOG:
+        return "[log]";
+    case SECT_SIGNER:
+        return "[signer]";
+    case SECT_STORAGE:
+        return "[storage]";
+    case SECT_PLUGIN:
+        snprintf(buf, cap, "[plugin %s]", p->plugin->name);
+        return buf;
+    case SECT_NONE:
+        break;
+    }
+    return "(no section)";
+}
+
+static int dup_key(struct parse *p, const char *key, uint32_t first)
+{
+    char buf[96];
+    return fail(p, BT_EINVAL, "duplicate key '%s' in %s (first at line %u)", key,
+                sect_name(p, buf, sizeof(buf)), first);
+}
+
+/* A path value: "~" and "~/..." are $HOME (as a shell would have it), relative ones are
+ * relative to the config file's directory. */
+static char *path_value(struct parse *p, const char *key, const char *value)
+{
+    char *home = NULL, msg[256];
+    bt_status st = paths_expand_home(value, &home, msg, sizeof(msg));
+    if (st != BT_OK) {
+        fail(p, st, "%s: %s", key, msg);
+        return NULL;
+    }
+    char *out = paths_join(p->cfg->dir, home);
+    free(home);
+    if (!out)
+        fail(p, BT_ENOMEM, "out of memory");
+    return out;
+}
+
 static int set_string(struct parse *p, char **dst, uint32_t *seen, const char *key,
                       const char *value, int is_path)
 {
     if (*seen)
-        return fail(p, BT_EINVAL, "duplicate key '%s' (first at line %u)", key, *seen);
+        return dup_key(p, key, *seen);
     *seen = p->line;
     if (!*value)
         return fail(p, BT_EINVAL, "%s: empty value", key);
-    *dst = is_path ? paths_join(p->cfg->dir, value) : strdup(value);
+    if (is_path)
+        return (*dst = path_value(p, key, value)) != NULL;
+    *dst = strdup(value);
     if (!*dst)
         return fail(p, BT_ENOMEM, "out of memory");
     return 1;
@@ -264,8 +320,7 @@ static int plugin_key(struct parse *p, const char *key, const char *value)
     struct conf_plugin *pl = p->plugin;
     if (strcmp(key, "path") == 0) {
         if (pl->path_line)
-            return fail(p, BT_EINVAL, "duplicate key 'path' in [plugin %s] (first at line %u)",
-                        pl->name, pl->path_line);
+            return dup_key(p, key, pl->path_line);
         pl->path_line = p->line;
         if (!*value)
             return fail(p, BT_EINVAL, "path: empty value");
@@ -274,11 +329,10 @@ static int plugin_key(struct parse *p, const char *key, const char *value)
     }
     if (strcmp(key, "enabled") == 0) {
         if (p->enabled_line)
-            return fail(p, BT_EINVAL, "duplicate key 'enabled' in [plugin %s] (first at line %u)",
-                        pl->name, p->enabled_line);
+            return dup_key(p, key, p->enabled_line);
         p->enabled_line = p->line;
         if (!parse_bool(value, &pl->is_enabled))
-            return fail(p, BT_EINVAL, "enabled: '%s' is not yes/no/true/false/1/0", value);
+            return fail(p, BT_EINVAL, "enabled: '%s' is not yes/no/true/false/1/0/on/off", value);
         return 1;
     }
     if (strcmp(key, "signer_keys") == 0)
@@ -286,8 +340,7 @@ static int plugin_key(struct parse *p, const char *key, const char *value)
                address_list_ok(p, key, value);
     for (size_t i = 0; i < pl->n_entries; i++)
         if (strcmp(pl->entries[i].key, key) == 0)
-            return fail(p, BT_EINVAL, "duplicate key '%s' in [plugin %s] (first at line %u)", key,
-                        pl->name, pl->entries[i].line);
+            return dup_key(p, key, pl->entries[i].line);
     struct conf_entry *ne = realloc(pl->entries, (pl->n_entries + 1) * sizeof(*ne));
     if (!ne)
         return fail(p, BT_ENOMEM, "out of memory");
@@ -310,7 +363,7 @@ static int log_key(struct parse *p, const char *key, const char *value)
     struct config *c = p->cfg;
     if (strcmp(key, "level") == 0) {
         if (p->level_line)
-            return fail(p, BT_EINVAL, "duplicate key 'level' (first at line %u)", p->level_line);
+            return dup_key(p, key, p->level_line);
         p->level_line = p->line;
         if (log_level_parse(value, &c->log_level) != BT_OK)
             return fail(p, BT_EINVAL, "level: '%s' is not error|warn|info|debug|trace", value);
@@ -319,7 +372,7 @@ static int log_key(struct parse *p, const char *key, const char *value)
     }
     if (strcmp(key, "format") == 0) {
         if (p->format_line)
-            return fail(p, BT_EINVAL, "duplicate key 'format' (first at line %u)", p->format_line);
+            return dup_key(p, key, p->format_line);
         p->format_line = p->line;
         if (log_format_parse(value, &c->log_format) != BT_OK)
             return fail(p, BT_EINVAL, "format: '%s' is not logfmt|json", value);
@@ -411,12 +464,33 @@ bt_status config_load(const char *file, struct config **out_cfg, char *err, size
         snprintf(err, err_cap, "%s: out of memory", file);
         return BT_ENOMEM;
     }
-    FILE *f = fopen(file, "r");
-    if (!f) {
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; only regular files are read
+     * (a device like /dev/zero never ends). */
+    int fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         snprintf(err, err_cap, "%s: cannot open: %s", file, strerror(errno));
         config_free(cfg);
         return BT_ENOTFOUND;
     }
+    struct stat sb;
+    const char *bad =
+        fstat(fd, &sb) != 0 ? strerror(errno)
+        : !S_ISREG(sb.st_mode)
+            ? (S_ISDIR(sb.st_mode) ? "not a regular file (a directory)" : "not a regular file")
+        : sb.st_size > CONFIG_MAX_BYTES ? "file too large"
+                                        : NULL;
+    FILE *f = bad ? NULL : fdopen(fd, "r");
+    if (!f) {
+        if (bad && sb.st_size > CONFIG_MAX_BYTES && S_ISREG(sb.st_mode))
+            snprintf(err, err_cap, "%s: file too large (%lld bytes, max %d)", file,
+                     (long long)sb.st_size, CONFIG_MAX_BYTES);
+        else
+            snprintf(err, err_cap, "%s: %s", file, bad ? bad : strerror(errno));
+        close(fd);
+        config_free(cfg);
+        return BT_EINVAL;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     /* Continuation lines would make an indented typo part of the previous value; a stray
      * error should stop the parse at the first line. */
     ini_allow_multiline = false;

@@ -49,9 +49,15 @@ struct config {
     size_t n_plugins;
 };
 
+/** Largest plugins.conf read. */
+#define CONFIG_MAX_BYTES (1024 * 1024)
+
 /** Parse `file`. Returns BT_OK (*out_cfg set), BT_ENOTFOUND (cannot open), BT_EINVAL (bad
- *  content) or BT_ENOMEM; on failure err holds the one-line message without a newline:
- *  "<file>:<line>: <reason>" or "<file>: cannot open: <errno text>". */
+ *  content, not a regular file, larger than CONFIG_MAX_BYTES) or BT_ENOMEM; on failure err
+ *  holds the one-line message without a newline: "<file>:<line>: <reason>", "<file>: cannot
+ *  open: <errno text>" or "<file>: not a regular file". Path values ([node] datadir, [log]
+ *  file, [signer] password_file) have "~" expanded and are resolved against the file's
+ *  directory. */
 bt_status config_load(const char *file, struct config **out_cfg, char *err, size_t err_cap);
 /** Free a config; NULL is ignored. */
 void config_free(struct config *cfg);

@@ -1,5 +1,6 @@
-/* Logger: builds each line in a fixed buffer (logfmt or JSON) and writes it with one write(2)
- * under a mutex. Plugins reach it through host->log; the host through hlog(). */
+/* Logger state: level, format, destination; each line is built in a fixed buffer
+ * (log_format.c) and written with one write(2) under a mutex. Plugins reach it through
+ * host->log; the host through hlog(). */
 #include "log_int.h"
 
 #include <errno.h>
@@ -20,6 +21,7 @@ static uint32_t log_level = BT_LOG_INFO; /* read without the lock: a word-sized 
 static enum log_format log_fmt = LOG_FORMAT_LOGFMT;
 static int log_fd = 2;
 static char *log_path;
+static int log_write_failed; /* the file's first write error was reported on stderr */
 static void (*log_sink)(void *arg, const char *line, size_t len);
 static void *log_sink_arg;
 
@@ -100,6 +102,7 @@ bt_status log_set_file(const char *path, char *err, size_t err_cap)
     free(log_path);
     log_fd = fd;
     log_path = copy;
+    log_write_failed = 0;
     pthread_mutex_unlock(&log_lock);
     return BT_OK;
 }
@@ -116,13 +119,29 @@ void log_reopen(void)
     if (fd >= 0) {
         close(log_fd);
         log_fd = fd;
+        log_write_failed = 0;
     }
+    char qpath[1024];
+    log_quote(qpath, sizeof(qpath), log_path);
     pthread_mutex_unlock(&log_lock);
-    if (fd < 0)
-        hlog(BT_LOG_ERROR, "log reopen failed", "file=\"%s\" err=\"%s\"", log_path,
-             strerror(saved));
-    else
+    if (fd >= 0) {
         hlog(BT_LOG_INFO, "log reopened", NULL);
+        return;
+    }
+    /* The old file may be rotated away already: the operator looks at stderr too. */
+    char text[1200];
+    log_escape_text(text, sizeof(text), qpath);
+    fprintf(stderr, "bttcd: log file %s: cannot reopen: %s (still writing to the old file)\n", text,
+            strerror(saved));
+    hlog(BT_LOG_ERROR, "log reopen failed", "file=%s err=\"%s\"", qpath, strerror(saved));
+}
+
+int log_to_file(void)
+{
+    pthread_mutex_lock(&log_lock);
+    int is_file = log_fd != 2;
+    pthread_mutex_unlock(&log_lock);
+    return is_file;
 }
 
 void log_shutdown(void)
@@ -144,225 +163,53 @@ void log_set_sink(void (*fn)(void *arg, const char *line, size_t len), void *arg
     pthread_mutex_unlock(&log_lock);
 }
 
-/* --- line building ----------------------------------------------------------------------- */
-
-/* A fixed-capacity writer: overflowing text is dropped and the line later ends with "...". */
-struct lw {
-    char *p;
-    size_t len, cap; /* cap excludes room for "...\n\0" */
-    int cut;
-};
-
-static void lw_putc(struct lw *w, char c)
-{
-    if (w->len < w->cap)
-        w->p[w->len++] = c;
-    else
-        w->cut = 1;
-}
-
-static void lw_puts(struct lw *w, const char *s)
-{
-    while (*s)
-        lw_putc(w, *s++);
-}
-
-static void lw_hex(struct lw *w, const char *prefix, unsigned char c)
-{
-    static const char hex[] = "0123456789abcdef";
-    lw_puts(w, prefix);
-    lw_putc(w, hex[c >> 4]);
-    lw_putc(w, hex[c & 15]);
-}
-
-/* Control characters never reach the output raw: one event stays one line. */
-static void lw_escape_logfmt(struct lw *w, const char *s, size_t n, int in_quotes)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\n')
-            lw_puts(w, "\\n");
-        else if (c == '\t')
-            lw_puts(w, "\\t");
-        else if (c == '\r')
-            lw_puts(w, "\\r");
-        else if (c < 0x20 || c == 0x7f)
-            lw_hex(w, "\\x", c);
-        else if (in_quotes && (c == '"' || c == '\\')) {
-            lw_putc(w, '\\');
-            lw_putc(w, (char)c);
-        } else
-            lw_putc(w, (char)c);
-    }
-}
-
-static void lw_json_str(struct lw *w, const char *s, size_t n)
-{
-    lw_putc(w, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            lw_putc(w, '\\');
-            lw_putc(w, (char)c);
-        } else if (c == '\n')
-            lw_puts(w, "\\n");
-        else if (c == '\t')
-            lw_puts(w, "\\t");
-        else if (c == '\r')
-            lw_puts(w, "\\r");
-        else if (c < 0x20 || c == 0x7f)
-            lw_hex(w, "\\u00", c);
-        else
-            lw_putc(w, (char)c);
-    }
-    lw_putc(w, '"');
-}
-
-static void format_ts(char out[32], uint64_t wall_ms)
-{
-    time_t secs = (time_t)(wall_ms / 1000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out + n, 32 - n, ".%03uZ", (unsigned)(wall_ms % 1000));
-}
-
-static int is_reserved_key(const char *k, size_t n, const char *who_key)
-{
-    const char *const reserved[] = {"ts", "level", "msg", who_key};
-    for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
-        if (strlen(reserved[i]) == n && memcmp(reserved[i], k, n) == 0)
-            return 1;
-    return 0;
-}
-
-/* Turn a logfmt field string into JSON members: key=value, key="quoted \" value", or a bare
- * key (true). Every value is a JSON string: the field string carries no types. Keys that would
- * shadow the line's own members get a leading underscore. */
-static void json_fields(struct lw *w, const char *f, const char *who_key)
-{
-    while (*f) {
-        while (*f == ' ')
-            f++;
-        if (!*f)
-            break;
-        const char *k = f;
-        while (*f && *f != '=' && *f != ' ')
-            f++;
-        size_t kn = (size_t)(f - k);
-        lw_putc(w, ',');
-        if (kn == 0 || is_reserved_key(k, kn, who_key)) {
-            char tmp[128];
-            size_t tn = kn < sizeof(tmp) - 1 ? kn : sizeof(tmp) - 2;
-            tmp[0] = '_';
-            memcpy(tmp + 1, k, tn);
-            lw_json_str(w, tmp, tn + 1);
-        } else {
-            lw_json_str(w, k, kn);
-        }
-        lw_putc(w, ':');
-        if (*f != '=') {
-            lw_puts(w, "true");
-            continue;
-        }
-        f++;
-        if (*f == '"') {
-            /* Unescape into a bounded scratch buffer, then re-escape as JSON. */
-            char val[LOG_LINE_MAX];
-            size_t vn = 0;
-            f++;
-            while (*f && *f != '"') {
-                char c = *f++;
-                if (c == '\\' && *f) {
-                    c = *f++;
-                    if (c == 'n')
-                        c = '\n';
-                    else if (c == 't')
-                        c = '\t';
-                    else if (c == 'r')
-                        c = '\r';
-                }
-                if (vn < sizeof(val))
-                    val[vn++] = c;
-            }
-            if (*f == '"')
-                f++;
-            lw_json_str(w, val, vn);
-        } else {
-            const char *v = f;
-            while (*f && *f != ' ')
-                f++;
-            lw_json_str(w, v, (size_t)(f - v));
-        }
-    }
-}
-
-size_t log_format_line(char *out, size_t cap, enum log_format format, uint64_t wall_ms,
-                       uint32_t level, const char *who_key, const char *who, const char *msg,
-                       const char *fields)
-{
-    struct lw w = {out, 0, cap > 5 ? cap - 5 : 0, 0};
-    char ts[32];
-    format_ts(ts, wall_ms);
-    if (!msg)
-        msg = "";
-    if (format == LOG_FORMAT_JSON) {
-        lw_puts(&w, "{\"ts\":\"");
-        lw_puts(&w, ts);
-        lw_puts(&w, "\",\"level\":\"");
-        lw_puts(&w, log_level_name(level));
-        lw_puts(&w, "\",");
-        lw_json_str(&w, who_key, strlen(who_key));
-        lw_putc(&w, ':');
-        lw_json_str(&w, who, strlen(who));
-        lw_puts(&w, ",\"msg\":");
-        lw_json_str(&w, msg, strlen(msg));
-        if (fields)
-            json_fields(&w, fields, who_key);
-        if (w.cut) {
-            /* A cut JSON line must still parse: drop to the last complete member. */
-            while (w.len > 0 && w.p[w.len - 1] != ',')
-                w.len--;
-            if (w.len > 0)
-                w.len--;
-            w.cap += 4;
-            lw_puts(&w, ",\"cut\":true}");
-            w.cut = 0;
-        } else {
-            lw_putc(&w, '}');
-        }
-    } else {
-        lw_puts(&w, "ts=");
-        lw_puts(&w, ts);
-        lw_puts(&w, " level=");
-        lw_puts(&w, log_level_name(level));
-        lw_putc(&w, ' ');
-        lw_puts(&w, who_key);
-        lw_putc(&w, '=');
-        lw_escape_logfmt(&w, who, strlen(who), 0);
-        lw_puts(&w, " msg=\"");
-        lw_escape_logfmt(&w, msg, strlen(msg), 1);
-        lw_putc(&w, '"');
-        if (fields && *fields) {
-            lw_putc(&w, ' ');
-            lw_escape_logfmt(&w, fields, strlen(fields), 0);
-        }
-    }
-    if (w.cut) {
-        w.cap += 3;
-        lw_puts(&w, "...");
-    }
-    w.cap += 2;
-    lw_putc(&w, '\n');
-    out[w.len] = 0;
-    return w.len;
-}
-
 static uint64_t wall_now_ms(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_REALTIME, &t);
     return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/* Write a whole line. The first failure on a log file is said once on stderr (a full disk
+ * must not lose the logs silently); on stderr itself there is nowhere left to say it. */
+static void write_all(int fd, const char *line, size_t n)
+{
+    size_t off = 0;
+    while (off < n) {
+        ssize_t k = write(fd, line + off, n - off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            if (fd != 2 && !log_write_failed) {
+                log_write_failed = 1;
+                char msg[1400], path[1100];
+                log_escape_text(path, sizeof(path), log_path ? log_path : "?");
+                int mn = snprintf(msg, sizeof(msg),
+                                  "bttcd: log file %s: write failed: %s (log lines are lost until "
+                                  "it is writable or reopened)\n",
+                                  path, k < 0 ? strerror(errno) : "no progress");
+                if (mn > 0)
+                    write_all(2, msg, (size_t)mn < sizeof(msg) ? (size_t)mn : sizeof(msg) - 1);
+            }
+            return;
+        }
+        off += (size_t)k;
+    }
+}
+
+void log_emit_async(uint32_t level, const char *msg)
+{
+    static char line[LOG_LINE_MAX];
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    uint64_t now = (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+    size_t n =
+        log_format_line(line, sizeof(line), log_fmt, now, level, "component", "host", msg, NULL);
+    /* No lock: the handler may have interrupted a writer holding it. */
+    ssize_t k = write(log_fd, line, n);
+    if (log_fd != 2)
+        k = write(2, line, n);
+    (void)k;
 }
 
 void log_emit(uint32_t level, const char *who_key, const char *who, const char *msg,
@@ -377,15 +224,7 @@ void log_emit(uint32_t level, const char *who_key, const char *who, const char *
     if (log_sink) {
         log_sink(log_sink_arg, line, n);
     } else {
-        size_t off = 0;
-        while (off < n) {
-            ssize_t k = write(log_fd, line + off, n - off);
-            if (k < 0 && errno == EINTR)
-                continue;
-            if (k <= 0)
-                break; /* nowhere left to report a logging failure */
-            off += (size_t)k;
-        }
+        write_all(log_fd, line, n);
     }
     pthread_mutex_unlock(&log_lock);
 }

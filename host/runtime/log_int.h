@@ -31,6 +31,8 @@ bt_status log_set_file(const char *path, char *err, size_t err_cap);
 /** Reopen the log file (after rotation, on SIGHUP). Keeps the old descriptor on failure and
  *  logs why. Nothing to do when logging to stderr. */
 void log_reopen(void);
+/** Nonzero when the log goes to a file (not stderr). */
+int log_to_file(void);
 /** Close the log file and free its path; later lines go to stderr. */
 void log_shutdown(void);
 
@@ -47,9 +49,20 @@ size_t log_format_line(char *out, size_t cap, enum log_format format, uint64_t w
 /** Filter, format and write one line. */
 void log_emit(uint32_t level, const char *who_key, const char *who, const char *msg,
               const char *fields);
-/** Same, with the fields given as printf format and arguments (fmt may be NULL). */
+/** A host line from a signal handler: async-signal-safe (no lock, no allocation, no stdio).
+ *  Written to the log and, when the log is a file, to stderr too. */
+void log_emit_async(uint32_t level, const char *msg);
+/** Same as log_emit, with the fields given as printf format and arguments (fmt may be NULL). */
 void log_vemit(uint32_t level, const char *who_key, const char *who, const char *msg,
                const char *fmt, va_list ap);
+
+/** `s` as a quoted logfmt value ("..." with \" \\ \n \t \r \xNN escapes) in out[cap]: for
+ *  text of unknown origin (a plugin's message, a path) in a field. Always NUL-terminated and
+ *  closed; a value that does not fit ends with "...". Returns the length. */
+size_t log_quote(char *out, size_t cap, const char *s);
+/** `s` with control characters escaped (\n \t \r \xNN), for one-line messages printed
+ *  before the logger runs. Same bounds as log_quote. Returns the length. */
+size_t log_escape_text(char *out, size_t cap, const char *s);
 
 /** A host line: component=host. */
 void hlog(uint32_t level, const char *msg, const char *fmt, ...) BT_PRINTF(3, 4);

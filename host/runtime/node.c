@@ -1,10 +1,14 @@
 /* `bttcd run` and `bttcd plugins list`. Run order (plugin.h "Lifecycle"): validate every
- * enabled plugin before any create; create in plugins.conf order; start; serve; on shutdown
- * stop in reverse, cancel pending work, destroy in reverse and release what each registered. */
+ * enabled plugin before any create (first in a child process, then in this one); create in
+ * plugins.conf order; start; serve; on shutdown stop in reverse, cancel pending work, destroy
+ * in reverse and release what each registered. Once the logger is set up, every reason for
+ * a failed start is a field of a logged error event, never a raw line of its own. */
 #include "node_int.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bts/common.h>
 
@@ -35,7 +39,40 @@ struct node {
     struct node_plugin *p;
     size_t n;
     struct stor_node storage; /* opened between create and start: plugins find it in start */
+    int lock_fd;          /* <datadir>/LOCK, held while the node runs; -1: none */
+    size_t n_refused;     /* plugins refused by load_all */
+    char fail[2048];      /* logfmt fields of the first startup failure ("" if none) */
+    char fail_text[1024]; /* the same reason as one plain line, for stderr */
 };
+
+/* Remember the first startup failure: `fields` for the log event, `text` for stderr. */
+static void node_fail(struct node *nd, const char *text, const char *fmt, ...) BT_PRINTF(3, 4);
+static void node_fail(struct node *nd, const char *text, const char *fmt, ...)
+{
+    if (nd->fail[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(nd->fail, sizeof(nd->fail), fmt, ap);
+    va_end(ap);
+    log_escape_text(nd->fail_text, sizeof(nd->fail_text), text);
+}
+
+/* The error event of a failed start. When the log goes to a file, stderr gets the reason
+ * too: whoever started the node sees why it stopped. */
+static void report_startup_failure(struct node *nd)
+{
+    if (nd->n_refused && !nd->fail[0]) {
+        char text[64];
+        snprintf(text, sizeof(text), "%zu plugin%s refused", nd->n_refused,
+                 nd->n_refused == 1 ? "" : "s");
+        node_fail(nd, text, "refused=%zu", nd->n_refused);
+    }
+    hlog(BT_LOG_ERROR, "startup failed", "%s", nd->fail);
+    if (log_to_file())
+        fprintf(stderr, "bttcd: startup failed: %s\n",
+                nd->fail_text[0] ? nd->fail_text : "see the log file");
+}
 
 static int name_taken(void *arg, const char *name, const char **out_where)
 {
@@ -49,40 +86,81 @@ static int name_taken(void *arg, const char *name, const char **out_where)
     return 0;
 }
 
+static void log_refusal(struct node *nd, const char *file, const struct loader_refusal *why)
+{
+    char qfile[1100], qreason[200], qdetail[1100];
+    log_quote(qfile, sizeof(qfile), file);
+    log_quote(qreason, sizeof(qreason), why->reason);
+    log_quote(qdetail, sizeof(qdetail), why->detail);
+    hlog(BT_LOG_ERROR, "plugin refused", "file=%s reason=%s detail=%s", qfile, qreason, qdetail);
+    nd->n_refused++;
+}
+
 /* Steps 1-7 for every enabled plugin, plus: the descriptor's name is the section's NAME.
- * Every refusal is printed, so one run shows all of them. */
+ * Each file is first checked in a child (as `plugins check` does): a plugin that crashes,
+ * exits or hangs while loading or describing itself is refused there, and only files the
+ * child accepted are loaded into this process. Every refusal is logged, so one run shows
+ * all of them. */
 static int load_all(struct node *nd)
 {
     int rc = CLI_EXIT_OK;
     for (size_t i = 0; i < nd->n; i++) {
         struct node_plugin *np = &nd->p[i];
+        struct loader_check c;
         struct loader_refusal why;
+        if (loader_check_forked(np->path, &c) != BT_OK) {
+            snprintf(c.why.reason, sizeof(c.why.reason), "cannot check");
+            snprintf(c.why.detail, sizeof(c.why.detail), "fork failed");
+            c.is_ok = 0;
+        }
+        if (c.is_ok && strcmp(c.name, np->conf->name) != 0) {
+            c.is_ok = 0;
+            snprintf(c.why.reason, sizeof(c.why.reason), "name mismatch");
+            snprintf(c.why.detail, sizeof(c.why.detail),
+                     "%s:%u has [plugin %s] but the plugin is named \"%s\"", nd->cfg->file,
+                     np->conf->line, np->conf->name, c.name);
+        }
+        if (!c.is_ok) {
+            log_refusal(nd, np->path, &c.why);
+            rc = CLI_EXIT_FAIL;
+            continue;
+        }
         struct loader_plugin *lp = NULL;
         if (loader_open(np->path, name_taken, nd, &lp, &why) != BT_OK) {
-            loader_print_refusal(stderr, np->path, &why);
+            log_refusal(nd, np->path, &why);
             rc = CLI_EXIT_FAIL;
             continue;
         }
         np->lp = lp;
-        if (strcmp(lp->img.name, np->conf->name) != 0) {
-            snprintf(why.reason, sizeof(why.reason), "name mismatch");
-            snprintf(why.detail, sizeof(why.detail),
-                     "%s:%u has [plugin %s] but the plugin is named \"%s\"", nd->cfg->file,
-                     np->conf->line, np->conf->name, lp->img.name);
-            loader_print_refusal(stderr, np->path, &why);
-            rc = CLI_EXIT_FAIL;
-        }
     }
     return rc;
 }
 
-static void report_failure(struct node_plugin *np, const char *what, bt_status st)
+/* A plugin's config error (BT_EINVAL with a "<plugins.conf>:" message, as bts_conf_parse
+ * leaves) is a plugins.conf error like the host's own: exit status 2. */
+static int failure_status(const struct node *nd, bt_status st, const char *msg)
+{
+    size_t fn = strlen(nd->cfg->file);
+    if (st == BT_EINVAL && strncmp(msg, nd->cfg->file, fn) == 0 && msg[fn] == ':')
+        return CLI_EXIT_USAGE;
+    return CLI_EXIT_FAIL;
+}
+
+static int report_failure(struct node *nd, struct node_plugin *np, const char *what, bt_status st)
 {
     const char *msg = hctx_error(np->h);
-    if (*msg)
-        fprintf(stderr, "%s: %s failed: %s\n", np->path, what, msg);
+    if (!*msg)
+        msg = bts_status_str(st);
+    char qfile[1100], qerr[1100], text[1024];
+    log_quote(qfile, sizeof(qfile), np->path);
+    log_quote(qerr, sizeof(qerr), msg);
+    int rc = failure_status(nd, st, msg);
+    if (rc == CLI_EXIT_USAGE)
+        snprintf(text, sizeof(text), "%s", msg);
     else
-        fprintf(stderr, "%s: %s failed: %s\n", np->path, what, bts_status_str(st));
+        snprintf(text, sizeof(text), "%s: %s failed: %s", np->path, what, msg);
+    node_fail(nd, text, "plugin=%s step=%s file=%s err=%s", np->lp->img.name, what, qfile, qerr);
+    return rc;
 }
 
 static int create_one(struct node *nd, struct node_plugin *np)
@@ -90,23 +168,23 @@ static int create_one(struct node *nd, struct node_plugin *np)
     const struct bt_plugin_desc *d = &np->lp->img.desc;
     np->h = hctx_new(&nd->rt, np->lp->img.name, np->conf, nd->cfg->file);
     if (!np->h) {
-        fprintf(stderr, "%s: create failed: out of memory\n", np->path);
+        node_fail(nd, "out of memory", "plugin=%s step=create err=\"out of memory\"",
+                  np->lp->img.name);
         return CLI_EXIT_FAIL;
     }
     hctx_clear_error(np->h);
     bt_status st = d->create(&services_table, np->h, &np->self);
-    if (st != BT_OK) {
-        report_failure(np, "create", st);
-        return CLI_EXIT_FAIL;
-    }
+    if (st != BT_OK)
+        return report_failure(nd, np, "create", st);
     np->is_created = 1;
     /* Every plugin is a service "<kind>/<name>" whose iface is the host's copy of its table. */
     char svc[128];
     snprintf(svc, sizeof(svc), "%s/%s", np->lp->img.kind->name, np->lp->img.name);
     st = registry_provide(&nd->rt.registry, np->h, svc, &np->lp->img.vtbl, np->self);
     if (st != BT_OK) {
-        fprintf(stderr, "%s: create failed: cannot register service %s: %s\n", np->path, svc,
-                bts_status_str(st));
+        node_fail(nd, "cannot register the plugin's service",
+                  "plugin=%s step=create err=\"cannot register service %s: %s\"", np->lp->img.name,
+                  svc, bts_status_str(st));
         return CLI_EXIT_FAIL;
     }
     hlog(BT_LOG_INFO, "plugin created", "plugin=%s kind=%s version=%s file=\"%s\"",
@@ -123,10 +201,8 @@ static int start_all(struct node *nd)
         if (BT_HAS(struct bt_plugin_desc, d, start)) {
             hctx_clear_error(np->h);
             bt_status st = d->start(np->self);
-            if (st != BT_OK) {
-                report_failure(np, "start", st);
-                return CLI_EXIT_FAIL;
-            }
+            if (st != BT_OK)
+                return report_failure(nd, np, "start", st);
         }
         np->is_started = 1;
     }
@@ -138,7 +214,7 @@ static int start_net(const struct cli_opts *o, struct node *nd, const char *data
 {
     nd->info = calloc(nd->n ? nd->n : 1, sizeof(*nd->info));
     if (!nd->info) {
-        fprintf(stderr, "bttcd: out of memory\n");
+        node_fail(nd, "out of memory", "step=rpc err=\"out of memory\"");
         return CLI_EXIT_FAIL;
     }
     for (size_t i = 0; i < nd->n; i++) {
@@ -152,7 +228,10 @@ static int start_net(const struct cli_opts *o, struct node *nd, const char *data
     char err[1024];
     if (net_start(nd->rt.loop.base, nd->rt.rpc, nd->rt.rest, datadir, &no, nd->info, nd->n,
                   &nd->net, err, sizeof(err)) != BT_OK) {
-        fprintf(stderr, "bttcd: rpc: %s\n", err);
+        char qerr[1100], text[1100];
+        log_quote(qerr, sizeof(qerr), err);
+        snprintf(text, sizeof(text), "rpc: %s", err);
+        node_fail(nd, text, "step=rpc err=%s", qerr);
         return CLI_EXIT_FAIL;
     }
     return CLI_EXIT_OK;
@@ -191,9 +270,12 @@ static void teardown(struct node *nd)
     }
     paths_plugin_dirs_free(&nd->pd);
     config_free(nd->cfg);
+    if (nd->lock_fd >= 0)
+        close(nd->lock_fd);
 }
 
-/* Enabled sections, in file order, with their files resolved. */
+/* Enabled sections (or all, for list), in file order, with their files resolved. A disabled
+ * section's file may be missing (list shows it so): its path stays NULL. */
 static int collect(struct node *nd, int only_enabled)
 {
     nd->p = calloc(nd->cfg->n_plugins ? nd->cfg->n_plugins : 1, sizeof(*nd->p));
@@ -207,6 +289,18 @@ static int collect(struct node *nd, int only_enabled)
             continue;
         struct node_plugin *np = &nd->p[nd->n];
         np->conf = pl;
+        if (!pl->is_enabled) {
+            char err[2048];
+            const char *value = pl->path ? pl->path : pl->name;
+            bt_status st =
+                paths_resolve_plugin(value, nd->cfg->dir, &nd->pd, &np->path, err, sizeof(err));
+            if (st == BT_ENOMEM) {
+                fprintf(stderr, "bttcd: out of memory\n");
+                return CLI_EXIT_FAIL;
+            }
+            nd->n++;
+            continue;
+        }
         int rc = setup_resolve(nd->cfg, &nd->pd, pl, &np->path);
         if (rc != CLI_EXIT_OK)
             return rc;
@@ -227,15 +321,20 @@ static int prepare(const struct cli_opts *o, struct node *nd, char **out_datadir
     char *dd = o->datadir         ? strdup(o->datadir)
                : nd->cfg->datadir ? strdup(nd->cfg->datadir)
                                   : paths_default_datadir(err, sizeof(err));
-    if (!dd) {
-        fprintf(stderr, "bttcd: datadir: %s\n",
-                o->datadir || nd->cfg->datadir ? "out of memory" : err);
-        return CLI_EXIT_FAIL;
+    bt_status st = BT_ENOMEM;
+    if (dd) {
+        st = paths_make_datadir(dd, out_datadir, err, sizeof(err));
+        free(dd);
+    } else if (o->datadir || nd->cfg->datadir) {
+        snprintf(err, sizeof(err), "out of memory");
     }
-    bt_status st = paths_make_datadir(dd, out_datadir, err, sizeof(err));
-    free(dd);
+    /* One node per data directory: two would corrupt each other's databases. */
+    if (st == BT_OK)
+        st = paths_lock_datadir(*out_datadir, &nd->lock_fd, err, sizeof(err));
     if (st != BT_OK) {
-        fprintf(stderr, "bttcd: datadir %s\n", err);
+        char qerr[1100];
+        log_quote(qerr, sizeof(qerr), err);
+        node_fail(nd, err, "step=datadir err=%s", qerr);
         return CLI_EXIT_FAIL;
     }
     return CLI_EXIT_OK;
@@ -264,6 +363,7 @@ int node_run(const struct cli_opts *o)
 {
     struct node nd;
     memset(&nd, 0, sizeof(nd));
+    nd.lock_fd = -1;
     char *datadir = NULL;
     int rc = prepare(o, &nd, &datadir);
     if (rc == CLI_EXIT_OK)
@@ -274,7 +374,9 @@ int node_run(const struct cli_opts *o)
         if (st == BT_OK)
             st = loop_signals_install(&nd.rt.loop);
         if (st != BT_OK) {
-            fprintf(stderr, "bttcd: cannot start the runtime: %s\n", bts_status_str(st));
+            char text[128];
+            snprintf(text, sizeof(text), "cannot start the runtime: %s", bts_status_str(st));
+            node_fail(&nd, text, "step=runtime err=\"%s\"", bts_status_str(st));
             rc = CLI_EXIT_FAIL;
         }
     }
@@ -291,6 +393,8 @@ int node_run(const struct cli_opts *o)
             log_emit(BT_LOG_INFO, "component", "host", msg_none, NULL);
         /* Keys before create: plugins may look their addresses up there. */
         rc = keys_signer_start(o, nd.cfg, datadir, &nd.rt.signer);
+        if (rc != CLI_EXIT_OK)
+            node_fail(&nd, "signer: keys not unlocked", "step=signer");
         for (size_t i = 0; i < nd.n && rc == CLI_EXIT_OK; i++)
             rc = create_one(&nd, &nd.p[i]);
         if (rc == CLI_EXIT_OK)
@@ -303,8 +407,8 @@ int node_run(const struct cli_opts *o)
     if (rc == CLI_EXIT_OK) {
         hlog(BT_LOG_INFO, "bttcd ready", "plugins=%zu workers=%zu", nd.n, nd.rt.workers.n_threads);
         loop_run(&nd.rt.loop);
-    } else if (nd.has_rt) {
-        hlog(BT_LOG_ERROR, "startup failed", NULL);
+    } else if (nd.fail[0] || nd.n_refused) {
+        report_startup_failure(&nd);
     }
     teardown(&nd);
     free(datadir);
@@ -318,10 +422,11 @@ int node_plugins_list(const struct cli_opts *o)
 {
     struct node nd;
     memset(&nd, 0, sizeof(nd));
+    nd.lock_fd = -1;
     int rc;
-    if ((rc = setup_config(o, &nd.cfg)) != CLI_EXIT_OK ||
-        (rc = setup_log(o, nd.cfg)) != CLI_EXIT_OK ||
-        (rc = setup_plugin_dirs(o, nd.cfg, &nd.pd)) != CLI_EXIT_OK ||
+    if ((rc = setup_config(o, &nd.cfg)) == CLI_EXIT_OK)
+        setup_log_console(o, nd.cfg); /* list prints; it never writes the log file */
+    if (rc != CLI_EXIT_OK || (rc = setup_plugin_dirs(o, nd.cfg, &nd.pd)) != CLI_EXIT_OK ||
         (rc = collect(&nd, 0)) != CLI_EXIT_OK) {
         teardown(&nd);
         log_shutdown();
@@ -332,6 +437,11 @@ int node_plugins_list(const struct cli_opts *o)
     for (size_t i = 0; i < nd.n; i++) {
         struct node_plugin *np = &nd.p[i];
         struct loader_check c;
+        if (!np->path) {
+            printf("%s: disabled, not found (%s)\n", np->conf->name,
+                   np->conf->path ? np->conf->path : np->conf->name);
+            continue;
+        }
         printf("%s: %s file=%s ", np->conf->name, np->conf->is_enabled ? "enabled" : "disabled",
                np->path);
         if (loader_check_forked(np->path, &c) != BT_OK) {

@@ -7,11 +7,18 @@
 #include "config_int.h"
 #include "paths_int.h"
 
+/** Print one error line on stderr, control characters escaped (a "\n" in fmt itself is
+ *  escaped too: give a second line with a second call). */
+void setup_error(const char *fmt, ...) BT_PRINTF(1, 2);
 /** Load o->config. */
 int setup_config(const struct cli_opts *o, struct config **out_cfg);
 /** Level, format and file: command line, then plugins.conf [log], then the defaults. */
 int setup_log(const struct cli_opts *o, const struct config *cfg);
-/** --plugin-dir list, or the default search path for cfg. Free with paths_plugin_dirs_free. */
+/** Level and format only, for commands that print their results and never write the log
+ *  file (plugins list, plugins check). */
+void setup_log_console(const struct cli_opts *o, const struct config *cfg);
+/** --plugin-dir list (each must be a directory: else a usage error), or the default search path for
+ * cfg. Free with paths_plugin_dirs_free. */
 int setup_plugin_dirs(const struct cli_opts *o, const struct config *cfg, struct plugin_dirs *pd);
 /** The file of a [plugin NAME] section (error: "<file>:<line>: [plugin NAME] path: ..."). */
 int setup_resolve(const struct config *cfg, const struct plugin_dirs *pd,

@@ -4,18 +4,15 @@
 
 #include <signal.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <event2/event.h>
 
 #include "log_int.h"
 
-/* Async-signal-safe: write(2) and _exit(2) only. */
+/* Async-signal-safe: log_emit_async (write(2) in the log's format) and _exit(2) only. */
 static void exit_now(int sig)
 {
-    static const char msg[] = "bttcd: second signal, exiting immediately\n";
-    ssize_t n = write(2, msg, sizeof(msg) - 1);
-    (void)n;
+    log_emit_async(BT_LOG_WARN, "second signal, exiting immediately");
     _exit(128 + sig);
 }
 

@@ -33,7 +33,7 @@ static inline void stl_open_in(struct stl *t, const char *backend)
     t->cfg.storage_backend = (char *)backend;
     CU_ASSERT_EQUAL_FATAL(rt_init(&t->rt, 2, t->dir), BT_OK);
     t->rt.phase = RT_PHASE_RUN;
-    CU_ASSERT_EQUAL_FATAL(paths_default_plugin_dirs(&t->pd, "."), BT_OK);
+    CU_ASSERT_EQUAL_FATAL(paths_default_plugin_dirs(&t->pd, ".", NULL), BT_OK);
     memset(&t->sn, 0, sizeof(t->sn));
     t->sn.rt = &t->rt;
     t->sn.cfg = &t->cfg;

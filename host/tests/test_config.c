@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char path[64];
@@ -165,8 +166,10 @@ static void test_config_rejects_duplicates(void)
                  "duplicate key 'path' in [plugin a] (first at line 2)");
     expect_error("[plugin a]\nenabled=1\nenabled=0\n", 3,
                  "duplicate key 'enabled' in [plugin a] (first at line 2)");
-    expect_error("[log]\nlevel=info\nlevel=warn\n", 3, "duplicate key 'level' (first at line 2)");
-    expect_error("[node]\ndatadir=a\ndatadir=b\n", 3, "duplicate key 'datadir' (first at line 2)");
+    expect_error("[log]\nlevel=info\nlevel=warn\n", 3,
+                 "duplicate key 'level' in [log] (first at line 2)");
+    expect_error("[node]\ndatadir=a\ndatadir=b\n", 3,
+                 "duplicate key 'datadir' in [node] (first at line 2)");
 }
 
 static void test_config_rejects_bad_values(void)
@@ -174,7 +177,7 @@ static void test_config_rejects_bad_values(void)
     expect_error("[log]\nlevel = loud\n", 2, "level: 'loud' is not error|warn|info|debug|trace");
     expect_error("[log]\nformat = xml\n", 2, "format: 'xml' is not logfmt|json");
     expect_error("[plugin a]\nenabled = maybe\n", 2,
-                 "enabled: 'maybe' is not yes/no/true/false/1/0");
+                 "enabled: 'maybe' is not yes/no/true/false/1/0/on/off");
     expect_error("[plugin a]\npath =\n", 2, "path: empty value");
     expect_error("[node]\ndatadir=\n", 2, "datadir: empty value");
     expect_error("[log]\nfile=\n", 2, "file: empty value");
@@ -222,10 +225,77 @@ static void test_config_rejects_syntax_errors(void)
                  "key too long: this_key_is_far_too_... (max 48 characters)");
 }
 
+static void test_config_refuses_non_regular_files(void)
+{
+    struct config *cfg = (struct config *)1;
+    char err[512];
+    /* A device never ends, a FIFO would wait for a writer, a directory has no lines. */
+    CU_ASSERT_EQUAL(config_load("/dev/zero", &cfg, err, sizeof(err)), BT_EINVAL);
+    CU_ASSERT_PTR_NULL(cfg);
+    CU_ASSERT_STRING_EQUAL(err, "/dev/zero: not a regular file");
+    CU_ASSERT_EQUAL(config_load("/tmp", &cfg, err, sizeof(err)), BT_EINVAL);
+    CU_ASSERT_STRING_EQUAL(err, "/tmp: not a regular file (a directory)");
+    char fifo[] = "/tmp/bttcd-test-fifo-XXXXXX";
+    int fd = mkstemp(fifo);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    unlink(fifo);
+    CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
+    CU_ASSERT_EQUAL(config_load(fifo, &cfg, err, sizeof(err)), BT_EINVAL);
+    char want[128];
+    snprintf(want, sizeof(want), "%s: not a regular file", fifo);
+    CU_ASSERT_STRING_EQUAL(err, want);
+    unlink(fifo);
+}
+
+static void test_config_refuses_huge_files(void)
+{
+    size_t n = CONFIG_MAX_BYTES + 10;
+    char *text = malloc(n + 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    memset(text, '#', n);
+    for (size_t i = 99; i < n; i += 100)
+        text[i] = '\n';
+    text[n] = 0;
+    struct config *cfg = (struct config *)1;
+    char err[512], want[512];
+    CU_ASSERT_EQUAL(load(text, &cfg, err, sizeof(err)), BT_EINVAL);
+    snprintf(want, sizeof(want), "%s: file too large (%zu bytes, max %d)", path, n,
+             CONFIG_MAX_BYTES);
+    CU_ASSERT_STRING_EQUAL(err, want);
+    free(text);
+}
+
+static void test_config_expands_home(void)
+{
+    const char *home = getenv("HOME");
+    char *saved = home ? strdup(home) : NULL;
+    setenv("HOME", "/home/op", 1);
+    struct config *cfg = NULL;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(
+        load("[node]\ndatadir = ~/chain\n[log]\nfile = ~\n", &cfg, err, sizeof(err)), BT_OK);
+    CU_ASSERT_STRING_EQUAL(cfg->datadir, "/home/op/chain");
+    CU_ASSERT_STRING_EQUAL(cfg->log_file, "/home/op");
+    config_free(cfg);
+    /* Only a leading ~ or ~/ is HOME: ~user and inner ~ stay as written. */
+    CU_ASSERT_EQUAL_FATAL(load("[node]\ndatadir = /x/~/y\n", &cfg, err, sizeof(err)), BT_OK);
+    CU_ASSERT_STRING_EQUAL(cfg->datadir, "/x/~/y");
+    config_free(cfg);
+    unsetenv("HOME");
+    expect_error("[node]\ndatadir = ~/chain\n", 2,
+                 "datadir: ~/chain: HOME is not set, so ~ cannot be expanded");
+    if (saved)
+        setenv("HOME", saved, 1);
+    free(saved);
+}
+
 BTS_TEST_SUITE("config", NULL, NULL, BTS_TEST(test_config_good_file),
                BTS_TEST(test_config_empty_and_bom), BTS_TEST(test_config_enabled_values),
                BTS_TEST(test_config_missing_file),
                BTS_TEST(test_config_rejects_unknown_sections_and_keys),
                BTS_TEST(test_config_rejects_duplicates), BTS_TEST(test_config_rejects_bad_values),
                BTS_TEST(test_config_rejects_bad_plugin_names),
-               BTS_TEST(test_config_rejects_syntax_errors));
+               BTS_TEST(test_config_rejects_syntax_errors),
+               BTS_TEST(test_config_refuses_non_regular_files),
+               BTS_TEST(test_config_refuses_huge_files), BTS_TEST(test_config_expands_home));

@@ -202,7 +202,180 @@ static void test_log_file_and_reopen(void)
     CU_ASSERT_STRING_EQUAL(err, "No such file or directory");
 }
 
+/* Run fn with fd 2 sent to a temporary file; returns what was written there (malloc'd). */
+static char *capture_stderr(void (*fn)(void *), void *arg)
+{
+    char path[] = "/tmp/bttcd-test-stderr-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    fflush(stderr);
+    int saved = dup(2);
+    dup2(fd, 2);
+    close(fd);
+    fn(arg);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    char *out = bts_test_read_file(path, NULL);
+    unlink(path);
+    return out;
+}
+
+static void test_log_json_replaces_bad_utf8(void)
+{
+    /* A lone continuation byte, an overlong '/', a surrogate and a cut sequence become
+     * U+FFFD; good multi-byte characters pass. */
+    fmt_line(LOG_FORMAT_JSON, BT_LOG_INFO, "plugin", "p",
+             "a\x80"
+             "b\xc0\xaf"
+             "c\xed\xa0\x80",
+             "v=\"\xe2\x82\xac ok\" w=\xf0\x9f");
+    json_t *j = parse(line);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "msg")), "a\xef\xbf\xbd"
+                                                                         "b\xef\xbf\xbd\xef\xbf\xbd"
+                                                                         "c\xef\xbf\xbd\xef\xbf\xbd"
+                                                                         "\xef\xbf\xbd");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "v")), "\xe2\x82\xac ok");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "w")), "\xef\xbf\xbd\xef\xbf\xbd");
+    json_decref(j);
+}
+
+static void test_log_json_duplicate_keys_keep_last(void)
+{
+    fmt_line(LOG_FORMAT_JSON, BT_LOG_INFO, "plugin", "p", "m", "a=1 b=x a=2 msg=1 msg=2");
+    CU_ASSERT_PTR_NULL(strstr(line, "\"a\":\"1\""));
+    CU_ASSERT_PTR_NULL(strstr(line, "\"_msg\":\"1\""));
+    json_t *j = parse(line);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "a")), "2");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "_msg")), "2");
+    CU_ASSERT_EQUAL(json_object_size(j), 7); /* ts level plugin msg a b _msg */
+    json_decref(j);
+}
+
+static void test_log_json_long_msg_is_kept(void)
+{
+    size_t n = LOG_LINE_MAX + 100;
+    char *msg = malloc(n + 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    memset(msg, 'm', n);
+    msg[n] = 0;
+    log_format_line(line, sizeof(line), LOG_FORMAT_JSON, TS_MS, BT_LOG_INFO, "plugin", "p", msg,
+                    "a=1");
+    json_t *j = parse(line);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    const char *m = json_string_value(json_object_get(j, "msg"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT(strlen(m) > 1000 && strlen(m) < n);
+    CU_ASSERT_TRUE(json_is_true(json_object_get(j, "cut")));
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "a")), "1");
+    json_decref(j);
+    /* Quotes in a value cut half way never leave invalid JSON behind. */
+    memset(msg, '"', n);
+    log_format_line(line, sizeof(line), LOG_FORMAT_JSON, TS_MS, BT_LOG_INFO, "plugin", "p", "m",
+                    msg);
+    j = parse(line);
+    CU_ASSERT_PTR_NOT_NULL(j);
+    json_decref(j);
+    free(msg);
+}
+
+static void test_log_logfmt_reserved_fields_renamed(void)
+{
+    /* A plugin cannot make its line claim another plugin, level or the host. */
+    CU_ASSERT_STRING_EQUAL(fmt_line(LOG_FORMAT_LOGFMT, BT_LOG_INFO, "plugin", "p", "m",
+                                    "plugin=other level=error ts=0 msg=x component=host ok=1"),
+                           "ts=2026-11-29T23:40:00.123Z level=info plugin=p msg=\"m\" "
+                           "_plugin=other _level=error _ts=0 _msg=x _component=host ok=1\n");
+    /* Host lines keep plugin=: it names the subject. */
+    CU_ASSERT_STRING_EQUAL(
+        fmt_line(LOG_FORMAT_LOGFMT, BT_LOG_INFO, "component", "host", "m", "plugin=evm x=\"a b"),
+        "ts=2026-11-29T23:40:00.123Z level=info component=host msg=\"m\" plugin=evm x=\"a b\"\n");
+    fmt_line(LOG_FORMAT_JSON, BT_LOG_INFO, "plugin", "p", "m", "component=host");
+    json_t *j = parse(line);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_PTR_NULL(json_object_get(j, "component"));
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "_component")), "host");
+    json_decref(j);
+}
+
+static void test_log_timestamps(void)
+{
+    static const struct {
+        uint64_t ms;
+        const char *ts;
+    } cases[] = {{0, "1970-01-01T00:00:00.000Z"},
+                 {951782400001ull, "2000-02-29T00:00:00.001Z"},
+                 {4107542399999ull, "2100-02-28T23:59:59.999Z"},
+                 {1709251199000ull, "2024-02-29T23:59:59.000Z"}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        log_format_line(line, sizeof(line), LOG_FORMAT_LOGFMT, cases[i].ms, BT_LOG_INFO,
+                        "component", "host", "m", NULL);
+        CU_ASSERT_NSTRING_EQUAL(line + 3, cases[i].ts, strlen(cases[i].ts));
+    }
+}
+
+static void test_log_quote_and_escape(void)
+{
+    char q[16];
+    log_quote(q, sizeof(q), "a\"b\\c\nd");
+    CU_ASSERT_STRING_EQUAL(q, "\"a\\\"b\\\\c\\nd\"");
+    log_quote(q, sizeof(q), "\x1b[31mred\x1b[0m and more");
+    CU_ASSERT_STRING_EQUAL(q, "\"\\x1b[31mre...\"");
+    char e[32];
+    log_escape_text(e, sizeof(e), "x\ny\t\x1b\"z\"");
+    CU_ASSERT_STRING_EQUAL(e, "x\\ny\\t\\x1b\"z\"");
+}
+
+static void write_to_full(void *arg)
+{
+    (void)arg;
+    char err[128];
+    CU_ASSERT_EQUAL_FATAL(log_set_file("/dev/full", err, sizeof(err)), BT_OK);
+    hlog(BT_LOG_ERROR, "lost", NULL);
+    hlog(BT_LOG_ERROR, "lost again", NULL);
+    log_shutdown();
+}
+
+static void test_log_write_failure_is_reported_once(void)
+{
+    char *out = capture_stderr(write_to_full, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    CU_ASSERT_STRING_EQUAL(out, "bttcd: log file /dev/full: write failed: No space left on device "
+                                "(log lines are lost until it is writable or reopened)\n");
+    free(out);
+}
+
+static void emit_async(void *arg)
+{
+    (void)arg;
+    log_set_format(LOG_FORMAT_JSON);
+    log_emit_async(BT_LOG_WARN, "second signal, exiting immediately");
+    log_set_format(LOG_FORMAT_LOGFMT);
+}
+
+static void test_log_async_line_follows_format(void)
+{
+    char *out = capture_stderr(emit_async, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    json_t *j = parse(out);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "level")), "warn");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "msg")),
+                           "second signal, exiting immediately");
+    json_decref(j);
+    free(out);
+}
+
 BTS_TEST_SUITE("log", NULL, NULL, BTS_TEST(test_log_logfmt_line), BTS_TEST(test_log_logfmt_escapes),
                BTS_TEST(test_log_json_line), BTS_TEST(test_log_long_lines_are_cut),
                BTS_TEST(test_log_level_filter), BTS_TEST(test_log_threads),
-               BTS_TEST(test_log_parsers), BTS_TEST(test_log_file_and_reopen));
+               BTS_TEST(test_log_parsers), BTS_TEST(test_log_file_and_reopen),
+               BTS_TEST(test_log_json_replaces_bad_utf8),
+               BTS_TEST(test_log_json_duplicate_keys_keep_last),
+               BTS_TEST(test_log_json_long_msg_is_kept),
+               BTS_TEST(test_log_logfmt_reserved_fields_renamed), BTS_TEST(test_log_timestamps),
+               BTS_TEST(test_log_quote_and_escape),
+               BTS_TEST(test_log_write_failure_is_reported_once),
+               BTS_TEST(test_log_async_line_follows_format));

@@ -147,7 +147,7 @@ static void test_storage_proxy_unknown_backend(void)
     t.cfg.dir = ".";
     t.cfg.storage_backend = "storage-nope";
     CU_ASSERT_EQUAL_FATAL(rt_init(&t.rt, 1, t.dir), BT_OK);
-    CU_ASSERT_EQUAL_FATAL(paths_default_plugin_dirs(&t.pd, "."), BT_OK);
+    CU_ASSERT_EQUAL_FATAL(paths_default_plugin_dirs(&t.pd, ".", NULL), BT_OK);
     t.sn.rt = &t.rt;
     t.sn.cfg = &t.cfg;
     t.sn.pd = &t.pd;

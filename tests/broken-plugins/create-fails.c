@@ -1,12 +1,13 @@
 /* Broken plugin: valid descriptor, but create fails with a message (refused by bttcd run;
- * plugins check runs no create and says ok). */
+ * plugins check runs no create and says ok). The message carries a newline and a terminal
+ * escape: the log must show them escaped, on one line. */
 #include "common.h"
 
 static bt_status failing_create(const struct bt_host *host, struct bt_host_ctx *hctx,
                                 void **out_self)
 {
     *out_self = NULL;
-    host->set_error(hctx, "cannot open database: %s", "/nonexistent/db");
+    host->set_error(hctx, "cannot open database: %s\n\x1b[31mforged line", "/nonexistent/db");
     return BT_EIO;
 }
 
