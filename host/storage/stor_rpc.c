@@ -160,6 +160,7 @@ static void m_swap(void *arg, struct bt_rpc_call *call)
         r->id = prev + 1;
         r->is_running = 1;
         memset(&r->rep, 0, sizeof(r->rep));
+        r->rep.eta_s = -1;
         snprintf(r->from, sizeof(r->from), "%s", stor_backend_name(sn->s));
         snprintf(r->to, sizeof(r->to), "%s", to);
         snprintf(r->path, sizeof(r->path), "%s", abs);
