@@ -74,6 +74,9 @@ int main(int argc, char **argv)
         case CLI_CMD_STORAGE_IMPORT:
             rc = stor_cli_run(&o);
             break;
+        case CLI_CMD_STORAGE_SWAP:
+            rc = stor_swap_cli_run(&o);
+            break;
         case CLI_CMD_N:
             break;
         }

@@ -11,6 +11,7 @@
 #include <bt/plugin.h>
 #include <bt/rootchain.h>
 #include <bt/storage.h>
+#include <bt/storage_service.h>
 #include <bts/test.h>
 
 #include <stdalign.h>
@@ -163,6 +164,24 @@ PIN(bt_storage_vtbl, iter_status, 112);
 PIN(bt_storage_vtbl, iter_free, 120);
 PIN(bt_storage_vtbl, stats, 128);
 PIN(bt_storage_vtbl, compact, 136);
+
+/* --- <bt/storage_service.h> ------------------------------------------------- */
+PIN_VALUE(BT_STORAGE_SVC_NS_MAX, 65);
+PIN_SIZE(bt_storage_svc, 112, 8);
+PIN(bt_storage_svc, struct_size, 0);
+PIN(bt_storage_svc, get, 8);
+PIN(bt_storage_svc, write, 16);
+PIN(bt_storage_svc, snapshot_new, 24);
+PIN(bt_storage_svc, snapshot_free, 32);
+PIN(bt_storage_svc, iter_new, 40);
+PIN(bt_storage_svc, iter_seek, 48);
+PIN(bt_storage_svc, iter_seek_prev, 56);
+PIN(bt_storage_svc, iter_next, 64);
+PIN(bt_storage_svc, iter_prev, 72);
+PIN(bt_storage_svc, iter_valid, 80);
+PIN(bt_storage_svc, iter_entry, 88);
+PIN(bt_storage_svc, iter_status, 96);
+PIN(bt_storage_svc, iter_free, 104);
 
 /* --- <bt/evm.h> ------------------------------------------------------------- */
 PIN_SIZE(bt_evm_state_iface, 48, 8);

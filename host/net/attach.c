@@ -13,13 +13,15 @@
 
 #include <jansson.h>
 
-static int attach_connect(const char *path)
+int net_ipc_connect(const char *path)
 {
     struct sockaddr_un sun;
     memset(&sun, 0, sizeof(sun));
     sun.sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof(sun.sun_path))
+    if (strlen(path) >= sizeof(sun.sun_path)) {
+        errno = ENAMETOOLONG;
         return -1;
+    }
     memcpy(sun.sun_path, path, strlen(path) + 1);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -121,7 +123,7 @@ static int roundtrip(int fd, const char *text, char **buf, size_t *len, size_t *
 
 int net_attach(const char *ipc_path, const char *exec)
 {
-    int fd = attach_connect(ipc_path);
+    int fd = net_ipc_connect(ipc_path);
     if (fd < 0) {
         fprintf(stderr, "no bttcd at %s (is the node running?)\n", ipc_path);
         return 1;

@@ -108,6 +108,10 @@ bt_status ipcd_start(struct event_base *base, struct rpc_server *rpc, const char
                      struct ipcd **out, char *err, size_t err_cap);
 void ipcd_stop(struct ipcd *d);
 
+/** Connect to the IPC socket at path (SOCK_CLOEXEC). Returns the fd, or -1 (errno set; a
+ *  path too long for a Unix socket gives ENAMETOOLONG). */
+int net_ipc_connect(const char *path);
+
 /** `bttcd attach`: path of the socket, the --exec text or NULL (then stdin). Returns the exit
  *  status. */
 int net_attach(const char *ipc_path, const char *exec);

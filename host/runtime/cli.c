@@ -37,7 +37,9 @@ enum opt_id {
     OPT_EXEC,
     OPT_PASSWORD_FILE,
     OPT_UNLOCK,
-    OPT_LIGHTKDF
+    OPT_LIGHTKDF,
+    OPT_TO,
+    OPT_PATH
 };
 
 struct opt {
@@ -95,6 +97,10 @@ static const struct opt opts[] = {
     {OPT_LIGHTKDF, "lightkdf", NULL,
      "keys new/import: scrypt n=4096 p=6 (4 MiB) instead of\nn=262144 p=1 (256 MiB): faster, "
      "weaker"},
+    {OPT_TO, "to", "BACKEND", "storage swap: the backend plugin to move to"},
+    {OPT_PATH, "path", "DIR",
+     "storage swap: the new database directory, relative to the\ndatadir (default: "
+     "chaindata-<backend without storage->)"},
     {OPT_HELP, "help", NULL, "show help for the command and exit (also -h)"},
     {OPT_VERSION, "version", NULL, "print the version and exit (same as 'bttcd version')"},
 };
@@ -173,13 +179,15 @@ static const struct cmd_help cmd_helps[CLI_CMD_N] = {
                            "Print one line per key file of <datadir>/keystore: the address "
                            "(EIP-55) and the file.\nNothing is decrypted. Exit status 0, or 1 "
                            "if the directory cannot be read."},
-    [CLI_CMD_STORAGE] = {"bttcd [OPTIONS] storage stats|verify|export|import ...",
-                         "Offline storage commands (the node must not be running on the "
-                         "datadir). Commands:\n"
+    [CLI_CMD_STORAGE] = {"bttcd [OPTIONS] storage stats|verify|export|import|swap ...",
+                         "Storage commands. Offline (the node must not be running on the "
+                         "datadir):\n"
                          "  stats        backend, path and figures of the datadir's database\n"
                          "  verify       read every pair: key count and digest\n"
                          "  export FILE  write every pair to FILE as a portable stream\n"
-                         "  import FILE  load a stream into the datadir's (empty) database"},
+                         "  import FILE  load a stream into the datadir's (empty) database\n"
+                         "On the running node (over its IPC socket):\n"
+                         "  swap --to B  move the node's data to backend B while it runs"},
     [CLI_CMD_STORAGE_STATS] = {"bttcd [OPTIONS] storage stats",
                                "Open the datadir's database (the backend its storage.record "
                                "names, else [storage] of\nplugins.conf) and print backend, path, "
@@ -202,6 +210,20 @@ static const struct cmd_help cmd_helps[CLI_CMD_N] = {
                                 "backend first to choose the backend). The count and\ndigest "
                                 "at the end of the stream are checked, then the database is "
                                 "read back and\ncompared. Exit status 1 on any mismatch."},
+    [CLI_CMD_STORAGE_SWAP] = {"bttcd [--datadir DIR] storage swap --to BACKEND [--path DIR]",
+                              "Hot-swap the running node's storage to BACKEND (for example "
+                              "storage-lmdb) over its IPC\nsocket <datadir>/bttcd.ipc "
+                              "(admin_storageSwap): the data is copied while the node\n"
+                              "keeps serving, commits pause for a moment at a batch boundary, "
+                              "both sides are\nverified (key count and digest), the node "
+                              "switches and the old database is deleted.\nProgress lines show "
+                              "the step, keys copied, rate and ETA; at the end the report\n"
+                              "gives the migration time, keys/s, the pause, the longest commit "
+                              "wait and the\nverified count and digest. The datadir records "
+                              "the new backend: a restart opens it.\nExit status 0 when the "
+                              "swap is done, 1 when it is refused or aborted (the node\nthen "
+                              "stays on its old backend; the reason is printed) or no node "
+                              "listens, 2 for a\nusage error."},
 };
 
 static void usage_error(FILE *err, const char *fmt, const char *a, const char *b)
@@ -227,6 +249,7 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
               "  keys new|import|list     manage the keystore (signing keys)\n"
               "  storage stats|verify     the datadir's database (offline)\n"
               "  storage export|import F  portable key/value stream (offline)\n"
+              "  storage swap --to B      move a running node to storage backend B\n"
               "  version                  print the version\n"
               "  help [COMMAND]           show help (same as COMMAND --help)\n",
               out);
@@ -364,6 +387,12 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_EXEC:
         o->exec = val;
         return 0;
+    case OPT_TO:
+        o->swap_to = val;
+        return 0;
+    case OPT_PATH:
+        o->swap_path = val;
+        return 0;
     case OPT_HTTP_PORT:
     case OPT_WS_PORT:
     case OPT_REST_PORT:
@@ -459,7 +488,7 @@ static int parse_keys(char **w, size_t n, struct cli_opts *o, FILE *err)
     return 0;
 }
 
-/* "storage stats|verify|export FILE|import FILE". */
+/* "storage stats|verify|export FILE|import FILE|swap --to BACKEND". */
 static int parse_storage(char **w, size_t n, struct cli_opts *o, FILE *err)
 {
     static const struct {
@@ -469,12 +498,14 @@ static int parse_storage(char **w, size_t n, struct cli_opts *o, FILE *err)
     } subs[] = {{"stats", CLI_CMD_STORAGE_STATS, 0},
                 {"verify", CLI_CMD_STORAGE_VERIFY, 0},
                 {"export", CLI_CMD_STORAGE_EXPORT, 1},
-                {"import", CLI_CMD_STORAGE_IMPORT, 1}};
+                {"import", CLI_CMD_STORAGE_IMPORT, 1},
+                {"swap", CLI_CMD_STORAGE_SWAP, 0}};
     o->cmd = CLI_CMD_STORAGE;
     if (n == 1) {
         if (o->wants_help)
             return 0;
-        usage_error(err, "'storage' needs a command: %s%s", "stats, verify, export or import", "");
+        usage_error(err, "'storage' needs a command: %s%s", "stats, verify, export, import or swap",
+                    "");
         return -1;
     }
     for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
@@ -488,6 +519,11 @@ static int parse_storage(char **w, size_t n, struct cli_opts *o, FILE *err)
         if (o->n_files != subs[i].n_files) {
             usage_error(err, "'storage %s' takes %s", w[1],
                         subs[i].n_files ? "one FILE" : "no arguments");
+            return -1;
+        }
+        if (o->cmd == CLI_CMD_STORAGE_SWAP && !o->swap_to) {
+            usage_error(err, "'storage swap' needs --to BACKEND (%s)%s", "for example storage-lmdb",
+                        "");
             return -1;
         }
         return 0;

@@ -25,7 +25,8 @@ enum cli_cmd {
     CLI_CMD_STORAGE_VERIFY = 12,
     CLI_CMD_STORAGE_EXPORT = 13,
     CLI_CMD_STORAGE_IMPORT = 14,
-    CLI_CMD_N = 15
+    CLI_CMD_STORAGE_SWAP = 15,
+    CLI_CMD_N = 16
 };
 
 /** Exit codes of bttcd. */
@@ -52,10 +53,12 @@ struct cli_opts {
     char **files; /* plugins check FILE..., keys import FILE, storage export|import FILE
                    * (malloc'd array of argv pointers) */
     size_t n_files;
-    char **words;         /* the command words (owns the array files points into) */
-    struct net_opts net;  /* --http*, --ws*, --rest.*, --rpc.*, --ipcdisable */
-    const char *ipc_path; /* attach IPC_PATH */
-    const char *exec;     /* attach --exec */
+    char **words;          /* the command words (owns the array files points into) */
+    struct net_opts net;   /* --http*, --ws*, --rest.*, --rpc.*, --ipcdisable */
+    const char *ipc_path;  /* attach IPC_PATH */
+    const char *exec;      /* attach --exec */
+    const char *swap_to;   /* storage swap --to BACKEND */
+    const char *swap_path; /* storage swap --path DIR */
 };
 
 /** Parse argv. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing one error line and a hint

@@ -9,8 +9,12 @@
 #include "cli_int.h"
 #include "stor_int.h"
 
-/** Run one of the CLI_CMD_STORAGE_* commands. Returns the exit status (CLI_EXIT_*). */
+/** Run one of the offline CLI_CMD_STORAGE_* commands. Returns the exit status (CLI_EXIT_*). */
 int stor_cli_run(const struct cli_opts *o);
+/** `bttcd storage swap --to BACKEND [--path DIR]`: start a hot swap on the running node over
+ *  <datadir>/bttcd.ipc, print progress and the final report (stor_swap_cli.c). Returns 0 when
+ *  the swap is done, 1 when refused, aborted or no node listens. */
+int stor_swap_cli_run(const struct cli_opts *o);
 
 /** Write every pair of s as a stream (format in `bttcd storage export --help`) to f.
  *  *out_digest gets the count and digest written at the end. BT_OK, BT_EIO. */

@@ -165,12 +165,14 @@ struct stor_swap_report {
     double pause_ms;           /* how long commits were held at the batch boundary */
     double max_commit_wait_ms; /* the longest any commit waited during the swap */
     struct stor_digest digest; /* verified on both sides */
+    enum stor_step step;       /* the step in progress (copy, capture, verify, switch, retire) */
     int is_done;               /* final report */
     bt_status status;          /* final: BT_OK, or why the swap was aborted */
     char error[512];           /* final, on failure */
 };
 
-/** Called on the loop about once a second while copying, then once with is_done set. */
+/** Called on the loop about once a second while copying, when the swap moves to the next step
+ *  (capture, verify, switch, retire), then once with is_done set. */
 typedef void (*stor_swap_fn)(void *arg, const struct stor_swap_report *r);
 
 /** Start a swap of s to backend `to` (borrowed, must outlive the swap) at absolute `to_path`

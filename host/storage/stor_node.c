@@ -199,6 +199,9 @@ bt_status stor_node_open(struct stor_node *sn, const char *datadir, int is_servi
         if (st != BT_OK)
             snprintf(err, err_cap, "cannot register service storage: %s", bts_status_str(st));
         sn->is_service = st == BT_OK;
+        if (st == BT_OK && (st = stor_rpc_register(sn)) != BT_OK)
+            snprintf(err, err_cap, "cannot register the admin_storage* methods: %s",
+                     bts_status_str(st));
     }
     if (st == BT_OK)
         hlog(BT_LOG_INFO, "storage opened", "backend=%s path=\"%s\" record=%s", rec.backend,
@@ -208,6 +211,7 @@ bt_status stor_node_open(struct stor_node *sn, const char *datadir, int is_servi
 
 void stor_node_close(struct stor_node *sn)
 {
+    stor_rpc_drop(sn);
     if (sn->is_service)
         registry_drop_owner(&sn->rt->registry, sn);
     sn->is_service = 0;

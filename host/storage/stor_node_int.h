@@ -5,12 +5,13 @@
 #ifndef BTTCD_STOR_NODE_INT_H
 #define BTTCD_STOR_NODE_INT_H
 
+#include <bt/storage_service.h>
+
 #include "config_int.h"
 #include "loader_int.h"
 #include "paths_int.h"
 #include "services_int.h"
 #include "stor_int.h"
-#include "stor_service.h"
 
 /** The table behind the "storage" service (self: the struct stor). */
 extern const struct bt_storage_svc stor_service_table;
@@ -20,6 +21,7 @@ extern const struct bt_storage_svc stor_service_table;
 #define STOR_DEFAULT_PATH    "chaindata"
 
 struct stor_own; /* a backend plugin the proxy loaded itself */
+struct stor_rpc; /* the admin_storage* methods (stor_rpc.c) */
 
 struct stor_node {
     struct host_rt *rt;
@@ -31,6 +33,7 @@ struct stor_node {
     size_t n_backends;
     struct stor_own *own; /* loaded by the proxy: destroyed at close */
     int is_service;       /* "storage" registered */
+    struct stor_rpc *rpc; /* with is_service: the admin_storage* methods */
 };
 
 /** The database the datadir opens: the record, else [storage] of cfg (defaults above), with
@@ -57,6 +60,15 @@ bt_status stor_node_backend(struct stor_node *sn, const char *name, const struct
  *  installed (the node then runs without storage). */
 bt_status stor_node_open(struct stor_node *sn, const char *datadir, int is_service, char *err,
                          size_t err_cap);
+/** Register the admin JSON-RPC methods on sn->rt->rpc (docs/operator.md "Storage over
+ *  JSON-RPC"): admin_storageSwap, admin_storageSwapStatus, admin_storageSwapSubscribe,
+ *  admin_storageSwapUnsubscribe, admin_storageStats, admin_storageVerify, and with
+ *  BTTCD_STORAGE_TEST=1 the test_storage* methods. Called by stor_node_open with is_service.
+ *  BT_OK, BT_ENOMEM, BT_EEXIST. Thread: loop. */
+bt_status stor_rpc_register(struct stor_node *sn);
+/** Stop the test writer, end the subscriptions, remove the methods. NULL-safe on sn->rpc. */
+void stor_rpc_drop(struct stor_node *sn);
+
 /** Close the database and destroy the backends the proxy loaded itself. */
 void stor_node_close(struct stor_node *sn);
 

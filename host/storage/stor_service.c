@@ -1,6 +1,6 @@
-/* The "storage" service table (stor_service.h): the proxy's API with the namespace taken from
- * the caller's hctx, so each plugin reaches only its own keys. */
-#include "stor_service.h"
+/* The "storage" service table (<bt/storage_service.h>): the proxy's API with the namespace
+ * taken from the caller's hctx, so each plugin reaches only its own keys. */
+#include <bt/storage_service.h>
 
 #include <stdlib.h>
 

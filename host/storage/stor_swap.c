@@ -236,6 +236,8 @@ static void done_switch(void *arg, bt_status st)
     stor_crash_point(STOR_STEP_SWITCH);
     hlog(BT_LOG_INFO, "storage switched", "backend=%s path=\"%s\" generation=%llu", w->to->name,
          w->to_rec.path, (unsigned long long)stor_generation(w->s));
+    w->rep.step = STOR_STEP_RETIRE;
+    report(w);
     submit(w, job_retire_wait, done_retire);
 }
 
@@ -283,6 +285,8 @@ static void done_digest(void *arg, bt_status st)
     }
     w->rep.digest = w->dig_old;
     stor_crash_point(STOR_STEP_VERIFY);
+    w->rep.step = STOR_STEP_SWITCH;
+    report(w);
     submit(w, job_switch, done_switch);
 }
 
@@ -351,6 +355,8 @@ static void done_catchup(void *arg, bt_status st)
         step_failed(w, st != BT_OK ? st : w->st, "%s", msg);
         return;
     }
+    w->rep.step = STOR_STEP_VERIFY;
+    report(w);
     w->n_verify = 2;
     bt_status a = workers_submit(&w->rt->workers, w, job_digest_old, done_digest, w);
     bt_status b =
@@ -445,6 +451,8 @@ static void done_copy(void *arg, bt_status st)
     w->od->be->vt->snapshot_free(w->od->be->self, w->od->db, w->s0);
     w->it = NULL;
     w->s0 = NULL;
+    w->rep.step = STOR_STEP_CAPTURE;
+    report(w);
     submit(w, job_catchup, done_catchup);
 }
 
