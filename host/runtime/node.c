@@ -39,10 +39,10 @@ struct node {
     struct node_plugin *p;
     size_t n;
     struct stor_node storage; /* opened between create and start: plugins find it in start */
-    int lock_fd;          /* <datadir>/LOCK, held while the node runs; -1: none */
-    size_t n_refused;     /* plugins refused by load_all */
-    char fail[2048];      /* logfmt fields of the first startup failure ("" if none) */
-    char fail_text[1024]; /* the same reason as one plain line, for stderr */
+    int lock_fd;              /* <datadir>/LOCK, held while the node runs; -1: none */
+    size_t n_refused;         /* plugins refused by load_all */
+    char fail[2048];          /* logfmt fields of the first startup failure ("" if none) */
+    char fail_text[1024];     /* the same reason as one plain line, for stderr */
 };
 
 /* Remember the first startup failure: `fields` for the log event, `text` for stderr. */

@@ -144,15 +144,16 @@ static void test_config_missing_file(void)
 
 static void test_config_rejects_unknown_sections_and_keys(void)
 {
-    expect_error("[node]\ndatadir=x\n\n[nodes]\n", 4,
-                 "unknown section [nodes] (expected [node], [log], [signer], [storage] or [plugin NAME])");
+    expect_error(
+        "[node]\ndatadir=x\n\n[nodes]\n", 4,
+        "unknown section [nodes] (expected [node], [log], [signer], [storage] or [plugin NAME])");
     expect_error("[node]\ndata_dir = x\n", 2,
                  "unknown key 'data_dir' in [node] (expected datadir)");
     expect_error("[log]\nlevel=info\ncolour = yes\n", 3,
                  "unknown key 'colour' in [log] (expected level, format, file)");
-    expect_error(
-        "# top\ndatadir = x\n", 2,
-        "key 'datadir' outside a section (put it under [node], [log], [signer], [storage] or [plugin NAME])");
+    expect_error("# top\ndatadir = x\n", 2,
+                 "key 'datadir' outside a section (put it under [node], [log], [signer], [storage] "
+                 "or [plugin NAME])");
 }
 
 static void test_config_rejects_duplicates(void)

@@ -43,7 +43,8 @@ static int open_node(struct drv *d, const char *from)
     d->cfg.file = "swap_driver.conf";
     d->cfg.dir = ".";
     d->cfg.storage_backend = (char *)from;
-    if (rt_init(&d->rt, 2, d->datadir) != BT_OK || paths_default_plugin_dirs(&d->pd, ".", NULL) != BT_OK)
+    if (rt_init(&d->rt, 2, d->datadir) != BT_OK ||
+        paths_default_plugin_dirs(&d->pd, ".", NULL) != BT_OK)
         return die("runtime", "cannot start");
     d->rt.phase = RT_PHASE_RUN;
     d->sn.rt = &d->rt;
