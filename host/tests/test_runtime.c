@@ -6,6 +6,7 @@
 
 #include <bts/test.h>
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -101,6 +102,7 @@ struct work {
     bt_status st;
     int deferred;
     int sleep_ms;
+    atomic_int started; /* set by the worker before it sleeps */
 };
 
 static void deferred(void *arg)
@@ -114,6 +116,7 @@ static void on_worker(void *arg)
 {
     struct work *w = arg;
     w->worker_thread = pthread_self();
+    atomic_store(&w->started, 1);
     if (w->sleep_ms)
         usleep((useconds_t)w->sleep_ms * 1000);
     w->ran = 1;
@@ -164,7 +167,11 @@ static void test_runtime_work_cancelled_at_shutdown(void)
         w[i].sleep_ms = i == 0 ? 100 : 0;
         CU_ASSERT_EQUAL(H->work_submit(h, on_worker, on_done, &w[i]), BT_OK);
     }
-    usleep(20 * 1000); /* let the single worker pick up w[0] */
+    /* Wait until the single worker has picked up w[0] (a fixed sleep races on a loaded
+     * machine), so w[1] and w[2] are certainly still queued at shutdown. */
+    for (int i = 0; i < 5000 && !atomic_load(&w[0].started); i++)
+        usleep(1000);
+    CU_ASSERT_FATAL(atomic_load(&w[0].started));
     rt_quiesce(&rt);
     CU_ASSERT_EQUAL(w[0].ran, 1);
     CU_ASSERT_EQUAL(w[0].done, 1);
