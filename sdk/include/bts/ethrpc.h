@@ -194,6 +194,55 @@ BTS_API void bts_ethrpc_receipt_free(struct bts_ethrpc_receipt *r);
 /** 1 if a refusal (JSON-RPC code, message, HTTP status) means "range or result too large". */
 BTS_API int bts_ethrpc_is_range_error(int64_t code, const char *message, long http_status);
 
+/* --- the EVM root-chain adapter (plugins/rootchain-ethereum, -bsc and third-party EVM chains) --
+ * The whole struct bt_rootchain_vtbl behaviour for a JSON-RPC basechain; a plugin supplies its
+ * rules (name, chain type, defaults) and points its table at the bts_evmchain_* entries, whose
+ * `self` is the struct bts_evmchain. Config keys of the plugin's section (defaults from rules):
+ *   url (list), chain_id (0: unchecked), confirmations, finalized_tag (bool), poll_interval,
+ *   max_log_range, request_timeout, retries, root_chain, state_sender, stake_manager,
+ *   staking_info (0x addresses or ""), signer (default key id), max_fee_gwei,
+ *   fee_bump_percent (>= 10), gas_headroom_percent, tx_timeout, max_bumps, receipt_poll.
+ * Heights: "finalized" tag when finalized_tag is on and the node serves it, else head -
+ * confirmations; both never decrease. Sends: nonce from eth_getTransactionCount(pending) and a
+ * local counter, gas from eth_estimateGas plus headroom, EIP-1559 fees where the chain has a
+ * base fee else legacy eth_gasPrice (both capped by max_fee_gwei), EIP-155 chain id, signed by
+ * host->sign, then tracked to a receipt with a fee bump (re-broadcast at the cap) every
+ * tx_timeout, dropped after max_bumps + 2 timeouts. A receipt with status 0 is BT_OK with
+ * tx_status REVERTED; a revert found by eth_estimateGas is BTS_ETHRPC_EREVERT. */
+
+/** Per-chain rules and defaults (strings as written in plugins.conf). */
+struct bts_evmchain_rules {
+    const char *name;    /* plugin name, prefixes messages */
+    uint32_t chain_type; /* enum bt_rootchain_type */
+    const char *url, *chain_id, *confirmations, *poll_interval, *max_log_range, *tx_timeout,
+        *receipt_poll;
+};
+
+struct bts_evmchain;
+
+/** Parse the section and create the adapter (no I/O yet).
+ *  Returns: BT_OK, BT_EINVAL (bad config; message via set_error), BT_ENOMEM. Thread: loop. */
+BTS_API bt_status bts_evmchain_create(const struct bts_evmchain_rules *rules,
+                                      const struct bt_host *host, struct bt_host_ctx *hctx,
+                                      void **out_self) BT_MUST_CHECK BT_NONNULL(1, 2, 4);
+/** Start polling heights every poll_interval. Thread: loop. */
+BTS_API bt_status bts_evmchain_start(void *self) BT_NONNULL(1);
+/** Stop polling; every pending request and send is answered with BT_ECANCELED. */
+BTS_API void bts_evmchain_stop(void *self) BT_NONNULL(1);
+/** Free (answers what is still pending with BT_ECANCELED). NULL is ignored. */
+BTS_API void bts_evmchain_destroy(void *self);
+/** The struct bt_rootchain_vtbl entries (see bt/rootchain.h); the plugin supplies chain_type. */
+BTS_API bt_status bts_evmchain_heights(void *self, bt_rootchain_heights_fn cb, void *arg);
+BTS_API bt_status bts_evmchain_get_logs(void *self, const struct bt_rootchain_filter *f,
+                                        bt_rootchain_logs_fn cb, void *arg);
+BTS_API bt_status bts_evmchain_call(void *self, const uint8_t to[20], const uint8_t *data,
+                                    size_t data_len, uint64_t block, bt_rootchain_call_fn cb,
+                                    void *arg);
+BTS_API bt_status bts_evmchain_send(void *self, const struct bt_rootchain_send_req *req,
+                                    bt_rootchain_receipt_fn cb, void *arg);
+BTS_API bt_status bts_evmchain_status(void *self, struct bt_rootchain_status *out);
+BTS_API const char *bts_evmchain_error_message(void *self);
+
 #ifdef __cplusplus
 }
 #endif
