@@ -236,7 +236,8 @@ static void on_receipt(void *arg, bt_status st, const struct bts_ethrpc_receipt 
         char msg[200] = "";
         if (!r->success) {
             char hx[80];
-            if (bts_hex_encode(hx, sizeof(hx), NULL, r->tx_hash, 32, BTS_HEX_0X) != BT_OK)
+            size_t hl;
+            if (bts_hex_encode(hx, sizeof(hx), &hl, r->tx_hash, 32, BTS_HEX_0X) != BT_OK)
                 hx[0] = 0;
             snprintf(msg, sizeof(msg), "transaction %s reverted in block %llu", hx,
                      (unsigned long long)r->block_number);
