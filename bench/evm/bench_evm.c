@@ -55,8 +55,8 @@ static int cmp_d(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int bench_one(const char *name, const uint8_t *code, size_t code_len, const char *label,
-                     const uint8_t *input, size_t input_len, int quick)
+static int bench_one(struct evm_engine *eng, const char *name, const uint8_t *code, size_t code_len,
+                     const char *label, const uint8_t *input, size_t input_len, int quick)
 {
     static const uint8_t from[20] = {0xa9, 0x4f, [19] = 0x0b};
     static const uint8_t to[20] = {0xbe, 0x7c, 0x43, 0xa5, 0x80, [19] = 0x01};
@@ -80,7 +80,7 @@ static int bench_one(const char *name, const uint8_t *code, size_t code_len, con
         struct bt_evm_result r;
         char err[256];
         double t0 = now();
-        bt_status st = evm_execute(&ms_iface, &s, &blk, &tx, &cfg, &r, err, sizeof(err));
+        bt_status st = evm_execute_in(eng, &ms_iface, &s, &blk, &tx, &cfg, &r, err, sizeof(err));
         double t1 = now();
         if (st != BT_OK) {
             printf("%-24s %-28s error: %s\n", name, label, err);
@@ -131,6 +131,9 @@ int main(int argc, char **argv)
     closedir(d);
     qsort(names, (size_t)n, sizeof(char *), (int (*)(const void *, const void *))strcmp);
     int failures = 0;
+    struct evm_engine *eng = evm_engine_new(); /* as the plugin: analyses and scratch reused */
+    if (!eng)
+        return 1;
     for (int i = 0; i < n; i++) {
         if (only && !strstr(names[i], only))
             goto next;
@@ -156,7 +159,7 @@ int main(int argc, char **argv)
             }
             size_t in_len;
             uint8_t *in = read_hex(h, &in_len);
-            failures += !bench_one(names[i], code, code_len, line, in, in_len, quick);
+            failures += !bench_one(eng, names[i], code, code_len, line, in, in_len, quick);
             free(in);
         }
         free(code);
@@ -165,6 +168,7 @@ int main(int argc, char **argv)
     next:
         free(names[i]);
     }
+    evm_engine_free(eng);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("peak RSS %ld KiB\n", ru.ru_maxrss);

@@ -219,7 +219,7 @@ void evm_create(struct evm_ctx *c, const struct evm_msg *m, struct evm_frame_res
         r->status = EVM_OK;
         r->gas_left = m->gas;
     } else {
-        struct evm_code *an = evm_code_analyse(m->input, m->input_len);
+        struct evm_code *an = evm_code_analyse(m->input, m->input_len, &c->tab, c->fork);
         if (!an) {
             c->io_error = 2;
             goto fatal;

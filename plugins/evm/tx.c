@@ -5,6 +5,7 @@
  * (PROTOCOL.md §3.10) and the change set. */
 #include "evm_int.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -432,26 +433,140 @@ static bt_status build_changes(struct evm_ctx *c, struct bt_evm_result *out)
     return BT_OK;
 }
 
-/* --- the context and the ABI-shaped entry ------------------------------------------------ */
+/* --- the context, the engine and the ABI-shaped entry ------------------------------------ */
+
+/* A pooled context keeps the scratch of its shallow depths and memories up to this size;
+ * deeper or bigger ones are given back to the allocator. */
+#define POOL_MAX        16
+#define POOL_KEEP_DEPTH 32
+#define POOL_KEEP_MEM   (1u << 20)
+
+struct evm_engine {
+    struct evm_codecache *codes;
+    pthread_mutex_t mu; /* guards pool */
+    struct evm_ctx *pool[POOL_MAX];
+    unsigned n_pool;
+};
+
+static void scratch_free(struct evm_ctx *c, int from)
+{
+    for (int i = from; i <= EVM_MAX_DEPTH; i++) {
+        if (c->scratch[i]) {
+            free(c->scratch[i]->mem);
+            free(c->scratch[i]->ret);
+            free(c->scratch[i]);
+            c->scratch[i] = NULL;
+        }
+    }
+}
 
 static void ctx_free(struct evm_ctx *c)
 {
     if (!c)
         return;
     evm_state_free(c);
-    for (int i = 0; i <= EVM_MAX_DEPTH; i++) {
-        if (c->scratch[i]) {
-            free(c->scratch[i]->mem);
-            free(c->scratch[i]->ret);
-            free(c->scratch[i]);
-        }
-    }
-    for (uint32_t i = 0; i < c->code_cap; i++)
-        evm_code_free(c->codes[i]);
+    scratch_free(c, 0);
+    evm_code_release_all(c);
     free(c->codes);
     free(c->logs);
     free(c->logdata);
     free(c);
+}
+
+/* Clear what one transaction left in a context, keeping its buffers. Returns 0 on failure. */
+static int ctx_reset(struct evm_ctx *c)
+{
+    evm_state_free(c);
+    evm_code_release_all(c);
+    scratch_free(c, POOL_KEEP_DEPTH);
+    for (int i = 0; i < POOL_KEEP_DEPTH; i++) {
+        struct evm_scratch *sc = c->scratch[i];
+        if (sc && sc->mem_cap > POOL_KEEP_MEM) {
+            free(sc->mem);
+            sc->mem = NULL;
+            sc->mem_cap = 0;
+        }
+        if (sc && sc->ret_cap > POOL_KEEP_MEM) {
+            free(sc->ret);
+            sc->ret = NULL;
+            sc->ret_cap = 0;
+        }
+    }
+    c->chunks = NULL;
+    c->n_chunks = 0;
+    c->acct_tab = NULL;
+    c->acct_cap = c->acct_n = 0;
+    c->jr = NULL;
+    c->jr_n = c->jr_cap = 0;
+    c->refund = 0;
+    c->n_logs = 0;
+    c->logdata_len = 0;
+    c->io_error = 0;
+    c->err[0] = 0;
+    c->self_hint = NULL;
+    return evm_state_init(c);
+}
+
+struct evm_engine *evm_engine_new(void)
+{
+    struct evm_engine *e = calloc(1, sizeof(*e));
+    if (!e)
+        return NULL;
+    e->codes = evm_codecache_new();
+    if (!e->codes || pthread_mutex_init(&e->mu, NULL) != 0) {
+        evm_codecache_free(e->codes);
+        free(e);
+        return NULL;
+    }
+    return e;
+}
+
+void evm_engine_free(struct evm_engine *e)
+{
+    if (!e)
+        return;
+    for (unsigned i = 0; i < e->n_pool; i++)
+        ctx_free(e->pool[i]);
+    pthread_mutex_destroy(&e->mu);
+    evm_codecache_free(e->codes);
+    free(e);
+}
+
+static struct evm_ctx *ctx_get(struct evm_engine *e)
+{
+    struct evm_ctx *c = NULL;
+    if (e) {
+        pthread_mutex_lock(&e->mu);
+        if (e->n_pool)
+            c = e->pool[--e->n_pool];
+        pthread_mutex_unlock(&e->mu);
+        if (c)
+            return c;
+    }
+    c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    if (!evm_state_init(c)) {
+        free(c);
+        return NULL;
+    }
+    c->engine = e;
+    c->cache = e ? e->codes : NULL;
+    return c;
+}
+
+static void ctx_put(struct evm_ctx *c)
+{
+    struct evm_engine *e = c->engine;
+    if (e && ctx_reset(c)) {
+        pthread_mutex_lock(&e->mu);
+        if (e->n_pool < POOL_MAX) {
+            e->pool[e->n_pool++] = c;
+            c = NULL;
+        }
+        pthread_mutex_unlock(&e->mu);
+    }
+    ctx_free(c);
 }
 
 static void result_release(struct bt_evm_result *r)
@@ -462,14 +577,97 @@ static void result_release(struct bt_evm_result *r)
         free((void *)r->changes[i].storage);
     free((void *)r->changes);
     free((void *)r->logs);
-    ctx_free(r->opaque);
+    ctx_put(r->opaque);
     r->opaque = NULL;
+}
+
+/* The C stack: the interpreter recurses once per call frame (evm_interpret -> evm_call ->
+ * evm_interpret), up to EVM_MAX_DEPTH + 1 frames. Measured (-fstack-usage, and the 1024-deep
+ * GeneralStateTests under `ulimit -s`): about 2 KiB per depth at -O2, so 1-2 MiB in all; with
+ * AddressSanitizer's redzones between 4 and 8 MiB. A transaction started with less stack than
+ * EVM_STACK_NEED left runs on a helper thread that has it (the caller waits), so any worker
+ * thread may call execute(). */
+#if defined(__SANITIZE_ADDRESS__)
+#define EVM_ASAN_ 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define EVM_ASAN_ 1
+#endif
+#endif
+#ifdef EVM_ASAN_
+#define EVM_STACK_NEED (32u << 20)
+#else
+#define EVM_STACK_NEED (6u << 20)
+#endif
+
+/* Lowest address of this thread's stack, found once per thread (pthread_getattr_np reads
+ * /proc on the main thread). 1: unknown. */
+static _Thread_local uintptr_t tl_stack_lo;
+
+static size_t stack_left(void)
+{
+    if (!tl_stack_lo) {
+        pthread_attr_t a;
+        void *lo = NULL;
+        size_t sz = 0;
+        tl_stack_lo = 1;
+        if (pthread_getattr_np(pthread_self(), &a) == 0) {
+            if (pthread_attr_getstack(&a, &lo, &sz) == 0 && lo)
+                tl_stack_lo = (uintptr_t)lo;
+            pthread_attr_destroy(&a);
+        }
+    }
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    if (tl_stack_lo == 1 || here < tl_stack_lo)
+        return 0;
+    return here - tl_stack_lo;
+}
+
+struct tx_run {
+    struct evm_ctx *c;
+    struct bt_evm_result *r;
+    bt_status st;
+};
+
+static void *tx_thread(void *p)
+{
+    struct tx_run *x = p;
+    x->st = evm_execute_tx(x->c, x->r);
+    return NULL;
+}
+
+/* evm_execute_tx with at least EVM_STACK_NEED bytes of stack. */
+static bt_status execute_tx_stacked(struct evm_ctx *c, struct bt_evm_result *r)
+{
+    if (stack_left() >= EVM_STACK_NEED)
+        return evm_execute_tx(c, r);
+    struct tx_run x = {c, r, BT_EINTERNAL};
+    pthread_attr_t a;
+    pthread_t th;
+    if (pthread_attr_init(&a) != 0)
+        return BT_ENOMEM;
+    int rc = pthread_attr_setstacksize(&a, EVM_STACK_NEED + (1u << 20));
+    if (rc == 0)
+        rc = pthread_create(&th, &a, tx_thread, &x);
+    pthread_attr_destroy(&a);
+    if (rc != 0)
+        return BT_ENOMEM;
+    pthread_join(th, NULL);
+    return x.st;
 }
 
 bt_status evm_execute(const struct bt_evm_state_iface *state, void *state_ctx,
                       const struct bt_evm_block *block, const struct bt_evm_tx *tx,
                       const struct bt_evm_config *cfg, struct bt_evm_result *out, char *err,
                       size_t err_len)
+{
+    return evm_execute_in(NULL, state, state_ctx, block, tx, cfg, out, err, err_len);
+}
+
+bt_status evm_execute_in(struct evm_engine *eng, const struct bt_evm_state_iface *state,
+                         void *state_ctx, const struct bt_evm_block *block,
+                         const struct bt_evm_tx *tx, const struct bt_evm_config *cfg,
+                         struct bt_evm_result *out, char *err, size_t err_len)
 {
     memset(out, 0, sizeof(*out));
     if (err_len)
@@ -479,11 +677,9 @@ bt_status evm_execute(const struct bt_evm_state_iface *state, void *state_ctx,
             snprintf(err, err_len, "unsupported fork %u", cfg->fork);
         return BT_ENOTSUP;
     }
-    struct evm_ctx *c = calloc(1, sizeof(*c));
-    if (!c || (memset(c, 0, sizeof(*c)), !evm_state_init(c))) {
-        free(c);
+    struct evm_ctx *c = ctx_get(eng);
+    if (!c)
         return BT_ENOMEM;
-    }
     c->st = state;
     c->st_ctx = state_ctx;
     c->block = block;
@@ -496,7 +692,7 @@ bt_status evm_execute(const struct bt_evm_state_iface *state, void *state_ctx,
     r.struct_size = sizeof(r);
     r.opaque = c;
     r.release = result_release;
-    bt_status st = evm_execute_tx(c, &r);
+    bt_status st = execute_tx_stacked(c, &r);
     if (st != BT_OK) {
         if (err_len) {
             if (c->err[0])

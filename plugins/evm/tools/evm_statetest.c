@@ -285,20 +285,34 @@ static int hexval(char ch)
     return -1;
 }
 
-/* Decode "0x..." into a malloc'd buffer. */
+static int hexdigit(const char *all, char ch)
+{
+    int v = hexval(ch);
+    if (v < 0) {
+        fprintf(stderr, "evm-statetest: bad hex string \"%s\"\n", all);
+        exit(2);
+    }
+    return v;
+}
+
+/* Decode "0x..." into a malloc'd buffer. "0x:bigint 0x..." is the fillers' notation for a
+ * number wider than its field (stTransactionTest/ValueOverflow*): the digits follow. */
 static uint8_t *hex_bytes(const char *s, size_t *out_len)
 {
+    const char *all = s;
+    if (!strncmp(s, "0x:bigint ", 10))
+        s += 10;
     if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
         s += 2;
     size_t n = strlen(s);
     uint8_t *b = malloc(n / 2 + 1);
     size_t o = 0, i = 0;
     if (n % 2) {
-        b[o++] = (uint8_t)hexval(s[0]);
+        b[o++] = (uint8_t)hexdigit(all, s[0]);
         i = 1;
     }
     for (; i + 1 < n + 1 && i < n; i += 2)
-        b[o++] = (uint8_t)(hexval(s[i]) << 4 | hexval(s[i + 1]));
+        b[o++] = (uint8_t)(hexdigit(all, s[i]) << 4 | hexdigit(all, s[i + 1]));
     *out_len = o;
     return b;
 }
@@ -417,6 +431,7 @@ struct opts {
     const char *fork, *filter;
     int quiet;
     unsigned long pass, fail, skip;
+    struct evm_engine *eng; /* shared by all cases, as in the plugin */
 };
 
 static void run_test(struct opts *o, const char *file, const char *name, json_t *t)
@@ -538,7 +553,7 @@ static void run_test(struct opts *o, const char *file, const char *name, json_t 
             char err[256] = "";
             bt_status st = BT_EINVAL;
             if (valid)
-                st = evm_execute(&st_iface, &s, &blk, &x, &cfg, &r, err, sizeof(err));
+                st = evm_execute_in(o->eng, &st_iface, &s, &blk, &x, &cfg, &r, err, sizeof(err));
             else
                 snprintf(err, sizeof(err), "field out of range");
             int ok = 0, skipped = 0;
@@ -706,9 +721,14 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s: fixtures not found, skipping\n", argv[i]);
             return 77;
         }
+        if (!o.eng && !(o.eng = evm_engine_new())) {
+            fprintf(stderr, "out of memory\n");
+            return 2;
+        }
         run_path(&o, argv[i]);
         npaths++;
     }
+    evm_engine_free(o.eng);
     printf("%lu passed, %lu failed, %lu skipped\n", o.pass, o.fail, o.skip);
     if (!npaths)
         return 2;
