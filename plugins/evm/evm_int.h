@@ -12,6 +12,10 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Everything below is private to the plugin: hidden declarations let calls between its files
+ * go direct instead of through the PLT in the position-independent build. */
+#pragma GCC visibility push(hidden)
+
 #define EVM_MAX_DEPTH    1024
 #define EVM_STACK_MAX    1024
 #define EVM_MAX_CODE     24576 /* EIP-170 */
@@ -327,5 +331,7 @@ static inline void evm_u256_to_addr(uint8_t out[20], const struct bts_u256 *v)
     bts_u256_store_be(w, v);
     memcpy(out, w + 12, 20);
 }
+
+#pragma GCC visibility pop
 
 #endif /* EVM_INT_H */

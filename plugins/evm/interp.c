@@ -161,6 +161,43 @@ static inline void fast_div(struct bts_u256 *out, const struct bts_u256 *a,
         bts_u256_div(out, a, b);
 }
 
+/* ADDMOD and MULMOD by 2^k (k < 256), e.g. 2^64 in code emulating 64-bit arithmetic: 2^k
+ * divides 2^256, so reducing the wrapped 256-bit result is exact. */
+static inline void mask_low(struct bts_u256 *x, int k)
+{
+    for (int i = 0; i < 4; i++) {
+        int lo = 64 * i;
+        if (k <= lo)
+            x->w[i] = 0;
+        else if (k < lo + 64)
+            x->w[i] &= (1ull << (k - lo)) - 1;
+    }
+}
+
+static inline void fast_addmod(struct bts_u256 *out, const struct bts_u256 *a,
+                               const struct bts_u256 *b, const struct bts_u256 *n)
+{
+    int k = pow2_log(n);
+    if (k < 0) {
+        bts_u256_addmod(out, a, b, n);
+        return;
+    }
+    bts_u256_add(out, a, b);
+    mask_low(out, k);
+}
+
+static inline void fast_mulmod(struct bts_u256 *out, const struct bts_u256 *a,
+                               const struct bts_u256 *b, const struct bts_u256 *n)
+{
+    int k = pow2_log(n);
+    if (k < 0) {
+        bts_u256_mulmod(out, a, b, n);
+        return;
+    }
+    fast_mul(out, a, b);
+    mask_low(out, k);
+}
+
 /* SDIV when both operands fit in int64 (the common case of fixed-point code), else the SDK's.
  * INT64_MIN / -1 would overflow int64 and takes the slow path. */
 static inline void fast_sdiv(struct bts_u256 *out, const struct bts_u256 *a,
@@ -336,11 +373,11 @@ op_mod:
 op_smod:
     BINOP(bts_u256_smod);
 op_addmod:
-    bts_u256_addmod(&sp[-3], &sp[-1], &sp[-2], &sp[-3]);
+    fast_addmod(&sp[-3], &sp[-1], &sp[-2], &sp[-3]);
     sp -= 2;
     NEXT();
 op_mulmod:
-    bts_u256_mulmod(&sp[-3], &sp[-1], &sp[-2], &sp[-3]);
+    fast_mulmod(&sp[-3], &sp[-1], &sp[-2], &sp[-3]);
     sp -= 2;
     NEXT();
 op_exp:
@@ -719,9 +756,10 @@ op_push1:
     PUSH(2)
     PUSH(3)
     PUSH(4)
-    PUSH(5) PUSH(6) PUSH(7) PUSH(8) PUSH(9) PUSH(10) PUSH(11) PUSH(12) PUSH(13) PUSH(14) PUSH(15)
-        PUSH(16) PUSH(17) PUSH(18) PUSH(19) PUSH(20) PUSH(21) PUSH(22) PUSH(23) PUSH(24) PUSH(25)
-            PUSH(26) PUSH(27) PUSH(28) PUSH(29) PUSH(30) PUSH(31) PUSH(32)
+    PUSH(5)
+    PUSH(6) PUSH(7) PUSH(8) PUSH(9) PUSH(10) PUSH(11) PUSH(12) PUSH(13) PUSH(14) PUSH(15) PUSH(16)
+        PUSH(17) PUSH(18) PUSH(19) PUSH(20) PUSH(21) PUSH(22) PUSH(23) PUSH(24) PUSH(25) PUSH(26)
+            PUSH(27) PUSH(28) PUSH(29) PUSH(30) PUSH(31) PUSH(32)
 #undef PUSH
 #define DUP(n)                                                                                     \
     op_dup##n : *sp = sp[-(n)];                                                                    \
