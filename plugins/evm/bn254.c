@@ -1,7 +1,7 @@
 /* BN254 (alt_bn128) G1 arithmetic for the ECADD and ECMUL precompiles (EIP-196): the curve
  * y^2 = x^3 + 3 over F_p, affine coordinates with (0, 0) as the point at infinity. GMP does the
  * field arithmetic; these precompiles are priced far above their cost, so clarity wins here.
- * The pairing check (EIP-197) is not implemented yet. */
+ * The pairing check (EIP-197) is in bn254_pairing.c. */
 #include "precompiles.h"
 
 #include <gmp.h>
@@ -158,12 +158,4 @@ int evm_bn254_mul(uint8_t out[64], const uint8_t pt[64], const uint8_t s[32])
     g1_clear(&acc);
     mpz_clears(p, k, NULL);
     return ok;
-}
-
-int evm_bn254_pairing(const uint8_t *in, size_t k)
-{
-    (void)in;
-    if (k == 0)
-        return 1; /* the empty product is one */
-    return 2;
 }

@@ -257,11 +257,6 @@ void evm_precompile_run(struct evm_ctx *c, const struct evm_msg *m, struct evm_f
             r->gas_left = 0;
             return;
         }
-        if (res == 2) {
-            c->io_error = 3; /* not implemented */
-            r->status = EVM_FATAL;
-            return;
-        }
         memset(out, 0, 32);
         out[31] = (uint8_t)res;
         r->out = out;

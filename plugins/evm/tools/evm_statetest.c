@@ -607,9 +607,12 @@ static void run_test(struct opts *o, const char *file, const char *name, json_t 
                     }
                 }
             }
-            if (skipped)
+            if (skipped) {
                 o->skip++;
-            else if (ok)
+                if (!o->quiet)
+                    printf("SKIP %s %s %s d=%zu g=%zu v=%zu: %s\n", file, name, fk, d, g, v,
+                           err[0] ? err : "unsupported");
+            } else if (ok)
                 o->pass++;
             else {
                 o->fail++;
