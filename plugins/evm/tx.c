@@ -581,81 +581,6 @@ static void result_release(struct bt_evm_result *r)
     r->opaque = NULL;
 }
 
-/* The C stack: the interpreter recurses once per call frame (evm_interpret -> evm_call ->
- * evm_interpret), up to EVM_MAX_DEPTH + 1 frames. Measured (-fstack-usage, and the 1024-deep
- * GeneralStateTests under `ulimit -s`): about 2 KiB per depth at -O2, so 1-2 MiB in all; with
- * AddressSanitizer's redzones between 4 and 8 MiB. A transaction started with less stack than
- * EVM_STACK_NEED left runs on a helper thread that has it (the caller waits), so any worker
- * thread may call execute(). */
-#if defined(__SANITIZE_ADDRESS__)
-#define EVM_ASAN_ 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EVM_ASAN_ 1
-#endif
-#endif
-#ifdef EVM_ASAN_
-#define EVM_STACK_NEED (32u << 20)
-#else
-#define EVM_STACK_NEED (6u << 20)
-#endif
-
-/* Lowest address of this thread's stack, found once per thread (pthread_getattr_np reads
- * /proc on the main thread). 1: unknown. */
-static _Thread_local uintptr_t tl_stack_lo;
-
-static size_t stack_left(void)
-{
-    if (!tl_stack_lo) {
-        pthread_attr_t a;
-        void *lo = NULL;
-        size_t sz = 0;
-        tl_stack_lo = 1;
-        if (pthread_getattr_np(pthread_self(), &a) == 0) {
-            if (pthread_attr_getstack(&a, &lo, &sz) == 0 && lo)
-                tl_stack_lo = (uintptr_t)lo;
-            pthread_attr_destroy(&a);
-        }
-    }
-    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-    if (tl_stack_lo == 1 || here < tl_stack_lo)
-        return 0;
-    return here - tl_stack_lo;
-}
-
-struct tx_run {
-    struct evm_ctx *c;
-    struct bt_evm_result *r;
-    bt_status st;
-};
-
-static void *tx_thread(void *p)
-{
-    struct tx_run *x = p;
-    x->st = evm_execute_tx(x->c, x->r);
-    return NULL;
-}
-
-/* evm_execute_tx with at least EVM_STACK_NEED bytes of stack. */
-static bt_status execute_tx_stacked(struct evm_ctx *c, struct bt_evm_result *r)
-{
-    if (stack_left() >= EVM_STACK_NEED)
-        return evm_execute_tx(c, r);
-    struct tx_run x = {c, r, BT_EINTERNAL};
-    pthread_attr_t a;
-    pthread_t th;
-    if (pthread_attr_init(&a) != 0)
-        return BT_ENOMEM;
-    int rc = pthread_attr_setstacksize(&a, EVM_STACK_NEED + (1u << 20));
-    if (rc == 0)
-        rc = pthread_create(&th, &a, tx_thread, &x);
-    pthread_attr_destroy(&a);
-    if (rc != 0)
-        return BT_ENOMEM;
-    pthread_join(th, NULL);
-    return x.st;
-}
-
 bt_status evm_execute(const struct bt_evm_state_iface *state, void *state_ctx,
                       const struct bt_evm_block *block, const struct bt_evm_tx *tx,
                       const struct bt_evm_config *cfg, struct bt_evm_result *out, char *err,
@@ -692,7 +617,7 @@ bt_status evm_execute_in(struct evm_engine *eng, const struct bt_evm_state_iface
     r.struct_size = sizeof(r);
     r.opaque = c;
     r.release = result_release;
-    bt_status st = execute_tx_stacked(c, &r);
+    bt_status st = evm_execute_tx(c, &r);
     if (st != BT_OK) {
         if (err_len) {
             if (c->err[0])
