@@ -63,6 +63,10 @@ void fp12_conj(struct fp12 *r, const struct fp12 *a); /* the p^6 Frobenius */
 int fp12_is_one(const struct fp12 *a);
 void fp12_pow(struct fp12 *r, const struct fp12 *a, const uint64_t *e, int n);
 
+/* A G1 point from 64 bytes x | y (EIP-196; (0, 0) is infinity, *inf set): 0 on a coordinate
+ * >= p or a point off y^2 = x^3 + 3. bn254.c. */
+int bn254_g1_load(struct fp *x, struct fp *y, int *inf, const uint8_t in[64]);
+
 /* The field constants, as plain integers (little-endian limbs). */
 extern const uint64_t bn254_p[4];
 extern const uint64_t bn254_r[4];

@@ -153,23 +153,6 @@ static int g2_in_subgroup(const struct g2a *q)
 
 /* --- input ----------------------------------------------------------------------------------- */
 
-/* 64 bytes x | y; (0, 0) is infinity. 0 on a coordinate >= p or a point off the curve. */
-static int g1_load(struct fp *x, struct fp *y, int *inf, const uint8_t in[64])
-{
-    if (!fp_from_be(x, in) || !fp_from_be(y, in + 32))
-        return 0;
-    *inf = fp_is_zero(x) && fp_is_zero(y);
-    if (*inf)
-        return 1;
-    struct fp l, r, b;
-    fp_mul(&l, y, y);
-    fp_mul(&r, x, x);
-    fp_mul(&r, &r, x);
-    fp_set_u64(&b, 3);
-    fp_add(&r, &r, &b);
-    return fp_eq(&l, &r);
-}
-
 /* 128 bytes x.im | x.re | y.im | y.re (EIP-197 encodes a i + b as (a, b)). 0 on a coordinate
  * >= p, a point off the twist, or a point outside the order-r subgroup. */
 static int g2_load(struct g2a *q, const uint8_t in[128])
@@ -339,7 +322,7 @@ int evm_bn254_pairing(const uint8_t *in, size_t k)
         struct fp px, py;
         int pinf;
         struct g2a q;
-        if (!g1_load(&px, &py, &pinf, p) || !g2_load(&q, p + 64))
+        if (!bn254_g1_load(&px, &py, &pinf, p) || !g2_load(&q, p + 64))
             return -1;
         if (pinf || q.inf)
             continue; /* e(O, Q) = e(P, O) = 1 */
