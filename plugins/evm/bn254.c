@@ -1,169 +1,154 @@
 /* BN254 (alt_bn128) G1 arithmetic for the ECADD and ECMUL precompiles (EIP-196): the curve
- * y^2 = x^3 + 3 over F_p, affine coordinates with (0, 0) as the point at infinity. GMP does the
- * field arithmetic; these precompiles are priced far above their cost, so clarity wins here.
- * The pairing check (EIP-197) is not implemented yet. */
+ * y^2 = x^3 + 3 over Fp in Jacobian coordinates on the Montgomery field of bn254_field.c, with
+ * (0, 0) as the encoding of the point at infinity. Doubling dbl-2009-l and mixed addition
+ * madd-2007-bl (Explicit-Formulas Database, a = 0). G1 has cofactor 1: on the curve is in the
+ * group. */
+#include "bn254_field.h"
 #include "precompiles.h"
 
-#include <gmp.h>
 #include <string.h>
 
-static const char bn_p_hex[] = "30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47";
-
-struct g1 {
-    mpz_t x, y;
-    int inf;
+struct g1j {
+    struct fp x, y, z; /* z == 0 at infinity */
 };
 
-static void g1_init(struct g1 *a)
+int bn254_g1_load(struct fp *x, struct fp *y, int *inf, const uint8_t in[64])
 {
-    mpz_inits(a->x, a->y, NULL);
-    a->inf = 1;
-}
-
-static void g1_clear(struct g1 *a)
-{
-    mpz_clears(a->x, a->y, NULL);
-}
-
-/* Decode 64 bytes; 0 when a coordinate is >= p or the point is not on the curve. */
-static int g1_load(struct g1 *a, const uint8_t in[64], const mpz_t p)
-{
-    mpz_import(a->x, 32, 1, 1, 0, 0, in);
-    mpz_import(a->y, 32, 1, 1, 0, 0, in + 32);
-    if (mpz_cmp(a->x, p) >= 0 || mpz_cmp(a->y, p) >= 0)
+    if (!fp_from_be(x, in) || !fp_from_be(y, in + 32))
         return 0;
-    if (mpz_sgn(a->x) == 0 && mpz_sgn(a->y) == 0) {
-        a->inf = 1;
+    *inf = fp_is_zero(x) && fp_is_zero(y);
+    if (*inf)
         return 1;
-    }
-    a->inf = 0;
-    mpz_t l, r;
-    mpz_inits(l, r, NULL);
-    mpz_mul(l, a->y, a->y);
-    mpz_mod(l, l, p);
-    mpz_powm_ui(r, a->x, 3, p);
-    mpz_add_ui(r, r, 3);
-    mpz_mod(r, r, p);
-    int ok = mpz_cmp(l, r) == 0;
-    mpz_clears(l, r, NULL);
-    return ok;
+    struct fp l, r, b;
+    fp_mul(&l, y, y);
+    fp_mul(&r, x, x);
+    fp_mul(&r, &r, x);
+    fp_set_u64(&b, 3);
+    fp_add(&r, &r, &b);
+    return fp_eq(&l, &r);
 }
 
-static void g1_store(uint8_t out[64], const struct g1 *a)
+static void g1j_dbl(struct g1j *t)
+{
+    struct fp a, b, c, d, e, f, s, x3, y3, z3;
+    fp_mul(&a, &t->x, &t->x);
+    fp_mul(&b, &t->y, &t->y);
+    fp_mul(&c, &b, &b);
+    fp_add(&s, &t->x, &b);
+    fp_mul(&s, &s, &s);
+    fp_sub(&s, &s, &a);
+    fp_sub(&s, &s, &c);
+    fp_add(&d, &s, &s);
+    fp_add(&e, &a, &a);
+    fp_add(&e, &e, &a);
+    fp_mul(&f, &e, &e);
+    fp_sub(&x3, &f, &d);
+    fp_sub(&x3, &x3, &d);
+    fp_sub(&s, &d, &x3);
+    fp_mul(&y3, &e, &s);
+    fp_add(&c, &c, &c);
+    fp_add(&c, &c, &c);
+    fp_add(&c, &c, &c);
+    fp_sub(&y3, &y3, &c);
+    fp_mul(&z3, &t->y, &t->z);
+    fp_add(&z3, &z3, &z3);
+    t->x = x3;
+    t->y = y3;
+    t->z = z3;
+}
+
+/* t += (qx, qy), an affine point that is not infinity */
+static void g1j_add_affine(struct g1j *t, const struct fp *qx, const struct fp *qy)
+{
+    if (fp_is_zero(&t->z)) {
+        t->x = *qx;
+        t->y = *qy;
+        fp_set_u64(&t->z, 1);
+        return;
+    }
+    struct fp z1z1, u2, s2, h, hh, i, j, rr, v, tmp, x3, y3, z3;
+    fp_mul(&z1z1, &t->z, &t->z);
+    fp_mul(&u2, qx, &z1z1);
+    fp_mul(&s2, qy, &t->z);
+    fp_mul(&s2, &s2, &z1z1);
+    fp_sub(&h, &u2, &t->x);
+    fp_sub(&rr, &s2, &t->y);
+    if (fp_is_zero(&h)) {
+        if (fp_is_zero(&rr))
+            g1j_dbl(t);
+        else
+            memset(&t->z, 0, sizeof(t->z)); /* t == -q */
+        return;
+    }
+    fp_mul(&hh, &h, &h);
+    fp_add(&i, &hh, &hh);
+    fp_add(&i, &i, &i);
+    fp_mul(&j, &h, &i);
+    fp_add(&rr, &rr, &rr);
+    fp_mul(&v, &t->x, &i);
+    fp_mul(&x3, &rr, &rr);
+    fp_sub(&x3, &x3, &j);
+    fp_sub(&x3, &x3, &v);
+    fp_sub(&x3, &x3, &v);
+    fp_sub(&tmp, &v, &x3);
+    fp_mul(&y3, &rr, &tmp);
+    fp_mul(&tmp, &t->y, &j);
+    fp_add(&tmp, &tmp, &tmp);
+    fp_sub(&y3, &y3, &tmp);
+    fp_add(&z3, &t->z, &h);
+    fp_mul(&z3, &z3, &z3);
+    fp_sub(&z3, &z3, &z1z1);
+    fp_sub(&z3, &z3, &hh);
+    t->x = x3;
+    t->y = y3;
+    t->z = z3;
+}
+
+static void g1j_store(uint8_t out[64], const struct g1j *t)
 {
     memset(out, 0, 64);
-    if (a->inf)
+    if (fp_is_zero(&t->z))
         return;
-    size_t n = 0;
-    mpz_export(out + 32 - (mpz_sizeinbase(a->x, 256)), &n, 1, 1, 0, 0, a->x);
-    mpz_export(out + 64 - (mpz_sizeinbase(a->y, 256)), &n, 1, 1, 0, 0, a->y);
-    if (mpz_sgn(a->x) == 0)
-        out[31] = 0;
-    if (mpz_sgn(a->y) == 0)
-        out[63] = 0;
-}
-
-/* r = a + b (r may alias a or b). */
-static void g1_add(struct g1 *r, const struct g1 *a, const struct g1 *b, const mpz_t p)
-{
-    if (a->inf) {
-        mpz_set(r->x, b->x);
-        mpz_set(r->y, b->y);
-        r->inf = b->inf;
-        return;
-    }
-    if (b->inf) {
-        mpz_set(r->x, a->x);
-        mpz_set(r->y, a->y);
-        r->inf = a->inf;
-        return;
-    }
-    mpz_t lam, t, x3, y3;
-    mpz_inits(lam, t, x3, y3, NULL);
-    if (mpz_cmp(a->x, b->x) == 0) {
-        mpz_add(t, a->y, b->y);
-        mpz_mod(t, t, p);
-        if (mpz_sgn(t) == 0) { /* a = -b */
-            r->inf = 1;
-            mpz_set_ui(r->x, 0);
-            mpz_set_ui(r->y, 0);
-            mpz_clears(lam, t, x3, y3, NULL);
-            return;
-        }
-        /* doubling: lam = 3x^2 / 2y */
-        mpz_mul(lam, a->x, a->x);
-        mpz_mul_ui(lam, lam, 3);
-        mpz_mul_ui(t, a->y, 2);
-        mpz_invert(t, t, p);
-        mpz_mul(lam, lam, t);
-    } else {
-        mpz_sub(lam, b->y, a->y);
-        mpz_sub(t, b->x, a->x);
-        mpz_mod(t, t, p);
-        mpz_invert(t, t, p);
-        mpz_mul(lam, lam, t);
-    }
-    mpz_mod(lam, lam, p);
-    mpz_mul(x3, lam, lam);
-    mpz_sub(x3, x3, a->x);
-    mpz_sub(x3, x3, b->x);
-    mpz_mod(x3, x3, p);
-    mpz_sub(y3, a->x, x3);
-    mpz_mul(y3, y3, lam);
-    mpz_sub(y3, y3, a->y);
-    mpz_mod(y3, y3, p);
-    mpz_set(r->x, x3);
-    mpz_set(r->y, y3);
-    r->inf = 0;
-    mpz_clears(lam, t, x3, y3, NULL);
+    struct fp zi, zi2, x, y;
+    fp_inv(&zi, &t->z);
+    fp_mul(&zi2, &zi, &zi);
+    fp_mul(&x, &t->x, &zi2);
+    fp_mul(&zi2, &zi2, &zi);
+    fp_mul(&y, &t->y, &zi2);
+    fp_to_be(out, &x);
+    fp_to_be(out + 32, &y);
 }
 
 int evm_bn254_add(uint8_t out[64], const uint8_t p1[64], const uint8_t p2[64])
 {
-    mpz_t p;
-    mpz_init_set_str(p, bn_p_hex, 16);
-    struct g1 a, b;
-    g1_init(&a);
-    g1_init(&b);
-    int ok = g1_load(&a, p1, p) && g1_load(&b, p2, p);
-    if (ok) {
-        g1_add(&a, &a, &b, p);
-        g1_store(out, &a);
-    }
-    g1_clear(&a);
-    g1_clear(&b);
-    mpz_clear(p);
-    return ok;
+    struct fp x1, y1, x2, y2;
+    int inf1, inf2;
+    if (!bn254_g1_load(&x1, &y1, &inf1, p1) || !bn254_g1_load(&x2, &y2, &inf2, p2))
+        return 0;
+    struct g1j t;
+    memset(&t, 0, sizeof(t));
+    if (!inf1)
+        g1j_add_affine(&t, &x1, &y1);
+    if (!inf2)
+        g1j_add_affine(&t, &x2, &y2);
+    g1j_store(out, &t);
+    return 1;
 }
 
-int evm_bn254_mul(uint8_t out[64], const uint8_t pt[64], const uint8_t s[32])
+int evm_bn254_mul(uint8_t out[64], const uint8_t p[64], const uint8_t s[32])
 {
-    mpz_t p, k;
-    mpz_init_set_str(p, bn_p_hex, 16);
-    mpz_init(k);
-    mpz_import(k, 32, 1, 1, 0, 0, s);
-    struct g1 a, acc;
-    g1_init(&a);
-    g1_init(&acc);
-    int ok = g1_load(&a, pt, p);
-    if (ok) {
-        for (long i = (long)mpz_sizeinbase(k, 2) - 1; i >= 0 && mpz_sgn(k); i--) {
-            g1_add(&acc, &acc, &acc, p);
-            if (mpz_tstbit(k, (mp_bitcnt_t)i))
-                g1_add(&acc, &acc, &a, p);
-        }
-        g1_store(out, &acc);
+    struct fp x, y;
+    int inf;
+    if (!bn254_g1_load(&x, &y, &inf, p))
+        return 0;
+    struct g1j t;
+    memset(&t, 0, sizeof(t));
+    for (int i = 0; i < 256 && !inf; i++) { /* the scalar is used unreduced, as EIP-196 says */
+        if (!fp_is_zero(&t.z))
+            g1j_dbl(&t);
+        if ((s[i / 8] >> (7 - i % 8)) & 1)
+            g1j_add_affine(&t, &x, &y);
     }
-    g1_clear(&a);
-    g1_clear(&acc);
-    mpz_clears(p, k, NULL);
-    return ok;
-}
-
-int evm_bn254_pairing(const uint8_t *in, size_t k)
-{
-    (void)in;
-    if (k == 0)
-        return 1; /* the empty product is one */
-    return 2;
+    g1j_store(out, &t);
+    return 1;
 }

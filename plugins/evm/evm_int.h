@@ -12,6 +12,10 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Everything below is private to the plugin: hidden declarations let calls between its files
+ * go direct instead of through the PLT in the position-independent build. */
+#pragma GCC visibility push(hidden)
+
 #define EVM_MAX_DEPTH    1024
 #define EVM_STACK_MAX    1024
 #define EVM_MAX_CODE     24576 /* EIP-170 */
@@ -94,7 +98,8 @@ struct evm_journal {
     struct bts_u256 old;
 };
 
-struct evm_code; /* analysed code, analysis.c */
+struct evm_code;      /* analysed code, analysis.c */
+struct evm_codecache; /* analyses shared between executions, analysis.c */
 
 /* Per-depth scratch: the stack, memory and return-data buffer of the frame at that depth,
  * kept for reuse by later frames at the same depth. */
@@ -149,9 +154,13 @@ struct evm_ctx {
 
     struct evm_scratch *scratch[EVM_MAX_DEPTH + 1];
 
-    /* analysed-code cache keyed by code hash */
+    /* analyses this execution uses, keyed by code hash; `cache` (may be NULL) is the engine's
+     * shared cache they come from */
     struct evm_code **codes;
     uint32_t code_cap, code_n;
+    struct evm_codecache *cache;
+    struct evm_engine *engine;     /* the pool this context returns to (NULL: freed) */
+    struct evm_account *self_hint; /* last account looked up by evm_acct (accounts never move) */
 
     int io_error; /* a host read failed: the whole execution fails with BT_EIO */
     char err[256];
@@ -182,17 +191,39 @@ struct evm_frame_result {
 };
 
 /* analysis.c */
+#define EVM_CODE_PRE         32          /* zero bytes before the code (PUSHn word loads) */
+#define EVM_CODE_POST        33          /* zero bytes after it (STOP, PUSH32 at the end) */
+#define EVM_CODE_CACHE_BYTES (64u << 20) /* engine-wide analysis cache budget */
+
+/* A basic block's entry check: constant gas of all its instructions, stack items needed on
+ * entry, highest growth of the stack inside it. */
+struct evm_block {
+    uint32_t gas;
+    int16_t req;
+    int16_t grow;
+};
+
 struct evm_code {
     uint8_t hash[32];
-    size_t len;
-    uint8_t *padded;    /* code followed by 33 zero bytes (STOP, zero PUSH immediates) */
-    uint64_t *jumpdest; /* bitmap, bit i = a JUMPDEST opcode at i */
+    uint32_t fork;         /* block gas depends on the fork's table */
+    uint32_t refs;         /* executions holding it (engine cache, under its lock) */
+    int shared;            /* in the engine cache (else owned by one execution) */
+    size_t len, bytes;     /* code length; whole allocation */
+    uint8_t *padded;       /* code, EVM_CODE_PRE zero bytes before, EVM_CODE_POST after */
+    uint64_t *jumpdest;    /* bitmap, bit i = a JUMPDEST opcode at i */
+    struct evm_block *blk; /* len + 1 entries, meaningful at block starts */
 };
-struct evm_code *evm_code_analyse(const uint8_t *code, size_t len);
+struct evm_code *evm_code_analyse(const uint8_t *code, size_t len, const struct evm_optab *t,
+                                  uint32_t fork);
 void evm_code_free(struct evm_code *c);
-/* The analysis of an account's code, cached by hash; NULL on allocation failure. */
+/* The analysis of an account's code for the execution's fork, by code hash: from the
+ * execution's table, else the engine cache, else analysed now. NULL on allocation failure. */
 struct evm_code *evm_code_get(struct evm_ctx *c, const uint8_t hash[32], const uint8_t *code,
                               size_t len);
+/* Give back every analysis the execution holds (end of the transaction). */
+void evm_code_release_all(struct evm_ctx *c);
+struct evm_codecache *evm_codecache_new(void);
+void evm_codecache_free(struct evm_codecache *k);
 static inline int evm_code_is_jumpdest(const struct evm_code *c, uint64_t pc)
 {
     return pc < c->len && ((c->jumpdest[pc >> 6] >> (pc & 63)) & 1);
@@ -257,8 +288,20 @@ void evm_precompile_run(struct evm_ctx *c, const struct evm_msg *m, struct evm_f
  * BT_ENOTSUP; fills out (owned by c) on BT_OK. */
 bt_status evm_execute_tx(struct evm_ctx *c, struct bt_evm_result *out);
 
+/* An engine: what executions may share, the analysed-code cache and a pool of execution
+ * contexts with their per-depth stacks and memories (so a transaction allocates almost
+ * nothing). Thread: any number of evm_execute_in calls may use one engine at once. */
+struct evm_engine;
+struct evm_engine *evm_engine_new(void);    /* NULL on allocation failure */
+void evm_engine_free(struct evm_engine *e); /* after every result was released; NULL ok */
+
 /* Convenience: the whole ABI-shaped entry used by plugin.c, tools and tests. On BT_OK the result
- * owns everything and out->release must be called; on error err holds the message. */
+ * owns everything and out->release must be called; on error err holds the message.
+ * evm_execute_in runs within an engine (NULL: share nothing, as evm_execute). */
+bt_status evm_execute_in(struct evm_engine *eng, const struct bt_evm_state_iface *state,
+                         void *state_ctx, const struct bt_evm_block *block,
+                         const struct bt_evm_tx *tx, const struct bt_evm_config *cfg,
+                         struct bt_evm_result *out, char *err, size_t err_len);
 bt_status evm_execute(const struct bt_evm_state_iface *state, void *state_ctx,
                       const struct bt_evm_block *block, const struct bt_evm_tx *tx,
                       const struct bt_evm_config *cfg, struct bt_evm_result *out, char *err,
@@ -288,5 +331,7 @@ static inline void evm_u256_to_addr(uint8_t out[20], const struct bts_u256 *v)
     bts_u256_store_be(w, v);
     memcpy(out, w + 12, 20);
 }
+
+#pragma GCC visibility pop
 
 #endif /* EVM_INT_H */

@@ -1,8 +1,9 @@
 /* The bytecode interpreter (Yellow Paper section 9 and appendix H, with the EIPs of each fork
- * up to Cancun). Dispatch is a computed goto (labels as values): every opcode charges its
- * constant gas and checks the stack against the fork's table (gas.c) in one place, then jumps
- * straight to its body, which charges the dynamic part. No allocation in the loop except
- * memory growth; the stack and memory come from the per-depth scratch. */
+ * up to Cancun). Dispatch is a computed goto (labels as values) on the raw bytecode, with the
+ * instruction pointer, stack pointer and gas in locals. The constant gas and the stack bounds
+ * are checked once per basic block (analysis.c explains why that is exact); bodies charge only
+ * the dynamic part. No allocation in the loop except memory growth; the stack and memory come
+ * from the per-depth scratch, which the engine's context pool keeps between transactions. */
 #include "evm_int.h"
 
 #include <stdlib.h>
@@ -81,11 +82,175 @@ static void copy_padded(uint8_t *dst, const uint8_t *src, size_t src_len,
         memset(dst + n, 0, len - n);
 }
 
-static inline void push_bytes(struct bts_u256 *out, const uint8_t *p, unsigned n)
+/* PUSHn: the immediate p[0..n) as a word. The code is padded (analysis.c) so whole 64-bit
+ * loads ending at p + n stay in bounds; bytes before p are masked off. */
+static inline void push_n(struct bts_u256 *out, const uint8_t *p, unsigned n)
 {
-    uint8_t b[32] = {0};
-    memcpy(b + 32 - n, p, n);
-    bts_u256_load_be(out, b);
+    const uint8_t *e = p + n;
+    for (unsigned i = 0; i < 4; i++) {
+        int avail = (int)n - 8 * (int)i;
+        uint64_t w = 0;
+        if (avail > 0) {
+            w = bts_u256_be64_(e - 8 * (i + 1));
+            if (avail < 8)
+                w &= (1ull << (8 * avail)) - 1;
+        }
+        out->w[i] = w;
+    }
+}
+
+/* a * b mod 2^256, schoolbook on 64-bit limbs with 128-bit products (the SDK's out-of-line
+ * version costs a call per MUL). */
+static inline void fast_mul(struct bts_u256 *out, const struct bts_u256 *a,
+                            const struct bts_u256 *b)
+{
+    typedef unsigned __int128 u128;
+    uint64_t a0 = a->w[0], a1 = a->w[1], a2 = a->w[2], a3 = a->w[3];
+    uint64_t b0 = b->w[0], b1 = b->w[1], b2 = b->w[2], b3 = b->w[3];
+    u128 t = (u128)a0 * b0;
+    uint64_t r0 = (uint64_t)t, r1, r2, r3, k = (uint64_t)(t >> 64);
+    t = (u128)a0 * b1 + k;
+    r1 = (uint64_t)t, k = (uint64_t)(t >> 64);
+    t = (u128)a0 * b2 + k;
+    r2 = (uint64_t)t, k = (uint64_t)(t >> 64);
+    r3 = a0 * b3 + k;
+    t = (u128)a1 * b0 + r1;
+    r1 = (uint64_t)t, k = (uint64_t)(t >> 64);
+    t = (u128)a1 * b1 + r2 + k;
+    r2 = (uint64_t)t, k = (uint64_t)(t >> 64);
+    r3 += a1 * b2 + k;
+    t = (u128)a2 * b0 + r2;
+    r2 = (uint64_t)t, k = (uint64_t)(t >> 64);
+    r3 += a2 * b1 + k + a3 * b0;
+    out->w[0] = r0;
+    out->w[1] = r1;
+    out->w[2] = r2;
+    out->w[3] = r3;
+}
+
+/* log2(b) if b is a power of two, else -1: DIV and MOD by powers of two (how pre-EIP-145
+ * compilers shift) become shifts and masks. */
+static inline int pow2_log(const struct bts_u256 *b)
+{
+    for (int i = 0; i < 4; i++) {
+        uint64_t x = b->w[i];
+        if (!x)
+            continue;
+        if (x & (x - 1))
+            return -1;
+        for (int j = i + 1; j < 4; j++) {
+            if (b->w[j])
+                return -1;
+        }
+        return 64 * i + __builtin_ctzll(x);
+    }
+    return -1;
+}
+
+static inline void fast_div(struct bts_u256 *out, const struct bts_u256 *a,
+                            const struct bts_u256 *b)
+{
+    if ((a->w[1] | a->w[2] | a->w[3] | b->w[1] | b->w[2] | b->w[3]) == 0) {
+        *out = bts_u256_from_u64(b->w[0] ? a->w[0] / b->w[0] : 0);
+        return;
+    }
+    int k = pow2_log(b);
+    if (k >= 0)
+        bts_u256_shr(out, a, (uint64_t)k);
+    else
+        bts_u256_div(out, a, b);
+}
+
+/* ADDMOD and MULMOD by 2^k (k < 256), e.g. 2^64 in code emulating 64-bit arithmetic: 2^k
+ * divides 2^256, so reducing the wrapped 256-bit result is exact. */
+static inline void mask_low(struct bts_u256 *x, int k)
+{
+    for (int i = 0; i < 4; i++) {
+        int lo = 64 * i;
+        if (k <= lo)
+            x->w[i] = 0;
+        else if (k < lo + 64)
+            x->w[i] &= (1ull << (k - lo)) - 1;
+    }
+}
+
+static inline void fast_addmod(struct bts_u256 *out, const struct bts_u256 *a,
+                               const struct bts_u256 *b, const struct bts_u256 *n)
+{
+    int k = pow2_log(n);
+    if (k < 0) {
+        bts_u256_addmod(out, a, b, n);
+        return;
+    }
+    bts_u256_add(out, a, b);
+    mask_low(out, k);
+}
+
+static inline void fast_mulmod(struct bts_u256 *out, const struct bts_u256 *a,
+                               const struct bts_u256 *b, const struct bts_u256 *n)
+{
+    int k = pow2_log(n);
+    if (k < 0) {
+        bts_u256_mulmod(out, a, b, n);
+        return;
+    }
+    fast_mul(out, a, b);
+    mask_low(out, k);
+}
+
+/* SDIV when both operands fit in int64 (the common case of fixed-point code), else the SDK's.
+ * INT64_MIN / -1 would overflow int64 and takes the slow path. */
+static inline void fast_sdiv(struct bts_u256 *out, const struct bts_u256 *a,
+                             const struct bts_u256 *b)
+{
+    uint64_t sa = (uint64_t)((int64_t)a->w[0] >> 63), sb = (uint64_t)((int64_t)b->w[0] >> 63);
+    if (((a->w[1] ^ sa) | (a->w[2] ^ sa) | (a->w[3] ^ sa) | (b->w[1] ^ sb) | (b->w[2] ^ sb) |
+         (b->w[3] ^ sb)) == 0 &&
+        a->w[0] != (1ull << 63)) {
+        int64_t x = (int64_t)a->w[0], y = (int64_t)b->w[0];
+        int64_t q = y ? x / y : 0;
+        uint64_t s = (uint64_t)(q >> 63);
+        out->w[0] = (uint64_t)q;
+        out->w[1] = out->w[2] = out->w[3] = s;
+        return;
+    }
+    bts_u256_sdiv(out, a, b);
+}
+
+/* Memory words: unaligned 64-bit loads and byte swaps. */
+static inline void load_word(struct bts_u256 *out, const uint8_t *p)
+{
+    uint64_t w[4];
+    memcpy(w, p, 32);
+    out->w[0] = __builtin_bswap64(w[3]);
+    out->w[1] = __builtin_bswap64(w[2]);
+    out->w[2] = __builtin_bswap64(w[1]);
+    out->w[3] = __builtin_bswap64(w[0]);
+}
+
+static inline void store_word(uint8_t *p, const struct bts_u256 *v)
+{
+    uint64_t w[4] = {__builtin_bswap64(v->w[3]), __builtin_bswap64(v->w[2]),
+                     __builtin_bswap64(v->w[1]), __builtin_bswap64(v->w[0])};
+    memcpy(p, w, 32);
+}
+
+static inline void fast_mod(struct bts_u256 *out, const struct bts_u256 *a,
+                            const struct bts_u256 *b)
+{
+    if ((a->w[1] | a->w[2] | a->w[3] | b->w[1] | b->w[2] | b->w[3]) == 0) {
+        *out = bts_u256_from_u64(b->w[0] ? a->w[0] % b->w[0] : 0);
+        return;
+    }
+    int k = pow2_log(b);
+    if (k >= 0) {
+        struct bts_u256 one = bts_u256_from_u64(1), mask;
+        bts_u256_shl(&mask, &one, (uint64_t)k);
+        bts_u256_sub(&mask, &mask, &one);
+        bts_u256_and(out, a, &mask);
+    } else {
+        bts_u256_mod(out, a, b);
+    }
 }
 
 static int copy_ret(struct evm_scratch *sc, const uint8_t *p, size_t n)
@@ -117,11 +282,12 @@ void evm_interpret(struct evm_ctx *c, const struct evm_msg *m, const struct evm_
         r->out_len = 0;
         return;
     }
-    const struct evm_optab *t = &c->tab;
-    const uint8_t *pcode = code->padded;
+    const uint8_t *const pcode = code->padded;
+    const struct evm_block *const blk = code->blk;
     struct bts_u256 *const stack = sc->stack;
     struct bts_u256 *sp = stack;
-    uint64_t pc = 0;
+    const uint8_t *ip = pcode;
+    struct evm_account *self = NULL; /* m->recipient's account, looked up once */
     int64_t gas = m->gas;
     size_t msize = 0;
     uint8_t op;
@@ -132,17 +298,30 @@ void evm_interpret(struct evm_ctx *c, const struct evm_msg *m, const struct evm_
 
 #define DISPATCH()                                                                                 \
     do {                                                                                           \
-        op = pcode[pc];                                                                            \
-        gas -= t->gas[op];                                                                         \
-        int64_t n_ = sp - stack;                                                                   \
-        if (__builtin_expect(                                                                      \
-                (gas < 0) | (n_ < (int64_t)t->req[op]) | (n_ + t->grow[op] > EVM_STACK_MAX), 0))   \
-            goto fail;                                                                             \
+        op = *ip;                                                                                  \
         goto *labels[op];                                                                          \
     } while (0)
 #define NEXT()                                                                                     \
     do {                                                                                           \
-        pc++;                                                                                      \
+        ip++;                                                                                      \
+        DISPATCH();                                                                                \
+    } while (0)
+/* Enter the basic block starting at ip: its constant gas and stack bounds (analysis.c). */
+#define BLOCK()                                                                                    \
+    do {                                                                                           \
+        const struct evm_block *b_ = &blk[ip - pcode];                                             \
+        int64_t n_ = sp - stack;                                                                   \
+        gas -= b_->gas;                                                                            \
+        if (__builtin_expect((gas < 0) | (n_ < b_->req) | (n_ + b_->grow > EVM_STACK_MAX), 0))     \
+            goto fail;                                                                             \
+    } while (0)
+/* After an instruction that ends a block without jumping: enter the next one, unless it
+ * starts with a JUMPDEST, which enters its block itself. */
+#define NEXT_BLOCK()                                                                               \
+    do {                                                                                           \
+        ip++;                                                                                      \
+        if (*ip != 0x5b)                                                                           \
+            BLOCK();                                                                               \
         DISPATCH();                                                                                \
     } while (0)
 #define CHARGE(n)                                                                                  \
@@ -166,7 +345,13 @@ void evm_interpret(struct evm_ctx *c, const struct evm_msg *m, const struct evm_
     struct evm_account *var = evm_acct(c, (addr));                                                 \
     if (!var)                                                                                      \
         goto fatal;
+#define SELF(var)                                                                                  \
+    if (!self && !(self = evm_acct(c, m->recipient)))                                              \
+        goto fatal;                                                                                \
+    struct evm_account *var = self;
 
+    if (*ip != 0x5b)
+        BLOCK();
     DISPATCH();
 
 op_stop:
@@ -176,23 +361,23 @@ op_stop:
 op_add:
     BINOP(bts_u256_add);
 op_mul:
-    BINOP(bts_u256_mul);
+    BINOP(fast_mul);
 op_sub:
     BINOP(bts_u256_sub);
 op_div:
-    BINOP(bts_u256_div);
+    BINOP(fast_div);
 op_sdiv:
-    BINOP(bts_u256_sdiv);
+    BINOP(fast_sdiv);
 op_mod:
-    BINOP(bts_u256_mod);
+    BINOP(fast_mod);
 op_smod:
     BINOP(bts_u256_smod);
 op_addmod:
-    bts_u256_addmod(&sp[-3], &sp[-1], &sp[-2], &sp[-3]);
+    fast_addmod(&sp[-3], &sp[-1], &sp[-2], &sp[-3]);
     sp -= 2;
     NEXT();
 op_mulmod:
-    bts_u256_mulmod(&sp[-3], &sp[-1], &sp[-2], &sp[-3]);
+    fast_mulmod(&sp[-3], &sp[-1], &sp[-2], &sp[-3]);
     sp -= 2;
     NEXT();
 op_exp:
@@ -412,7 +597,7 @@ op_chainid:
     *sp++ = bts_u256_from_u64(c->block->chain_id);
     NEXT();
 op_selfbalance : {
-    ACCT(acc, m->recipient);
+    SELF(acc);
     *sp++ = acc->balance;
     NEXT();
 }
@@ -437,14 +622,14 @@ op_mload : {
     uint64_t o, l;
     struct bts_u256 w32 = bts_u256_from_u64(32);
     MEM(&sp[-1], &w32, o, l);
-    bts_u256_load_be(&sp[-1], sc->mem + o);
+    load_word(&sp[-1], sc->mem + o);
     NEXT();
 }
 op_mstore : {
     uint64_t o, l;
     struct bts_u256 w32 = bts_u256_from_u64(32);
     MEM(&sp[-1], &w32, o, l);
-    bts_u256_store_be(sc->mem + o, &sp[-2]);
+    store_word(sc->mem + o, &sp[-2]);
     sp -= 2;
     NEXT();
 }
@@ -457,7 +642,7 @@ op_mstore8 : {
     NEXT();
 }
 op_sload : {
-    ACCT(acc, m->recipient);
+    SELF(acc);
     struct evm_slot *s = evm_slot(c, acc, &sp[-1]);
     if (!s)
         goto fatal;
@@ -471,7 +656,7 @@ op_sstore : {
         goto fail;
     if (gas <= 2300) /* EIP-2200 sentry */
         goto fail;
-    ACCT(acc, m->recipient);
+    SELF(acc);
     struct evm_slot *s = evm_slot(c, acc, &sp[-1]);
     if (!s)
         goto fatal;
@@ -503,44 +688,50 @@ op_sstore : {
     }
     evm_slot_set(c, acc, s, nv);
     sp -= 2;
-    NEXT();
+    NEXT_BLOCK();
 }
 op_jump:
     if (!bts_u256_fits_u64(&sp[-1]) || !evm_code_is_jumpdest(code, sp[-1].w[0]))
         goto fail;
-    pc = sp[-1].w[0];
+    ip = pcode + sp[-1].w[0];
     sp--;
     DISPATCH();
 op_jumpi:
     if (!bts_u256_is_zero(&sp[-2])) {
         if (!bts_u256_fits_u64(&sp[-1]) || !evm_code_is_jumpdest(code, sp[-1].w[0]))
             goto fail;
-        pc = sp[-1].w[0];
+        ip = pcode + sp[-1].w[0];
         sp -= 2;
         DISPATCH();
     }
     sp -= 2;
-    NEXT();
+    NEXT_BLOCK();
 op_pc:
-    *sp++ = bts_u256_from_u64(pc);
+    *sp++ = bts_u256_from_u64((uint64_t)(ip - pcode));
     NEXT();
 op_msize:
     *sp++ = bts_u256_from_u64(msize);
     NEXT();
 op_gas:
     *sp++ = bts_u256_from_u64((uint64_t)gas);
-    NEXT();
+    NEXT_BLOCK();
 op_jumpdest:
+    if (ip[1] == 0x5b) { /* a block of this JUMPDEST alone: 1 gas, no stack effect */
+        if (--gas < 0)
+            goto fail;
+        NEXT();
+    }
+    BLOCK();
     NEXT();
 op_tload : {
-    ACCT(acc, m->recipient);
+    SELF(acc);
     sp[-1] = evm_tload(acc, &sp[-1]);
     NEXT();
 }
 op_tstore : {
     if (m->is_static)
         goto fail;
-    ACCT(acc, m->recipient);
+    SELF(acc);
     if (!evm_tstore(c, acc, &sp[-1], &sp[-2]))
         goto fatal;
     sp -= 2;
@@ -560,43 +751,61 @@ op_push0:
     *sp++ = bts_u256_from_u64(0);
     NEXT();
 op_push1:
-    *sp++ = bts_u256_from_u64(pcode[pc + 1]);
-    pc += 2;
+    *sp++ = bts_u256_from_u64(ip[1]);
+    ip += 2;
     DISPATCH();
-op_pushn : {
-    unsigned n = (unsigned)op - 0x5f;
-    push_bytes(sp++, pcode + pc + 1, n);
-    pc += n + 1;
+#define PUSH(n)                                                                                    \
+    op_push##n : push_n(sp++, ip + 1, n);                                                          \
+    ip += n + 1;                                                                                   \
     DISPATCH();
-}
-op_dup : {
-    unsigned n = (unsigned)op - 0x7f;
-    *sp = sp[-(int)n];
-    sp++;
+    PUSH(2)
+    PUSH(3)
+    PUSH(4)
+    PUSH(5)
+    PUSH(6)
+    PUSH(7)
+    PUSH(8)
+    PUSH(9)
+    PUSH(10)
+    PUSH(11) PUSH(12) PUSH(13) PUSH(14) PUSH(15) PUSH(16) PUSH(17) PUSH(18) PUSH(19) PUSH(20)
+        PUSH(21) PUSH(22) PUSH(23) PUSH(24) PUSH(25) PUSH(26) PUSH(27) PUSH(28) PUSH(29) PUSH(30)
+            PUSH(31) PUSH(32)
+#undef PUSH
+#define DUP(n)                                                                                     \
+    op_dup##n : *sp = sp[-(n)];                                                                    \
+    sp++;                                                                                          \
     NEXT();
-}
-op_swap : {
-    unsigned n = (unsigned)op - 0x8f;
-    struct bts_u256 tmp = sp[-1];
-    sp[-1] = sp[-1 - (int)n];
-    sp[-1 - (int)n] = tmp;
-    NEXT();
-}
-op_log : {
-    if (m->is_static)
-        goto fail;
-    unsigned nt = (unsigned)op - 0xa0;
-    uint64_t o, l;
-    MEM(&sp[-1], &sp[-2], o, l);
-    CHARGE(8 * l);
-    uint8_t topics[4][32];
-    for (unsigned i = 0; i < nt; i++)
-        bts_u256_store_be(topics[i], &sp[-3 - (int)i]);
-    if (!evm_add_log(c, m->recipient, (const uint8_t(*)[32])topics, nt, l ? sc->mem + o : NULL, l))
-        goto fatal;
-    sp -= 2 + nt;
-    NEXT();
-}
+                DUP(1) DUP(2) DUP(3) DUP(4) DUP(5) DUP(6) DUP(7) DUP(8) DUP(9) DUP(10) DUP(11)
+                    DUP(12) DUP(13) DUP(14) DUP(15) DUP(16)
+#undef DUP
+#define SWAP(n)                                                                                    \
+    op_swap##n:                                                                                    \
+    {                                                                                              \
+        struct bts_u256 tmp_ = sp[-1];                                                             \
+        sp[-1] = sp[-1 - (n)];                                                                     \
+        sp[-1 - (n)] = tmp_;                                                                       \
+        NEXT();                                                                                    \
+    }
+                        SWAP(1) SWAP(2) SWAP(3) SWAP(4) SWAP(5) SWAP(6) SWAP(7) SWAP(8) SWAP(9)
+                            SWAP(10) SWAP(11) SWAP(12) SWAP(13) SWAP(14) SWAP(15) SWAP(16)
+#undef SWAP
+                                op_log:
+    {
+        if (m->is_static)
+            goto fail;
+        unsigned nt = (unsigned)op - 0xa0;
+        uint64_t o, l;
+        MEM(&sp[-1], &sp[-2], o, l);
+        CHARGE(8 * l);
+        uint8_t topics[4][32];
+        for (unsigned i = 0; i < nt; i++)
+            bts_u256_store_be(topics[i], &sp[-3 - (int)i]);
+        if (!evm_add_log(c, m->recipient, (const uint8_t(*)[32])topics, nt, l ? sc->mem + o : NULL,
+                         l))
+            goto fatal;
+        sp -= 2 + nt;
+        NEXT();
+    }
 op_create:
 op_create2 : {
     if (m->is_static)
@@ -636,7 +845,7 @@ op_create2 : {
         evm_addr_to_u256(&sp[-1], cr.created);
     else
         sp[-1] = bts_u256_from_u64(0);
-    NEXT();
+    NEXT_BLOCK();
 }
 op_call:
 op_callcode:
@@ -709,14 +918,14 @@ op_staticcall : {
     if (cm.depth > EVM_MAX_DEPTH) {
         gas += cg;
         sp[-1] = bts_u256_from_u64(0);
-        NEXT();
+        NEXT_BLOCK();
     }
     if (has_value) {
-        ACCT(self, m->recipient);
-        if (bts_u256_lt(&self->balance, &value)) {
+        SELF(me);
+        if (bts_u256_lt(&me->balance, &value)) {
             gas += cg;
             sp[-1] = bts_u256_from_u64(0);
-            NEXT();
+            NEXT_BLOCK();
         }
     }
     struct evm_frame_result cr;
@@ -726,10 +935,11 @@ op_staticcall : {
     gas += cr.gas_left;
     if (!copy_ret(sc, cr.out, cr.out_len))
         goto fatal;
-    if (ol)
-        memcpy(sc->mem + oo, sc->ret, sc->ret_len < ol ? sc->ret_len : ol);
+    size_t nret = sc->ret_len < ol ? sc->ret_len : ol;
+    if (nret) /* sc->ret may be NULL when nothing was returned */
+        memcpy(sc->mem + oo, sc->ret, nret);
     sp[-1] = bts_u256_from_u64(cr.status == EVM_OK);
-    NEXT();
+    NEXT_BLOCK();
 }
 op_return:
 op_revert : {
@@ -749,21 +959,21 @@ op_selfdestruct : {
     ACCT(ben, a);
     if (berlin && evm_warm_account(c, ben))
         CHARGE(2600);
-    ACCT(self, m->recipient);
-    if (!bts_u256_is_zero(&self->balance) && evm_acct_is_dead(ben))
+    SELF(me);
+    if (!bts_u256_is_zero(&me->balance) && evm_acct_is_dead(ben))
         CHARGE(25000);
-    if (c->fork < BT_EVM_LONDON && !self->destructed)
+    if (c->fork < BT_EVM_LONDON && !me->destructed)
         evm_add_refund(c, 24000);
-    struct bts_u256 bal = self->balance, sum, zero = bts_u256_from_u64(0);
-    if (c->fork >= BT_EVM_CANCUN && !self->created) {
+    struct bts_u256 bal = me->balance, sum, zero = bts_u256_from_u64(0);
+    if (c->fork >= BT_EVM_CANCUN && !me->created) {
         /* EIP-6780: only move the balance; the account stays. */
-        evm_set_balance(c, self, &zero);
+        evm_set_balance(c, me, &zero);
         bts_u256_add(&sum, &ben->balance, &bal);
         evm_set_balance(c, ben, &sum);
     } else {
         bts_u256_add(&sum, &ben->balance, &bal);
         evm_set_balance(c, ben, &sum);
-        evm_set_balance(c, self, &zero);
+        evm_set_balance(c, me, &zero);
         evm_destruct(c, self);
     }
     r->status = EVM_OK;
@@ -782,6 +992,9 @@ fatal:
     r->out_len = 0;
     return;
 #undef DISPATCH
+#undef BLOCK
+#undef NEXT_BLOCK
+#undef SELF
 #undef NEXT
 #undef CHARGE
 #undef MEM

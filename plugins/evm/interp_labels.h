@@ -1,4 +1,5 @@
-/* Generated once by hand from the opcode list (interp.c): the dispatch table. */
+/* The dispatch table: label of each opcode (interp.c); undefined ones go to op_invalid, and
+ * opcodes a fork lacks are poisoned by the block analysis (analysis.c). */
 static const void *const labels[256] = {
     &&op_stop,
     &&op_add,
@@ -97,69 +98,69 @@ static const void *const labels[256] = {
     &&op_mcopy,
     &&op_push0, /* 0x5c */
     &&op_push1,
-    &&op_pushn,
-    &&op_pushn,
-    &&op_pushn, /* 0x60 */
-    &&op_pushn,
-    &&op_pushn,
-    &&op_pushn,
-    &&op_pushn, /* 0x64 */
-    &&op_pushn,
-    &&op_pushn,
-    &&op_pushn,
-    &&op_pushn, /* 0x68 */
-    &&op_pushn,
-    &&op_pushn,
-    &&op_pushn,
-    &&op_pushn, /* 0x6c */
-    &&op_pushn,
-    &&op_pushn,
-    &&op_pushn,
-    &&op_pushn, /* 0x70 */
-    &&op_pushn,
-    &&op_pushn,
-    &&op_pushn,
-    &&op_pushn, /* 0x74 */
-    &&op_pushn,
-    &&op_pushn,
-    &&op_pushn,
-    &&op_pushn, /* 0x78 */
-    &&op_pushn,
-    &&op_pushn,
-    &&op_pushn,
-    &&op_pushn, /* 0x7c */
-    &&op_dup,
-    &&op_dup,
-    &&op_dup,
-    &&op_dup, /* 0x80 */
-    &&op_dup,
-    &&op_dup,
-    &&op_dup,
-    &&op_dup, /* 0x84 */
-    &&op_dup,
-    &&op_dup,
-    &&op_dup,
-    &&op_dup, /* 0x88 */
-    &&op_dup,
-    &&op_dup,
-    &&op_dup,
-    &&op_dup, /* 0x8c */
-    &&op_swap,
-    &&op_swap,
-    &&op_swap,
-    &&op_swap, /* 0x90 */
-    &&op_swap,
-    &&op_swap,
-    &&op_swap,
-    &&op_swap, /* 0x94 */
-    &&op_swap,
-    &&op_swap,
-    &&op_swap,
-    &&op_swap, /* 0x98 */
-    &&op_swap,
-    &&op_swap,
-    &&op_swap,
-    &&op_swap, /* 0x9c */
+    &&op_push2,
+    &&op_push3,
+    &&op_push4, /* 0x60 */
+    &&op_push5,
+    &&op_push6,
+    &&op_push7,
+    &&op_push8, /* 0x64 */
+    &&op_push9,
+    &&op_push10,
+    &&op_push11,
+    &&op_push12, /* 0x68 */
+    &&op_push13,
+    &&op_push14,
+    &&op_push15,
+    &&op_push16, /* 0x6c */
+    &&op_push17,
+    &&op_push18,
+    &&op_push19,
+    &&op_push20, /* 0x70 */
+    &&op_push21,
+    &&op_push22,
+    &&op_push23,
+    &&op_push24, /* 0x74 */
+    &&op_push25,
+    &&op_push26,
+    &&op_push27,
+    &&op_push28, /* 0x78 */
+    &&op_push29,
+    &&op_push30,
+    &&op_push31,
+    &&op_push32, /* 0x7c */
+    &&op_dup1,
+    &&op_dup2,
+    &&op_dup3,
+    &&op_dup4, /* 0x80 */
+    &&op_dup5,
+    &&op_dup6,
+    &&op_dup7,
+    &&op_dup8, /* 0x84 */
+    &&op_dup9,
+    &&op_dup10,
+    &&op_dup11,
+    &&op_dup12, /* 0x88 */
+    &&op_dup13,
+    &&op_dup14,
+    &&op_dup15,
+    &&op_dup16, /* 0x8c */
+    &&op_swap1,
+    &&op_swap2,
+    &&op_swap3,
+    &&op_swap4, /* 0x90 */
+    &&op_swap5,
+    &&op_swap6,
+    &&op_swap7,
+    &&op_swap8, /* 0x94 */
+    &&op_swap9,
+    &&op_swap10,
+    &&op_swap11,
+    &&op_swap12, /* 0x98 */
+    &&op_swap13,
+    &&op_swap14,
+    &&op_swap15,
+    &&op_swap16, /* 0x9c */
     &&op_log,
     &&op_log,
     &&op_log,

@@ -1,6 +1,6 @@
-/* evm: the EVM plugin (kind BT_KIND_EVM, DESIGN.md §2, abi/bt/evm.h). Stateless between
- * calls: every execute() builds its own context (evm_int.h), so one instance serves any
- * number of worker threads at once. */
+/* evm: the EVM plugin (kind BT_KIND_EVM, DESIGN.md §2, abi/bt/evm.h). Executions share only
+ * the instance's engine (analysed-code cache and context pool, both locked), so one instance
+ * serves any number of worker threads at once. */
 #include "evm_int.h"
 
 #include <bt/host.h>
@@ -12,6 +12,7 @@
 struct evm_plugin {
     const struct bt_host *host;
     struct bt_host_ctx *hctx;
+    struct evm_engine *eng;
 };
 
 static bt_status evm_plugin_execute(void *self, const struct bt_evm_state_iface *state,
@@ -21,7 +22,8 @@ static bt_status evm_plugin_execute(void *self, const struct bt_evm_state_iface 
 {
     struct evm_plugin *p = self;
     char err[256];
-    bt_status st = evm_execute(state, state_ctx, block, tx, cfg, out, err, sizeof(err));
+    bt_status st =
+        evm_execute_in(p ? p->eng : NULL, state, state_ctx, block, tx, cfg, out, err, sizeof(err));
     if (st != BT_OK && p && p->host && p->host->set_error)
         p->host->set_error(p->hctx, "%s", err);
     return st;
@@ -38,6 +40,11 @@ static bt_status evm_plugin_create(const struct bt_host *host, struct bt_host_ct
     struct evm_plugin *p = calloc(1, sizeof(*p));
     if (!p)
         return BT_ENOMEM;
+    p->eng = evm_engine_new();
+    if (!p->eng) {
+        free(p);
+        return BT_ENOMEM;
+    }
     bts_plugin_init(host);
     p->host = host;
     p->hctx = hctx;
@@ -47,7 +54,10 @@ static bt_status evm_plugin_create(const struct bt_host *host, struct bt_host_ct
 
 static void evm_plugin_destroy(void *self)
 {
-    free(self);
+    struct evm_plugin *p = self;
+    if (p)
+        evm_engine_free(p->eng);
+    free(p);
 }
 
 BT_PLUGIN_DEFINE(evm_vtbl, .kind = BT_KIND_EVM, .name = "evm", .version = "0.1.0",

@@ -5,6 +5,7 @@
  * (PROTOCOL.md §3.10) and the change set. */
 #include "evm_int.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -432,26 +433,140 @@ static bt_status build_changes(struct evm_ctx *c, struct bt_evm_result *out)
     return BT_OK;
 }
 
-/* --- the context and the ABI-shaped entry ------------------------------------------------ */
+/* --- the context, the engine and the ABI-shaped entry ------------------------------------ */
+
+/* A pooled context keeps the scratch of its shallow depths and memories up to this size;
+ * deeper or bigger ones are given back to the allocator. */
+#define POOL_MAX        16
+#define POOL_KEEP_DEPTH 32
+#define POOL_KEEP_MEM   (1u << 20)
+
+struct evm_engine {
+    struct evm_codecache *codes;
+    pthread_mutex_t mu; /* guards pool */
+    struct evm_ctx *pool[POOL_MAX];
+    unsigned n_pool;
+};
+
+static void scratch_free(struct evm_ctx *c, int from)
+{
+    for (int i = from; i <= EVM_MAX_DEPTH; i++) {
+        if (c->scratch[i]) {
+            free(c->scratch[i]->mem);
+            free(c->scratch[i]->ret);
+            free(c->scratch[i]);
+            c->scratch[i] = NULL;
+        }
+    }
+}
 
 static void ctx_free(struct evm_ctx *c)
 {
     if (!c)
         return;
     evm_state_free(c);
-    for (int i = 0; i <= EVM_MAX_DEPTH; i++) {
-        if (c->scratch[i]) {
-            free(c->scratch[i]->mem);
-            free(c->scratch[i]->ret);
-            free(c->scratch[i]);
-        }
-    }
-    for (uint32_t i = 0; i < c->code_cap; i++)
-        evm_code_free(c->codes[i]);
+    scratch_free(c, 0);
+    evm_code_release_all(c);
     free(c->codes);
     free(c->logs);
     free(c->logdata);
     free(c);
+}
+
+/* Clear what one transaction left in a context, keeping its buffers. Returns 0 on failure. */
+static int ctx_reset(struct evm_ctx *c)
+{
+    evm_state_free(c);
+    evm_code_release_all(c);
+    scratch_free(c, POOL_KEEP_DEPTH);
+    for (int i = 0; i < POOL_KEEP_DEPTH; i++) {
+        struct evm_scratch *sc = c->scratch[i];
+        if (sc && sc->mem_cap > POOL_KEEP_MEM) {
+            free(sc->mem);
+            sc->mem = NULL;
+            sc->mem_cap = 0;
+        }
+        if (sc && sc->ret_cap > POOL_KEEP_MEM) {
+            free(sc->ret);
+            sc->ret = NULL;
+            sc->ret_cap = 0;
+        }
+    }
+    c->chunks = NULL;
+    c->n_chunks = 0;
+    c->acct_tab = NULL;
+    c->acct_cap = c->acct_n = 0;
+    c->jr = NULL;
+    c->jr_n = c->jr_cap = 0;
+    c->refund = 0;
+    c->n_logs = 0;
+    c->logdata_len = 0;
+    c->io_error = 0;
+    c->err[0] = 0;
+    c->self_hint = NULL;
+    return evm_state_init(c);
+}
+
+struct evm_engine *evm_engine_new(void)
+{
+    struct evm_engine *e = calloc(1, sizeof(*e));
+    if (!e)
+        return NULL;
+    e->codes = evm_codecache_new();
+    if (!e->codes || pthread_mutex_init(&e->mu, NULL) != 0) {
+        evm_codecache_free(e->codes);
+        free(e);
+        return NULL;
+    }
+    return e;
+}
+
+void evm_engine_free(struct evm_engine *e)
+{
+    if (!e)
+        return;
+    for (unsigned i = 0; i < e->n_pool; i++)
+        ctx_free(e->pool[i]);
+    pthread_mutex_destroy(&e->mu);
+    evm_codecache_free(e->codes);
+    free(e);
+}
+
+static struct evm_ctx *ctx_get(struct evm_engine *e)
+{
+    struct evm_ctx *c = NULL;
+    if (e) {
+        pthread_mutex_lock(&e->mu);
+        if (e->n_pool)
+            c = e->pool[--e->n_pool];
+        pthread_mutex_unlock(&e->mu);
+        if (c)
+            return c;
+    }
+    c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    if (!evm_state_init(c)) {
+        free(c);
+        return NULL;
+    }
+    c->engine = e;
+    c->cache = e ? e->codes : NULL;
+    return c;
+}
+
+static void ctx_put(struct evm_ctx *c)
+{
+    struct evm_engine *e = c->engine;
+    if (e && ctx_reset(c)) {
+        pthread_mutex_lock(&e->mu);
+        if (e->n_pool < POOL_MAX) {
+            e->pool[e->n_pool++] = c;
+            c = NULL;
+        }
+        pthread_mutex_unlock(&e->mu);
+    }
+    ctx_free(c);
 }
 
 static void result_release(struct bt_evm_result *r)
@@ -462,7 +577,7 @@ static void result_release(struct bt_evm_result *r)
         free((void *)r->changes[i].storage);
     free((void *)r->changes);
     free((void *)r->logs);
-    ctx_free(r->opaque);
+    ctx_put(r->opaque);
     r->opaque = NULL;
 }
 
@@ -470,6 +585,14 @@ bt_status evm_execute(const struct bt_evm_state_iface *state, void *state_ctx,
                       const struct bt_evm_block *block, const struct bt_evm_tx *tx,
                       const struct bt_evm_config *cfg, struct bt_evm_result *out, char *err,
                       size_t err_len)
+{
+    return evm_execute_in(NULL, state, state_ctx, block, tx, cfg, out, err, err_len);
+}
+
+bt_status evm_execute_in(struct evm_engine *eng, const struct bt_evm_state_iface *state,
+                         void *state_ctx, const struct bt_evm_block *block,
+                         const struct bt_evm_tx *tx, const struct bt_evm_config *cfg,
+                         struct bt_evm_result *out, char *err, size_t err_len)
 {
     memset(out, 0, sizeof(*out));
     if (err_len)
@@ -479,11 +602,9 @@ bt_status evm_execute(const struct bt_evm_state_iface *state, void *state_ctx,
             snprintf(err, err_len, "unsupported fork %u", cfg->fork);
         return BT_ENOTSUP;
     }
-    struct evm_ctx *c = calloc(1, sizeof(*c));
-    if (!c || (memset(c, 0, sizeof(*c)), !evm_state_init(c))) {
-        free(c);
+    struct evm_ctx *c = ctx_get(eng);
+    if (!c)
         return BT_ENOMEM;
-    }
     c->st = state;
     c->st_ctx = state_ctx;
     c->block = block;

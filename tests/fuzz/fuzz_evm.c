@@ -25,7 +25,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct bt_evm_config cfg = {sizeof(cfg), 1u + data[0] % 6u, BT_EVM_F_BTTC_LOGS};
     struct bt_evm_result r;
     char err[256];
-    bt_status st = evm_execute(&ms_iface, &s, &blk, &tx, &cfg, &r, err, sizeof(err));
+    /* One engine for the whole run, as in the plugin: pooled contexts and cached analyses must
+     * not carry anything from one input to the next. */
+    static struct evm_engine *eng;
+    if (!eng && !(eng = evm_engine_new()))
+        abort();
+    bt_status st = evm_execute_in(eng, &ms_iface, &s, &blk, &tx, &cfg, &r, err, sizeof(err));
     if (st == BT_OK) {
         if (r.gas_used > tx.gas_limit || r.outcome > BT_EVM_FAILURE)
             abort();

@@ -5,6 +5,7 @@
 
 #include <bts/test.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -237,7 +238,116 @@ static void test_evm_tx_system_call(void)
     r.release(&r);
 }
 
+/* 1025 nested frames (the depth limit) on a worker thread with a small stack: execute() must
+ * move to a thread with enough stack instead of overflowing (tx.c, EVM_STACK_NEED). Every
+ * frame increments slot 0 and calls itself with all its gas; the call from depth 1024 fails. */
+struct deep_run {
+    bt_status st;
+    uint32_t outcome;
+    uint8_t slot0[32];
+    int n_storage;
+};
+
+static void *deep_thread(void *p)
+{
+    static const uint8_t code[] = {0x60, 0x00, 0x54, 0x60, 0x01, 0x01, 0x60, 0x00, 0x55, 0x60,
+                                   0x00, 0x80, 0x80, 0x80, 0x80, 0x30, 0x5a, 0xf1, 0x00};
+    struct deep_run *d = p;
+    struct ms_state s = {0};
+    ms_add(&s, A, 1000000000, NULL, 0);
+    ms_add(&s, B, 0, code, sizeof(code));
+    struct bt_evm_block blk;
+    struct bt_evm_tx tx;
+    setup(&blk, &tx, 1000000000000ull, 0, 0); /* 63/64 and ~330 gas per level */
+    blk.gas_limit = tx.gas_limit;
+    struct bt_evm_result r;
+    char err[256];
+    d->st = run(&s, &blk, &tx, BT_EVM_LONDON, 0, &r, err);
+    if (d->st != BT_OK)
+        return NULL;
+    d->outcome = r.outcome;
+    const struct bt_evm_account_change *b = change_of(&r, B);
+    d->n_storage = b ? (int)b->n_storage : -1;
+    if (b && b->n_storage == 1)
+        memcpy(d->slot0, b->storage[0].value, 32);
+    r.release(&r);
+    return NULL;
+}
+
+static void test_evm_tx_depth_limit_small_stack(void)
+{
+    struct deep_run d;
+    memset(&d, 0, sizeof(d));
+    pthread_attr_t a;
+    pthread_t th;
+    CU_ASSERT_EQUAL_FATAL(pthread_attr_init(&a), 0);
+    CU_ASSERT_EQUAL_FATAL(pthread_attr_setstacksize(&a, 256u << 10), 0);
+    CU_ASSERT_EQUAL_FATAL(pthread_create(&th, &a, deep_thread, &d), 0);
+    pthread_attr_destroy(&a);
+    pthread_join(th, NULL);
+    CU_ASSERT_EQUAL_FATAL(d.st, BT_OK);
+    CU_ASSERT_EQUAL(d.outcome, BT_EVM_SUCCESS);
+    CU_ASSERT_EQUAL_FATAL(d.n_storage, 1);
+    uint8_t want[32];
+    word(want, 1025);
+    CU_ASSERT_EQUAL(memcmp(d.slot0, want, 32), 0);
+}
+
+/* One engine shared by threads (as the plugin instance is): cached analyses and pooled
+ * contexts must give every execution the same result. */
+struct shared_run {
+    struct evm_engine *eng;
+    int bad;
+};
+
+static void *shared_thread(void *p)
+{
+    /* PUSH1 2 PUSH1 3 ADD PUSH1 0 SSTORE STOP */
+    static const uint8_t code[] = {0x60, 0x02, 0x60, 0x03, 0x01, 0x60, 0x00, 0x55, 0x00};
+    struct shared_run *x = p;
+    for (int i = 0; i < 200; i++) {
+        struct ms_state s = {0};
+        ms_add(&s, A, 1000000000, NULL, 0);
+        ms_add(&s, B, 0, code, sizeof(code));
+        struct bt_evm_block blk;
+        struct bt_evm_tx tx;
+        setup(&blk, &tx, 100000, 1, 0);
+        struct bt_evm_config cfg = {sizeof(cfg), i % 2 ? BT_EVM_BERLIN : BT_EVM_ISTANBUL, 0};
+        struct bt_evm_result r;
+        char err[256];
+        if (evm_execute_in(x->eng, &ms_iface, &s, &blk, &tx, &cfg, &r, err, sizeof(err)) != BT_OK) {
+            x->bad++;
+            continue;
+        }
+        uint64_t want = 21000 + 12 + (i % 2 ? 22100 : 20000);
+        if (r.outcome != BT_EVM_SUCCESS || r.gas_used != want)
+            x->bad++;
+        r.release(&r);
+    }
+    return NULL;
+}
+
+static void test_evm_tx_engine_shared_by_threads(void)
+{
+    struct evm_engine *eng = evm_engine_new();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(eng);
+    struct shared_run runs[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        runs[i].eng = eng;
+        runs[i].bad = 0;
+        CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, shared_thread, &runs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        CU_ASSERT_EQUAL(runs[i].bad, 0);
+    }
+    evm_engine_free(eng);
+}
+
 BTS_TEST_SUITE("evm_tx", NULL, NULL, BTS_TEST(test_evm_tx_sstore_gas),
                BTS_TEST(test_evm_tx_revert_returns_data_and_gas),
                BTS_TEST(test_evm_tx_invalid_opcode_burns_gas), BTS_TEST(test_evm_tx_error_wording),
-               BTS_TEST(test_evm_tx_bttc_logs), BTS_TEST(test_evm_tx_system_call));
+               BTS_TEST(test_evm_tx_bttc_logs), BTS_TEST(test_evm_tx_system_call),
+               BTS_TEST(test_evm_tx_depth_limit_small_stack),
+               BTS_TEST(test_evm_tx_engine_shared_by_threads));
