@@ -6,6 +6,7 @@
 
 #include <bt/host.h>
 #include <bt/storage.h>
+#include <bts/kvrange.h>
 
 #include <lmdb.h>
 #include <pthread.h>
@@ -53,19 +54,13 @@ struct bt_storage_snapshot {
     pthread_mutex_t mu;
 };
 
-struct lmx_bound {
-    uint8_t *key;
-    size_t len;
-    int is_set;
-};
-
 struct bt_storage_iter {
     struct bt_storage_db *db;
     struct bt_storage_snapshot *snap;
     struct bt_storage_snapshot *own_snap; /* snap when made for this iterator */
     MDB_cursor *cur;
     uint64_t gen; /* map_gen the cursor was last positioned in */
-    struct lmx_bound lower, upper;
+    struct bts_kvrange range;
     int is_valid;
     bt_status status;
     /* The current entry, copied out of the map: a resize may unmap it at any time. */
