@@ -130,7 +130,7 @@ static void seek_ge(struct bt_storage_iter *it, const uint8_t *key, size_t key_l
     MDB_val want = k;
     int rc = mdb_cursor_get(it->cur, &k, &v, MDB_SET_RANGE);
     /* A key longer than any stored one: its cut form sorts before it, so step over it. */
-    if (rc == 0 && cut && lmx_cmp(k.mv_data, k.mv_size, want.mv_data, want.mv_size) == 0)
+    if (rc == 0 && cut && bts_kvrange_cmp(k.mv_data, k.mv_size, want.mv_data, want.mv_size) == 0)
         rc = mdb_cursor_get(it->cur, &k, &v, MDB_NEXT);
     land(it, rc, &k, &v);
 }
@@ -153,7 +153,7 @@ static void seek_le(struct bt_storage_iter *it, const uint8_t *key, size_t key_l
     if (rc == MDB_NOTFOUND)
         rc = mdb_cursor_get(it->cur, &k, &v, MDB_LAST);
     else if (rc == 0 &&
-             (exclusive || lmx_cmp(k.mv_data, k.mv_size, want.mv_data, want.mv_size) != 0))
+             (exclusive || bts_kvrange_cmp(k.mv_data, k.mv_size, want.mv_data, want.mv_size) != 0))
         rc = mdb_cursor_get(it->cur, &k, &v, MDB_PREV);
     land(it, rc, &k, &v);
 }

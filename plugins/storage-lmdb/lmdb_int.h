@@ -70,7 +70,6 @@ struct bt_storage_iter {
 
 #define LMX_ERR(pl, ...) (pl)->host->set_error((pl)->hctx, __VA_ARGS__)
 
-int lmx_cmp(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len);
 /* Encode a user key (truncated to LMX_KEY_MAX) into buf; returns 1 if it was truncated. */
 int lmx_key(uint8_t buf[LMX_KEY_MAX + 1], const uint8_t *key, size_t key_len, MDB_val *out);
 

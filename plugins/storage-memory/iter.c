@@ -89,7 +89,7 @@ void mem_iter_seek_prev(struct bt_storage_iter *it, const uint8_t *key, size_t k
         n = mem_list_last(l);
     } else {
         n = mem_list_ge(l, key, key_len, NULL);
-        if (!n || mem_cmp(n->key, n->key_len, key, key_len) != 0)
+        if (!n || bts_kvrange_cmp(n->key, n->key_len, key, key_len) != 0)
             n = mem_list_lt(l, key, key_len);
     }
     land_back(it, n);

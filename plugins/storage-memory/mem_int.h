@@ -73,9 +73,6 @@ struct bt_storage_iter {
     struct mem_ver *ver;  /* cur's version visible at seq */
 };
 
-/* memcmp order, shorter first on a tie (storage.h). */
-int mem_cmp(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len);
-
 /* skiplist.c; callers hold db->lock (read for lookups, write for changes). */
 int mem_list_init(struct mem_list *l);
 void mem_list_free(struct mem_list *l);
