@@ -12,13 +12,26 @@
 
 #define ERR(...) ((void)snprintf(err, err_cap, __VA_ARGS__))
 
-/* dst = a "." b, truncated to fit (messages only; the return value is checked so a long path
- * is not a warning). */
-static void join(char *dst, size_t cap, const char *a, const char *b)
+void alloc_json_path(char *dst, size_t cap, const char *a, const char *b)
 {
     int n = snprintf(dst, cap, "%s.%s", a, b);
-    if (n < 0)
+    if (n < 0) /* the return value is checked so a long path is not a warning */
         dst[0] = '\0';
+}
+
+bt_status alloc_json_object_array(void **out, const json_t *obj, size_t elem_size, const char *what,
+                                  char *err, size_t err_cap)
+{
+    *out = NULL;
+    if (!json_is_object(obj)) {
+        ERR("%s: not an object", what);
+        return BT_EINVAL;
+    }
+    size_t n = json_object_size(obj);
+    if (n == 0)
+        return BT_OK;
+    *out = calloc(n, elem_size);
+    return *out ? BT_OK : BT_ENOMEM;
 }
 
 /* Strip "0x"/"0X". Returns 1 if a prefix was present. */
@@ -187,24 +200,19 @@ static void account_free(struct alloc_account *acc)
 static bt_status parse_storage(struct alloc_account *acc, const json_t *obj, const char *what,
                                char *err, size_t err_cap)
 {
-    if (!json_is_object(obj)) {
-        ERR("%s: not an object", what);
-        return BT_EINVAL;
-    }
-    size_t n = json_object_size(obj);
-    if (n == 0)
-        return BT_OK;
-    acc->storage = calloc(n, sizeof(*acc->storage));
-    if (!acc->storage)
-        return BT_ENOMEM;
+    void *arr;
+    bt_status st = alloc_json_object_array(&arr, obj, sizeof(*acc->storage), what, err, err_cap);
+    if (st != BT_OK || !arr)
+        return st;
+    acc->storage = arr;
     const char *key;
     json_t *val;
     char path[256];
     json_object_foreach((json_t *)obj, key, val)
     {
         struct alloc_slot *sl = &acc->storage[acc->n_storage];
-        join(path, sizeof(path), what, key);
-        bt_status st = alloc_json_word(sl->key.bytes, key, path, err, err_cap);
+        alloc_json_path(path, sizeof(path), what, key);
+        st = alloc_json_word(sl->key.bytes, key, path, err, err_cap);
         if (st != BT_OK)
             return st;
         if (!json_is_string(val)) {
@@ -230,7 +238,7 @@ static bt_status parse_account(struct alloc_account *acc, const char *addr, cons
                                const char *what, char *err, size_t err_cap)
 {
     char path[256];
-    join(path, sizeof(path), what, addr);
+    alloc_json_path(path, sizeof(path), what, addr);
     bt_status st = alloc_json_address(&acc->addr, addr, path, err, err_cap);
     if (st != BT_OK)
         return st;
@@ -240,7 +248,7 @@ static bt_status parse_account(struct alloc_account *acc, const char *addr, cons
     }
     char sub[300];
     const json_t *v = json_object_get(obj, "balance");
-    join(sub, sizeof(sub), path, "balance");
+    alloc_json_path(sub, sizeof(sub), path, "balance");
     if (!v) {
         ERR("%s: missing", sub);
         return BT_EINVAL;
@@ -248,18 +256,18 @@ static bt_status parse_account(struct alloc_account *acc, const char *addr, cons
     if ((st = alloc_json_u256(&acc->balance, v, sub, err, err_cap)) != BT_OK)
         return st;
     if ((v = json_object_get(obj, "nonce")) != NULL) {
-        join(sub, sizeof(sub), path, "nonce");
+        alloc_json_path(sub, sizeof(sub), path, "nonce");
         if ((st = alloc_json_u64(&acc->nonce, v, sub, err, err_cap)) != BT_OK)
             return st;
     }
     if ((v = json_object_get(obj, "code")) != NULL) {
-        join(sub, sizeof(sub), path, "code");
+        alloc_json_path(sub, sizeof(sub), path, "code");
         st = alloc_json_bytes(&acc->code, &acc->code_len, v, sub, err, err_cap);
         if (st != BT_OK)
             return st;
     }
     if ((v = json_object_get(obj, "storage")) != NULL && !json_is_null(v)) {
-        join(sub, sizeof(sub), path, "storage");
+        alloc_json_path(sub, sizeof(sub), path, "storage");
         if ((st = parse_storage(acc, v, sub, err, err_cap)) != BT_OK)
             return st;
     }
@@ -270,19 +278,13 @@ bt_status alloc_parse(struct alloc *out, const json_t *obj, const char *what, ch
                       size_t err_cap)
 {
     memset(out, 0, sizeof(*out));
-    if (!json_is_object(obj)) {
-        ERR("%s: not an object", what);
-        return BT_EINVAL;
-    }
-    size_t n = json_object_size(obj);
-    if (n == 0)
-        return BT_OK;
-    out->accounts = calloc(n, sizeof(*out->accounts));
-    if (!out->accounts)
-        return BT_ENOMEM;
+    void *arr;
+    bt_status st = alloc_json_object_array(&arr, obj, sizeof(*out->accounts), what, err, err_cap);
+    if (st != BT_OK || !arr)
+        return st;
+    out->accounts = arr;
     const char *key;
     json_t *val;
-    bt_status st = BT_OK;
     json_object_foreach((json_t *)obj, key, val)
     {
         st = parse_account(&out->accounts[out->n], key, val, what, err, err_cap);

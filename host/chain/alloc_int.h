@@ -64,6 +64,16 @@ bt_status alloc_state_root(const struct alloc *a, uint8_t out_root[32]);
 
 /* --- lenient number readers (geth genesis and chain-config JSON) ----------------------------- */
 
+/** dst = a "." b, the JSON path of a member for messages, truncated to fit. */
+void alloc_json_path(char *dst, size_t cap, const char *a, const char *b);
+
+/** Open a JSON object whose members become the elements of an array: check that obj is an
+ *  object and calloc one element of elem_size per member.
+ *  Returns: BT_OK (*out NULL when the object is empty), BT_EINVAL ("<what>: not an object" in
+ *  err), BT_ENOMEM. Out: *out: free() it. */
+bt_status alloc_json_object_array(void **out, const json_t *obj, size_t elem_size, const char *what,
+                                  char *err, size_t err_cap);
+
 /** Read a non-negative integer: a JSON integer, a decimal string, or a "0x" hex string (leading
  *  zeros allowed). Returns: BT_OK, BT_EINVAL (message "<what>: ..." in err), BT_ERANGE
  *  (message too: does not fit). */

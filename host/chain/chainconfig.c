@@ -10,14 +10,6 @@
 
 #define ERR(...) ((void)snprintf(err, err_cap, __VA_ARGS__))
 
-/* dst = a "." b, truncated to fit (messages only). */
-static void join(char *dst, size_t cap, const char *a, const char *b)
-{
-    int n = snprintf(dst, cap, "%s.%s", a, b);
-    if (n < 0)
-        dst[0] = '\0';
-}
-
 /* The fork blocks geth orders, in order; `optional` forks may be absent without stopping later
  * ones (go-ethereum CheckConfigForkOrder). `zero`: bttcd needs it at block 0. */
 struct fork_field {
@@ -105,7 +97,7 @@ static bt_status fork_time(uint64_t *out, const json_t *obj, const char *name, c
     *out = CHAINCFG_NEVER;
     if (!v || json_is_null(v))
         return BT_OK;
-    join(what, sizeof(what), "config", name);
+    alloc_json_path(what, sizeof(what), "config", name);
     return alloc_json_u64(out, v, what, err, err_cap);
 }
 
@@ -180,25 +172,21 @@ static bt_status parse_overrides(struct chaincfg_bor *b, const json_t *v, char *
     const char *what = "config.bor.overrideStateSyncRecords";
     if (!v || json_is_null(v))
         return BT_OK;
-    if (!json_is_object(v)) {
-        ERR("%s: not an object", what);
-        return BT_EINVAL;
-    }
-    if (json_object_size(v) == 0)
-        return BT_OK;
-    b->overrides = calloc(json_object_size(v), sizeof(*b->overrides));
-    if (!b->overrides)
-        return BT_ENOMEM;
+    void *arr;
+    bt_status st = alloc_json_object_array(&arr, v, sizeof(*b->overrides), what, err, err_cap);
+    if (st != BT_OK || !arr)
+        return st;
+    b->overrides = arr;
     const char *key;
     json_t *val;
     char path[128];
     json_object_foreach((json_t *)v, key, val)
     {
         struct chaincfg_override *o = &b->overrides[b->n_overrides];
-        bt_status st = block_key(&o->block, key, what, err, err_cap);
+        st = block_key(&o->block, key, what, err, err_cap);
         if (st != BT_OK)
             return st;
-        join(path, sizeof(path), what, key);
+        alloc_json_path(path, sizeof(path), what, key);
         if ((st = alloc_json_u64(&o->count, val, path, err, err_cap)) != BT_OK)
             return st;
         b->n_overrides++;
@@ -213,25 +201,21 @@ static bt_status parse_block_allocs(struct chaincfg_bor *b, const json_t *v, cha
     const char *what = "config.bor.blockAlloc";
     if (!v || json_is_null(v))
         return BT_OK;
-    if (!json_is_object(v)) {
-        ERR("%s: not an object", what);
-        return BT_EINVAL;
-    }
-    if (json_object_size(v) == 0)
-        return BT_OK;
-    b->block_allocs = calloc(json_object_size(v), sizeof(*b->block_allocs));
-    if (!b->block_allocs)
-        return BT_ENOMEM;
+    void *arr;
+    bt_status st = alloc_json_object_array(&arr, v, sizeof(*b->block_allocs), what, err, err_cap);
+    if (st != BT_OK || !arr)
+        return st;
+    b->block_allocs = arr;
     const char *key;
     json_t *val;
     char path[128];
     json_object_foreach((json_t *)v, key, val)
     {
         struct chaincfg_block_alloc *ba = &b->block_allocs[b->n_block_allocs];
-        bt_status st = block_key(&ba->block, key, what, err, err_cap);
+        st = block_key(&ba->block, key, what, err, err_cap);
         if (st != BT_OK)
             return st;
-        join(path, sizeof(path), what, key);
+        alloc_json_path(path, sizeof(path), what, key);
         if ((st = alloc_parse(&ba->alloc, val, path, err, err_cap)) != BT_OK)
             return st;
         b->n_block_allocs++;
@@ -245,7 +229,7 @@ static bt_status bor_u64(uint64_t *out, const json_t *bor, const char *name, cha
 {
     char what[64];
     const json_t *v = json_object_get(bor, name);
-    join(what, sizeof(what), "config.bor", name);
+    alloc_json_path(what, sizeof(what), "config.bor", name);
     *out = 0;
     if (!v || json_is_null(v))
         return BT_OK; /* Go's zero value, as geth decodes it */
@@ -257,7 +241,7 @@ static bt_status bor_address(struct bt_address *out, const json_t *bor, const ch
 {
     char what[64];
     const json_t *v = json_object_get(bor, name);
-    join(what, sizeof(what), "config.bor", name);
+    alloc_json_path(what, sizeof(what), "config.bor", name);
     if (!v || !json_is_string(v)) {
         ERR("%s: %s", what, v ? "not a string" : "missing");
         return BT_EINVAL;

@@ -80,11 +80,9 @@ static void tsub_drop(void *arg)
 static void m_test_subscribe(void *arg, struct bt_rpc_call *call)
 {
     struct net *n = arg;
-    const struct rpc_peer *peer = rpc_call_peer(call);
-    if (!peer->sink) {
-        rpc_call_error(call, -32001, "notifications not supported", NULL);
+    struct rpc_sink *sink = rpc_call_sink(call);
+    if (!sink)
         return;
-    }
     json_t *p;
     if (rpc_params(call, 2, 2, &p) != BT_OK)
         return;
@@ -99,7 +97,7 @@ static void m_test_subscribe(void *arg, struct bt_rpc_call *call)
     struct tsub *t = calloc(1, sizeof(*t));
     if (t)
         t->ev = evtimer_new(n->base, tsub_tick, t);
-    if (!t || !t->ev || rpc_sub_new(peer->sink, tsub_drop, t, t->id) != BT_OK) {
+    if (!t || !t->ev || rpc_sub_new(sink, tsub_drop, t, t->id) != BT_OK) {
         if (t && t->ev)
             event_free(t->ev);
         free(t);
@@ -110,23 +108,8 @@ static void m_test_subscribe(void *arg, struct bt_rpc_call *call)
     t->count = (uint64_t)count;
     t->every.tv_sec = (time_t)(ms / 1000);
     t->every.tv_usec = (suseconds_t)(ms % 1000) * 1000;
-    char out[RPC_SUB_ID_MAX + 2];
-    snprintf(out, sizeof(out), "\"%s\"", t->id);
-    rpc_call_result(call, out); /* the id goes out before the first notification */
+    rpc_call_result_sub_id(call, t->id); /* the id goes out before the first notification */
     evtimer_add(t->ev, &t->every);
-}
-
-static void m_test_unsubscribe(void *arg, struct bt_rpc_call *call)
-{
-    (void)arg;
-    const struct rpc_peer *peer = rpc_call_peer(call);
-    json_t *p;
-    if (rpc_params(call, 1, 1, &p) != BT_OK)
-        return;
-    const char *id = json_string_value(json_array_get(p, 0));
-    int ok = peer->sink && id && rpc_sub_cancel(peer->sink, id) == BT_OK;
-    json_decref(p);
-    rpc_call_result(call, ok ? "true" : "false");
 }
 
 bt_status net_admin_register(struct net *n, int has_test_methods)
@@ -137,6 +120,6 @@ bt_status net_admin_register(struct net *n, int has_test_methods)
     if (st == BT_OK && has_test_methods)
         st = rpc_register(n->rpc, n, "test_subscribe", 0, m_test_subscribe, n);
     if (st == BT_OK && has_test_methods)
-        st = rpc_register(n->rpc, n, "test_unsubscribe", 0, m_test_unsubscribe, n);
+        st = rpc_register(n->rpc, n, "test_unsubscribe", 0, rpc_m_unsubscribe, n);
     return st;
 }

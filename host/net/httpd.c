@@ -524,13 +524,10 @@ static void on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct soc
 {
     (void)lis, (void)sa, (void)salen;
     struct httpd *d = arg;
-    struct hconn *c = calloc(1, sizeof(*c));
-    struct bufferevent *bev = c ? bufferevent_socket_new(d->base, fd, BEV_OPT_CLOSE_ON_FREE) : NULL;
-    if (!bev) {
-        free(c);
-        evutil_closesocket(fd);
+    struct bufferevent *bev;
+    struct hconn *c = net_accept_conn(d->base, fd, sizeof(*c), &bev);
+    if (!c)
         return;
-    }
     c->d = d;
     c->bev = bev;
     c->next = d->conns;

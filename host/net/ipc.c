@@ -131,14 +131,10 @@ static void on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct soc
 {
     (void)sa, (void)salen;
     struct ipcd *d = arg;
-    struct iconn *c = calloc(1, sizeof(*c));
-    struct bufferevent *bev =
-        c ? bufferevent_socket_new(evconnlistener_get_base(lis), fd, BEV_OPT_CLOSE_ON_FREE) : NULL;
-    if (!bev) {
-        free(c);
-        evutil_closesocket(fd);
+    struct bufferevent *bev;
+    struct iconn *c = net_accept_conn(evconnlistener_get_base(lis), fd, sizeof(*c), &bev);
+    if (!c)
         return;
-    }
     c->d = d;
     c->bev = bev;
     c->next = d->conns;

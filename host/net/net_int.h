@@ -57,6 +57,14 @@ void net_stop(struct net *n);
 
 /* --- shared by the transports ------------------------------------------------------------ */
 
+struct bufferevent;
+
+/** For a connection a listener accepted: a zeroed connection struct of conn_size bytes and, in
+ *  *out_bev, a bufferevent on base owning fd (BEV_OPT_CLOSE_ON_FREE). Returns the struct (free
+ *  it with free()), or NULL out of memory, fd then closed and nothing left allocated. */
+void *net_accept_conn(struct event_base *base, int fd, size_t conn_size,
+                      struct bufferevent **out_bev);
+
 /** The port a bound socket listens on (0 if unknown). */
 uint16_t net_bound_port(int fd);
 

@@ -12,6 +12,22 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <event2/bufferevent.h>
+#include <event2/util.h>
+
+void *net_accept_conn(struct event_base *base, int fd, size_t conn_size,
+                      struct bufferevent **out_bev)
+{
+    void *c = calloc(1, conn_size);
+    *out_bev = c ? bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE) : NULL;
+    if (!*out_bev) {
+        free(c);
+        evutil_closesocket(fd);
+        return NULL;
+    }
+    return c;
+}
+
 uint16_t net_bound_port(int fd)
 {
     struct sockaddr_storage ss;

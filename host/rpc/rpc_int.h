@@ -150,6 +150,15 @@ bt_status rpc_sub_notify(struct rpc_server *s, const char *id, const char *resul
 /** End a subscription (eth_unsubscribe); only the sink that created it may. BT_OK or
  *  BT_ENOTFOUND. */
 bt_status rpc_sub_cancel(struct rpc_sink *sink, const char *id);
+/** The subscription sink of the connection that sent `call`, for a *_subscribe handler.
+ *  Returns it, or NULL after answering the call with -32001 "notifications not supported"
+ *  (HTTP has no sink). */
+struct rpc_sink *rpc_call_sink(struct bt_rpc_call *call);
+/** Answer a *_subscribe call with the new subscription's id (a JSON string). */
+void rpc_call_result_sub_id(struct bt_rpc_call *call, const char *id);
+/** A whole *_unsubscribe handler (arg unused): params [id]; answers true if the calling
+ *  connection's subscription `id` was ended, else false (geth's eth_unsubscribe). */
+void rpc_m_unsubscribe(void *arg, struct bt_rpc_call *call);
 /** Number of live subscriptions (tests). */
 size_t rpc_sub_count(const struct rpc_server *s);
 

@@ -3,6 +3,7 @@
  */
 #include "rpc_int.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,4 +125,32 @@ size_t rpc_sub_count(const struct rpc_server *s)
     for (const struct rpc_sub *u = s->subs; u; u = u->next)
         n++;
     return n;
+}
+
+struct rpc_sink *rpc_call_sink(struct bt_rpc_call *call)
+{
+    struct rpc_sink *sink = rpc_call_peer(call)->sink;
+    if (!sink)
+        rpc_call_error(call, -32001, "notifications not supported", NULL);
+    return sink;
+}
+
+void rpc_call_result_sub_id(struct bt_rpc_call *call, const char *id)
+{
+    char out[RPC_SUB_ID_MAX + 2];
+    snprintf(out, sizeof(out), "\"%s\"", id);
+    rpc_call_result(call, out);
+}
+
+void rpc_m_unsubscribe(void *arg, struct bt_rpc_call *call)
+{
+    (void)arg;
+    const struct rpc_peer *peer = rpc_call_peer(call);
+    json_t *p;
+    if (rpc_params(call, 1, 1, &p) != BT_OK)
+        return;
+    const char *id = json_string_value(json_array_get(p, 0));
+    int ok = peer->sink && id && rpc_sub_cancel(peer->sink, id) == BT_OK;
+    json_decref(p);
+    rpc_call_result(call, ok ? "true" : "false");
 }

@@ -213,28 +213,24 @@ static void sub_drop(void *arg)
 static void m_subscribe(void *arg, struct bt_rpc_call *call)
 {
     struct stor_rpc *r = arg;
-    const struct rpc_peer *peer = rpc_call_peer(call);
-    if (!peer->sink) {
-        rpc_call_error(call, -32001, "notifications not supported", NULL);
+    struct rpc_sink *sink = rpc_call_sink(call);
+    if (!sink)
         return;
-    }
     json_t *p;
     if (rpc_params(call, 0, 0, &p) != BT_OK)
         return;
     json_decref(p);
     struct stor_rpc_sub *u = calloc(1, sizeof(*u));
-    if (!u || rpc_sub_new(peer->sink, sub_drop, u, u->id) != BT_OK) {
+    if (!u || rpc_sub_new(sink, sub_drop, u, u->id) != BT_OK) {
         free(u);
         rpc_call_error(call, RPC_ERR_INTERNAL, "out of memory", NULL);
         return;
     }
     u->r = r;
-    u->sink = peer->sink;
+    u->sink = sink;
     u->next = r->subs;
     r->subs = u;
-    char out[RPC_SUB_ID_MAX + 2];
-    snprintf(out, sizeof(out), "\"%s\"", u->id);
-    rpc_call_result(call, out); /* the id goes out before the first notification */
+    rpc_call_result_sub_id(call, u->id); /* the id goes out before the first notification */
     if (r->is_running) {
         json_t *st = status_json(r);
         char *text = st ? json_dumps(st, JSON_COMPACT) : NULL;
@@ -243,19 +239,6 @@ static void m_subscribe(void *arg, struct bt_rpc_call *call)
             rpc_sub_notify(r->rpc, u->id, text);
         free(text);
     }
-}
-
-static void m_unsubscribe(void *arg, struct bt_rpc_call *call)
-{
-    (void)arg;
-    const struct rpc_peer *peer = rpc_call_peer(call);
-    json_t *p;
-    if (rpc_params(call, 1, 1, &p) != BT_OK)
-        return;
-    const char *id = json_string_value(json_array_get(p, 0));
-    int ok = peer->sink && id && rpc_sub_cancel(peer->sink, id) == BT_OK;
-    json_decref(p);
-    rpc_call_result(call, ok ? "true" : "false");
 }
 
 /* --- stats and verify ---------------------------------------------------------------------------
@@ -350,7 +333,7 @@ static const struct {
     {"admin_storageSwap", m_swap},
     {"admin_storageSwapStatus", m_swap_status},
     {"admin_storageSwapSubscribe", m_subscribe},
-    {"admin_storageSwapUnsubscribe", m_unsubscribe},
+    {"admin_storageSwapUnsubscribe", rpc_m_unsubscribe},
     {"admin_storageStats", m_stats},
     {"admin_storageVerify", m_verify},
 };

@@ -20,28 +20,11 @@ static const struct bts_evmchain_rules bsc_rules = {
     .receipt_poll = "1s",
 };
 
-static uint32_t bsc_chain_type(void *self)
-{
-    (void)self;
-    return BT_ROOTCHAIN_BSC;
-}
-
 static bt_status bsc_create(const struct bt_host *host, struct bt_host_ctx *hctx, void **out_self)
 {
     return bts_evmchain_create(&bsc_rules, host, hctx, out_self);
 }
 
-static const struct bt_rootchain_vtbl bsc_vtbl = {
-    .struct_size = sizeof(struct bt_rootchain_vtbl),
-    .chain_type = bsc_chain_type,
-    .heights = bts_evmchain_heights,
-    .get_logs = bts_evmchain_get_logs,
-    .call = bts_evmchain_call,
-    .send = bts_evmchain_send,
-    .status = bts_evmchain_status,
-    .error_message = bts_evmchain_error_message,
-};
-
-BT_PLUGIN_DEFINE(bsc_vtbl, .kind = BT_KIND_ROOTCHAIN, .name = "rootchain-bsc", .version = "0.1.0",
-                 .create = bsc_create, .start = bts_evmchain_start, .stop = bts_evmchain_stop,
-                 .destroy = bts_evmchain_destroy);
+BT_PLUGIN_DEFINE(bts_evmchain_vtbl, .kind = BT_KIND_ROOTCHAIN, .name = "rootchain-bsc",
+                 .version = "0.1.0", .create = bsc_create, .start = bts_evmchain_start,
+                 .stop = bts_evmchain_stop, .destroy = bts_evmchain_destroy);

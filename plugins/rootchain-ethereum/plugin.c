@@ -19,28 +19,11 @@ static const struct bts_evmchain_rules eth_rules = {
     .receipt_poll = "4s",
 };
 
-static uint32_t eth_chain_type(void *self)
-{
-    (void)self;
-    return BT_ROOTCHAIN_ETH;
-}
-
 static bt_status eth_create(const struct bt_host *host, struct bt_host_ctx *hctx, void **out_self)
 {
     return bts_evmchain_create(&eth_rules, host, hctx, out_self);
 }
 
-static const struct bt_rootchain_vtbl eth_vtbl = {
-    .struct_size = sizeof(struct bt_rootchain_vtbl),
-    .chain_type = eth_chain_type,
-    .heights = bts_evmchain_heights,
-    .get_logs = bts_evmchain_get_logs,
-    .call = bts_evmchain_call,
-    .send = bts_evmchain_send,
-    .status = bts_evmchain_status,
-    .error_message = bts_evmchain_error_message,
-};
-
-BT_PLUGIN_DEFINE(eth_vtbl, .kind = BT_KIND_ROOTCHAIN, .name = "rootchain-ethereum",
+BT_PLUGIN_DEFINE(bts_evmchain_vtbl, .kind = BT_KIND_ROOTCHAIN, .name = "rootchain-ethereum",
                  .version = "0.1.0", .create = eth_create, .start = bts_evmchain_start,
                  .stop = bts_evmchain_stop, .destroy = bts_evmchain_destroy);

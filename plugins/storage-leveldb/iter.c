@@ -4,30 +4,6 @@
 #include "ldb_int.h"
 
 #include <stdlib.h>
-#include <string.h>
-
-static int cmp(const char *a, size_t a_len, const char *b, size_t b_len)
-{
-    size_t n = a_len < b_len ? a_len : b_len;
-    int c = n ? memcmp(a, b, n) : 0;
-    if (c)
-        return c;
-    return a_len < b_len ? -1 : a_len > b_len;
-}
-
-static int bound_copy(struct ldb_bound *b, const uint8_t *key, size_t len)
-{
-    if (!key)
-        return 0;
-    b->key = malloc(len ? len : 1);
-    if (!b->key)
-        return -1;
-    if (len)
-        memcpy(b->key, key, len);
-    b->len = len;
-    b->is_set = 1;
-    return 0;
-}
 
 bt_status ldb_iter_new(void *self, struct bt_storage_db *db, const struct bt_storage_snapshot *snap,
                        const struct bt_storage_range *range, struct bt_storage_iter **out_it)
@@ -35,8 +11,8 @@ bt_status ldb_iter_new(void *self, struct bt_storage_db *db, const struct bt_sto
     struct ldb_plugin *pl = self;
     struct bt_storage_iter *it = calloc(1, sizeof(*it));
     *out_it = NULL;
-    if (!it || (range && (bound_copy(&it->lower, range->lower, range->lower_len) != 0 ||
-                          bound_copy(&it->upper, range->upper, range->upper_len) != 0))) {
+    if (!it || (range && bts_kvrange_set(&it->range, range->lower, range->lower_len, range->upper,
+                                         range->upper_len) != BT_OK)) {
         ldb_iter_free(it);
         LDB_ERR(pl, "out of memory creating an iterator on %s", db->path);
         return BT_ENOMEM;
@@ -58,8 +34,7 @@ void ldb_iter_free(struct bt_storage_iter *it)
         leveldb_iter_destroy(it->it);
     if (it->ro)
         leveldb_readoptions_destroy(it->ro);
-    free(it->lower.key);
-    free(it->upper.key);
+    bts_kvrange_free(&it->range);
     free(it);
 }
 
@@ -70,19 +45,12 @@ static void clamp(struct bt_storage_iter *it)
         return;
     size_t kl;
     const char *k = leveldb_iter_key(it->it, &kl);
-    if (it->upper.is_set && cmp(k, kl, it->upper.key, it->upper.len) >= 0)
-        it->is_valid = 0;
-    if (it->lower.is_set && cmp(k, kl, it->lower.key, it->lower.len) < 0)
-        it->is_valid = 0;
+    it->is_valid = bts_kvrange_contains(&it->range, (const uint8_t *)k, kl);
 }
 
 void ldb_iter_seek(struct bt_storage_iter *it, const uint8_t *key, size_t key_len)
 {
-    if (it->lower.is_set &&
-        (!key || cmp((const char *)key, key_len, it->lower.key, it->lower.len) < 0)) {
-        key = (const uint8_t *)it->lower.key;
-        key_len = it->lower.len;
-    }
+    bts_kvrange_clamp_seek(&it->range, &key, &key_len);
     if (key)
         leveldb_iter_seek(it->it, (const char *)key, key_len);
     else
@@ -92,13 +60,8 @@ void ldb_iter_seek(struct bt_storage_iter *it, const uint8_t *key, size_t key_le
 
 void ldb_iter_seek_prev(struct bt_storage_iter *it, const uint8_t *key, size_t key_len)
 {
-    int exclusive = 0; /* the target itself is out (the upper bound) */
-    if (it->upper.is_set &&
-        (!key || cmp((const char *)key, key_len, it->upper.key, it->upper.len) >= 0)) {
-        key = (const uint8_t *)it->upper.key;
-        key_len = it->upper.len;
-        exclusive = 1;
-    }
+    /* exclusive: the target itself is out (the upper bound) */
+    int exclusive = bts_kvrange_clamp_seek_prev(&it->range, &key, &key_len);
     if (!key) {
         leveldb_iter_seek_to_last(it->it);
     } else {
@@ -109,7 +72,7 @@ void ldb_iter_seek_prev(struct bt_storage_iter *it, const uint8_t *key, size_t k
         } else {
             size_t kl;
             const char *k = leveldb_iter_key(it->it, &kl);
-            if (exclusive || cmp(k, kl, (const char *)key, key_len) != 0)
+            if (exclusive || bts_kvrange_cmp((const uint8_t *)k, kl, key, key_len) != 0)
                 leveldb_iter_prev(it->it);
         }
     }

@@ -4,6 +4,7 @@
 
 #include <bt/host.h>
 #include <bt/storage.h>
+#include <bts/kvrange.h>
 
 #include <leveldb/c.h>
 
@@ -40,16 +41,10 @@ struct bt_storage_snapshot {
     leveldb_readoptions_t *ro; /* reads at snap */
 };
 
-struct ldb_bound {
-    char *key;
-    size_t len;
-    int is_set;
-};
-
 struct bt_storage_iter {
     leveldb_iterator_t *it;
     leveldb_readoptions_t *ro;
-    struct ldb_bound lower, upper;
+    struct bts_kvrange range;
     int is_valid; /* leveldb's iterator is valid and inside the bounds */
 };
 

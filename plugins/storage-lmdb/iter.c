@@ -7,28 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int bound_copy(struct lmx_bound *b, const uint8_t *key, size_t len)
-{
-    if (!key)
-        return 0;
-    b->key = malloc(len ? len : 1);
-    if (!b->key)
-        return -1;
-    if (len)
-        memcpy(b->key, key, len);
-    b->len = len;
-    b->is_set = 1;
-    return 0;
-}
-
 bt_status lmx_iter_new(void *self, struct bt_storage_db *db, const struct bt_storage_snapshot *snap,
                        const struct bt_storage_range *range, struct bt_storage_iter **out_it)
 {
     struct lmx_plugin *pl = self;
     *out_it = NULL;
     struct bt_storage_iter *it = calloc(1, sizeof(*it));
-    if (!it || (range && (bound_copy(&it->lower, range->lower, range->lower_len) != 0 ||
-                          bound_copy(&it->upper, range->upper, range->upper_len) != 0))) {
+    if (!it || (range && bts_kvrange_set(&it->range, range->lower, range->lower_len, range->upper,
+                                         range->upper_len) != BT_OK)) {
         lmx_iter_free(it);
         LMX_ERR(pl, "out of memory creating an iterator on %s", db->path);
         return BT_ENOMEM;
@@ -67,8 +53,7 @@ void lmx_iter_free(struct bt_storage_iter *it)
         mdb_cursor_close(it->cur);
     if (it->own_snap)
         lmx_snapshot_free(it->db->pl, it->db, it->own_snap);
-    free(it->lower.key);
-    free(it->upper.key);
+    bts_kvrange_free(&it->range);
     free(it->key);
     free(it->val);
     free(it);
@@ -100,9 +85,7 @@ static void land(struct bt_storage_iter *it, int rc, const MDB_val *k, const MDB
     }
     const uint8_t *key = (const uint8_t *)k->mv_data + 1; /* strip the prefix byte */
     size_t key_len = k->mv_size - 1;
-    if (it->upper.is_set && lmx_cmp(key, key_len, it->upper.key, it->upper.len) >= 0)
-        return;
-    if (it->lower.is_set && lmx_cmp(key, key_len, it->lower.key, it->lower.len) < 0)
+    if (!bts_kvrange_contains(&it->range, key, key_len))
         return;
     if (grow_copy(&it->key, &it->key_cap, key, key_len) != 0 ||
         grow_copy(&it->val, &it->val_cap, v->mv_data, v->mv_size) != 0) {
@@ -147,7 +130,7 @@ static void seek_ge(struct bt_storage_iter *it, const uint8_t *key, size_t key_l
     MDB_val want = k;
     int rc = mdb_cursor_get(it->cur, &k, &v, MDB_SET_RANGE);
     /* A key longer than any stored one: its cut form sorts before it, so step over it. */
-    if (rc == 0 && cut && lmx_cmp(k.mv_data, k.mv_size, want.mv_data, want.mv_size) == 0)
+    if (rc == 0 && cut && bts_kvrange_cmp(k.mv_data, k.mv_size, want.mv_data, want.mv_size) == 0)
         rc = mdb_cursor_get(it->cur, &k, &v, MDB_NEXT);
     land(it, rc, &k, &v);
 }
@@ -170,17 +153,14 @@ static void seek_le(struct bt_storage_iter *it, const uint8_t *key, size_t key_l
     if (rc == MDB_NOTFOUND)
         rc = mdb_cursor_get(it->cur, &k, &v, MDB_LAST);
     else if (rc == 0 &&
-             (exclusive || lmx_cmp(k.mv_data, k.mv_size, want.mv_data, want.mv_size) != 0))
+             (exclusive || bts_kvrange_cmp(k.mv_data, k.mv_size, want.mv_data, want.mv_size) != 0))
         rc = mdb_cursor_get(it->cur, &k, &v, MDB_PREV);
     land(it, rc, &k, &v);
 }
 
 void lmx_iter_seek(struct bt_storage_iter *it, const uint8_t *key, size_t key_len)
 {
-    if (it->lower.is_set && (!key || lmx_cmp(key, key_len, it->lower.key, it->lower.len) < 0)) {
-        key = it->lower.key;
-        key_len = it->lower.len;
-    }
+    bts_kvrange_clamp_seek(&it->range, &key, &key_len);
     enter(it);
     seek_ge(it, key, key_len);
     leave(it);
@@ -188,12 +168,7 @@ void lmx_iter_seek(struct bt_storage_iter *it, const uint8_t *key, size_t key_le
 
 void lmx_iter_seek_prev(struct bt_storage_iter *it, const uint8_t *key, size_t key_len)
 {
-    int exclusive = 0;
-    if (it->upper.is_set && (!key || lmx_cmp(key, key_len, it->upper.key, it->upper.len) >= 0)) {
-        key = it->upper.key;
-        key_len = it->upper.len;
-        exclusive = 1;
-    }
+    int exclusive = bts_kvrange_clamp_seek_prev(&it->range, &key, &key_len);
     enter(it);
     seek_le(it, key, key_len, exclusive);
     leave(it);

@@ -6,6 +6,7 @@
 
 #include <bt/host.h>
 #include <bt/storage.h>
+#include <bts/kvrange.h>
 
 #include <lmdb.h>
 #include <pthread.h>
@@ -53,19 +54,13 @@ struct bt_storage_snapshot {
     pthread_mutex_t mu;
 };
 
-struct lmx_bound {
-    uint8_t *key;
-    size_t len;
-    int is_set;
-};
-
 struct bt_storage_iter {
     struct bt_storage_db *db;
     struct bt_storage_snapshot *snap;
     struct bt_storage_snapshot *own_snap; /* snap when made for this iterator */
     MDB_cursor *cur;
     uint64_t gen; /* map_gen the cursor was last positioned in */
-    struct lmx_bound lower, upper;
+    struct bts_kvrange range;
     int is_valid;
     bt_status status;
     /* The current entry, copied out of the map: a resize may unmap it at any time. */
@@ -75,7 +70,6 @@ struct bt_storage_iter {
 
 #define LMX_ERR(pl, ...) (pl)->host->set_error((pl)->hctx, __VA_ARGS__)
 
-int lmx_cmp(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len);
 /* Encode a user key (truncated to LMX_KEY_MAX) into buf; returns 1 if it was truncated. */
 int lmx_key(uint8_t buf[LMX_KEY_MAX + 1], const uint8_t *key, size_t key_len, MDB_val *out);
 

@@ -7,15 +7,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-int lmx_cmp(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
-{
-    size_t n = a_len < b_len ? a_len : b_len;
-    int c = n ? memcmp(a, b, n) : 0;
-    if (c)
-        return c;
-    return a_len < b_len ? -1 : a_len > b_len;
-}
-
 int lmx_key(uint8_t buf[LMX_KEY_MAX + 1], const uint8_t *key, size_t key_len, MDB_val *out)
 {
     int cut = key_len > LMX_KEY_MAX;

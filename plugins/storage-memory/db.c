@@ -49,7 +49,7 @@ bt_status mem_get(void *self, struct bt_storage_db *db, const struct bt_storage_
     pthread_rwlock_rdlock(&db->lock);
     uint64_t seq = snap ? snap->seq : db->seq;
     struct mem_node *n = mem_list_ge(&db->list, key, key_len, NULL);
-    if (n && mem_cmp(n->key, n->key_len, key, key_len) == 0)
+    if (n && bts_kvrange_cmp(n->key, n->key_len, key, key_len) == 0)
         v = mem_node_visible(n, seq);
     if (v)
         atomic_fetch_add(&v->refs, 1); /* no copy: the value lives until released */

@@ -4,21 +4,6 @@
 #include "mem_int.h"
 
 #include <stdlib.h>
-#include <string.h>
-
-static int bound_copy(struct mem_iter_bound *b, const uint8_t *key, size_t len)
-{
-    if (!key)
-        return 0;
-    b->key = malloc(len ? len : 1);
-    if (!b->key)
-        return -1;
-    if (len)
-        memcpy(b->key, key, len);
-    b->len = len;
-    b->is_set = 1;
-    return 0;
-}
 
 bt_status mem_iter_new(void *self, struct bt_storage_db *db, const struct bt_storage_snapshot *snap,
                        const struct bt_storage_range *range, struct bt_storage_iter **out_it)
@@ -29,8 +14,8 @@ bt_status mem_iter_new(void *self, struct bt_storage_db *db, const struct bt_sto
     if (!it)
         goto oom;
     it->db = db;
-    if (range && (bound_copy(&it->lower, range->lower, range->lower_len) != 0 ||
-                  bound_copy(&it->upper, range->upper, range->upper_len) != 0))
+    if (range && bts_kvrange_set(&it->range, range->lower, range->lower_len, range->upper,
+                                 range->upper_len) != BT_OK)
         goto oom;
     if (snap) {
         it->seq = snap->seq;
@@ -52,8 +37,7 @@ void mem_iter_free(struct bt_storage_iter *it)
     if (!it)
         return;
     mem_snapshot_free(it->db->pl, it->db, it->own_snap);
-    free(it->lower.key);
-    free(it->upper.key);
+    bts_kvrange_free(&it->range);
     free(it);
 }
 
@@ -63,7 +47,8 @@ static void land_fwd(struct bt_storage_iter *it, struct mem_node *n)
     struct mem_ver *v = NULL;
     while (n && !(v = mem_node_visible(n, it->seq)))
         n = n->next[0];
-    if (n && it->upper.is_set && mem_cmp(n->key, n->key_len, it->upper.key, it->upper.len) >= 0)
+    if (n && it->range.upper.is_set &&
+        bts_kvrange_cmp(n->key, n->key_len, it->range.upper.key, it->range.upper.len) >= 0)
         n = NULL;
     it->cur = n;
     it->ver = n ? v : NULL;
@@ -75,7 +60,8 @@ static void land_back(struct bt_storage_iter *it, struct mem_node *n)
     struct mem_ver *v = NULL;
     while (n && !(v = mem_node_visible(n, it->seq)))
         n = mem_list_lt(&it->db->list, n->key, n->key_len);
-    if (n && it->lower.is_set && mem_cmp(n->key, n->key_len, it->lower.key, it->lower.len) < 0)
+    if (n && it->range.lower.is_set &&
+        bts_kvrange_cmp(n->key, n->key_len, it->range.lower.key, it->range.lower.len) < 0)
         n = NULL;
     it->cur = n;
     it->ver = n ? v : NULL;
@@ -83,10 +69,7 @@ static void land_back(struct bt_storage_iter *it, struct mem_node *n)
 
 void mem_iter_seek(struct bt_storage_iter *it, const uint8_t *key, size_t key_len)
 {
-    if (it->lower.is_set && (!key || mem_cmp(key, key_len, it->lower.key, it->lower.len) < 0)) {
-        key = it->lower.key;
-        key_len = it->lower.len;
-    }
+    bts_kvrange_clamp_seek(&it->range, &key, &key_len);
     pthread_rwlock_rdlock(&it->db->lock);
     if (key)
         land_fwd(it, mem_list_ge(&it->db->list, key, key_len, NULL));
@@ -100,13 +83,13 @@ void mem_iter_seek_prev(struct bt_storage_iter *it, const uint8_t *key, size_t k
     const struct mem_list *l = &it->db->list;
     pthread_rwlock_rdlock(&it->db->lock);
     struct mem_node *n;
-    if (it->upper.is_set && (!key || mem_cmp(key, key_len, it->upper.key, it->upper.len) >= 0)) {
-        n = mem_list_lt(l, it->upper.key, it->upper.len);
+    if (bts_kvrange_clamp_seek_prev(&it->range, &key, &key_len)) {
+        n = mem_list_lt(l, key, key_len); /* the upper bound is out: the last key below it */
     } else if (!key) {
         n = mem_list_last(l);
     } else {
         n = mem_list_ge(l, key, key_len, NULL);
-        if (!n || mem_cmp(n->key, n->key_len, key, key_len) != 0)
+        if (!n || bts_kvrange_cmp(n->key, n->key_len, key, key_len) != 0)
             n = mem_list_lt(l, key, key_len);
     }
     land_back(it, n);

@@ -5,6 +5,7 @@
 
 #include <bt/host.h>
 #include <bt/storage.h>
+#include <bts/kvrange.h>
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -63,23 +64,14 @@ struct bt_storage_db {
     int is_readonly;
 };
 
-struct mem_iter_bound {
-    uint8_t *key;
-    size_t len;
-    int is_set;
-};
-
 struct bt_storage_iter {
     struct bt_storage_db *db;
     struct bt_storage_snapshot *own_snap; /* the implicit snapshot, or NULL */
     uint64_t seq;
-    struct mem_iter_bound lower, upper;
+    struct bts_kvrange range;
     struct mem_node *cur; /* NULL: not valid */
     struct mem_ver *ver;  /* cur's version visible at seq */
 };
-
-/* memcmp order, shorter first on a tie (storage.h). */
-int mem_cmp(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len);
 
 /* skiplist.c; callers hold db->lock (read for lookups, write for changes). */
 int mem_list_init(struct mem_list *l);

@@ -5,15 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int mem_cmp(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
-{
-    size_t n = a_len < b_len ? a_len : b_len;
-    int c = n ? memcmp(a, b, n) : 0;
-    if (c)
-        return c;
-    return a_len < b_len ? -1 : a_len > b_len;
-}
-
 struct mem_node *mem_node_new(const uint8_t *key, size_t key_len, int height)
 {
     struct mem_node *n =
@@ -92,7 +83,8 @@ struct mem_node *mem_list_ge(const struct mem_list *l, const uint8_t *key, size_
     struct mem_node *x = l->head;
     for (int i = MEM_MAX_HEIGHT - 1; i >= 0; i--) {
         if (i < l->height) {
-            while (x->next[i] && mem_cmp(x->next[i]->key, x->next[i]->key_len, key, key_len) < 0)
+            while (x->next[i] &&
+                   bts_kvrange_cmp(x->next[i]->key, x->next[i]->key_len, key, key_len) < 0)
                 x = x->next[i];
         }
         if (prev)
@@ -105,7 +97,8 @@ struct mem_node *mem_list_lt(const struct mem_list *l, const uint8_t *key, size_
 {
     struct mem_node *x = l->head;
     for (int i = l->height - 1; i >= 0; i--) {
-        while (x->next[i] && mem_cmp(x->next[i]->key, x->next[i]->key_len, key, key_len) < 0)
+        while (x->next[i] &&
+               bts_kvrange_cmp(x->next[i]->key, x->next[i]->key_len, key, key_len) < 0)
             x = x->next[i];
     }
     return x == l->head ? NULL : x;

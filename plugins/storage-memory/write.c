@@ -87,7 +87,7 @@ static void apply(struct bt_storage_db *db, const struct bt_storage_op *op, stru
 {
     struct mem_node *prev[MEM_MAX_HEIGHT];
     struct mem_node *n = mem_list_ge(&db->list, op->key, op->key_len, prev);
-    if (!n || mem_cmp(n->key, n->key_len, op->key, op->key_len) != 0) {
+    if (!n || bts_kvrange_cmp(n->key, n->key_len, op->key, op->key_len) != 0) {
         if (p->ver->is_del)
             return; /* deleting a missing key: nothing to record */
         n = p->node;

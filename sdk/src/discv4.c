@@ -7,31 +7,12 @@
 #include <bts/keccak.h>
 #include <bts/secp.h>
 
-static bt_status next(struct bts_rlp_iter *it, struct bts_rlp_item *item)
-{
-    return bts_rlp_iter_next(it, item) == BT_OK ? BT_OK : BT_EPROTO;
-}
-
-static bt_status next_u64(struct bts_rlp_iter *it, uint64_t *out)
-{
-    struct bts_rlp_item item;
-    if (next(it, &item) != BT_OK || bts_rlp_item_u64(&item, out) != BT_OK)
-        return BT_EPROTO;
-    return BT_OK;
-}
-
-static bt_status next_fixed(struct bts_rlp_iter *it, void *out, size_t n)
-{
-    struct bts_rlp_item item;
-    if (next(it, &item) != BT_OK || bts_rlp_item_fixed(&item, out, n) != BT_OK)
-        return BT_EPROTO;
-    return BT_OK;
-}
+#include "rlp_wire_int.h"
 
 static bt_status port(struct bts_rlp_iter *it, uint16_t *out)
 {
     uint64_t v;
-    if (next_u64(it, &v) != BT_OK || v > 0xffff)
+    if (rlp_wire_next_u64(it, &v) != BT_OK || v > 0xffff)
         return BT_EPROTO;
     *out = (uint16_t)v;
     return BT_OK;
@@ -44,7 +25,7 @@ static bt_status endpoint_items(struct bts_rlp_iter *it, struct bts_discv4_endpo
     struct bts_rlp_item ip;
     const uint8_t *p;
     size_t n;
-    if (next(it, &ip) != BT_OK || bts_rlp_item_bytes(&ip, &p, &n) != BT_OK)
+    if (rlp_wire_next(it, &ip) != BT_OK || bts_rlp_item_bytes(&ip, &p, &n) != BT_OK)
         return BT_EPROTO;
     if (n == 4 || n == 16) {
         memcpy(ep->ip, p, n);
@@ -59,7 +40,7 @@ static bt_status endpoint(struct bts_rlp_iter *it, struct bts_discv4_endpoint *e
 {
     struct bts_rlp_item list;
     struct bts_rlp_iter lit;
-    if (next(it, &list) != BT_OK || !list.is_list)
+    if (rlp_wire_next(it, &list) != BT_OK || !list.is_list)
         return BT_EPROTO;
     bts_rlp_iter_init(&lit, &list);
     return endpoint_items(&lit, ep);
@@ -81,7 +62,7 @@ static bt_status neighbors(struct bts_rlp_iter *it, struct bts_discv4_packet *p)
     struct bts_rlp_item list, node;
     struct bts_rlp_iter lit, nit;
     bt_status st;
-    if (next(it, &list) != BT_OK || !list.is_list)
+    if (rlp_wire_next(it, &list) != BT_OK || !list.is_list)
         return BT_EPROTO;
     bts_rlp_iter_init(&lit, &list);
     while ((st = bts_rlp_iter_next(&lit, &node)) == BT_OK) {
@@ -90,13 +71,13 @@ static bt_status neighbors(struct bts_rlp_iter *it, struct bts_discv4_packet *p)
             return BT_EPROTO;
         bts_rlp_iter_init(&nit, &node);
         if (endpoint_items(&nit, &p->u.neighbors.nodes[i].ep) != BT_OK ||
-            next_fixed(&nit, p->u.neighbors.nodes[i].id, 64) != BT_OK)
+            rlp_wire_next_fixed(&nit, p->u.neighbors.nodes[i].id, 64) != BT_OK)
             return BT_EPROTO;
         p->u.neighbors.n_nodes++;
     }
     if (st != BT_ENOTFOUND)
         return BT_EPROTO;
-    return next_u64(it, &p->expiration);
+    return rlp_wire_next_u64(it, &p->expiration);
 }
 
 static bt_status decode_data(struct bts_discv4_packet *p, const uint8_t *data, size_t len)
@@ -109,28 +90,29 @@ static bt_status decode_data(struct bts_discv4_packet *p, const uint8_t *data, s
     bts_rlp_iter_init(&it, &top);
     switch (p->type) {
     case BTS_DISCV4_PING:
-        if (next_u64(&it, &p->u.ping.version) != BT_OK || endpoint(&it, &p->u.ping.from) ||
-            endpoint(&it, &p->u.ping.to) || next_u64(&it, &p->expiration) != BT_OK)
+        if (rlp_wire_next_u64(&it, &p->u.ping.version) != BT_OK || endpoint(&it, &p->u.ping.from) ||
+            endpoint(&it, &p->u.ping.to) || rlp_wire_next_u64(&it, &p->expiration) != BT_OK)
             return BT_EPROTO;
         enr_seq(&it, &p->u.ping.enr_seq, &p->u.ping.has_enr_seq);
         return BT_OK;
     case BTS_DISCV4_PONG:
-        if (endpoint(&it, &p->u.pong.to) || next_fixed(&it, p->u.pong.ping_hash, 32) ||
-            next_u64(&it, &p->expiration) != BT_OK)
+        if (endpoint(&it, &p->u.pong.to) || rlp_wire_next_fixed(&it, p->u.pong.ping_hash, 32) ||
+            rlp_wire_next_u64(&it, &p->expiration) != BT_OK)
             return BT_EPROTO;
         enr_seq(&it, &p->u.pong.enr_seq, &p->u.pong.has_enr_seq);
         return BT_OK;
     case BTS_DISCV4_FINDNODE:
-        if (next_fixed(&it, p->u.findnode.target, 64) || next_u64(&it, &p->expiration))
+        if (rlp_wire_next_fixed(&it, p->u.findnode.target, 64) ||
+            rlp_wire_next_u64(&it, &p->expiration))
             return BT_EPROTO;
         return BT_OK;
     case BTS_DISCV4_NEIGHBORS:
         return neighbors(&it, p);
     case BTS_DISCV4_ENR_REQUEST:
-        return next_u64(&it, &p->expiration);
+        return rlp_wire_next_u64(&it, &p->expiration);
     case BTS_DISCV4_ENR_RESPONSE:
-        if (next_fixed(&it, p->u.enr_response.request_hash, 32) || next(&it, &item) ||
-            !item.is_list)
+        if (rlp_wire_next_fixed(&it, p->u.enr_response.request_hash, 32) ||
+            rlp_wire_next(&it, &item) || !item.is_list)
             return BT_EPROTO;
         p->u.enr_response.enr = item.raw;
         p->u.enr_response.enr_len = item.raw_len;

@@ -407,3 +407,20 @@ const char *bts_evmchain_error_message(void *self)
 {
     return ((struct bts_evmchain *)self)->err;
 }
+
+uint32_t bts_evmchain_chain_type(void *self)
+{
+    const struct bts_evmchain *c = self;
+    return c->rules->chain_type;
+}
+
+const struct bt_rootchain_vtbl bts_evmchain_vtbl = {
+    .struct_size = sizeof(struct bt_rootchain_vtbl),
+    .chain_type = bts_evmchain_chain_type,
+    .heights = bts_evmchain_heights,
+    .get_logs = bts_evmchain_get_logs,
+    .call = bts_evmchain_call,
+    .send = bts_evmchain_send,
+    .status = bts_evmchain_status,
+    .error_message = bts_evmchain_error_message,
+};

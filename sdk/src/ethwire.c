@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "rlp_wire_int.h"
+
 /* Validate a whole message and open its top-level list. */
 static bt_status open_msg(struct bts_rlp_item *top, struct bts_rlp_iter *it, const uint8_t *in,
                           size_t in_len)
@@ -16,27 +18,6 @@ static bt_status open_msg(struct bts_rlp_item *top, struct bts_rlp_iter *it, con
     if (st != BT_OK || !top->is_list)
         return BT_EPROTO;
     bts_rlp_iter_init(it, top);
-    return BT_OK;
-}
-
-static bt_status next(struct bts_rlp_iter *it, struct bts_rlp_item *item)
-{
-    return bts_rlp_iter_next(it, item) == BT_OK ? BT_OK : BT_EPROTO;
-}
-
-static bt_status next_u64(struct bts_rlp_iter *it, uint64_t *out)
-{
-    struct bts_rlp_item item;
-    if (next(it, &item) != BT_OK || bts_rlp_item_u64(&item, out) != BT_OK)
-        return BT_EPROTO;
-    return BT_OK;
-}
-
-static bt_status next_fixed(struct bts_rlp_iter *it, void *out, size_t n)
-{
-    struct bts_rlp_item item;
-    if (next(it, &item) != BT_OK || bts_rlp_item_fixed(&item, out, n) != BT_OK)
-        return BT_EPROTO;
     return BT_OK;
 }
 
@@ -73,10 +54,11 @@ bt_status bts_eth_status_decode(struct bts_eth_status *out, const uint8_t *in, s
     struct bts_rlp_iter it;
     memset(out, 0, sizeof(*out));
     bt_status st = open_msg(&top, &it, in, in_len);
-    if (st == BT_OK && (next_u64(&it, &out->version) || next_u64(&it, &out->network_id) ||
-                        next(&it, &item) || bts_rlp_item_u256_be(&item, out->td) ||
-                        next_fixed(&it, out->head, 32) || next_fixed(&it, out->genesis, 32) ||
-                        next(&it, &item) || bts_forkid_decode(&out->fork_id, &item)))
+    if (st == BT_OK &&
+        (rlp_wire_next_u64(&it, &out->version) || rlp_wire_next_u64(&it, &out->network_id) ||
+         rlp_wire_next(&it, &item) || bts_rlp_item_u256_be(&item, out->td) ||
+         rlp_wire_next_fixed(&it, out->head, 32) || rlp_wire_next_fixed(&it, out->genesis, 32) ||
+         rlp_wire_next(&it, &item) || bts_forkid_decode(&out->fork_id, &item)))
         st = BT_EPROTO;
     if (st != BT_OK)
         memset(out, 0, sizeof(*out));
@@ -117,10 +99,10 @@ bt_status bts_eth_get_headers_decode(struct bts_eth_get_headers *out, const uint
     bt_status st = open_msg(&top, &it, in, in_len);
     if (st != BT_OK)
         return st;
-    if (next_u64(&it, &out->req_id) || next(&it, &q) || !q.is_list || at_end(&it))
+    if (rlp_wire_next_u64(&it, &out->req_id) || rlp_wire_next(&it, &q) || !q.is_list || at_end(&it))
         goto fail;
     bts_rlp_iter_init(&qit, &q);
-    if (next(&qit, &origin) != BT_OK || origin.is_list)
+    if (rlp_wire_next(&qit, &origin) != BT_OK || origin.is_list)
         goto fail;
     /* Origin: a 32-byte string is a hash, anything up to 8 bytes a number (go-ethereum's
      * HashOrNumber decoding). */
@@ -130,8 +112,8 @@ bt_status bts_eth_get_headers_decode(struct bts_eth_get_headers *out, const uint
     } else if (bts_rlp_item_u64(&origin, &out->origin_number) != BT_OK) {
         goto fail;
     }
-    if (next_u64(&qit, &out->amount) || next_u64(&qit, &out->skip) || next_u64(&qit, &rev) ||
-        rev > 1 || at_end(&qit))
+    if (rlp_wire_next_u64(&qit, &out->amount) || rlp_wire_next_u64(&qit, &out->skip) ||
+        rlp_wire_next_u64(&qit, &rev) || rev > 1 || at_end(&qit))
         goto fail;
     out->is_reverse = (int)rev;
     return BT_OK;
@@ -194,7 +176,7 @@ static int item_ok(enum item_kind kind, const struct bts_rlp_item *item)
         if (!item->is_list)
             return 0;
         bts_rlp_iter_init(&it, item);
-        return next_fixed(&it, h, 32) == BT_OK && next_u64(&it, &n) == BT_OK &&
+        return rlp_wire_next_fixed(&it, h, 32) == BT_OK && rlp_wire_next_u64(&it, &n) == BT_OK &&
                at_end(&it) == BT_OK;
     case K_TX:
         /* Legacy: a list. Typed (EIP-2718): a string whose first byte is the type < 0x80. */
@@ -223,8 +205,8 @@ bt_status bts_eth_list_decode(struct bts_eth_list *out, int code, const uint8_t 
     if (st != BT_OK)
         return st;
     if (sh.has_req_id) {
-        if (next_u64(&it, &out->req_id) || next(&it, &out->list) || !out->list.is_list ||
-            at_end(&it))
+        if (rlp_wire_next_u64(&it, &out->req_id) || rlp_wire_next(&it, &out->list) ||
+            !out->list.is_list || at_end(&it))
             goto fail;
     } else {
         out->list = top;
@@ -307,7 +289,8 @@ bt_status bts_eth_hash_number_next(struct bts_rlp_iter *it, uint8_t out_hash[32]
     if (st != BT_OK || !pair.is_list)
         return BT_EPROTO;
     bts_rlp_iter_init(&pit, &pair);
-    if (next_fixed(&pit, out_hash, 32) || next_u64(&pit, out_number) || at_end(&pit))
+    if (rlp_wire_next_fixed(&pit, out_hash, 32) || rlp_wire_next_u64(&pit, out_number) ||
+        at_end(&pit))
         return BT_EPROTO;
     return BT_OK;
 }
@@ -334,13 +317,13 @@ bt_status bts_eth_new_block_decode(struct bts_eth_new_block *out, const uint8_t 
     bt_status st = open_msg(&top, &it, in, in_len);
     if (st != BT_OK)
         return st;
-    if (next(&it, &out->block) || !out->block.is_list || next(&it, &item) ||
+    if (rlp_wire_next(&it, &out->block) || !out->block.is_list || rlp_wire_next(&it, &item) ||
         bts_rlp_item_u256_be(&item, out->td) || at_end(&it))
         goto fail;
     /* block = [header, txs, uncles]: the three must be lists. */
     bts_rlp_iter_init(&bit, &out->block);
-    if (next(&bit, &out->header) || !out->header.is_list || next(&bit, &item) || !item.is_list ||
-        next(&bit, &item) || !item.is_list)
+    if (rlp_wire_next(&bit, &out->header) || !out->header.is_list || rlp_wire_next(&bit, &item) ||
+        !item.is_list || rlp_wire_next(&bit, &item) || !item.is_list)
         goto fail;
     return BT_OK;
 fail:

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rlp_wire_int.h"
+
 const char *bts_rlpx_reason_str(uint64_t reason)
 {
     static const char *const names[] = {
@@ -64,11 +66,6 @@ bt_status bts_rlpx_hello_encode(struct bts_buf *out, const struct bts_rlpx_hello
     return st;
 }
 
-static bt_status next(struct bts_rlp_iter *it, struct bts_rlp_item *item)
-{
-    return bts_rlp_iter_next(it, item) == BT_OK ? BT_OK : BT_EPROTO;
-}
-
 static bt_status decode_cap(struct bts_rlpx_cap *out, const struct bts_rlp_item *cap)
 {
     struct bts_rlp_iter it;
@@ -79,7 +76,7 @@ static bt_status decode_cap(struct bts_rlpx_cap *out, const struct bts_rlp_item 
     if (!cap->is_list)
         return BT_EPROTO;
     bts_rlp_iter_init(&it, cap);
-    if (next(&it, &name) != BT_OK || next(&it, &ver) != BT_OK ||
+    if (rlp_wire_next(&it, &name) != BT_OK || rlp_wire_next(&it, &ver) != BT_OK ||
         bts_rlp_item_bytes(&name, &p, &n) != BT_OK || n == 0 || n > BTS_RLPX_CAP_NAME_MAX ||
         memchr(p, 0, n) || bts_rlp_item_u64(&ver, &v) != BT_OK || v > UINT32_MAX)
         return BT_EPROTO;
@@ -98,13 +95,13 @@ bt_status bts_rlpx_hello_decode(struct bts_rlpx_hello *out, const uint8_t *in, s
     if (bts_rlp_decode_prefix(&top, in, in_len) != BT_OK || !top.is_list)
         goto fail;
     bts_rlp_iter_init(&it, &top);
-    if (next(&it, &item) != BT_OK || bts_rlp_item_u64(&item, &out->version) != BT_OK)
+    if (rlp_wire_next(&it, &item) != BT_OK || bts_rlp_item_u64(&item, &out->version) != BT_OK)
         goto fail;
-    if (next(&it, &item) != BT_OK ||
+    if (rlp_wire_next(&it, &item) != BT_OK ||
         bts_rlp_item_bytes(&item, &out->client_id, &out->client_id_len) != BT_OK ||
         out->client_id_len > BTS_RLPX_CLIENT_ID_MAX)
         goto fail;
-    if (next(&it, &caps) != BT_OK || !caps.is_list)
+    if (rlp_wire_next(&it, &caps) != BT_OK || !caps.is_list)
         goto fail;
     bts_rlp_iter_init(&cit, &caps);
     bt_status cst;
@@ -115,9 +112,9 @@ bt_status bts_rlpx_hello_decode(struct bts_rlpx_hello *out, const uint8_t *in, s
     }
     if (cst != BT_ENOTFOUND)
         goto fail;
-    if (next(&it, &item) != BT_OK || bts_rlp_item_u64(&item, &out->listen_port) != BT_OK)
+    if (rlp_wire_next(&it, &item) != BT_OK || bts_rlp_item_u64(&item, &out->listen_port) != BT_OK)
         goto fail;
-    if (next(&it, &item) != BT_OK || bts_rlp_item_fixed(&item, out->id, 64) != BT_OK)
+    if (rlp_wire_next(&it, &item) != BT_OK || bts_rlp_item_fixed(&item, out->id, 64) != BT_OK)
         goto fail;
     return BT_OK;
 fail:

@@ -4,8 +4,10 @@
 #ifndef BTS_CONFORM_STORAGE_H
 #define BTS_CONFORM_STORAGE_H
 
+#include <bt/plugin.h>
 #include <bt/storage.h>
 #include <bts/common.h>
+#include <bts/mockhost.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -67,6 +69,55 @@ BTS_API bt_status bts_conform_storage_mkscratch(char *out, size_t out_cap,
 /** Remove a directory tree made by bts_conform_storage_mkscratch (files made read-only by the
  *  suite included). Returns: BT_OK, BT_EIO. Thread: any. */
 BTS_API bt_status bts_conform_storage_rmtree(const char *path) BT_NONNULL(1);
+
+/** A storage plugin under test, loaded from its built .so: the scaffolding every backend's
+ *  unit test needs around the suite. */
+struct bts_conform_storage_plugin {
+    void *dl;                           /* the dlopen handle */
+    const struct bt_plugin_desc *desc;  /* its descriptor */
+    const struct bt_storage_vtbl *vtbl; /* desc->vtbl */
+    void *self;                         /* the instance made with mock (default config) */
+    struct bts_mockhost *mock;          /* the mock host of self, with the conf service */
+};
+
+/** Load a storage plugin (dlopen RTLD_NOW|RTLD_LOCAL, then its BT_PLUGIN_QUERY_SYMBOL) and make
+ *  one instance with a new mock host serving an empty config.
+ *  Returns: BT_OK; BT_EIO (dlopen failed, reason on stderr, or no descriptor); else what the
+ *           plugin's create returned (p->desc is then set, p->self NULL).
+ *  Out:     p: filled as far as it got; release with bts_conform_storage_unload in any case.
+ *  In:      so_path: the plugin file. Thread: one thread, before others start. */
+BTS_API bt_status bts_conform_storage_load(struct bts_conform_storage_plugin *p,
+                                           const char *so_path) BT_MUST_CHECK BT_NONNULL(1, 2);
+
+/** Make another instance of a loaded plugin with its own mock host serving the config
+ *  key = value (key NULL: the defaults).
+ *  Returns: what the plugin's create returned.
+ *  Out:     *out_m: the new mock host, always set (free it with bts_mockhost_free after
+ *           destroying the instance); *out_self: the instance, NULL on failure.
+ *  In:      p: loaded; key, value: one config entry. Thread: any. */
+BTS_API bt_status bts_conform_storage_create(const struct bts_conform_storage_plugin *p,
+                                             const char *key, const char *value,
+                                             struct bts_mockhost **out_m, void **out_self)
+    BT_NONNULL(1, 4, 5);
+
+/** Destroy the instance, free the mock host and dlclose the plugin if its descriptor says
+ *  BT_PLUGIN_F_UNLOAD_SAFE (a plugin that is not, e.g. one whose library keeps a thread, stays
+ *  mapped). p is zeroed. Thread: one thread, after the others stopped. */
+BTS_API void bts_conform_storage_unload(struct bts_conform_storage_plugin *p) BT_NONNULL(1);
+
+/** Run the whole suite against one instance in a new scratch directory
+ *  ("bts-conform-<tag>-XXXXXX", see bts_conform_storage_mkscratch), errors read from mock,
+ *  then remove the directory.
+ *  Returns: BT_OK (the checks ran and the directory was removed; see *out); BT_EIO (no scratch
+ *           directory, or it could not be removed); else as bts_conform_storage_run.
+ *  Out:     out: counts (zero if the suite did not run).
+ *  In:      vtbl, self: the backend; mock: self's mock host; tag: names the directory;
+ *           flags: enum bts_conform_storage_flags. Thread: as bts_conform_storage_run. */
+BTS_API bt_status bts_conform_storage_run_scratch(const struct bt_storage_vtbl *vtbl, void *self,
+                                                  struct bts_mockhost *mock, const char *tag,
+                                                  uint32_t flags,
+                                                  struct bts_conform_result *out) BT_MUST_CHECK
+    BT_NONNULL(1, 3, 4, 6);
 
 #ifdef __cplusplus
 }

@@ -196,7 +196,7 @@ BTS_API int bts_ethrpc_is_range_error(int64_t code, const char *message, long ht
 
 /* --- the EVM root-chain adapter (plugins/rootchain-ethereum, -bsc and third-party EVM chains) --
  * The whole struct bt_rootchain_vtbl behaviour for a JSON-RPC basechain; a plugin supplies its
- * rules (name, chain type, defaults) and points its table at the bts_evmchain_* entries, whose
+ * rules (name, chain type, defaults) and a create; its table is bts_evmchain_vtbl, whose
  * `self` is the struct bts_evmchain. Config keys of the plugin's section (defaults from rules):
  *   url (list), chain_id (0: unchecked), confirmations, finalized_tag (bool), poll_interval,
  *   max_log_range, request_timeout, retries, root_chain, state_sender, stake_manager,
@@ -231,7 +231,7 @@ BTS_API bt_status bts_evmchain_start(void *self) BT_NONNULL(1);
 BTS_API void bts_evmchain_stop(void *self) BT_NONNULL(1);
 /** Free (answers what is still pending with BT_ECANCELED). NULL is ignored. */
 BTS_API void bts_evmchain_destroy(void *self);
-/** The struct bt_rootchain_vtbl entries (see bt/rootchain.h); the plugin supplies chain_type. */
+/** The struct bt_rootchain_vtbl entries (see bt/rootchain.h), gathered in bts_evmchain_vtbl. */
 BTS_API bt_status bts_evmchain_heights(void *self, bt_rootchain_heights_fn cb, void *arg);
 BTS_API bt_status bts_evmchain_get_logs(void *self, const struct bt_rootchain_filter *f,
                                         bt_rootchain_logs_fn cb, void *arg);
@@ -242,6 +242,16 @@ BTS_API bt_status bts_evmchain_send(void *self, const struct bt_rootchain_send_r
                                     bt_rootchain_receipt_fn cb, void *arg);
 BTS_API bt_status bts_evmchain_status(void *self, struct bt_rootchain_status *out);
 BTS_API const char *bts_evmchain_error_message(void *self);
+/** The chain_type entry: the chain type of the rules self was created with. */
+BTS_API uint32_t bts_evmchain_chain_type(void *self);
+
+/** The whole struct bt_rootchain_vtbl of an EVM root chain, every entry a bts_evmchain_* one
+ *  (chain_type included): a plugin's table is this, and the plugin holds only its rules and a
+ *  create that passes them to bts_evmchain_create:
+ *    BT_PLUGIN_DEFINE(bts_evmchain_vtbl, .kind = BT_KIND_ROOTCHAIN, .create = my_create,
+ *                     .start = bts_evmchain_start, .stop = bts_evmchain_stop,
+ *                     .destroy = bts_evmchain_destroy, ...); */
+BTS_API extern const struct bt_rootchain_vtbl bts_evmchain_vtbl;
 
 #ifdef __cplusplus
 }
