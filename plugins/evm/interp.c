@@ -767,9 +767,10 @@ op_push1:
     PUSH(8)
     PUSH(9)
     PUSH(10)
-    PUSH(11) PUSH(12) PUSH(13) PUSH(14) PUSH(15) PUSH(16) PUSH(17) PUSH(18) PUSH(19) PUSH(20)
-        PUSH(21) PUSH(22) PUSH(23) PUSH(24) PUSH(25) PUSH(26) PUSH(27) PUSH(28) PUSH(29) PUSH(30)
-            PUSH(31) PUSH(32)
+    PUSH(11)
+    PUSH(12) PUSH(13) PUSH(14) PUSH(15) PUSH(16) PUSH(17) PUSH(18) PUSH(19) PUSH(20) PUSH(21)
+        PUSH(22) PUSH(23) PUSH(24) PUSH(25) PUSH(26) PUSH(27) PUSH(28) PUSH(29) PUSH(30) PUSH(31)
+            PUSH(32)
 #undef PUSH
 #define DUP(n)                                                                                     \
     op_dup##n : *sp = sp[-(n)];                                                                    \
