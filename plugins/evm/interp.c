@@ -758,6 +758,7 @@ op_push1:
     op_push##n : push_n(sp++, ip + 1, n);                                                          \
     ip += n + 1;                                                                                   \
     DISPATCH();
+    // clang-format off
     PUSH(2)
     PUSH(3)
     PUSH(4)
@@ -768,16 +769,51 @@ op_push1:
     PUSH(9)
     PUSH(10)
     PUSH(11)
-    PUSH(12) PUSH(13) PUSH(14) PUSH(15) PUSH(16) PUSH(17) PUSH(18) PUSH(19) PUSH(20) PUSH(21)
-        PUSH(22) PUSH(23) PUSH(24) PUSH(25) PUSH(26) PUSH(27) PUSH(28) PUSH(29) PUSH(30) PUSH(31)
-            PUSH(32)
+    PUSH(12)
+    PUSH(13)
+    PUSH(14)
+    PUSH(15)
+    PUSH(16)
+    PUSH(17)
+    PUSH(18)
+    PUSH(19)
+    PUSH(20)
+    PUSH(21)
+    PUSH(22)
+    PUSH(23)
+    PUSH(24)
+    PUSH(25)
+    PUSH(26)
+    PUSH(27)
+    PUSH(28)
+    PUSH(29)
+    PUSH(30)
+    PUSH(31)
+    PUSH(32)
+    // clang-format on
 #undef PUSH
 #define DUP(n)                                                                                     \
     op_dup##n : *sp = sp[-(n)];                                                                    \
     sp++;                                                                                          \
     NEXT();
-                DUP(1) DUP(2) DUP(3) DUP(4) DUP(5) DUP(6) DUP(7) DUP(8) DUP(9) DUP(10) DUP(11)
-                    DUP(12) DUP(13) DUP(14) DUP(15) DUP(16)
+    // clang-format off
+    DUP(1)
+    DUP(2)
+    DUP(3)
+    DUP(4)
+    DUP(5)
+    DUP(6)
+    DUP(7)
+    DUP(8)
+    DUP(9)
+    DUP(10)
+    DUP(11)
+    DUP(12)
+    DUP(13)
+    DUP(14)
+    DUP(15)
+    DUP(16)
+    // clang-format on
 #undef DUP
 #define SWAP(n)                                                                                    \
     op_swap##n:                                                                                    \
@@ -787,26 +823,40 @@ op_push1:
         sp[-1 - (n)] = tmp_;                                                                       \
         NEXT();                                                                                    \
     }
-                        SWAP(1) SWAP(2) SWAP(3) SWAP(4) SWAP(5) SWAP(6) SWAP(7) SWAP(8) SWAP(9)
-                            SWAP(10) SWAP(11) SWAP(12) SWAP(13) SWAP(14) SWAP(15) SWAP(16)
+    // clang-format off
+    SWAP(1)
+    SWAP(2)
+    SWAP(3)
+    SWAP(4)
+    SWAP(5)
+    SWAP(6)
+    SWAP(7)
+    SWAP(8)
+    SWAP(9)
+    SWAP(10)
+    SWAP(11)
+    SWAP(12)
+    SWAP(13)
+    SWAP(14)
+    SWAP(15)
+    SWAP(16)
+    // clang-format on
 #undef SWAP
-                                op_log:
-    {
-        if (m->is_static)
-            goto fail;
-        unsigned nt = (unsigned)op - 0xa0;
-        uint64_t o, l;
-        MEM(&sp[-1], &sp[-2], o, l);
-        CHARGE(8 * l);
-        uint8_t topics[4][32];
-        for (unsigned i = 0; i < nt; i++)
-            bts_u256_store_be(topics[i], &sp[-3 - (int)i]);
-        if (!evm_add_log(c, m->recipient, (const uint8_t(*)[32])topics, nt, l ? sc->mem + o : NULL,
-                         l))
-            goto fatal;
-        sp -= 2 + nt;
-        NEXT();
-    }
+op_log : {
+    if (m->is_static)
+        goto fail;
+    unsigned nt = (unsigned)op - 0xa0;
+    uint64_t o, l;
+    MEM(&sp[-1], &sp[-2], o, l);
+    CHARGE(8 * l);
+    uint8_t topics[4][32];
+    for (unsigned i = 0; i < nt; i++)
+        bts_u256_store_be(topics[i], &sp[-3 - (int)i]);
+    if (!evm_add_log(c, m->recipient, (const uint8_t(*)[32])topics, nt, l ? sc->mem + o : NULL, l))
+        goto fatal;
+    sp -= 2 + nt;
+    NEXT();
+}
 op_create:
 op_create2 : {
     if (m->is_static)
