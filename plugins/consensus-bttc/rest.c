@@ -32,7 +32,24 @@ struct bttc_rest {
     int rec_state; /* 0 idle, 1 fetching, 2 done */
     struct bts_event_list recs;
     uint64_t rec_timer;
+    uint64_t span_gen, rec_gen; /* bumped when a request is abandoned: stale answers are dropped */
 };
+
+/* One request in flight: the answer counts only if its generation is still current. */
+struct rest_ticket {
+    struct bttc_rest *r;
+    uint64_t gen;
+};
+
+static struct rest_ticket *ticket(struct bttc_rest *r, uint64_t gen)
+{
+    struct rest_ticket *t = malloc(sizeof(*t));
+    if (t) {
+        t->r = r;
+        t->gen = gen;
+    }
+    return t;
+}
 
 static void span_get(struct bttc_rest *r);
 static void rec_get(struct bttc_rest *r);
@@ -63,8 +80,11 @@ static void retry(struct bttc_rest *r, bt_timer_fn fn, uint64_t *timer, const ch
 
 static void span_done(void *arg, const struct bts_http_resp *resp)
 {
-    struct bttc_rest *r = arg;
-    if (resp->st == BT_ECANCELED || r->closing)
+    struct rest_ticket *t = arg;
+    struct bttc_rest *r = t->r;
+    int stale = t->gen != r->span_gen;
+    free(t);
+    if (resp->st == BT_ECANCELED || r->closing || stale)
         return;
     char what[64];
     snprintf(what, sizeof(what), "/bor/span/%" PRIu64, r->span_want);
@@ -104,7 +124,10 @@ static void span_get(struct bttc_rest *r)
 {
     char path[64];
     snprintf(path, sizeof(path), "/bor/span/%" PRIu64, r->span_want);
-    bt_status st = bts_http_get(r->http, path, span_done, r);
+    struct rest_ticket *t = ticket(r, r->span_gen);
+    bt_status st = t ? bts_http_get(r->http, path, span_done, t) : BT_ENOMEM;
+    if (st != BT_OK)
+        free(t);
     if (st != BT_OK)
         retry(r, span_retry_fire, &r->span_timer, path, bts_status_str(st));
 }
@@ -117,7 +140,8 @@ static bt_status rest_span(void *self, uint64_t id, struct bts_span *out)
             return bts_span_copy(out, &r->spans[i]);
     if (r->span_busy && r->span_want == id)
         return BT_EBUSY;
-    if (r->span_busy) { /* another id: drop the old request's retry */
+    if (r->span_busy) { /* another id: drop the old request and its retry */
+        r->span_gen++;
         if (r->span_timer)
             r->b->host->timer_del(r->b->hctx, r->span_timer);
         r->span_timer = 0;
@@ -130,8 +154,11 @@ static bt_status rest_span(void *self, uint64_t id, struct bts_span *out)
 
 static void rec_done(void *arg, const struct bts_http_resp *resp)
 {
-    struct bttc_rest *r = arg;
-    if (resp->st == BT_ECANCELED || r->closing || r->rec_state != 1)
+    struct rest_ticket *t = arg;
+    struct bttc_rest *r = t->r;
+    int stale = t->gen != r->rec_gen;
+    free(t);
+    if (resp->st == BT_ECANCELED || r->closing || stale || r->rec_state != 1)
         return;
     const char *what = "/clerk/event-record/list";
     if (resp->st != BT_OK) {
@@ -172,7 +199,10 @@ static void rec_get(struct bttc_rest *r)
     snprintf(path, sizeof(path),
              "/clerk/event-record/list?from-id=%" PRIu64 "&to-time=%" PRId64 "&limit=%d",
              r->rec_next, r->rec_to, REST_PAGE);
-    bt_status st = bts_http_get(r->http, path, rec_done, r);
+    struct rest_ticket *t = ticket(r, r->rec_gen);
+    bt_status st = t ? bts_http_get(r->http, path, rec_done, t) : BT_ENOMEM;
+    if (st != BT_OK)
+        free(t);
     if (st != BT_OK)
         retry(r, rec_retry_fire, &r->rec_timer, path, bts_status_str(st));
 }
@@ -194,6 +224,7 @@ static bt_status rest_records(void *self, uint64_t from_id, int64_t to_time,
     if (r->rec_timer)
         r->b->host->timer_del(r->b->hctx, r->rec_timer);
     r->rec_timer = 0;
+    r->rec_gen++;
     bts_event_list_free(&r->recs);
     r->rec_from = r->rec_next = from_id;
     r->rec_to = to_time;

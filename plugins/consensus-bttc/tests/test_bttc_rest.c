@@ -234,6 +234,12 @@ static void test_bttc_rest_event_records_paged(void)
     bts_mockhost_run_deferred(F.m);
     CU_ASSERT_EQUAL(F.b->src->event_records(F.b->src_self, 60, 1700000000, &l), BT_OK);
     CU_ASSERT_EQUAL(l.n, 0);
+    /* a request abandoned for another: its late answer is dropped, not mixed in */
+    CU_ASSERT_EQUAL(F.b->src->event_records(F.b->src_self, 1, 1700000001, &l), BT_EBUSY);
+    CU_ASSERT_EQUAL(F.b->src->event_records(F.b->src_self, 70, 1700000001, &l), BT_EBUSY);
+    bts_mockhost_run_deferred(F.m);
+    CU_ASSERT_EQUAL(F.b->src->event_records(F.b->src_self, 70, 1700000001, &l), BT_OK);
+    CU_ASSERT_EQUAL(l.n, 0);
     teardown();
 }
 
