@@ -40,7 +40,7 @@ static uint8_t tk_sec[FC_KEYS][32];
 static uint8_t tk_addr[FC_KEYS][20];
 
 /* Test keys 1..5 (as scalars), and their addresses. */
-static void tk_init(void)
+static inline void tk_init(void)
 {
     for (int i = 0; i < FC_KEYS; i++) {
         memset(tk_sec[i], 0, 32);
@@ -50,12 +50,12 @@ static void tk_init(void)
     }
 }
 
-static void fc_release(struct bt_value *v)
+static inline void fc_release(struct bt_value *v)
 {
     free((void *)v->data);
 }
 
-static void fc_give(struct bt_value *out, const uint8_t *p, size_t n)
+static inline void fc_give(struct bt_value *out, const uint8_t *p, size_t n)
 {
     uint8_t *c = malloc(n ? n : 1);
     if (n)
@@ -65,7 +65,7 @@ static void fc_give(struct bt_value *out, const uint8_t *p, size_t n)
     out->release = fc_release;
 }
 
-static bt_status fc_head(void *self, uint64_t *out_number, uint8_t out_hash[32])
+static inline bt_status fc_head(void *self, uint64_t *out_number, uint8_t out_hash[32])
 {
     struct fake_chain *c = self;
     if (c->n == 0)
@@ -75,7 +75,7 @@ static bt_status fc_head(void *self, uint64_t *out_number, uint8_t out_hash[32])
     return BT_OK;
 }
 
-static bt_status fc_by_number(void *self, uint64_t number, struct bt_value *out)
+static inline bt_status fc_by_number(void *self, uint64_t number, struct bt_value *out)
 {
     struct fake_chain *c = self;
     if (number >= c->n)
@@ -84,7 +84,7 @@ static bt_status fc_by_number(void *self, uint64_t number, struct bt_value *out)
     return BT_OK;
 }
 
-static bt_status fc_by_hash(void *self, const uint8_t hash[32], struct bt_value *out)
+static inline bt_status fc_by_hash(void *self, const uint8_t hash[32], struct bt_value *out)
 {
     struct fake_chain *c = self;
     for (size_t i = c->n; i-- > 0;)
@@ -100,16 +100,16 @@ static bt_status fc_by_hash(void *self, const uint8_t hash[32], struct bt_value 
     return BT_ENOTFOUND;
 }
 
-static void put_word(uint8_t *w, uint64_t v)
+static inline void put_word(uint8_t *w, uint64_t v)
 {
     memset(w, 0, 32);
     for (int i = 0; i < 8; i++)
         w[31 - i] = (uint8_t)(v >> (8 * i));
 }
 
-static bt_status fc_call(void *self, const uint8_t block_hash[32], const uint8_t *from20,
-                         const uint8_t to[20], const uint8_t *data, size_t data_len, uint64_t gas,
-                         struct bt_value *output, uint32_t *out_reverted)
+static inline bt_status fc_call(void *self, const uint8_t block_hash[32], const uint8_t *from20,
+                                const uint8_t to[20], const uint8_t *data, size_t data_len,
+                                uint64_t gas, struct bt_value *output, uint32_t *out_reverted)
 {
     struct fake_chain *c = self;
     (void)from20;
@@ -155,7 +155,7 @@ static const struct bt_chain_iface fc_iface = {
     .call = fc_call,
 };
 
-static void fc_push(struct fake_chain *c, const uint8_t *rlp, size_t len)
+static inline void fc_push(struct fake_chain *c, const uint8_t *rlp, size_t len)
 {
     CU_ASSERT_FATAL(c->n < FC_MAX);
     c->rlp[c->n] = malloc(len);
@@ -165,7 +165,7 @@ static void fc_push(struct fake_chain *c, const uint8_t *rlp, size_t len)
     c->n++;
 }
 
-static void fc_free(struct fake_chain *c)
+static inline void fc_free(struct fake_chain *c)
 {
     for (size_t i = 0; i < c->n; i++)
         free(c->rlp[i]);
@@ -180,8 +180,8 @@ static const char EMPTY_UNCLES_HEX[] =
     "1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347";
 
 /* A header template: the given parent/number/time, empty uncles, difficulty d. */
-static void hdr_init(struct bts_header *h, const uint8_t parent[32], uint64_t number, uint64_t time,
-                     uint64_t d)
+static inline void hdr_init(struct bts_header *h, const uint8_t parent[32], uint64_t number,
+                            uint64_t time, uint64_t d)
 {
     memset(h, 0, sizeof(*h));
     memcpy(h->parent_hash.bytes, parent, 32);
@@ -224,7 +224,8 @@ static uint8_t *hdr_seal(struct bts_header *h, const struct bts_validator *vals,
 
 /* The ABI view of an encoded header; the decoded copy is kept in *keep (free with bttc_hdr_free).
  */
-static void abi_of(struct bt_header *out, struct bttc_hdr *keep, const uint8_t *rlp, size_t len)
+static inline void abi_of(struct bt_header *out, struct bttc_hdr *keep, const uint8_t *rlp,
+                          size_t len)
 {
     CU_ASSERT_FATAL(bttc_hdr_from_rlp(keep, rlp, len) == BT_OK);
     memset(out, 0, sizeof(*out));
@@ -258,7 +259,7 @@ struct fixture {
 };
 
 /* Validators 0..n_vals-1 of the test keys, power 1 each. */
-static void fc_set_vals(struct fake_chain *c, size_t n_vals)
+static inline void fc_set_vals(struct fake_chain *c, size_t n_vals)
 {
     c->n_vals = n_vals;
     for (size_t i = 0; i < n_vals; i++) {
@@ -269,7 +270,7 @@ static void fc_set_vals(struct fake_chain *c, size_t n_vals)
 }
 
 /* The sorted order of the test addresses 0..n-1: order[i] = key index of the i-th lowest. */
-static void tk_sorted(size_t n, int *order)
+static inline void tk_sorted(size_t n, int *order)
 {
     for (size_t i = 0; i < n; i++)
         order[i] = (int)i;
@@ -282,7 +283,7 @@ static void tk_sorted(size_t n, int *order)
             }
 }
 
-static void fixture_conf(struct fixture *f)
+static inline void fixture_conf(struct fixture *f)
 {
     bts_mockhost_conf_set(f->m, "chain", "devnet");
     bts_mockhost_conf_set(f->m, "sprint", "4");
@@ -290,7 +291,7 @@ static void fixture_conf(struct fixture *f)
 
 /* Start an instance over a fresh chain holding only a genesis block. Extra conf keys may be set
  * on f->m before (pass preset=1). */
-static void fixture_start(struct fixture *f, int preset)
+static inline void fixture_start(struct fixture *f, int preset)
 {
     if (!preset) {
         memset(f, 0, sizeof(*f));
@@ -326,8 +327,8 @@ static void fixture_start(struct fixture *f, int preset)
     f->b = self;
 }
 
-static bt_status fixture_rpc_register_ok(struct bt_host_ctx *h, const char *method, bt_rpc_fn fn,
-                                         void *arg)
+static inline bt_status fixture_rpc_register_ok(struct bt_host_ctx *h, const char *method,
+                                                bt_rpc_fn fn, void *arg)
 {
     (void)h;
     (void)method;
@@ -337,14 +338,14 @@ static bt_status fixture_rpc_register_ok(struct bt_host_ctx *h, const char *meth
 }
 
 /* start(): unless the test scripted rpc_register itself (patch_rpc 0), accept registrations. */
-static void fixture_started(struct fixture *f, int patch_rpc)
+static inline void fixture_started(struct fixture *f, int patch_rpc)
 {
     if (patch_rpc)
         bts_mockhost_table(f->m)->rpc_register = fixture_rpc_register_ok;
     CU_ASSERT_FATAL(bttc_start(f->b) == BT_OK);
 }
 
-static void fixture_free(struct fixture *f)
+static inline void fixture_free(struct fixture *f)
 {
     bttc_destroy(f->b);
     bts_mockhost_free(f->m);
@@ -354,7 +355,7 @@ static void fixture_free(struct fixture *f)
 
 /* Append a block on the canonical head sealed by `key` at parent time + dt with difficulty d;
  * sprint-end blocks carry the contract's list. Returns the number. */
-static uint64_t fc_add_block(struct fixture *f, int key, uint64_t dt, uint64_t d)
+static inline uint64_t fc_add_block(struct fixture *f, int key, uint64_t dt, uint64_t d)
 {
     struct fake_chain *c = f->c;
     struct bttc_hdr parent;
