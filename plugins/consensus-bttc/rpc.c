@@ -146,7 +146,36 @@ static json_t *validators_json(const struct bttc_snap *s)
     return a;
 }
 
-static json_t *snapshot_json(struct bttc_snap *s)
+/* Upstream's Recents: the signers of the last `sprint` blocks up to the snapshot's, by number
+ * (block 0 has none). Recovered on demand from the headers (signatures are cached). */
+static json_t *recents_json(struct bttc *b, const struct bttc_snap *s)
+{
+    json_t *o = json_object();
+    uint64_t k = s->number < b->p.sprint ? s->number : b->p.sprint;
+    uint8_t hash[32];
+    memcpy(hash, s->hash, 32);
+    uint8_t(*who)[20] = calloc(k ? k : 1, 20);
+    uint64_t got = 0;
+    for (; who && got < k; got++) {
+        struct bttc_hdr hd;
+        if (bttc_header_by_hash(b, hash, &hd) != BT_OK)
+            break;
+        int ok = bttc_signer(b, &hd.h, hd.hash, who[got]) == BT_OK;
+        memcpy(hash, hd.h.parent_hash.bytes, 32);
+        bttc_hdr_free(&hd);
+        if (!ok)
+            break;
+    }
+    for (uint64_t i = got; i-- > 0;) {
+        char key[24];
+        snprintf(key, sizeof(key), "%llu", (unsigned long long)(s->number - i));
+        json_object_set_new(o, key, bts_json_new_address(who[i]));
+    }
+    free(who);
+    return o;
+}
+
+static json_t *snapshot_json(struct bttc *b, struct bttc_snap *s)
 {
     json_t *vs = json_object();
     json_object_set_new(vs, "validators", validators_json(s));
@@ -156,7 +185,7 @@ static json_t *snapshot_json(struct bttc_snap *s)
     json_object_set_new(o, "number", json_integer((json_int_t)s->number));
     json_object_set_new(o, "hash", bts_json_new_hash(s->hash));
     json_object_set_new(o, "validatorSet", vs);
-    json_object_set_new(o, "recents", json_object());
+    json_object_set_new(o, "recents", recents_json(b, s));
     return o;
 }
 
@@ -260,7 +289,7 @@ static json_t *rpc_answer(struct bttc *b, enum rpc_kind kind, const json_t *para
     switch (kind) {
     case RPC_SNAPSHOT:
     case RPC_SNAPSHOT_AT_HASH:
-        return snapshot_json(s);
+        return snapshot_json(b, s);
     case RPC_SIGNERS:
     case RPC_SIGNERS_AT_HASH:
         return signers_json(s);

@@ -174,6 +174,18 @@ static void test_bttc_rpc_snapshot_methods(void)
     CU_ASSERT_EQUAL(json_integer_value(json_object_get(o, "number")), 2);
     json_t *prop = json_object_get(json_object_get(o, "validatorSet"), "proposer");
     CU_ASSERT_PTR_NOT_NULL(strstr(json_string_value(json_object_get(prop, "signer")), "0x"));
+    /* recents: blocks 1 and 2 (up to a sprint back), both by the in-turn producer */
+    json_t *rec = json_object_get(o, "recents");
+    CU_ASSERT_EQUAL(json_object_size(rec), 2);
+    char a1[43] = "0x";
+    for (int i = 0; i < 20; i++)
+        snprintf(a1 + 2 + 2 * i, 3, "%02x", tk_addr[order[0]][i]);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(rec, "2")), a1);
+    json_decref(o);
+    CU_ASSERT_EQUAL(rpc("bor_getSnapshot", "[]"), 0); /* head 5: blocks 2..5 */
+    o = json_loads(RESULT, 0, NULL);
+    CU_ASSERT_EQUAL(json_object_size(json_object_get(o, "recents")), 4);
+    CU_ASSERT_PTR_NULL(json_object_get(json_object_get(o, "recents"), "1"));
     json_decref(o);
     char params[128];
     snprintf(params, sizeof(params), "[\"0x");
