@@ -119,6 +119,9 @@ static void test_borspan_selectors(void)
         {"currentHeaderBlock()", "ec7e4855"},
         {"getLastChildBlock()", "b87e1b66"},
         {"headerBlocks(uint256)", "41539d4a"},
+        {"submitCheckpointSync(bytes,uint256[3][])", "d2ada573"},
+        {"validatorNonce(uint256)", "ebde9f93"},
+        {"getCurrentSyncedCheckpoint(uint256)", "d1c407ad"},
     };
     for (size_t i = 0; i < BTS_ARRAY_SIZE(V); i++) {
         uint8_t sel[4];
