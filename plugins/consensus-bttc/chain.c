@@ -51,6 +51,7 @@ static bt_status from_value(struct bttc *b, bt_status st, struct bt_value *v, st
 
 bt_status bttc_header_by_hash(struct bttc *b, const uint8_t hash[32], struct bttc_hdr *out)
 {
+    memset(out, 0, sizeof(*out)); /* bttc_hdr_free is safe on every outcome */
     struct bt_value v = {0};
     if (!b->chain)
         return BT_ENOTFOUND;
@@ -59,6 +60,7 @@ bt_status bttc_header_by_hash(struct bttc *b, const uint8_t hash[32], struct btt
 
 bt_status bttc_header_by_number(struct bttc *b, uint64_t number, struct bttc_hdr *out)
 {
+    memset(out, 0, sizeof(*out));
     struct bt_value v = {0};
     if (!b->chain)
         return BT_ENOTFOUND;

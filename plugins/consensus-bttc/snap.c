@@ -266,7 +266,9 @@ bt_status bttc_snapshot(struct bttc *b, uint64_t number, const uint8_t hash[32],
         *out = hit;
         return BT_OK;
     }
-    struct bttc_hdr *chain = NULL; /* headers from the target back, newest first */
+    /* Walk back to a known snapshot keeping only hashes (32 bytes a block, so a replay from far
+     * back stays small), then fetch and apply the headers forward. */
+    uint8_t(*back)[32] = NULL;
     size_t n = 0, cap = 0;
     struct bttc_snap s = {0};
     bts_valset_init(&s.vs);
@@ -296,37 +298,41 @@ bt_status bttc_snapshot(struct bttc *b, uint64_t number, const uint8_t hash[32],
         }
         if (n == cap) {
             size_t nc = cap ? 2 * cap : 64;
-            struct bttc_hdr *g = realloc(chain, nc * sizeof(*g));
+            uint8_t(*g)[32] = realloc(back, nc * sizeof(*g));
             if (!g) {
                 st = BT_ENOMEM;
                 break;
             }
-            chain = g;
+            back = g;
             cap = nc;
         }
-        st = bttc_header_by_hash(b, cur, &chain[n]);
+        struct bttc_hdr hd;
+        st = bttc_header_by_hash(b, cur, &hd);
         if (st != BT_OK)
             break;
-        if (chain[n].h.number != num) {
-            n++;
+        if (hd.h.number != num) {
             st = bttc_fail(b, BT_EINVAL, "header %llu has number %llu", (unsigned long long)num,
-                           (unsigned long long)chain[n - 1].h.number);
+                           (unsigned long long)hd.h.number);
+            bttc_hdr_free(&hd);
             break;
         }
-        memcpy(cur, chain[n].h.parent_hash.bytes, 32);
-        n++;
+        memcpy(back[n++], cur, 32);
+        memcpy(cur, hd.h.parent_hash.bytes, 32);
+        bttc_hdr_free(&hd);
         num--;
     }
     for (size_t i = n; st == BT_OK && i-- > 0;) {
-        st = bttc_snap_apply(b, &s, &chain[i].h, chain[i].hash);
+        struct bttc_hdr hd;
+        st = bttc_header_by_hash(b, back[i], &hd);
+        if (st == BT_OK)
+            st = bttc_snap_apply(b, &s, &hd.h, hd.hash);
+        bttc_hdr_free(&hd);
         if (st == BT_OK && (i < BTTC_SNAP_CACHE || s.number % b->p.sprint == 0))
             st = cache_put(b, &s) ? BT_OK : BT_ENOMEM;
         if (st == BT_OK && s.number % BTTC_SNAP_CHECKPOINT == 0)
             snap_store(b, &s);
     }
-    for (size_t i = 0; i < n; i++)
-        bttc_hdr_free(&chain[i]);
-    free(chain);
+    free(back);
     if (st == BT_OK) {
         hit = cache_put(b, &s);
         st = hit ? BT_OK : BT_ENOMEM;
