@@ -385,6 +385,12 @@ static void test_bttc_rpc_snapshot_checkpoint(void)
     CU_ASSERT_EQUAL(F.c->validator_calls, 1);
     CU_ASSERT_TRUE(store->gets >= 1);
     CU_ASSERT_EQUAL(memcmp(s->vs.v[bts_valset_proposer(&s->vs)].address, tk_addr[order[1]], 20), 0);
+    uint8_t unknown[32];
+    memset(unknown, 0x5a, 32);
+    CU_ASSERT_EQUAL(bttc_snapshot(F.b, 7, unknown, &s), BT_ENOTFOUND);
+    fc_add_block(&F, order[1], 6, 3);                                    /* block 4 */
+    CU_ASSERT_EQUAL(bttc_snapshot(F.b, 5, F.c->hash[4], &s), BT_EINVAL); /* wrong number */
+    CU_ASSERT_PTR_NOT_NULL(strstr(bts_mockhost_error(F.m), "header 5 has number 4"));
     fixture_free(&F);
     for (size_t i = 0; i < store->n; i++)
         free(store->val[i]);
