@@ -68,11 +68,43 @@ static bt_status commit_span(struct bttc *b, const struct bts_header *h,
     return st;
 }
 
+/* sort.SliceStable by id: records with equal ids keep the order Delivery sent them in (the
+ * first is committed, later ones are skipped as already seen), so ties break on position. */
+struct rec_pos {
+    uint64_t id;
+    size_t pos;
+};
+
 static int cmp_rec(const void *a, const void *b)
 {
-    uint64_t x = ((const struct bts_event_record *)a)->id;
-    uint64_t y = ((const struct bts_event_record *)b)->id;
-    return x < y ? -1 : x > y;
+    const struct rec_pos *x = a, *y = b;
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static bt_status sort_stable(struct bts_event_list *l)
+{
+    if (l->n < 2)
+        return BT_OK;
+    struct rec_pos *k = malloc(l->n * sizeof(*k));
+    struct bts_event_record *v = malloc(l->n * sizeof(*v));
+    if (!k || !v) {
+        free(k);
+        free(v);
+        return BT_ENOMEM;
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        k[i].id = l->v[i].id;
+        k[i].pos = i;
+    }
+    qsort(k, l->n, sizeof(*k), cmp_rec);
+    for (size_t i = 0; i < l->n; i++)
+        v[i] = l->v[k[i].pos];
+    free(l->v);
+    l->v = v;
+    free(k);
+    return BT_OK;
 }
 
 static bt_status commit_states(struct bttc *b, const struct bts_header *h,
@@ -97,9 +129,7 @@ static bt_status commit_states(struct bttc *b, const struct bts_header *h,
         return bttc_fail(b, st, "state-sync records from %llu needed at block %llu: %s",
                          (unsigned long long)(last + 1), (unsigned long long)h->number,
                          st == BT_EBUSY ? "being fetched" : bts_status_str(st));
-    /* sort.SliceStable by id: qsort is not stable, but equal ids are all skipped or break. */
-    if (recs.n > 1)
-        qsort(recs.v, recs.n, sizeof(*recs.v), cmp_rec);
+    st = sort_stable(&recs);
     size_t n = recs.n;
     for (size_t i = 0; i < b->p.n_overrides; i++)
         if (b->p.override_keys[i] == h->number && b->p.override_vals[i] < n)

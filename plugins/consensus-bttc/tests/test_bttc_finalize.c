@@ -274,6 +274,64 @@ static void test_bttc_finalize_bad_conf(void)
     bts_mockhost_free(m);
 }
 
+/* A span source offered in the registry (as an in-process Delivery would): it wins over the
+ * files, and its duplicate ids are ordered stably (the first one sent is committed). */
+static bt_status dup_span(void *self, uint64_t id, struct bts_span *out)
+{
+    (void)self;
+    (void)id;
+    (void)out;
+    return BT_ENOTFOUND;
+}
+
+static bt_status dup_records(void *self, uint64_t from_id, int64_t to_time,
+                             struct bts_event_list *out)
+{
+    (void)self;
+    (void)to_time;
+    CU_ASSERT_EQUAL(from_id, 1);
+    static uint8_t d_a = 0xaa, d_b = 0xbb, d_2 = 0x22;
+    struct bts_event_record r = {.id = 2, .data = &d_2, .data_len = 1, .record_time = 1};
+    strcpy(r.chain_id, "1337");
+    CU_ASSERT(bts_event_list_push(out, &r) == BT_OK);
+    r.id = 1;
+    r.data = &d_a;
+    CU_ASSERT(bts_event_list_push(out, &r) == BT_OK);
+    r.data = &d_b;
+    CU_ASSERT(bts_event_list_push(out, &r) == BT_OK);
+    return BT_OK;
+}
+
+static const struct bts_span_source_iface DUP_SRC = {.struct_size =
+                                                         sizeof(struct bts_span_source_iface),
+                                                     .span = dup_span,
+                                                     .event_records = dup_records};
+
+static void test_bttc_finalize_registry_source_stable_order(void)
+{
+    memset(&F, 0, sizeof(F));
+    F.m = bts_mockhost_new();
+    fixture_conf(&F);
+    fixture_start(&F, 1);
+    CU_ASSERT_EQUAL(bts_mockhost_service_add(F.m, BTS_SPAN_SOURCE_SERVICE, &DUP_SRC, NULL), BT_OK);
+    fixture_started(&F, 1);
+    CU_ASSERT_PTR_EQUAL(F.b->src, &DUP_SRC);
+    int order[FC_KEYS];
+    tk_sorted(3, order);
+    for (int i = 0; i < 8; i++)
+        fc_add_block(&F, order[0], 2, 3);
+    struct fake_state s = {0};
+    CU_ASSERT_EQUAL_FATAL(finalize_n(8, &s), BT_OK);
+    CU_ASSERT_EQUAL_FATAL(s.n_calls, 2);
+    /* recordBytes = rlp([1, contract, 0xaa, ...]): the data byte follows the 20-byte contract */
+    CU_ASSERT_EQUAL(s.calls[0].data[4 + 96 + 2 + 1 + 21], 0x81);
+    CU_ASSERT_EQUAL(s.calls[0].data[4 + 96 + 2 + 1 + 22], 0xaa);
+    CU_ASSERT_EQUAL(s.calls[1].data[4 + 96 + 2 + 1 + 21], 0x22); /* < 0x80: itself */
+    state_free(&s);
+    fixture_free(&F);
+}
+
 BTS_TEST_SUITE("bttc_finalize", NULL, NULL, BTS_TEST(test_bttc_finalize_need_commit_span),
                BTS_TEST(test_bttc_finalize_commit_span), BTS_TEST(test_bttc_finalize_commit_states),
-               BTS_TEST(test_bttc_finalize_block_alloc), BTS_TEST(test_bttc_finalize_bad_conf));
+               BTS_TEST(test_bttc_finalize_block_alloc), BTS_TEST(test_bttc_finalize_bad_conf),
+               BTS_TEST(test_bttc_finalize_registry_source_stable_order));
