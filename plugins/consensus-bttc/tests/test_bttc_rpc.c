@@ -142,6 +142,51 @@ static void test_bttc_rpc_root_hash_vectors(void)
     fixture_free(&F);
 }
 
+/* The leaf cache follows a reorg: on_head of the new head repairs the replaced blocks. */
+static void test_bttc_rpc_root_hash_after_reorg(void)
+{
+    start_scripted();
+    build_74_chain(10);
+    char before[65], after[65];
+    CU_ASSERT_EQUAL(bttc_root_hash(F.b, 0, 9, before), BT_OK); /* fills the cache */
+    /* replace blocks 6..9 with others (another tx root) */
+    uint8_t parent[32];
+    memcpy(parent, F.c->hash[5], 32);
+    for (size_t i = 6; i < 10; i++)
+        free(F.c->rlp[i]);
+    F.c->n = 6;
+    for (uint64_t n = 6; n < 10; n++) {
+        struct bts_header h;
+        hdr_init(&h, parent, n, 1638950000 + 2 * n + 1, 1);
+        memset(h.tx_root.bytes, 0x77, 32);
+        size_t len;
+        uint8_t *rlp = hdr_seal(&h, NULL, 0, -1, &len);
+        fc_push(F.c, rlp, len);
+        free(rlp);
+        memcpy(parent, F.c->hash[n], 32);
+    }
+    struct bttc_hdr k;
+    struct bt_header head;
+    abi_of(&head, &k, F.c->rlp[9], F.c->len[9]);
+    bttc_vtbl.on_head(F.b, &head);
+    bttc_hdr_free(&k);
+    CU_ASSERT_EQUAL(bttc_root_hash(F.b, 0, 9, after), BT_OK);
+    CU_ASSERT_STRING_NOT_EQUAL(before, after);
+    /* what a fresh instance computes from the chain alone */
+    struct bttc *saved = F.b;
+    void *fresh;
+    CU_ASSERT_EQUAL_FATAL(bttc_create(bts_mockhost_host(F.m), bts_mockhost_ctx(F.m), &fresh),
+                          BT_OK);
+    struct bttc *fb = fresh;
+    fb->chain = saved->chain;
+    fb->chain_self = saved->chain_self;
+    char want[65];
+    CU_ASSERT_EQUAL(bttc_root_hash(fb, 0, 9, want), BT_OK);
+    CU_ASSERT_STRING_EQUAL(after, want);
+    bttc_destroy(fb);
+    fixture_free(&F);
+}
+
 static void test_bttc_rpc_snapshot_methods(void)
 {
     start_scripted();
@@ -398,5 +443,6 @@ static void test_bttc_rpc_snapshot_checkpoint(void)
 }
 
 BTS_TEST_SUITE("bttc_rpc", NULL, NULL, BTS_TEST(test_bttc_rpc_root_hash_vectors),
+               BTS_TEST(test_bttc_rpc_root_hash_after_reorg),
                BTS_TEST(test_bttc_rpc_snapshot_methods), BTS_TEST(test_bttc_rpc_produce),
                BTS_TEST(test_bttc_rpc_snapshot_checkpoint));
