@@ -17,6 +17,8 @@ static const char *const ep_path[TRON_EP_COUNT] = {
     [TRON_EP_CONSTANT] = "/wallet/triggerconstantcontract",
     [TRON_EP_BROADCAST] = "/wallet/broadcasthex",
     [TRON_EP_TXINFO] = "/wallet/gettransactioninfobyid",
+    [TRON_EP_BLOCK_BY_NUM] = "/wallet/getblockbynum",
+    [TRON_EP_INFOS_BY_NUM] = "/wallet/gettransactioninfobyblocknum",
 };
 
 /* base URLs + path, a trailing '/' of the base dropped. */

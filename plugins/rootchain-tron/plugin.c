@@ -17,6 +17,8 @@
 
 #define OFF(f) offsetof(struct tron_conf, f)
 
+static const char *const logs_via_names[] = {"jsonrpc", "http", NULL};
+
 /* Defaults: java-tron's fullnode port, Delivery's 3 s poll and 200 TRX fee limit (§2.5),
  * java-tron's 60 s expiration (§1.4), the 19-block solidity depth (§1.8). */
 static const struct bts_conf_key tron_keys[] = {
@@ -33,6 +35,9 @@ static const struct bts_conf_key tron_keys[] = {
     {"solidity", BTS_CONF_BOOL, OFF(use_solidity), "true",
      "read the solidified head from walletsolidity/getnowblock", NULL},
     {"poll_interval", BTS_CONF_DURATION_MS, OFF(poll_ms), "3s", "head polling period", NULL},
+    {"logs_via", BTS_CONF_ENUM, OFF(logs_via), "jsonrpc",
+     "log source: jsonrpc (eth_getLogs) or http (getblockbynum + gettransactioninfobyblocknum)",
+     logs_via_names},
     {"max_log_range", BTS_CONF_U64, OFF(max_log_range), "1000",
      "largest eth_getLogs window in blocks (halved when refused; java-tron caps 5000)", NULL},
     {"request_timeout", BTS_CONF_DURATION_MS, OFF(request_timeout_ms), "10s",

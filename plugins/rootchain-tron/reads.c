@@ -170,6 +170,12 @@ bt_status tron_get_logs(void *self, const struct bt_rootchain_filter *f, bt_root
                            (unsigned long long)f->from_block, (unsigned long long)f->to_block);
         return BT_EINVAL;
     }
+    if (t->conf.logs_via == TRON_LOGS_HTTP) {
+        bt_status hs = tron_get_logs_http(t, f, cb, arg);
+        if (hs != BT_OK)
+            t->host->set_error(t->hctx, "get_logs: %s", bts_status_str(hs));
+        return hs;
+    }
     struct op_ctx *o = calloc(1, sizeof(*o));
     if (!o)
         return BT_ENOMEM;

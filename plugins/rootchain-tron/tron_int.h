@@ -22,7 +22,11 @@ struct tron_conf {
     char *root_chain, *state_sender, *stake_manager, *staking_info, *call_owner, *signer;
     uint64_t fee_limit, expiration_ms, receipt_poll_ms, rebroadcast_ms;
     uint32_t max_rebuilds;
+    uint32_t logs_via; /* enum tron_logs_via */
 };
+
+/** Where logs come from: /jsonrpc eth_getLogs (Delivery's path), or block by block over HTTP. */
+enum tron_logs_via { TRON_LOGS_JSONRPC = 0, TRON_LOGS_HTTP = 1 };
 
 /** The java-tron HTTP endpoints the adapter posts to (one bts_http client each, over the
  *  configured base URLs, so each keeps its own failover preference). */
@@ -32,6 +36,8 @@ enum tron_ep {
     TRON_EP_CONSTANT,       /* /wallet/triggerconstantcontract */
     TRON_EP_BROADCAST,      /* /wallet/broadcasthex */
     TRON_EP_TXINFO,         /* /wallet/gettransactioninfobyid */
+    TRON_EP_BLOCK_BY_NUM,   /* /wallet/getblockbynum (logs_via = http) */
+    TRON_EP_INFOS_BY_NUM,   /* /wallet/gettransactioninfobyblocknum (logs_via = http) */
     TRON_EP_COUNT
 };
 
@@ -96,6 +102,9 @@ bt_status tron_call(void *self, const uint8_t to[20], const uint8_t *data, size_
                     uint64_t block, bt_rootchain_call_fn cb, void *arg);
 bt_status tron_send(void *self, const struct bt_rootchain_send_req *req, bt_rootchain_receipt_fn cb,
                     void *arg);
+/** get_logs block by block over the HTTP API (logs_http.c); the filter is copied. */
+bt_status tron_get_logs_http(struct tron *t, const struct bt_rootchain_filter *f,
+                             bt_rootchain_logs_fn cb, void *arg);
 /** The poll timer's tick (reads.c). */
 void tron_poll(void *arg);
 /** Answer every send waiting on a timer with BT_ECANCELED (send.c). */

@@ -1,5 +1,6 @@
-/* bts/tron_http.h: java-tron HTTP answers -> checked C values (ROOTCHAINS.md §1.6). The body
- * comes from a node we do not trust: every field is type-checked and bounded, and anything
+/* bts/tron_http.h: java-tron HTTP answers -> checked C values (ROOTCHAINS.md §1.6): the shared
+ * helpers, blocks, constant calls and broadcasts (transaction infos: tron_http_txinfo.c). The
+ * body comes from a node we do not trust: every field is type-checked and bounded, and anything
  * unexpected becomes BT_EPROTO with the field's name. */
 #include <bts/tron_http.h>
 
@@ -12,8 +13,9 @@
 
 #include <bts/hex.h>
 
-static bt_status fail(char *err, size_t cap, bt_status st, const char *fmt, ...) BT_PRINTF(4, 5);
-static bt_status fail(char *err, size_t cap, bt_status st, const char *fmt, ...)
+#include "tron_http_int.h"
+
+bt_status th_fail(char *err, size_t cap, bt_status st, const char *fmt, ...)
 {
     if (cap) {
         va_list ap;
@@ -27,7 +29,7 @@ static bt_status fail(char *err, size_t cap, bt_status st, const char *fmt, ...)
 /* Text for a message: hex-decoded when it is hex (visible=false prints bytes as hex), then
  * anything outside printable ASCII replaced, so a hostile node cannot inject control bytes into
  * our logs. */
-static void clean_text(char *out, size_t cap, const char *s)
+void th_clean_text(char *out, size_t cap, const char *s)
 {
     size_t n = strlen(s), o = 0;
     uint8_t tmp[256];
@@ -44,18 +46,18 @@ static void clean_text(char *out, size_t cap, const char *s)
         out[o] = 0;
 }
 
-static bt_status load(json_t **out, const char *body, size_t len, char *err, size_t cap)
+bt_status th_load(json_t **out, const char *body, size_t len, char *err, size_t cap)
 {
     *out = NULL;
     if (!body)
-        return fail(err, cap, BT_EPROTO, "empty answer");
+        return th_fail(err, cap, BT_EPROTO, "empty answer");
     json_error_t je;
     json_t *v = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
     if (!v)
-        return fail(err, cap, BT_EPROTO, "not JSON: %s at byte %d", je.text, je.position);
+        return th_fail(err, cap, BT_EPROTO, "not JSON: %s at byte %d", je.text, je.position);
     if (!json_is_object(v)) {
         json_decref(v);
-        return fail(err, cap, BT_EPROTO, "answer is not a JSON object");
+        return th_fail(err, cap, BT_EPROTO, "answer is not a JSON object");
     }
     *out = v;
     return BT_OK;
@@ -63,20 +65,20 @@ static bt_status load(json_t **out, const char *body, size_t len, char *err, siz
 
 /* {"Error":"..."}: java-tron's error shape (Util.printErrorMsg); TronGrid's rate limiter uses it
  * too ("The key exceeds the frequency limit", ROOTCHAINS.md §1.9). */
-static bt_status check_error(const json_t *o, char *err, size_t cap)
+bt_status th_check_error(const json_t *o, char *err, size_t cap)
 {
     const json_t *e = json_object_get(o, "Error");
     if (!e)
         return BT_OK;
     char text[256];
-    clean_text(text, sizeof(text), json_is_string(e) ? json_string_value(e) : "(not a string)");
+    th_clean_text(text, sizeof(text), json_is_string(e) ? json_string_value(e) : "(not a string)");
     bt_status st = strstr(text, "frequency limit") ? BT_EBUSY : BTS_TRON_EREMOTE;
-    return fail(err, cap, st, "node error: %s", text);
+    return th_fail(err, cap, st, "node error: %s", text);
 }
 
 /* An int64 field printed as a JSON number or (int64_as_string) a decimal string; must be >= 0.
  * BT_ENOTFOUND when absent (proto3 default 0). */
-static bt_status get_u64(uint64_t *out, const json_t *o, const char *key, char *err, size_t cap)
+bt_status th_get_u64(uint64_t *out, const json_t *o, const char *key, char *err, size_t cap)
 {
     *out = 0;
     const json_t *v = json_object_get(o, key);
@@ -85,7 +87,7 @@ static bt_status get_u64(uint64_t *out, const json_t *o, const char *key, char *
     if (json_is_integer(v)) {
         json_int_t i = json_integer_value(v);
         if (i < 0)
-            return fail(err, cap, BT_EPROTO, "%s: negative (%lld)", key, (long long)i);
+            return th_fail(err, cap, BT_EPROTO, "%s: negative (%lld)", key, (long long)i);
         *out = (uint64_t)i;
         return BT_OK;
     }
@@ -93,29 +95,29 @@ static bt_status get_u64(uint64_t *out, const json_t *o, const char *key, char *
         const char *s = json_string_value(v);
         size_t n = strlen(s);
         if (n == 0 || n > 19)
-            return fail(err, cap, BT_EPROTO, "%s: not an int64", key);
+            return th_fail(err, cap, BT_EPROTO, "%s: not an int64", key);
         uint64_t x = 0;
         for (size_t i = 0; i < n; i++) {
             if (s[i] < '0' || s[i] > '9')
-                return fail(err, cap, BT_EPROTO, "%s: not an int64", key);
+                return th_fail(err, cap, BT_EPROTO, "%s: not an int64", key);
             x = x * 10 + (uint64_t)(s[i] - '0');
         }
         if (x > INT64_MAX)
-            return fail(err, cap, BT_EPROTO, "%s: above int64", key);
+            return th_fail(err, cap, BT_EPROTO, "%s: above int64", key);
         *out = x;
         return BT_OK;
     }
-    return fail(err, cap, BT_EPROTO, "%s: not a number", key);
+    return th_fail(err, cap, BT_EPROTO, "%s: not a number", key);
 }
 
-static bt_status get_hex_exact(uint8_t *out, size_t n, const json_t *o, const char *key, char *err,
-                               size_t cap)
+bt_status th_get_hex_exact(uint8_t *out, size_t n, const json_t *o, const char *key, char *err,
+                           size_t cap)
 {
     const json_t *v = json_object_get(o, key);
     if (!json_is_string(v))
-        return fail(err, cap, BT_EPROTO, "%s: %s", key, v ? "not a string" : "missing");
+        return th_fail(err, cap, BT_EPROTO, "%s: %s", key, v ? "not a string" : "missing");
     if (bts_hex_decode_exact(out, n, json_string_value(v), json_string_length(v), 0) != BT_OK)
-        return fail(err, cap, BT_EPROTO, "%s: not %zu hex bytes", key, n);
+        return th_fail(err, cap, BT_EPROTO, "%s: not %zu hex bytes", key, n);
     return BT_OK;
 }
 
@@ -134,43 +136,43 @@ bt_status bts_tron_parse_block(struct bts_tron_block *out, const char *body, siz
     if (err_cap)
         err[0] = 0;
     json_t *o;
-    bt_status st = load(&o, body, body_len, err, err_cap);
+    bt_status st = th_load(&o, body, body_len, err, err_cap);
     if (st != BT_OK)
         return st;
-    if ((st = check_error(o, err, err_cap)) != BT_OK)
+    if ((st = th_check_error(o, err, err_cap)) != BT_OK)
         goto done;
     if (json_object_size(o) == 0) {
-        st = fail(err, err_cap, BT_ENOTFOUND, "no such block");
+        st = th_fail(err, err_cap, BT_ENOTFOUND, "no such block");
         goto done;
     }
-    if ((st = get_hex_exact(out->id, 32, o, "blockID", err, err_cap)) != BT_OK)
+    if ((st = th_get_hex_exact(out->id, 32, o, "blockID", err, err_cap)) != BT_OK)
         goto done;
     const json_t *raw = json_object_get(json_object_get(o, "block_header"), "raw_data");
     if (!json_is_object(raw)) {
-        st = fail(err, err_cap, BT_EPROTO, "block_header.raw_data: missing");
+        st = th_fail(err, err_cap, BT_EPROTO, "block_header.raw_data: missing");
         goto done;
     }
     /* number is omitted for block 0 (proto3 default). */
-    st = get_u64(&out->number, raw, "number", err, err_cap);
+    st = th_get_u64(&out->number, raw, "number", err, err_cap);
     if (st != BT_OK && st != BT_ENOTFOUND)
         goto done;
     if (be64(out->id) != out->number) {
-        st = fail(err, err_cap, BT_EPROTO,
-                  "blockID does not start with the block number %llu: not a TRON block",
-                  (unsigned long long)out->number);
+        st = th_fail(err, err_cap, BT_EPROTO,
+                     "blockID does not start with the block number %llu: not a TRON block",
+                     (unsigned long long)out->number);
         goto done;
     }
-    st = get_u64(&out->timestamp_ms, raw, "timestamp", err, err_cap);
+    st = th_get_u64(&out->timestamp_ms, raw, "timestamp", err, err_cap);
     if (st == BT_ENOTFOUND)
-        st = fail(err, err_cap, BT_EPROTO, "timestamp: missing");
+        st = th_fail(err, err_cap, BT_EPROTO, "timestamp: missing");
     if (st != BT_OK)
         goto done;
     if (out->number > 0) {
-        if ((st = get_hex_exact(out->parent_id, 32, raw, "parentHash", err, err_cap)) != BT_OK)
+        if ((st = th_get_hex_exact(out->parent_id, 32, raw, "parentHash", err, err_cap)) != BT_OK)
             goto done;
         if (be64(out->parent_id) != out->number - 1) {
-            st = fail(err, err_cap, BT_EPROTO, "parentHash is not block %llu",
-                      (unsigned long long)out->number - 1);
+            st = th_fail(err, err_cap, BT_EPROTO, "parentHash is not block %llu",
+                         (unsigned long long)out->number - 1);
             goto done;
         }
     }
@@ -190,49 +192,49 @@ bt_status bts_tron_parse_constant(struct bts_buf *out, uint64_t *out_energy, con
     if (err_cap)
         err[0] = 0;
     json_t *o;
-    bt_status st = load(&o, body, body_len, err, err_cap);
+    bt_status st = th_load(&o, body, body_len, err, err_cap);
     if (st != BT_OK)
         return st;
-    if ((st = check_error(o, err, err_cap)) != BT_OK)
+    if ((st = th_check_error(o, err, err_cap)) != BT_OK)
         goto done;
     const json_t *res = json_object_get(o, "result");
     if (!json_is_object(res)) {
-        st = fail(err, err_cap, BT_EPROTO, "result: missing");
+        st = th_fail(err, err_cap, BT_EPROTO, "result: missing");
         goto done;
     }
     const json_t *code = json_object_get(res, "code");
     const json_t *msg = json_object_get(res, "message");
     char text[256] = "";
     if (msg && !json_is_string(msg)) {
-        st = fail(err, err_cap, BT_EPROTO, "result.message: not a string");
+        st = th_fail(err, err_cap, BT_EPROTO, "result.message: not a string");
         goto done;
     }
     if (msg)
-        clean_text(text, sizeof(text), json_string_value(msg));
+        th_clean_text(text, sizeof(text), json_string_value(msg));
     if (code && (!json_is_string(code) || strcmp(json_string_value(code), "SUCCESS") != 0)) {
         char c[40];
-        clean_text(c, sizeof(c), json_is_string(code) ? json_string_value(code) : "?");
-        st = fail(err, err_cap, BTS_TRON_EREMOTE, "%s: %s", c, text);
+        th_clean_text(c, sizeof(c), json_is_string(code) ? json_string_value(code) : "?");
+        st = th_fail(err, err_cap, BTS_TRON_EREMOTE, "%s: %s", c, text);
         goto done;
     }
     if (!json_is_true(json_object_get(res, "result"))) {
-        st = fail(err, err_cap, BTS_TRON_EREMOTE, "result.result is not true%s%s",
-                  text[0] ? ": " : "", text);
+        st = th_fail(err, err_cap, BTS_TRON_EREMOTE, "result.result is not true%s%s",
+                     text[0] ? ": " : "", text);
         goto done;
     }
-    st = get_u64(out_energy, o, "energy_used", err, err_cap);
+    st = th_get_u64(out_energy, o, "energy_used", err, err_cap);
     if (st != BT_OK && st != BT_ENOTFOUND)
         goto done;
     const json_t *cr = json_object_get(o, "constant_result");
     if (cr && !json_is_array(cr)) {
-        st = fail(err, err_cap, BT_EPROTO, "constant_result: not an array");
+        st = th_fail(err, err_cap, BT_EPROTO, "constant_result: not an array");
         goto done;
     }
     const json_t *r0 = json_array_get(cr, 0);
     if (r0) {
         if (!json_is_string(r0) ||
             bts_hex_decode_buf(out, json_string_value(r0), json_string_length(r0), 0) != BT_OK) {
-            st = fail(err, err_cap, BT_EPROTO, "constant_result[0]: not hex");
+            st = th_fail(err, err_cap, BT_EPROTO, "constant_result[0]: not hex");
             goto done;
         }
     }
@@ -241,12 +243,12 @@ bt_status bts_tron_parse_constant(struct bts_buf *out, uint64_t *out_energy, con
     const json_t *rr = json_object_get(ret0, "ret");
     int failed = json_is_string(rr) && !strcmp(json_string_value(rr), "FAILED");
     if (msg || failed) {
-        st = fail(err, err_cap, BTS_TRON_EREVERT, "execution reverted%s%s", text[0] ? ": " : "",
-                  text);
+        st = th_fail(err, err_cap, BTS_TRON_EREVERT, "execution reverted%s%s", text[0] ? ": " : "",
+                     text);
         goto done;
     }
     if (!r0) {
-        st = fail(err, err_cap, BT_EPROTO, "constant_result: missing");
+        st = th_fail(err, err_cap, BT_EPROTO, "constant_result: missing");
         goto done;
     }
     st = BT_OK;
@@ -285,10 +287,10 @@ bt_status bts_tron_parse_broadcast(struct bts_tron_broadcast *out, const uint8_t
     if (err_cap)
         err[0] = 0;
     json_t *o;
-    bt_status st = load(&o, body, body_len, err, err_cap);
+    bt_status st = th_load(&o, body, body_len, err, err_cap);
     if (st != BT_OK)
         return st;
-    if ((st = check_error(o, err, err_cap)) != BT_OK)
+    if ((st = th_check_error(o, err, err_cap)) != BT_OK)
         goto done;
     const json_t *res = json_object_get(o, "result");
     const json_t *code = json_object_get(o, "code");
@@ -296,27 +298,27 @@ bt_status bts_tron_parse_broadcast(struct bts_tron_broadcast *out, const uint8_t
     const json_t *txid = json_object_get(o, "txid");
     if ((res && !json_is_boolean(res)) || (code && !json_is_string(code)) ||
         (msg && !json_is_string(msg)) || (txid && !json_is_string(txid))) {
-        st = fail(err, err_cap, BT_EPROTO, "result, code, message or txid of the wrong type");
+        st = th_fail(err, err_cap, BT_EPROTO, "result, code, message or txid of the wrong type");
         goto done;
     }
     if (!res && !code) {
-        st = fail(err, err_cap, BT_EPROTO, "neither result nor code");
+        st = th_fail(err, err_cap, BT_EPROTO, "neither result nor code");
         goto done;
     }
     if (txid && json_string_length(txid)) {
         if (bts_hex_decode_exact(out->txid, 32, json_string_value(txid), json_string_length(txid),
                                  0) != BT_OK) {
-            st = fail(err, err_cap, BT_EPROTO, "txid: not 32 hex bytes");
+            st = th_fail(err, err_cap, BT_EPROTO, "txid: not 32 hex bytes");
             goto done;
         }
         out->has_txid = 1;
         if (expect_txid && memcmp(out->txid, expect_txid, 32) != 0) {
-            st = fail(err, err_cap, BT_EPROTO, "txid: not the transaction sent");
+            st = th_fail(err, err_cap, BT_EPROTO, "txid: not the transaction sent");
             goto done;
         }
     }
     if (msg)
-        clean_text(out->message, sizeof(out->message), json_string_value(msg));
+        th_clean_text(out->message, sizeof(out->message), json_string_value(msg));
     snprintf(out->code, sizeof(out->code), "%s", code ? json_string_value(code) : "SUCCESS");
     if (json_is_true(res)) {
         out->action = BTS_TRON_BCAST_ACCEPTED;
@@ -332,157 +334,11 @@ bt_status bts_tron_parse_broadcast(struct bts_tron_broadcast *out, const uint8_t
         if (strstr(out->message, "already exists") || strstr(out->message, "Dup transaction"))
             out->action = BTS_TRON_BCAST_KNOWN;
     }
-    clean_text(out->code, sizeof(out->code), out->code);
+    th_clean_text(out->code, sizeof(out->code), out->code);
     st = BT_OK;
 done:
     json_decref(o);
     if (st != BT_OK)
         memset(out, 0, sizeof(*out));
-    return st;
-}
-
-void bts_tron_txinfo_free(struct bts_tron_txinfo *t)
-{
-    free(t->logs);
-    free(t->arena);
-    t->logs = NULL;
-    t->arena = NULL;
-    t->n_logs = 0;
-}
-
-static bt_status parse_logs(struct bts_tron_txinfo *out, const json_t *a, char *err, size_t cap)
-{
-    if (!a)
-        return BT_OK;
-    if (!json_is_array(a))
-        return fail(err, cap, BT_EPROTO, "log: not an array");
-    size_t n = json_array_size(a), total = 0;
-    if (n == 0)
-        return BT_OK;
-    /* First pass: check and size the data, so one arena holds it all. */
-    for (size_t i = 0; i < n; i++) {
-        const json_t *d = json_object_get(json_array_get(a, i), "data");
-        if (d && !json_is_string(d))
-            return fail(err, cap, BT_EPROTO, "log[%zu].data: not a string", i);
-        size_t dl = d ? json_string_length(d) : 0;
-        if (dl % 2)
-            return fail(err, cap, BT_EPROTO, "log[%zu].data: odd hex", i);
-        total += dl / 2;
-    }
-    out->logs = calloc(n, sizeof(*out->logs));
-    out->arena = malloc(total ? total : 1);
-    if (!out->logs || !out->arena)
-        return fail(err, cap, BT_ENOMEM, "out of memory");
-    size_t used = 0;
-    for (size_t i = 0; i < n; i++) {
-        const json_t *l = json_array_get(a, i);
-        struct bt_rootchain_log *g = &out->logs[i];
-        if (!json_is_object(l))
-            return fail(err, cap, BT_EPROTO, "log[%zu]: not an object", i);
-        const json_t *ad = json_object_get(l, "address");
-        const char *as = json_string_value(ad);
-        size_t al = json_string_length(ad);
-        /* java-tron stores 20 bytes (LogInfo.buildLog); tolerate the 41-prefixed form. */
-        if (as && al == 42 && (as[0] == '4' && as[1] == '1')) {
-            as += 2;
-            al -= 2;
-        }
-        if (!as || bts_hex_decode_exact(g->address, 20, as, al, 0) != BT_OK)
-            return fail(err, cap, BT_EPROTO, "log[%zu].address: not a 20-byte hex address", i);
-        const json_t *tp = json_object_get(l, "topics");
-        if (tp && (!json_is_array(tp) || json_array_size(tp) > 4))
-            return fail(err, cap, BT_EPROTO, "log[%zu].topics: not an array of at most 4", i);
-        for (size_t k = 0; k < json_array_size(tp); k++) {
-            const json_t *t = json_array_get(tp, k);
-            if (!json_is_string(t) || bts_hex_decode_exact(g->topics[k], 32, json_string_value(t),
-                                                           json_string_length(t), 0) != BT_OK)
-                return fail(err, cap, BT_EPROTO, "log[%zu].topics[%zu]: not 32 hex bytes", i, k);
-        }
-        g->n_topics = (uint32_t)json_array_size(tp);
-        const json_t *d = json_object_get(l, "data");
-        size_t dl = 0;
-        if (d && bts_hex_decode(out->arena + used, total - used, &dl, json_string_value(d),
-                                json_string_length(d), 0) != BT_OK)
-            return fail(err, cap, BT_EPROTO, "log[%zu].data: not hex", i);
-        g->data = out->arena + used;
-        g->data_len = dl;
-        used += dl;
-        g->block_number = out->block_number;
-        memcpy(g->tx_hash, out->id, 32);
-        g->log_index = (uint32_t)i;
-    }
-    out->n_logs = n;
-    return BT_OK;
-}
-
-bt_status bts_tron_parse_txinfo(struct bts_tron_txinfo *out, const uint8_t *expect_id,
-                                const char *body, size_t body_len, char *err, size_t err_cap)
-{
-    memset(out, 0, sizeof(*out));
-    if (err_cap)
-        err[0] = 0;
-    json_t *o;
-    bt_status st = load(&o, body, body_len, err, err_cap);
-    if (st != BT_OK)
-        return st;
-    if ((st = check_error(o, err, err_cap)) != BT_OK)
-        goto done;
-    if (json_object_size(o) == 0) {
-        st = fail(err, err_cap, BT_ENOTFOUND, "not in a block yet");
-        goto done;
-    }
-    if ((st = get_hex_exact(out->id, 32, o, "id", err, err_cap)) != BT_OK)
-        goto done;
-    if (expect_id && memcmp(out->id, expect_id, 32) != 0) {
-        st = fail(err, err_cap, BT_EPROTO, "id: not the transaction asked for");
-        goto done;
-    }
-    st = get_u64(&out->block_number, o, "blockNumber", err, err_cap);
-    if (st == BT_ENOTFOUND)
-        st = fail(err, err_cap, BT_EPROTO, "blockNumber: missing");
-    if (st != BT_OK)
-        goto done;
-    const char *keys[] = {"blockTimeStamp", "fee"};
-    uint64_t *dst[] = {&out->block_time_ms, &out->fee};
-    for (size_t i = 0; i < 2; i++) {
-        st = get_u64(dst[i], o, keys[i], err, err_cap);
-        if (st != BT_OK && st != BT_ENOTFOUND)
-            goto done;
-    }
-    const json_t *rc = json_object_get(o, "receipt");
-    if (rc && !json_is_object(rc)) {
-        st = fail(err, err_cap, BT_EPROTO, "receipt: not an object");
-        goto done;
-    }
-    st = get_u64(&out->energy_used, rc, "energy_usage_total", err, err_cap);
-    if (st != BT_OK && st != BT_ENOTFOUND)
-        goto done;
-    const json_t *rr = json_object_get(rc, "result");
-    if (rr && !json_is_string(rr)) {
-        st = fail(err, err_cap, BT_EPROTO, "receipt.result: not a string");
-        goto done;
-    }
-    if (rr)
-        clean_text(out->receipt_result, sizeof(out->receipt_result), json_string_value(rr));
-    const json_t *res = json_object_get(o, "result");
-    if (res && !json_is_string(res)) {
-        st = fail(err, err_cap, BT_EPROTO, "result: not a string");
-        goto done;
-    }
-    /* Absent result means SUCESS (sic, Tron.proto); receipt.result other than SUCCESS/DEFAULT
-     * also means the call failed (java-tron's eth_getTransactionReceipt status rule, §1.7). */
-    out->failed = (res && strcmp(json_string_value(res), "SUCESS") != 0) ||
-                  (out->receipt_result[0] && strcmp(out->receipt_result, "SUCCESS") != 0 &&
-                   strcmp(out->receipt_result, "DEFAULT") != 0);
-    const json_t *rm = json_object_get(o, "resMessage");
-    if (json_is_string(rm))
-        clean_text(out->message, sizeof(out->message), json_string_value(rm));
-    st = parse_logs(out, json_object_get(o, "log"), err, err_cap);
-done:
-    json_decref(o);
-    if (st != BT_OK) {
-        bts_tron_txinfo_free(out);
-        memset(out, 0, sizeof(*out));
-    }
     return st;
 }

@@ -237,7 +237,37 @@ static void test_tron_http_txinfo_hostile(void)
     }
 }
 
+static void test_tron_http_txinfo_list(void)
+{
+    struct bts_tron_txinfo_list l;
+    char err[200];
+    struct bts_buf b = BTS_BUF_INIT;
+    CU_ASSERT_FATAL(bts_buf_printf(&b, "[%s,%s]", INFO, INFO) == BT_OK);
+    CU_ASSERT(bts_tron_parse_txinfo_list(&l, 1001, (const char *)b.data, b.len, err, sizeof(err)) ==
+              BT_OK);
+    CU_ASSERT_EQUAL_FATAL(l.n, 2);
+    CU_ASSERT_EQUAL(l.infos[1].n_logs, 2);
+    CU_ASSERT_EQUAL(l.infos[1].logs[0].tx_index, 1);
+    bts_tron_txinfo_list_free(&l);
+    /* Another block's infos in the answer: refused. */
+    CU_ASSERT(bts_tron_parse_txinfo_list(&l, 1002, (const char *)b.data, b.len, err, sizeof(err)) ==
+              BT_EPROTO);
+    CU_ASSERT(strstr(err, "[0]: blockNumber 1001") != NULL);
+    CU_ASSERT_PTR_NULL(l.infos);
+    for (size_t k = 0; k < b.len; k++)
+        CU_ASSERT(bts_tron_parse_txinfo_list(&l, 1001, (const char *)b.data, k, err, sizeof(err)) ==
+                  BT_EPROTO);
+    bts_buf_free(&b);
+    CU_ASSERT(bts_tron_parse_txinfo_list(&l, 5, S("[]"), err, sizeof(err)) == BT_OK);
+    CU_ASSERT_EQUAL(l.n, 0);
+    CU_ASSERT(bts_tron_parse_txinfo_list(&l, 5, S("{}"), err, sizeof(err)) == BT_OK);
+    CU_ASSERT(bts_tron_parse_txinfo_list(&l, 5, S("{\"a\":1}"), err, sizeof(err)) == BT_EPROTO);
+    CU_ASSERT(bts_tron_parse_txinfo_list(&l, 5, S("[1]"), err, sizeof(err)) == BT_EPROTO);
+    CU_ASSERT(bts_tron_parse_txinfo_list(&l, 5, S("{\"Error\":\"x\"}"), err, sizeof(err)) ==
+              BTS_TRON_EREMOTE);
+}
+
 BTS_TEST_SUITE("tron_http", NULL, NULL, BTS_TEST(test_tron_http_block),
                BTS_TEST(test_tron_http_block_hostile), BTS_TEST(test_tron_http_constant),
                BTS_TEST(test_tron_http_broadcast), BTS_TEST(test_tron_http_txinfo),
-               BTS_TEST(test_tron_http_txinfo_hostile));
+               BTS_TEST(test_tron_http_txinfo_hostile), BTS_TEST(test_tron_http_txinfo_list));

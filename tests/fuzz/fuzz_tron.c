@@ -42,6 +42,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     bts_tron_txinfo_free(&ti);
 
+    struct bts_tron_txinfo_list tl;
+    if (bts_tron_parse_txinfo_list(&tl, 1001, body, size, err, sizeof(err)) == BT_OK)
+        for (size_t i = 0; i < tl.n; i++)
+            if (tl.infos[i].block_number != 1001)
+                abort();
+    bts_tron_txinfo_list_free(&tl);
+
     struct bts_tron_tx tx;
     struct bts_buf txdata = BTS_BUF_INIT, again = BTS_BUF_INIT, wrapped = BTS_BUF_INIT;
     if (bts_tron_tx_decode(&tx, &txdata, data, size) == BT_OK) {

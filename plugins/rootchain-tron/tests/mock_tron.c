@@ -250,39 +250,56 @@ done:
     return r;
 }
 
+static json_t *txinfo_json(const struct mtx *t)
+{
+    char *id = hexs(t->id, 32), *c = hexs(t->contract, 20), *d = hexs(t->data, t->data_len);
+    char c41[43];
+    snprintf(c41, sizeof(c41), "41%s", c);
+    json_t *o =
+        json_pack("{s:s,s:I,s:I,s:[s],s:s,s:{s:I,s:s}}", "id", id, "blockNumber",
+                  (json_int_t)t->block, "blockTimeStamp", (json_int_t)block_ts(t->block),
+                  "contractResult", "", "contract_address", c41, "receipt", "energy_usage_total",
+                  (json_int_t)(1000 + t->data_len), "result", t->failed ? "REVERT" : "SUCCESS");
+    if (t->failed) {
+        json_object_set_new(o, "result", json_string("FAILED"));
+        json_object_set_new(o, "resMessage", json_string("5245564552540a"));
+    } else {
+        json_object_set_new(
+            o, "log",
+            json_pack("[{s:s,s:[s],s:s}]", "address", c, "topics",
+                      "103fed9db65eac19c4d870f49ab7520fe03b99f1838e5996caf47e9e43308392", "data",
+                      d));
+    }
+    free(id);
+    free(c);
+    free(d);
+    return o;
+}
+
 static json_t *ep_txinfo(struct mock_tron *m, json_t *q)
 {
     const char *v = json_string_value(json_object_get(q, "value"));
     uint8_t id[32];
     if (!v || bts_hex_decode_exact(id, 32, v, strlen(v), 0) != BT_OK)
         return json_pack("{s:s}", "Error", "class java.lang.IllegalArgumentException : value");
-    for (size_t i = 0; i < m->n_txs; i++) {
-        struct mtx *t = &m->txs[i];
-        if (memcmp(t->id, id, 32) || !t->block)
-            continue;
-        char *c = hexs(t->contract, 20), *d = hexs(t->data, t->data_len);
-        char c41[43];
-        snprintf(c41, sizeof(c41), "41%s", c);
-        json_t *o = json_pack(
-            "{s:s,s:I,s:I,s:[s],s:s,s:{s:I,s:s}}", "id", v, "blockNumber", (json_int_t)t->block,
-            "blockTimeStamp", (json_int_t)block_ts(t->block), "contractResult", "",
-            "contract_address", c41, "receipt", "energy_usage_total",
-            (json_int_t)(1000 + t->data_len), "result", t->failed ? "REVERT" : "SUCCESS");
-        if (t->failed) {
-            json_object_set_new(o, "result", json_string("FAILED"));
-            json_object_set_new(o, "resMessage", json_string("5245564552540a"));
-        } else {
-            json_object_set_new(
-                o, "log",
-                json_pack("[{s:s,s:[s],s:s}]", "address", c, "topics",
-                          "103fed9db65eac19c4d870f49ab7520fe03b99f1838e5996caf47e9e43308392",
-                          "data", d));
-        }
-        free(c);
-        free(d);
-        return o;
-    }
+    for (size_t i = 0; i < m->n_txs; i++)
+        if (!memcmp(m->txs[i].id, id, 32) && m->txs[i].block)
+            return txinfo_json(&m->txs[i]);
     return json_object();
+}
+
+static json_t *ep_by_num(struct mock_tron *m, json_t *q, int infos)
+{
+    json_int_t n = json_integer_value(json_object_get(q, "num"));
+    if (n < 0 || (uint64_t)n > m->head)
+        return json_object();
+    if (!infos)
+        return block_json((uint64_t)n, m->k.hostile);
+    json_t *a = json_array();
+    for (size_t i = 0; i < m->n_txs; i++)
+        if (m->txs[i].block == (uint64_t)n)
+            json_array_append_new(a, txinfo_json(&m->txs[i]));
+    return a;
 }
 
 /* /jsonrpc: eth_chainId and eth_getLogs over one synthetic log per block (address 0x..aa). */
@@ -371,6 +388,10 @@ static void handle(struct evhttp_request *req, void *arg)
         a = ep_broadcast(m, q);
     else if (!strcmp(uri, "/wallet/gettransactioninfobyid"))
         a = ep_txinfo(m, q);
+    else if (!strcmp(uri, "/wallet/getblockbynum"))
+        a = ep_by_num(m, q, 0);
+    else if (!strcmp(uri, "/wallet/gettransactioninfobyblocknum"))
+        a = ep_by_num(m, q, 1);
     else if (!strcmp(uri, "/jsonrpc"))
         a = ep_jsonrpc(m, q);
     else

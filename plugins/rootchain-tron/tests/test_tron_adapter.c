@@ -501,6 +501,66 @@ static void test_tron_adapter_send_reverts(void)
     fx_close(&x);
 }
 
+static void on_logs_http(void *arg, bt_status st, const struct bt_rootchain_log *l, size_t n)
+{
+    struct lres *r = arg;
+    r->done = 1, r->st = st, r->n = n;
+    for (size_t i = 0; i < n && i < 64; i++) {
+        r->blocks[i] = l[i].block_number;
+        CU_ASSERT_EQUAL(l[i].data_len, 32);
+        CU_ASSERT_EQUAL(l[i].data[31], 7);
+        CU_ASSERT_EQUAL(l[i].address[0], 0x83);
+        CU_ASSERT_EQUAL(l[i].n_topics, 1);
+        CU_ASSERT_EQUAL(l[i].log_index, 0);
+        CU_ASSERT_EQUAL(l[i].block_hash[7], (uint8_t)l[i].block_number);
+    }
+}
+
+/* logs_via = http: block by block over getblockbynum + gettransactioninfobyblocknum, for a
+ * fullnode without JSON-RPC. The logs are those of two sends that landed. */
+static void test_tron_adapter_logs_over_http(void)
+{
+    static const char *const conf[] = {"logs_via", "http", NULL};
+    static const uint8_t addr[1][20] = {{0x83, 0x30, 0x10}}, other[1][20] = {{0x01}};
+    struct fx x;
+    struct sres s;
+    fx_open(&x, 1000, conf);
+    knobs(&x, k_mine, 1);
+    uint64_t landed[2];
+    for (int i = 0; i < 2; i++) {
+        send_start(&x, 0x4e43e495, &s);
+        pump(&x, &s.done, 200000);
+        CU_ASSERT_EQUAL_FATAL(s.st, BT_OK);
+        landed[i] = s.r.block_number;
+    }
+    struct bt_rootchain_filter f = {.struct_size = sizeof(f),
+                                    .addresses = addr,
+                                    .n_addresses = 1,
+                                    .from_block = 1000,
+                                    .to_block = mock_tron_head(x.srv)};
+    struct lres r = {0};
+    CU_ASSERT_EQUAL_FATAL(vt->get_logs(x.self, &f, on_logs_http, &r), BT_OK);
+    pump(&x, &r.done, 200000);
+    CU_ASSERT_EQUAL(r.st, BT_OK);
+    CU_ASSERT_EQUAL_FATAL(r.n, 2);
+    CU_ASSERT_EQUAL(r.blocks[0], landed[0]);
+    CU_ASSERT_EQUAL(r.blocks[1], landed[1]);
+    CU_ASSERT_EQUAL(mock_tron_requests(x.srv, "/jsonrpc"), 0);
+    f.addresses = other; /* filtered out */
+    memset(&r, 0, sizeof(r));
+    CU_ASSERT_EQUAL_FATAL(vt->get_logs(x.self, &f, on_logs_http, &r), BT_OK);
+    pump(&x, &r.done, 200000);
+    CU_ASSERT_EQUAL(r.st, BT_OK);
+    CU_ASSERT_EQUAL(r.n, 0);
+    f.to_block = mock_tron_head(x.srv) + 1000; /* past the head: a range error, said clearly */
+    memset(&r, 0, sizeof(r));
+    CU_ASSERT_EQUAL_FATAL(vt->get_logs(x.self, &f, on_logs_http, &r), BT_OK);
+    pump(&x, &r.done, 200000);
+    CU_ASSERT_EQUAL(r.st, BT_ERANGE);
+    CU_ASSERT(strstr(vt->error_message(x.self), "getblockbynum") != NULL);
+    fx_close(&x);
+}
+
 static void k_refuse(struct mock_tron_knobs *k, int v)
 {
     k->refuse = v == 1 ? "CONTRACT_VALIDATE_ERROR" : v == 2 ? "TAPOS_ERROR" : NULL;
@@ -667,7 +727,7 @@ BTS_TEST_SUITE("tron_adapter", suite_init, suite_cleanup,
                BTS_TEST(test_tron_adapter_call_and_revert),
                BTS_TEST(test_tron_adapter_logs_paged_over_jsonrpc),
                BTS_TEST(test_tron_adapter_send_lands), BTS_TEST(test_tron_adapter_send_reverts),
-               BTS_TEST(test_tron_adapter_send_refused),
+               BTS_TEST(test_tron_adapter_logs_over_http), BTS_TEST(test_tron_adapter_send_refused),
                BTS_TEST(test_tron_adapter_send_rebuilt_after_tapos_error),
                BTS_TEST(test_tron_adapter_send_lost_then_rebuilt_once),
                BTS_TEST(test_tron_adapter_send_survives_outage),

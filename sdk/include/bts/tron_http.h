@@ -110,6 +110,23 @@ BTS_API bt_status bts_tron_parse_txinfo(struct bts_tron_txinfo *out, const uint8
 /** Free what bts_tron_parse_txinfo allocated; the struct may be reused. */
 BTS_API void bts_tron_txinfo_free(struct bts_tron_txinfo *t) BT_NONNULL(1);
 
+/** The transaction infos of one block (wallet/gettransactioninfobyblocknum, {"num":N}), in the
+ *  block's transaction order. */
+struct bts_tron_txinfo_list {
+    struct bts_tron_txinfo *infos; /* logs[].tx_index = position in the list */
+    size_t n;
+};
+
+/** Parse a gettransactioninfobyblocknum answer: a JSON array of TransactionInfo objects (each as
+ *  bts_tron_parse_txinfo) whose blockNumber must all be `block`; [] or {} is an empty list.
+ *  Returns: common (never BT_ENOTFOUND); err names the element ("[3]: log[0].data: not hex").
+ *  Out:     free with bts_tron_txinfo_list_free (also after an error). */
+BTS_API bt_status bts_tron_parse_txinfo_list(struct bts_tron_txinfo_list *out, uint64_t block,
+                                             const char *body, size_t body_len, char *err,
+                                             size_t err_cap) BT_MUST_CHECK BT_NONNULL(1);
+/** Free what bts_tron_parse_txinfo_list allocated. */
+BTS_API void bts_tron_txinfo_list_free(struct bts_tron_txinfo_list *l) BT_NONNULL(1);
+
 #ifdef __cplusplus
 }
 #endif
