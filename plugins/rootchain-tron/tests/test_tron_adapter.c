@@ -36,10 +36,10 @@ static int suite_init(void)
     return 0;
 }
 
+/* The .so stays loaded, as bttcd never unloads plugin code (DESIGN.md §3): its libbtsdk copy
+ * keeps process-wide contexts (secp256k1) that dlclose would turn into leaks. */
 static int suite_cleanup(void)
 {
-    if (so)
-        dlclose(so);
     return 0;
 }
 
