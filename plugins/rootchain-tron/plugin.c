@@ -51,6 +51,8 @@ static const struct bts_conf_key tron_keys[] = {
     {"call_owner", BTS_CONF_STR, OFF(call_owner), "T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb",
      "owner_address of read-only calls (java-tron requires one)", NULL},
     {"signer", BTS_CONF_STR, OFF(signer), "", "default key id for sends", NULL},
+    {"dry_run", BTS_CONF_BOOL, OFF(dry_run), "true",
+     "run a send as triggerconstantcontract first: a revert costs no fee", NULL},
     {"fee_limit", BTS_CONF_U64, OFF(fee_limit), "200000000",
      "fee_limit of a send in sun when the request gives none", NULL},
     {"expiration", BTS_CONF_DURATION_MS, OFF(expiration_ms), "60s",

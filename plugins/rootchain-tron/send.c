@@ -434,6 +434,56 @@ static void step_poll(struct tron_send *s)
     issued(s, tron_post(s->t, TRON_EP_TXINFO, body, on_txinfo, s), "gettransactioninfobyid");
 }
 
+/* --- dry run ------------------------------------------------------------------------------- */
+
+/* The call as triggerconstantcontract from the owner first (§1.5: what a dry run is for): a
+ * revert there (say, a checkpoint already submitted) ends the send before any fee is burnt, as
+ * eth_estimateGas does for the EVM adapters. No answer: the send goes ahead, the node decides. */
+static void on_dry_run(void *arg, bt_status st, const char *body, size_t len, const char *err)
+{
+    struct tron_send *s = arg;
+    struct tron *t = s->t;
+    s->busy = 0;
+    if (st == BT_ECANCELED) {
+        send_finish(s, st, NULL, "");
+        return;
+    }
+    char perr[300];
+    if (st == BT_OK) {
+        struct bts_buf out = BTS_BUF_INIT;
+        uint64_t energy;
+        st = bts_tron_parse_constant(&out, &energy, body, len, perr, sizeof(perr));
+        bts_buf_free(&out);
+        tron_note(t, st, perr);
+        if (st == BTS_TRON_EREVERT || st == BTS_TRON_EREMOTE) {
+            send_failf(s, st, "dry run: %s", perr);
+            return;
+        }
+    }
+    (void)err;
+    step_build(s);
+}
+
+static bt_status dry_run(struct tron_send *s)
+{
+    char owner[BTS_TRON_HEX_CAP], to[BTS_TRON_HEX_CAP];
+    bts_tron_address_to_hex(owner, s->owner);
+    bts_tron_address_to_hex(to, s->to);
+    struct bts_buf q = BTS_BUF_INIT;
+    bt_status st = bts_buf_printf(&q,
+                                  "{\"owner_address\":\"%s\",\"contract_address\":\"%s\","
+                                  "\"call_value\":%lld,\"data\":\"",
+                                  owner, to, (long long)s->amount);
+    if (st == BT_OK)
+        st = bts_hex_encode_buf(&q, s->data, s->data_len, 0);
+    if (st == BT_OK)
+        st = bts_buf_append_str(&q, "\",\"visible\":false}");
+    if (st == BT_OK)
+        st = tron_post(s->t, TRON_EP_CONSTANT, (const char *)q.data, on_dry_run, s);
+    bts_buf_free(&q);
+    return st;
+}
+
 /* --- entry --------------------------------------------------------------------------------- */
 
 bt_status tron_send(void *self, const struct bt_rootchain_send_req *req, bt_rootchain_receipt_fn cb,
@@ -490,7 +540,7 @@ bt_status tron_send(void *self, const struct bt_rootchain_send_req *req, bt_root
     if (req->data_len)
         memcpy(s->data, req->data, req->data_len);
     s->data_len = req->data_len;
-    st = tron_post(t, TRON_EP_NOWBLOCK, "{}", on_build_head, s);
+    st = t->conf.dry_run ? dry_run(s) : tron_post(t, TRON_EP_NOWBLOCK, "{}", on_build_head, s);
     if (st != BT_OK) {
         send_free(s);
         h->set_error(t->hctx, "send: %s", bts_status_str(st));

@@ -23,6 +23,7 @@ struct tron_conf {
     uint64_t fee_limit, expiration_ms, receipt_poll_ms, rebroadcast_ms;
     uint32_t max_rebuilds;
     uint32_t logs_via; /* enum tron_logs_via */
+    int dry_run;
 };
 
 /** Where logs come from: /jsonrpc eth_getLogs (Delivery's path), or block by block over HTTP. */
@@ -56,7 +57,7 @@ struct tron_send;
 struct tron {
     const struct bt_host *host;
     struct bt_host_ctx *hctx;
-    struct bts_conf_key keys[28];
+    struct bts_conf_key keys[32];
     struct tron_conf conf;
     struct bts_http *ep[TRON_EP_COUNT];
     struct bts_ethrpc *rpc; /* /jsonrpc: eth_getLogs (Delivery's log path, ROOTCHAINS.md §2.1) */

@@ -580,6 +580,14 @@ static void test_tron_adapter_send_refused(void)
     CU_ASSERT(strstr(vt->error_message(x.self), "broadcast refused: CONTRACT_VALIDATE_ERROR") !=
               NULL);
     CU_ASSERT_EQUAL(mock_tron_included(x.srv), 0);
+    /* A call that reverts in the dry run is never broadcast (no fee burnt). */
+    knobs(&x, k_refuse, 0);
+    unsigned b0 = mock_tron_requests(x.srv, "/wallet/broadcasthex");
+    send_start(&x, 0xdeadbeef, &s);
+    pump(&x, &s.done, 200000);
+    CU_ASSERT_EQUAL(s.st, BTS_TRON_EREVERT);
+    CU_ASSERT(strstr(vt->error_message(x.self), "dry run: execution reverted") != NULL);
+    CU_ASSERT_EQUAL(mock_tron_requests(x.srv, "/wallet/broadcasthex"), b0);
     /* A signer that answers with another key's signature is caught before the broadcast. */
     knobs(&x, k_refuse, 0);
     sign_wrong = 1;
