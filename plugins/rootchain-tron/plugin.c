@@ -55,6 +55,8 @@ static const struct bts_conf_key tron_keys[] = {
      "run a send as triggerconstantcontract first: a revert costs no fee", NULL},
     {"fee_limit", BTS_CONF_U64, OFF(fee_limit), "200000000",
      "fee_limit of a send in sun when the request gives none", NULL},
+    {"max_fee_limit", BTS_CONF_U64, OFF(max_fee_limit), "1000000000",
+     "cap when a send that ran out of energy is retried with a doubled fee_limit (sun)", NULL},
     {"expiration", BTS_CONF_DURATION_MS, OFF(expiration_ms), "60s",
      "expiration of a built transaction after its reference block", NULL},
     {"receipt_poll", BTS_CONF_DURATION_MS, OFF(receipt_poll_ms), "3s",
@@ -142,8 +144,8 @@ static bt_status tron_create(const struct bt_host *host, struct bt_host_ctx *hct
                         (unsigned long long)f->expiration_ms);
         goto fail;
     }
-    if (f->fee_limit > INT64_MAX) {
-        host->set_error(hctx, "fee_limit: %llu above int64", (unsigned long long)f->fee_limit);
+    if (f->fee_limit > INT64_MAX || f->max_fee_limit > INT64_MAX) {
+        host->set_error(hctx, "fee_limit, max_fee_limit: above int64");
         goto fail;
     }
     if (check_addr(t, "root_chain", f->root_chain, NULL) != BT_OK ||

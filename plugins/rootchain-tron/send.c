@@ -326,8 +326,25 @@ static void step_broadcast(struct tron_send *s)
 
 /* --- tracking ------------------------------------------------------------------------------ */
 
+static void rebuild(struct tron_send *s, const char *why);
+
 static void found(struct tron_send *s, const struct bts_tron_txinfo *info)
 {
+    /* Out of energy: the fee_limit was too low for this call (§1.5); the failed transaction is
+     * final (and charged), so a new one with a doubled limit, up to max_fee_limit, is sent
+     * (§2.6: "so a failed OUT_OF_ENERGY submit is retried"). */
+    struct tron *t = s->t;
+    if (info->failed && !strcmp(info->receipt_result, "OUT_OF_ENERGY") &&
+        (uint64_t)s->fee_limit < t->conf.max_fee_limit && s->rebuilds < t->conf.max_rebuilds) {
+        uint64_t fee = (uint64_t)s->fee_limit * 2;
+        s->fee_limit = (int64_t)(fee > t->conf.max_fee_limit ? t->conf.max_fee_limit : fee);
+        s->n_ids = 0; /* the failed one will not change: stop polling it */
+        char why[160];
+        snprintf(why, sizeof(why), "out of energy in block %llu; fee_limit now %lld sun",
+                 (unsigned long long)info->block_number, (long long)s->fee_limit);
+        rebuild(s, why);
+        return;
+    }
     struct bt_rootchain_receipt r = {
         .struct_size = sizeof(r),
         .tx_status = info->failed ? BT_ROOTCHAIN_TX_REVERTED : BT_ROOTCHAIN_TX_SUCCESS,

@@ -20,7 +20,7 @@ struct tron_conf {
     int use_solidity;
     char *api_key;
     char *root_chain, *state_sender, *stake_manager, *staking_info, *call_owner, *signer;
-    uint64_t fee_limit, expiration_ms, receipt_poll_ms, rebroadcast_ms;
+    uint64_t fee_limit, max_fee_limit, expiration_ms, receipt_poll_ms, rebroadcast_ms;
     uint32_t max_rebuilds;
     uint32_t logs_via; /* enum tron_logs_via */
     int dry_run;

@@ -28,7 +28,7 @@
 struct mtx {
     uint8_t id[32];
     uint64_t block; /* 0: pending */
-    int failed;
+    int failed;     /* 1: REVERT, 2: OUT_OF_ENERGY */
     uint8_t contract[20];
     uint8_t *data;
     size_t data_len;
@@ -239,6 +239,9 @@ static json_t *ep_broadcast(struct mock_tron *m, json_t *q)
     memcpy(t->id, id, 32);
     memcpy(t->contract, tx.to + 1, 20);
     t->failed = tx.data_len >= 4 && !memcmp(tx.data, "\xba\xdb\xad\x00", 4);
+    /* 0e0e0e0e needs more energy than 300 TRX buys here. */
+    if (tx.data_len >= 4 && !memcmp(tx.data, "\x0e\x0e\x0e\x0e", 4) && tx.fee_limit < 300000000)
+        t->failed = 2;
     t->data_len = tx.data_len > 4 ? tx.data_len - 4 : 0;
     t->data = malloc(t->data_len + 1);
     if (t->data_len)
@@ -255,11 +258,13 @@ static json_t *txinfo_json(const struct mtx *t)
     char *id = hexs(t->id, 32), *c = hexs(t->contract, 20), *d = hexs(t->data, t->data_len);
     char c41[43];
     snprintf(c41, sizeof(c41), "41%s", c);
-    json_t *o =
-        json_pack("{s:s,s:I,s:I,s:[s],s:s,s:{s:I,s:s}}", "id", id, "blockNumber",
-                  (json_int_t)t->block, "blockTimeStamp", (json_int_t)block_ts(t->block),
-                  "contractResult", "", "contract_address", c41, "receipt", "energy_usage_total",
-                  (json_int_t)(1000 + t->data_len), "result", t->failed ? "REVERT" : "SUCCESS");
+    json_t *o = json_pack("{s:s,s:I,s:I,s:[s],s:s,s:{s:I,s:s}}", "id", id, "blockNumber",
+                          (json_int_t)t->block, "blockTimeStamp", (json_int_t)block_ts(t->block),
+                          "contractResult", "", "contract_address", c41, "receipt",
+                          "energy_usage_total", (json_int_t)(1000 + t->data_len), "result",
+                          t->failed == 2 ? "OUT_OF_ENERGY"
+                          : t->failed    ? "REVERT"
+                                         : "SUCCESS");
     if (t->failed) {
         json_object_set_new(o, "result", json_string("FAILED"));
         json_object_set_new(o, "resMessage", json_string("5245564552540a"));

@@ -561,6 +561,33 @@ static void test_tron_adapter_logs_over_http(void)
     fx_close(&x);
 }
 
+/* OUT_OF_ENERGY: the failed tx is final; a new one with a doubled fee_limit lands. */
+static void test_tron_adapter_send_out_of_energy_retried(void)
+{
+    struct fx x;
+    struct sres s;
+    fx_open(&x, 1000, NULL);
+    knobs(&x, k_mine, 1);
+    send_start(&x, 0x0e0e0e0e, &s);
+    pump(&x, &s.done, 200000);
+    CU_ASSERT_EQUAL(s.st, BT_OK);
+    CU_ASSERT_EQUAL(s.r.tx_status, BT_ROOTCHAIN_TX_SUCCESS);
+    CU_ASSERT_EQUAL(bts_mockhost_log_find(x.m, "out of energy"), 1);
+    CU_ASSERT_EQUAL(bts_mockhost_log_find(x.m, "fee_limit now 400000000"), 1);
+    CU_ASSERT_EQUAL(mock_tron_included(x.srv), 2); /* the failed one and the good one */
+    fx_close(&x);
+    /* At the cap already: reported as it is. */
+    static const char *const capped[] = {"max_fee_limit", "200000000", NULL};
+    fx_open(&x, 1000, capped);
+    knobs(&x, k_mine, 1);
+    send_start(&x, 0x0e0e0e0e, &s);
+    pump(&x, &s.done, 200000);
+    CU_ASSERT_EQUAL(s.st, BT_OK);
+    CU_ASSERT_EQUAL(s.r.tx_status, BT_ROOTCHAIN_TX_REVERTED);
+    CU_ASSERT(strstr(vt->error_message(x.self), "OUT_OF_ENERGY") != NULL);
+    fx_close(&x);
+}
+
 static void k_refuse(struct mock_tron_knobs *k, int v)
 {
     k->refuse = v == 1 ? "CONTRACT_VALIDATE_ERROR" : v == 2 ? "TAPOS_ERROR" : NULL;
@@ -735,7 +762,9 @@ BTS_TEST_SUITE("tron_adapter", suite_init, suite_cleanup,
                BTS_TEST(test_tron_adapter_call_and_revert),
                BTS_TEST(test_tron_adapter_logs_paged_over_jsonrpc),
                BTS_TEST(test_tron_adapter_send_lands), BTS_TEST(test_tron_adapter_send_reverts),
-               BTS_TEST(test_tron_adapter_logs_over_http), BTS_TEST(test_tron_adapter_send_refused),
+               BTS_TEST(test_tron_adapter_logs_over_http),
+               BTS_TEST(test_tron_adapter_send_out_of_energy_retried),
+               BTS_TEST(test_tron_adapter_send_refused),
                BTS_TEST(test_tron_adapter_send_rebuilt_after_tapos_error),
                BTS_TEST(test_tron_adapter_send_lost_then_rebuilt_once),
                BTS_TEST(test_tron_adapter_send_survives_outage),
