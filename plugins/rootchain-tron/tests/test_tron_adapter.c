@@ -465,6 +465,32 @@ static void send_start(struct fx *x, uint32_t selector, struct sres *s)
     CU_ASSERT_EQUAL_FATAL(vt->send(x->self, &q, on_receipt, s), BT_OK);
 }
 
+/* Every endpoint fails over on its own: a send over (dead, good) lands, and logs come too. */
+static void test_tron_adapter_failover_send_and_logs(void)
+{
+    static const char *const conf[] = {"url", "http://127.0.0.1:1/,%s/", NULL};
+    static const uint8_t addr[1][20] = {{[19] = 0xaa}};
+    struct fx x;
+    fx_open(&x, 50, conf);
+    knobs(&x, k_mine, 1);
+    struct sres s;
+    send_start(&x, 0x4e43e495, &s);
+    pump(&x, &s.done, 200000);
+    CU_ASSERT_EQUAL(s.st, BT_OK);
+    CU_ASSERT_EQUAL(s.r.tx_status, BT_ROOTCHAIN_TX_SUCCESS);
+    struct bt_rootchain_filter f = {.struct_size = sizeof(f),
+                                    .addresses = addr,
+                                    .n_addresses = 1,
+                                    .from_block = 1,
+                                    .to_block = 10};
+    struct lres r = {0};
+    CU_ASSERT_EQUAL_FATAL(vt->get_logs(x.self, &f, on_logs, &r), BT_OK);
+    pump(&x, &r.done, 100000);
+    CU_ASSERT_EQUAL(r.st, BT_OK);
+    CU_ASSERT_EQUAL(r.n, 10);
+    fx_close(&x);
+}
+
 static void test_tron_adapter_send_lands(void)
 {
     struct fx x;
@@ -757,6 +783,7 @@ BTS_TEST_SUITE("tron_adapter", suite_init, suite_cleanup,
                BTS_TEST(test_tron_adapter_heights_from_solidity),
                BTS_TEST(test_tron_adapter_heights_fallback_depth),
                BTS_TEST(test_tron_adapter_failover_from_dead_url),
+               BTS_TEST(test_tron_adapter_failover_send_and_logs),
                BTS_TEST(test_tron_adapter_dead_url_is_a_clear_error),
                BTS_TEST(test_tron_adapter_truncated_and_hostile_answers),
                BTS_TEST(test_tron_adapter_call_and_revert),
