@@ -11,13 +11,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <bts/hex.h>
 #include <bts/mockhost.h>
 #include <bts/secp.h>
 #include <bts/test.h>
+#include <bts/tron.h>
 #include <bts/tron_http.h>
 
 #include "mock_tron.h"
+
+static void key_setup(void);
 
 static void *so;
 static const struct bt_plugin_desc *desc;
@@ -33,6 +38,7 @@ static int suite_init(void)
     if (!desc || desc->kind != BT_KIND_ROOTCHAIN)
         return 1;
     vt = desc->vtbl;
+    key_setup();
     return 0;
 }
 
@@ -45,14 +51,32 @@ static int suite_cleanup(void)
 
 /* --- the signer: §5 #3's key 0x46..46 (a test key) ----------------------------------------- */
 
-static const char KEY_ID[] = "0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f";
+/* The signer's key: a test key only. BT_TRON_API_KEY (64 hex digits) replaces it for the live
+ * check against a dev node whose accounts are funded. */
+static uint8_t test_key[32];
+static char KEY_ID[43] = "0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f";
 static int sign_wrong; /* sign with another key: the adapter must notice */
+
+static void key_setup(void)
+{
+    memset(test_key, 0x46, sizeof(test_key));
+    const char *k = getenv("BT_TRON_API_KEY");
+    uint8_t a[20];
+    if (k && bts_hex_decode_exact(test_key, 32, k, strlen(k), 0) != BT_OK)
+        memset(test_key, 0x46, sizeof(test_key));
+    size_t n;
+    if (bts_secp_seckey_to_address(a, test_key) == BT_OK &&
+        bts_hex_encode(KEY_ID, sizeof(KEY_ID), &n, a, 20, BTS_HEX_0X) != BT_OK)
+        KEY_ID[0] = 0;
+}
 
 static bt_status t_sign(void *arg, uint8_t out[65], const char *key_id, const uint8_t d[32])
 {
     (void)arg;
     uint8_t k[32];
-    memset(k, sign_wrong ? 0x47 : 0x46, sizeof(k));
+    memcpy(k, test_key, sizeof(k));
+    if (sign_wrong)
+        k[31] ^= 1;
     if (strcmp(key_id, KEY_ID) != 0)
         return BT_ENOTFOUND;
     return bts_secp_sign(out, k, d);
@@ -61,11 +85,9 @@ static bt_status t_sign(void *arg, uint8_t out[65], const char *key_id, const ui
 static bt_status t_addr(void *arg, const char *key_id, uint8_t out[20])
 {
     (void)arg;
-    uint8_t k[32];
-    memset(k, 0x46, sizeof(k));
     if (strcmp(key_id, KEY_ID) != 0)
         return BT_ENOTFOUND;
-    return bts_secp_seckey_to_address(out, k);
+    return bts_secp_seckey_to_address(out, test_key);
 }
 
 /* --- fixture ------------------------------------------------------------------------------- */
@@ -103,11 +125,24 @@ static bt_status fx_open_st(struct fx *x, uint64_t head, const char *const *conf
         }
     }
     bts_mockhost_conf_set(x->m, "url", x->url);
-    bts_mockhost_conf_set(x->m, "request_timeout", "2s");
-    bts_mockhost_conf_set(x->m, "receipt_poll", "100ms");
-    bts_mockhost_conf_set(x->m, "signer", KEY_ID);
-    bts_mockhost_conf_set(x->m, "root_chain", "TMvs6n9qy1R13CPd1AfxhW41GBG21NSXNj");
-    bts_mockhost_conf_set(x->m, "stake_manager", "41353e4da7c074be2ff9e3e692eaeb1e65f0f32e10");
+    static const char *const defaults[] = {"request_timeout",
+                                           "2s",
+                                           "receipt_poll",
+                                           "100ms",
+                                           "signer",
+                                           KEY_ID,
+                                           "root_chain",
+                                           "TMvs6n9qy1R13CPd1AfxhW41GBG21NSXNj",
+                                           "stake_manager",
+                                           "41353e4da7c074be2ff9e3e692eaeb1e65f0f32e10",
+                                           NULL};
+    for (size_t i = 0; defaults[i]; i += 2) {
+        int given = 0;
+        for (size_t k = 0; conf && conf[k]; k += 2)
+            given |= !strcmp(conf[k], defaults[i]);
+        if (!given)
+            bts_mockhost_conf_set(x->m, defaults[i], defaults[i + 1]);
+    }
     for (size_t i = 0; conf && conf[i]; i += 2)
         if (strcmp(conf[i], "url") != 0)
             bts_mockhost_conf_set(x->m, conf[i], conf[i + 1]);
@@ -759,7 +794,20 @@ static void test_tron_adapter_config_errors(void)
     }
 }
 
-/* Against a real node (the dev TRON API or a java-tron): heights and a view call. */
+/* Against a real node (the dev TRON API or a java-tron), in real time: heights; with
+ * BT_TRON_API_CONTRACT (T... or 41...) a call of BT_TRON_API_DATA (hex, default
+ * currentHeaderBlock()); with BT_TRON_API_SEND=1 also a send of it, signed by BT_TRON_API_KEY. */
+static void pump_real(struct fx *x, const int *done, int max_ms)
+{
+    for (int i = 0; i < max_ms / 10 && !*done; i++) {
+        if (bts_mockhost_run_deferred(x->m) == 0) {
+            usleep(10000);
+            bts_mockhost_advance(x->m, 10);
+        }
+    }
+    CU_ASSERT_TRUE(*done);
+}
+
 static void test_tron_adapter_live(void)
 {
     const char *url = getenv("BT_TRON_API_URL");
@@ -768,14 +816,40 @@ static void test_tron_adapter_live(void)
         return;
     }
     struct fx x;
-    const char *conf[] = {"url", url, NULL};
+    const char *conf[] = {"url", url, "receipt_poll", "1s", NULL};
     fx_open(&x, 1, conf);
-    struct hres r;
-    heights(&x, &r);
+    struct hres r = {0};
+    CU_ASSERT_EQUAL_FATAL(vt->heights(x.self, on_heights, &r), BT_OK);
+    pump_real(&x, &r.done, 30000);
     CU_ASSERT_EQUAL(r.st, BT_OK);
     CU_ASSERT(r.fin <= r.head);
-    printf("\n  live %s: head %llu finalized %llu ", url, (unsigned long long)r.head,
-           (unsigned long long)r.fin);
+    printf("\n  live %s: head %llu finalized %llu (%s) ", url, (unsigned long long)r.head,
+           (unsigned long long)r.fin, vt->error_message(x.self));
+    const char *ct = getenv("BT_TRON_API_CONTRACT"), *dh = getenv("BT_TRON_API_DATA");
+    uint8_t c21[21], data[256];
+    size_t dl = 0;
+    if (ct && bts_tron_address_parse(c21, ct, strlen(ct)) == BT_OK &&
+        bts_hex_decode(data, sizeof(data), &dl, dh ? dh : "ec7e4855", strlen(dh ? dh : "ec7e4855"),
+                       0) == BT_OK) {
+        struct cres c = {0};
+        CU_ASSERT_EQUAL_FATAL(vt->call(x.self, c21 + 1, data, dl, 0, on_call, &c), BT_OK);
+        pump_real(&x, &c.done, 30000);
+        CU_ASSERT_EQUAL(c.st, BT_OK);
+        printf("\n  live call: %zu bytes (%s) ", c.n, vt->error_message(x.self));
+        const char *snd = getenv("BT_TRON_API_SEND");
+        if (snd && !strcmp(snd, "1")) {
+            struct bt_rootchain_send_req q = {
+                .struct_size = sizeof(q), .data = data, .data_len = dl};
+            memcpy(q.to, c21 + 1, 20);
+            struct sres sr = {0};
+            CU_ASSERT_EQUAL_FATAL(vt->send(x.self, &q, on_receipt, &sr), BT_OK);
+            pump_real(&x, &sr.done, 180000);
+            CU_ASSERT_EQUAL(sr.st, BT_OK);
+            printf("\n  live send: status %s tx_status %u block %llu (%s) ", bts_status_str(sr.st),
+                   sr.r.tx_status, (unsigned long long)sr.r.block_number,
+                   vt->error_message(x.self));
+        }
+    }
     fx_close(&x);
 }
 
