@@ -223,8 +223,14 @@ static bt_status tron_status(void *self, struct bt_rootchain_status *out)
     out->head = t->head;
     out->finalized = t->finalized;
     out->last_ok_ms = t->last_ok_ms;
-    out->url = t->ep[TRON_EP_NOWBLOCK] ? bts_http_current_url(t->ep[TRON_EP_NOWBLOCK])
-                                       : t->conf.urls.items[0];
+    /* The base URL in use: the head endpoint's current URL without its path. */
+    const char *u = t->ep[TRON_EP_NOWBLOCK] ? bts_http_current_url(t->ep[TRON_EP_NOWBLOCK])
+                                            : t->conf.urls.items[0];
+    size_t n = strlen(u), p = strlen("/wallet/getnowblock");
+    if (n >= p && !strcmp(u + n - p, "/wallet/getnowblock"))
+        n -= p;
+    snprintf(t->status_url, sizeof(t->status_url), "%.*s", (int)n, u);
+    out->url = t->status_url;
     out->last_error = t->last_err;
     return BT_OK;
 }

@@ -72,6 +72,7 @@ struct tron {
     struct tron_send *sends;
     char err[512];      /* message of the failing status last passed to a callback */
     char last_err[512]; /* last failure of any request (status) */
+    char status_url[512];
 };
 
 /** Answer of one endpoint request: st BT_OK with the body (HTTP 200), else a transport,
