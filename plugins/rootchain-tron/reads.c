@@ -8,6 +8,7 @@
 
 #include <bts/buf.h>
 #include <bts/hex.h>
+#include <bts/log.h>
 
 #include "tron_int.h"
 
@@ -59,6 +60,12 @@ static void on_solid(void *arg, bt_status st, const char *body, size_t len, cons
             tron_note(t, st, perr);
         }
     }
+    if (st == BT_ENOTSUP && !t->solid_missing) { /* not served there: stop asking */
+        t->solid_missing = 1;
+        BTS_WARN(t->hctx, "no solidity endpoint",
+                 "err=\"%s\" finalized=\"head - %llu\" hint=\"set solidity_url\"", err,
+                 (unsigned long long)t->conf.confirmations);
+    }
     /* No solidity answer (none served, node down, hostile): fall back to head - depth. */
     if (st == BT_OK) {
         tron_note(t, BT_OK, "");
@@ -92,7 +99,7 @@ static void on_head(void *arg, bt_status st, const char *body, size_t len, const
         return;
     }
     tron_saw_head(t, &b);
-    if (!t->conf.use_solidity) {
+    if (!t->conf.use_solidity || t->solid_missing) {
         set_finalized(t, t->head > t->conf.confirmations ? t->head - t->conf.confirmations : 0);
         heights_done(h, BT_OK, "");
         return;

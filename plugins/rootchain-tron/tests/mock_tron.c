@@ -385,6 +385,8 @@ static void handle(struct evhttp_request *req, void *arg)
     json_t *a;
     if (!strcmp(uri, "/wallet/getnowblock"))
         a = ep_nowblock(m, 0);
+    else if (!strcmp(uri, "/walletsolidity/getnowblock") && m->k.solid_404)
+        a = NULL;
     else if (!strcmp(uri, "/walletsolidity/getnowblock"))
         a = ep_nowblock(m, 1);
     else if (!strcmp(uri, "/wallet/triggerconstantcontract"))

@@ -222,6 +222,10 @@ static void k_solid_hostile(struct mock_tron_knobs *k, int v)
 {
     k->solid_hostile = v;
 }
+static void k_solid_404(struct mock_tron_knobs *k, int v)
+{
+    k->solid_404 = v;
+}
 static void k_truncate(struct mock_tron_knobs *k, int v)
 {
     k->truncate = v;
@@ -304,6 +308,17 @@ static void test_tron_adapter_heights_fallback_depth(void)
     CU_ASSERT_EQUAL(r.fin, 96);
     CU_ASSERT(metric(&x, "bad_answers_total") >= 1);
     CU_ASSERT(bts_mockhost_log_find(x.m, "not a TRON block") >= 1);
+    fx_close(&x);
+    /* A fullnode port without /walletsolidity (404): said once, then no longer asked. */
+    fx_open(&x, 100, conf);
+    knobs(&x, k_solid_404, 1);
+    for (int i = 0; i < 3; i++) {
+        heights(&x, &r);
+        CU_ASSERT_EQUAL(r.st, BT_OK);
+        CU_ASSERT_EQUAL(r.fin, 95);
+    }
+    CU_ASSERT_EQUAL(mock_tron_requests(x.srv, "/walletsolidity/"), 1);
+    CU_ASSERT_EQUAL(bts_mockhost_log_find(x.m, "no solidity endpoint"), 1);
     fx_close(&x);
 }
 
