@@ -235,19 +235,11 @@ bt_status tron_call(void *self, const uint8_t to[20], const uint8_t *data, size_
         return BT_ENOTSUP;
     }
     uint8_t contract[BTS_TRON_ADDR_LEN];
-    char owner_hex[BTS_TRON_HEX_CAP], to_hex[BTS_TRON_HEX_CAP];
     bts_tron_address_from_evm(contract, to);
-    bts_tron_address_to_hex(owner_hex, t->call_owner);
-    bts_tron_address_to_hex(to_hex, contract);
+    struct tron_call c = {
+        .owner = t->call_owner, .to = contract, .data = data, .data_len = data_len};
     struct bts_buf body = BTS_BUF_INIT;
-    bt_status st = bts_buf_printf(&body,
-                                  "{\"owner_address\":\"%s\",\"contract_address\":\"%s\","
-                                  "\"data\":\"",
-                                  owner_hex, to_hex);
-    if (st == BT_OK)
-        st = bts_hex_encode_buf(&body, data, data_len, 0);
-    if (st == BT_OK)
-        st = bts_buf_append_str(&body, "\",\"visible\":false}");
+    bt_status st = tron_call_body(&body, &c);
     struct op_ctx *o = st == BT_OK ? calloc(1, sizeof(*o)) : NULL;
     if (!o) {
         bts_buf_free(&body);

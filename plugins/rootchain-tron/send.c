@@ -132,65 +132,26 @@ static bt_status build_signed(struct tron_send *s, const struct bts_tron_block *
                               size_t cap)
 {
     struct tron *t = s->t;
-    struct bts_tron_tx tx = {
-        .expiration = (int64_t)(ref->timestamp_ms + t->conf.expiration_ms),
-        .timestamp = (int64_t)ref->timestamp_ms,
-        .fee_limit = s->fee_limit,
-        .type = BTS_TRON_TRIGGER_SMART_CONTRACT,
-        .amount = s->amount,
-        .data = s->data,
-        .data_len = s->data_len,
-    };
-    bts_tron_tx_set_ref(&tx, ref->id);
-    memcpy(tx.owner, s->owner, sizeof(tx.owner));
-    memcpy(tx.to, s->to, sizeof(tx.to));
-    struct bts_buf raw = BTS_BUF_INIT, wrapped = BTS_BUF_INIT, body = BTS_BUF_INIT;
-    uint8_t id[32], sig[1][BTS_TRON_SIG_LEN], who[BTS_TRON_ADDR_LEN];
-    bt_status st = bts_tron_tx_encode(&raw, &tx);
-    if (st != BT_OK) {
-        snprintf(err, cap, "encode: %s", bts_status_str(st));
-        goto done;
-    }
-    if ((st = bts_tron_tx_id(id, raw.data, raw.len)) != BT_OK) {
-        snprintf(err, cap, "txID: %s", bts_status_str(st));
-        goto done;
-    }
-    st = t->host->sign(t->hctx, sig[0], s->key_id, id);
-    if (st != BT_OK) {
-        snprintf(err, cap, "signer refused key \"%s\": %s (%s)", s->key_id, bts_status_str(st),
-                 t->host->last_error(t->hctx));
-        goto done;
-    }
-    /* The signature must be the owner's: a signer answering for another key is caught here
-     * rather than by the node's SIGERROR. */
-    if (bts_tron_sig_recover(who, id, sig[0]) != BT_OK || memcmp(who, s->owner, sizeof(who))) {
-        st = BT_EPROTO;
-        snprintf(err, cap, "signature of key \"%s\" does not recover to its address", s->key_id);
-        goto done;
-    }
-    if ((st = bts_tron_tx_wrap(&wrapped, raw.data, raw.len, (const uint8_t(*)[65])sig, 1)) !=
-            BT_OK ||
-        (st = bts_buf_append_str(&body, "{\"transaction\":\"")) != BT_OK ||
-        (st = bts_hex_encode_buf(&body, wrapped.data, wrapped.len, 0)) != BT_OK ||
-        (st = bts_buf_append_str(&body, "\"}")) != BT_OK) {
-        snprintf(err, cap, "wrap: %s", bts_status_str(st));
-        goto done;
-    }
+    struct tron_call c = {.owner = s->owner,
+                          .to = s->to,
+                          .amount = s->amount,
+                          .data = s->data,
+                          .data_len = s->data_len};
+    struct tron_built out;
+    bt_status st = tron_build_signed(t, &c, s->key_id, s->fee_limit, ref, &out, err, cap);
+    if (st != BT_OK)
+        return st;
     free(s->body);
-    s->body = (char *)bts_buf_detach(&body, NULL);
-    s->expiration = tx.expiration;
+    s->body = out.body;
+    s->expiration = out.expiration;
     if (s->n_ids == MAX_IDS) { /* keep the newest; older builds expired long ago */
         memmove(s->ids[0], s->ids[1], (MAX_IDS - 1) * 32);
         s->n_ids--;
     }
-    memcpy(s->ids[s->n_ids++], id, 32);
+    memcpy(s->ids[s->n_ids++], out.id, 32);
     s->expired_seen = 0;
     s->broadcasts = 0;
-done:
-    bts_buf_free(&raw);
-    bts_buf_free(&wrapped);
-    bts_buf_free(&body);
-    return st;
+    return BT_OK;
 }
 
 static void build_fire(void *arg)
@@ -483,18 +444,13 @@ static void on_dry_run(void *arg, bt_status st, const char *body, size_t len, co
 
 static bt_status dry_run(struct tron_send *s)
 {
-    char owner[BTS_TRON_HEX_CAP], to[BTS_TRON_HEX_CAP];
-    bts_tron_address_to_hex(owner, s->owner);
-    bts_tron_address_to_hex(to, s->to);
+    struct tron_call c = {.owner = s->owner,
+                          .to = s->to,
+                          .amount = s->amount,
+                          .data = s->data,
+                          .data_len = s->data_len};
     struct bts_buf q = BTS_BUF_INIT;
-    bt_status st = bts_buf_printf(&q,
-                                  "{\"owner_address\":\"%s\",\"contract_address\":\"%s\","
-                                  "\"call_value\":%lld,\"data\":\"",
-                                  owner, to, (long long)s->amount);
-    if (st == BT_OK)
-        st = bts_hex_encode_buf(&q, s->data, s->data_len, 0);
-    if (st == BT_OK)
-        st = bts_buf_append_str(&q, "\",\"visible\":false}");
+    bt_status st = tron_call_body(&q, &c);
     if (st == BT_OK)
         st = tron_post(s->t, TRON_EP_CONSTANT, (const char *)q.data, on_dry_run, s);
     bts_buf_free(&q);

@@ -97,6 +97,30 @@ void tron_saw_head(struct tron *t, const struct bts_tron_block *b);
 bt_status tron_api_open(struct tron *t);
 void tron_api_close(struct tron *t);
 
+/** A contract call: owner and contract as raw 0x41 addresses, call_value in sun. Borrowed. */
+struct tron_call {
+    const uint8_t *owner, *to; /* BTS_TRON_ADDR_LEN bytes each */
+    int64_t amount;
+    const uint8_t *data;
+    size_t data_len;
+};
+/** Append the wallet/triggerconstantcontract request of a call to out (build.c). */
+bt_status tron_call_body(struct bts_buf *out, const struct tron_call *c);
+
+/** A signed transaction ready for wallet/broadcasthex. */
+struct tron_built {
+    char *body;         /* {"transaction":"<hex>"}: owned, free() it */
+    uint8_t id[32];     /* txID */
+    int64_t expiration; /* chain ms */
+};
+/** Build a TriggerSmartContract on reference block ref (expiration = its time + `expiration`),
+ *  sign its txID with key_id through host->sign and check the signature recovers to the owner
+ *  (build.c). Returns: BT_OK, the signer's status, BT_EPROTO (a signature of another key),
+ *  BT_EINVAL, BT_ENOMEM; err says which step failed. */
+bt_status tron_build_signed(struct tron *t, const struct tron_call *c, const char *key_id,
+                            int64_t fee_limit, const struct bts_tron_block *ref,
+                            struct tron_built *out, char *err, size_t cap);
+
 /** The rootchain table entries (reads.c, send.c). */
 bt_status tron_heights(void *self, bt_rootchain_heights_fn cb, void *arg);
 bt_status tron_get_logs(void *self, const struct bt_rootchain_filter *f, bt_rootchain_logs_fn cb,
