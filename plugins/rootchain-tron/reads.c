@@ -82,6 +82,7 @@ static void on_head(void *arg, bt_status st, const char *body, size_t len, const
     struct tron *t = h->t;
     char perr[300];
     if (st != BT_OK) {
+        t->chain_ok = 0;
         heights_done(h, st, err);
         return;
     }
@@ -109,6 +110,41 @@ static void on_head(void *arg, bt_status st, const char *body, size_t len, const
         heights_done(h, st, "walletsolidity/getnowblock: cannot send");
 }
 
+/* With chain_id set, the node must be on that chain: TRON's chain id is the last 4 bytes of
+ * the genesis block id (java-tron TronJsonRpcImpl.ethChainId, ROOTCHAINS.md §0), so block 0 is
+ * read before the first heights and again after an outage (failover may land elsewhere). */
+static void on_genesis(void *arg, bt_status st, const char *body, size_t len, const char *err)
+{
+    struct heights_ctx *h = arg;
+    struct tron *t = h->t;
+    char perr[300], msg[400];
+    if (st == BT_OK) {
+        struct bts_tron_block b;
+        st = bts_tron_parse_block(&b, body, len, perr, sizeof(perr));
+        if (st == BT_OK) {
+            uint32_t got = (uint32_t)b.id[28] << 24 | (uint32_t)b.id[29] << 16 |
+                           (uint32_t)b.id[30] << 8 | b.id[31];
+            if (got != (uint32_t)t->conf.chain_id) {
+                st = BT_EPROTO;
+                snprintf(perr, sizeof(perr),
+                         "the node is on chain 0x%08x (genesis id), not 0x%08llx: wrong chain", got,
+                         (unsigned long long)t->conf.chain_id);
+            }
+        }
+        snprintf(msg, sizeof(msg), "getblockbynum 0: %s", perr);
+        tron_note(t, st, msg);
+        err = msg;
+    }
+    if (st != BT_OK) {
+        heights_done(h, st, err);
+        return;
+    }
+    t->chain_ok = 1;
+    st = tron_post(t, TRON_EP_NOWBLOCK, "{}", on_head, h);
+    if (st != BT_OK)
+        heights_done(h, st, "getnowblock: cannot send");
+}
+
 static bt_status heights_start(struct tron *t, bt_rootchain_heights_fn cb, void *arg)
 {
     if (t->stopped) {
@@ -121,7 +157,9 @@ static bt_status heights_start(struct tron *t, bt_rootchain_heights_fn cb, void 
     h->t = t;
     h->cb = cb;
     h->arg = arg;
-    bt_status st = tron_post(t, TRON_EP_NOWBLOCK, "{}", on_head, h);
+    bt_status st = t->conf.chain_id && !t->chain_ok
+                       ? tron_post(t, TRON_EP_BLOCK_BY_NUM, "{\"num\":0}", on_genesis, h)
+                       : tron_post(t, TRON_EP_NOWBLOCK, "{}", on_head, h);
     if (st != BT_OK) {
         free(h);
         t->host->set_error(t->hctx, "rootchain-tron: heights: %s", bts_status_str(st));

@@ -67,6 +67,7 @@ struct tron {
     uint64_t timer;
     int stopped, polling;
     int solid_missing; /* the solidity URL answered 404: finalized = head - confirmations */
+    int chain_ok;      /* chain_id checked against the genesis block id (until an outage) */
     uint64_t head, finalized, last_ok_ms;
     struct bts_tron_block head_block; /* newest head seen: the TaPoS reference of sends */
     uint64_t head_seen_ms;            /* now_ms when head_block was read */

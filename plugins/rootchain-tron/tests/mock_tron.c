@@ -52,6 +52,10 @@ struct mock_tron {
     size_t n_paths;
 };
 
+/* The genesis id ends with the chain id (java-tron: eth_chainId is its last 4 bytes, §0);
+ * set from the serving instance's knob under its lock before each answer. */
+static uint32_t cur_chain = 0x2b6653dc;
+
 static void block_id(uint8_t out[32], uint64_t n)
 {
     uint8_t h[32], seed[9] = {'b'};
@@ -62,6 +66,9 @@ static void block_id(uint8_t out[32], uint64_t n)
     for (int i = 0; i < 8; i++)
         out[i] = (uint8_t)(n >> (56 - 8 * i));
     memcpy(out + 8, h + 8, 24);
+    if (n == 0)
+        for (int i = 0; i < 4; i++)
+            out[28 + i] = (uint8_t)(cur_chain >> (24 - 8 * i));
 }
 
 static uint64_t block_ts(uint64_t n)
@@ -379,6 +386,7 @@ static void handle(struct evhttp_request *req, void *arg)
         q = json_object();
     }
     pthread_mutex_lock(&m->mu);
+    cur_chain = (uint32_t)m->k.chain_id;
     m->n_requests++;
     if (m->n_paths < 512)
         snprintf(m->paths[m->n_paths++], sizeof(m->paths[0]), "%s", uri);

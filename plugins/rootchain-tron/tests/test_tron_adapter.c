@@ -354,6 +354,32 @@ static void test_tron_adapter_dead_url_is_a_clear_error(void)
     fx_close(&x);
 }
 
+/* chain_id set: the genesis id (last 4 bytes = chain id) is checked once, before any height. */
+static void test_tron_adapter_wrong_chain_refused(void)
+{
+    static const char *const right[] = {"chain_id", "728126428", NULL};  /* mainnet */
+    static const char *const wrong[] = {"chain_id", "3448148188", NULL}; /* Nile */
+    struct fx x;
+    struct hres r;
+    fx_open(&x, 100, right);
+    for (int i = 0; i < 3; i++) {
+        heights(&x, &r);
+        CU_ASSERT_EQUAL(r.st, BT_OK);
+        CU_ASSERT_EQUAL(r.head, 100);
+    }
+    CU_ASSERT_EQUAL(mock_tron_requests(x.srv, "/wallet/getblockbynum"), 1);
+    fx_close(&x);
+    fx_open(&x, 100, wrong);
+    heights(&x, &r);
+    CU_ASSERT_EQUAL(r.st, BT_EPROTO);
+    CU_ASSERT(strstr(vt->error_message(x.self), "wrong chain") != NULL);
+    CU_ASSERT_EQUAL(metric(&x, "bad_answers_total"), 1);
+    struct bt_rootchain_status s;
+    CU_ASSERT_EQUAL(vt->status(x.self, &s), BT_OK);
+    CU_ASSERT_EQUAL(s.head, 0); /* nothing of the wrong chain is believed */
+    fx_close(&x);
+}
+
 static void test_tron_adapter_truncated_and_hostile_answers(void)
 {
     static const char *const conf[] = {"retries", "1", NULL};
@@ -874,6 +900,7 @@ BTS_TEST_SUITE("tron_adapter", suite_init, suite_cleanup,
                BTS_TEST(test_tron_adapter_failover_from_dead_url),
                BTS_TEST(test_tron_adapter_failover_send_and_logs),
                BTS_TEST(test_tron_adapter_dead_url_is_a_clear_error),
+               BTS_TEST(test_tron_adapter_wrong_chain_refused),
                BTS_TEST(test_tron_adapter_truncated_and_hostile_answers),
                BTS_TEST(test_tron_adapter_call_and_revert),
                BTS_TEST(test_tron_adapter_logs_paged_over_jsonrpc),
