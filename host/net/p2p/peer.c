@@ -208,6 +208,13 @@ static int on_msg(void *arg, struct sess *s, size_t cap, uint64_t code, const ui
     return BTS_RLPX_DISC_PROTOCOL_ERROR;
 }
 
+static void on_pong(void *arg, struct sess *s)
+{
+    (void)s;
+    struct p2p_peer *pe = arg;
+    pe->n_pongs++;
+}
+
 /* --- socket events ------------------------------------------------------------------------- */
 
 static void after_feed(struct p2p_peer *pe, bt_status st)
@@ -361,7 +368,7 @@ struct p2p_peer *peer_new(struct p2p *p, int fd, const struct bts_enode *dial)
         p->n_outbound++;
     if (!pe->is_inbound)
         p->n_pending_dials++;
-    struct sess_events ev = {on_hello, on_msg, NULL, pe};
+    struct sess_events ev = {on_hello, on_msg, on_pong, pe};
     if (!pe->bev || !pe->timer ||
         sess_init(&pe->sess, &p->scfg, &ev, dial ? dial->id : NULL) != BT_OK) {
         if (!pe->bev && fd >= 0)
