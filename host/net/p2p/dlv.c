@@ -1,13 +1,16 @@
 /* dlv/1: the capability carrying plugin topics (host->topic_register / topic_send). One
- * message, code 0: RLP [topic-name, payload]. Each topic declares its largest payload; the
- * capability's limit (checked by the session before decompressing) is the largest declared,
- * plus the envelope. A payload over its topic's limit gets the peer banned; a topic we do not
- * serve is ignored (peers may run other plugins). */
+ * message, code 0: RLP [topic-name, payload] (dlv_codec.c). Each topic declares its largest
+ * payload; the capability's limit (checked by the session before decompressing) is the largest
+ * declared, plus the envelope. A payload over its topic's limit gets the peer banned; a topic we do
+ * not serve is ignored (peers may run other plugins). */
 #include "p2p_priv.h"
 
 #include <string.h>
 
+#include "dlv_int.h"
 #include "log_int.h"
+
+_Static_assert(DLV_TOPIC_NAME_MAX == P2P_TOPIC_NAME_MAX, "one topic name limit");
 
 /* Envelope: list header (9) + name string (1 + 64) + payload header (9), rounded up. */
 #define DLV_OVERHEAD 128
@@ -71,20 +74,6 @@ void p2p_topic_drop_owner(struct p2p *p, void *owner)
     p2p_update_dlv_limit(p);
 }
 
-static bt_status encode(struct bts_buf *b, const struct p2p_topic *t, const uint8_t *msg,
-                        size_t len)
-{
-    size_t mark;
-    bt_status st = bts_rlp_list_begin(b, &mark);
-    if (st == BT_OK)
-        st = bts_rlp_encode_bytes(b, t->name, strlen(t->name));
-    if (st == BT_OK)
-        st = bts_rlp_encode_bytes(b, msg, len);
-    if (st == BT_OK)
-        st = bts_rlp_list_end(b, mark);
-    return st;
-}
-
 bt_status p2p_topic_send(struct p2p *p, void *owner, uint32_t topic_id, uint64_t peer,
                          const uint8_t *msg, size_t msg_len)
 {
@@ -96,7 +85,7 @@ bt_status p2p_topic_send(struct p2p *p, void *owner, uint32_t topic_id, uint64_t
         return BT_ERANGE;
     struct bts_buf b;
     bts_buf_init(&b);
-    bt_status st = encode(&b, t, msg ? msg : (const uint8_t *)"", msg_len);
+    bt_status st = dlv_encode(&b, t->name, strlen(t->name), msg, msg_len);
     size_t sent = 0;
     for (struct p2p_peer *pe = p->peers; st == BT_OK && pe; pe = pe->next) {
         if (!pe->is_ready || pe->is_closing || pe->dlv_cap < 0)
@@ -116,29 +105,22 @@ bt_status p2p_topic_send(struct p2p *p, void *owner, uint32_t topic_id, uint64_t
 
 int dlv_on_msg(struct p2p_peer *pe, uint64_t code, const uint8_t *data, size_t len)
 {
-    struct bts_rlp_item top, name, payload;
-    struct bts_rlp_iter it;
-    if (code != P2P_DLV_MSG || bts_rlp_decode_max_depth(&top, data, len, 1) != BT_OK ||
-        !top.is_list) {
-        peer_misbehave(pe, BTS_RLPX_DISC_SUBPROTOCOL_ERROR, "malformed dlv message");
-        return 0;
-    }
-    bts_rlp_iter_init(&it, &top);
-    if (bts_rlp_iter_next(&it, &name) != BT_OK || name.is_list ||
-        bts_rlp_iter_next(&it, &payload) != BT_OK || payload.is_list ||
-        name.payload_len > P2P_TOPIC_NAME_MAX) {
+    const uint8_t *name, *payload;
+    size_t name_len, payload_len;
+    if (code != P2P_DLV_MSG ||
+        dlv_decode(data, len, &name, &name_len, &payload, &payload_len) != BT_OK) {
         peer_misbehave(pe, BTS_RLPX_DISC_SUBPROTOCOL_ERROR, "malformed dlv message");
         return 0;
     }
     if (!pe->is_ready)
         return 0;
-    struct p2p_topic *t = find_name(pe->p2p, name.payload, name.payload_len);
+    struct p2p_topic *t = find_name(pe->p2p, name, name_len);
     if (!t)
         return 0;
-    if (payload.payload_len > t->max_msg) {
+    if (payload_len > t->max_msg) {
         peer_misbehave(pe, BTS_RLPX_DISC_SUBPROTOCOL_ERROR, "oversized topic message");
         return 0;
     }
-    t->fn(t->arg, pe->id, payload.payload, payload.payload_len);
+    t->fn(t->arg, pe->id, payload, payload_len);
     return 0;
 }

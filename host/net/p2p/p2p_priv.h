@@ -62,7 +62,7 @@ struct p2p_peer {
     uint8_t ip[16];
     uint8_t ip_len;
     uint64_t started_ms, last_recv_ms, ping_sent_ms;
-    uint64_t n_pongs; /* Pongs received (answers to our keepalive Pings) */
+    uint64_t n_pongs;     /* Pongs received (answers to our keepalive Pings) */
     int eth_cap, dlv_cap; /* index into sess.shared, or -1 */
     int has_status;
     struct bts_eth_status status; /* theirs */
