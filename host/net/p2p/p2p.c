@@ -420,8 +420,12 @@ bt_status p2p_start(struct event_base *base, const struct p2p_opts *o, const uin
         p2p_stop(p);
         return st;
     }
-    hlog(BT_LOG_INFO, "p2p started", "enode=%s discovery=%d maxpeers=%d network=%llu", p->enode,
-         !p->o.is_nodiscover, p->o.max_peers, (unsigned long long)p->chain.network_id);
+    char gh[65];
+    for (int i = 0; i < 32; i++)
+        snprintf(gh + 2 * i, 3, "%02x", p->chain.genesis[i]);
+    hlog(BT_LOG_INFO, "p2p started", "enode=%s discovery=%d maxpeers=%d network=%llu genesis=0x%s",
+         p->enode, !p->o.is_nodiscover, p->o.max_peers, (unsigned long long)p->chain.network_id,
+         gh);
     dial_tick(-1, 0, p);
     *out = p;
     return BT_OK;
