@@ -242,7 +242,7 @@ static int start_p2p(const struct cli_opts *o, struct node *nd, const char *data
                        &nd->rt.p2p, err, sizeof(err));
     explicit_bzero(key, sizeof(key));
     bts_buf_free(&header);
-    if (st == BT_EIO && !o->has_p2p_port && strstr(err, "cannot listen")) {
+    if (st == BT_EBUSY && !o->has_p2p_port) {
         char qerr[1100];
         log_quote(qerr, sizeof(qerr), err);
         hlog(BT_LOG_WARN, "running without p2p", "err=%s", qerr);

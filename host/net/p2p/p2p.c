@@ -274,9 +274,10 @@ static bt_status bind_sockets(struct p2p *p, char *err, size_t err_cap, int *out
         evconnlistener_new_bind(p->base, on_accept, p, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE,
                                 128, (struct sockaddr *)&sin, sizeof(sin));
     if (!p->lis) {
+        int e = errno;
         snprintf(err, err_cap, "p2p: cannot listen on %s:%d: %s", p->o.listen_addr, p->o.port,
-                 strerror(errno));
-        return BT_EIO;
+                 strerror(e));
+        return e == EADDRINUSE ? BT_EBUSY : BT_EIO;
     }
     struct sockaddr_in got;
     socklen_t gl = sizeof(got);
@@ -288,11 +289,12 @@ static bt_status bind_sockets(struct p2p *p, char *err, size_t err_cap, int *out
     int u = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     sin.sin_port = htons(p->port);
     if (u < 0 || bind(u, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+        int e = errno;
         snprintf(err, err_cap, "p2p: cannot bind UDP %s:%u: %s", p->o.listen_addr, p->port,
-                 strerror(errno));
+                 strerror(e));
         if (u >= 0)
             close(u);
-        return BT_EIO;
+        return e == EADDRINUSE ? BT_EBUSY : BT_EIO;
     }
     *out_udp = u;
     return BT_OK;

@@ -104,7 +104,8 @@ void p2p_genesis_backend_free(struct p2p_backend *b);
  *  nodes. `backend` is borrowed for the node's life. rpc: where admin_peers, admin_addPeer,
  *  net_peerCount and net_listening are registered (NULL: none). Logs "p2p started" with the
  *  enode URL.
- *  Returns: BT_OK; BT_EIO (cannot listen, bad enode URL) / BT_EINVAL with a message in err. */
+ *  Returns: BT_OK; BT_EBUSY (the port is taken, TCP or UDP), BT_EIO (cannot listen),
+ *           BT_EINVAL (bad address or enode URL), BT_ENOMEM; with a message in err. */
 bt_status p2p_start(struct event_base *base, const struct p2p_opts *o, const uint8_t seckey[32],
                     const struct p2p_chain *chain, const struct p2p_backend *backend,
                     struct rpc_server *rpc, struct p2p **out, char *err, size_t err_cap);
