@@ -253,6 +253,48 @@ static void test_p2p_net_dlv_topics(void)
     tnode_stop(&b);
 }
 
+struct quad {
+    struct tnode *a, *b, *c, *d;
+};
+
+static int limit_settled(void *arg)
+{
+    struct quad *q = arg;
+    /* a: one ordinary peer and the trusted one; b or c refused with "too many peers". */
+    return p2p_peer_count(q->a->p) == 2 && p2p_peer_count(q->d->p) == 1 &&
+           p2p_peer_count(q->b->p) + p2p_peer_count(q->c->p) == 1 &&
+           q->b->p->n_conns + q->c->p->n_conns == 1;
+}
+
+static void test_p2p_net_max_peers_and_trusted(void)
+{
+    struct tnode a = {0}, b = {0}, c = {0}, d = {0};
+    CU_ASSERT_EQUAL_FATAL(tnode_start(base, &d, 14, NULL, NULL), BT_OK);
+    struct p2p_opts o;
+    p2p_opts_default(&o);
+    o.is_nodiscover = 1;
+    o.max_peers = 1;
+    char url[BTS_ENODE_URL_MAX];
+    snprintf(url, sizeof(url), "%s", p2p_enode(d.p));
+    o.trusted_nodes = url; /* a dials d and keeps it over the limit */
+    CU_ASSERT_EQUAL_FATAL(tnode_start(base, &a, 11, &o, NULL), BT_OK);
+    CU_ASSERT_EQUAL_FATAL(tnode_start(base, &b, 12, NULL, NULL), BT_OK);
+    CU_ASSERT_EQUAL_FATAL(tnode_start(base, &c, 13, NULL, NULL), BT_OK);
+    dial(&b, &a);
+    dial(&c, &a);
+    struct quad q = {&a, &b, &c, &d};
+    CU_ASSERT(run_until(base, limit_settled, &q, 5000));
+    int trusted = 0;
+    for (struct p2p_peer *pe = a.p->peers; pe; pe = pe->next)
+        trusted += pe->is_ready && pe->is_trusted && !pe->is_inbound;
+    CU_ASSERT_EQUAL(trusted, 1);
+    CU_ASSERT_EQUAL(a.p->n_banned, 0); /* "too many peers" is no misbehaviour */
+    tnode_stop(&a);
+    tnode_stop(&b);
+    tnode_stop(&c);
+    tnode_stop(&d);
+}
+
 static void test_p2p_net_nodekey_file(void)
 {
     char dir[] = "/tmp/bttcd-p2p-XXXXXX";
@@ -296,4 +338,5 @@ BTS_TEST_SUITE("p2p_net", init, clean, BTS_TEST(test_p2p_net_connect_status_ping
                BTS_TEST(test_p2p_net_network_mismatch_refused),
                BTS_TEST(test_p2p_net_forkid_mismatch_refused),
                BTS_TEST(test_p2p_net_discovery_via_bootnode), BTS_TEST(test_p2p_net_dlv_topics),
-               BTS_TEST(test_p2p_net_nodekey_file), BTS_TEST(test_p2p_net_bad_enode_refused));
+               BTS_TEST(test_p2p_net_max_peers_and_trusted), BTS_TEST(test_p2p_net_nodekey_file),
+               BTS_TEST(test_p2p_net_bad_enode_refused));
