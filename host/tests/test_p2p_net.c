@@ -82,6 +82,11 @@ static void test_p2p_net_connect_status_ping_disconnect(void)
     json_t *info = json_object();
     p2p_node_info(a.p, info);
     CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(info, "enode")), p2p_enode(a.p));
+    json_t *stats = json_object_get(info, "p2pStats");
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(stats, "peers")), 1);
+    json_t *st_in = json_object_get(json_object_get(stats, "messagesIn"), "eth/Status");
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(st_in, "msgs")), 1);
+    CU_ASSERT(json_integer_value(json_object_get(stats, "bytesIn")) > 0);
     json_decref(info);
     /* Clean disconnect: requested, seen as such by the other side. */
     peer_close(pb, BTS_RLPX_DISC_REQUESTED, "test");
@@ -89,6 +94,7 @@ static void test_p2p_net_connect_status_ping_disconnect(void)
     CU_ASSERT(run_until(base, no_conns, &gone, 3000));
     CU_ASSERT_EQUAL(p2p_peer_count(a.p), 0);
     CU_ASSERT_EQUAL(a.p->n_dropped, 1);
+    CU_ASSERT_EQUAL(a.p->stats.dropped[BTS_RLPX_DISC_REQUESTED], 1);
     CU_ASSERT_EQUAL(a.p->n_banned, 0); /* a requested disconnect is not misbehaviour */
     tnode_stop(&a);
     tnode_stop(&b);

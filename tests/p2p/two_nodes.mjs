@@ -70,6 +70,8 @@ async function main() {
   const info = rpc('b', 'admin_nodeInfo');
   check(info?.enode?.startsWith('enode://') && info.protocols?.eth?.network === 1337 &&
         /^0x[0-9a-f]{64}$/.test(info.protocols.eth.genesis), 'admin_nodeInfo has enode and eth');
+  check(info?.p2pStats?.peers === 1 && info.p2pStats.messagesOut['eth/Status']?.msgs === 1,
+    'admin_nodeInfo p2pStats counts the peer and the Status sent');
   // A third node, added at run time.
   const c = start('c', []);
   const mc = await waitFor(c, /msg="p2p started" enode=(\S+)/, 10000);

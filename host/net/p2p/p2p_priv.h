@@ -97,6 +97,17 @@ struct p2p_topic {
     void *arg;
 };
 
+/* Traffic and drop counters (admin_nodeInfo "stats"; the /metrics endpoint reads them when it
+ * lands). Messages by capability and code: eth codes 0..16, dlv code 0. */
+#define P2P_STAT_CODES   17
+#define P2P_STAT_REASONS 0x11
+struct p2p_stats {
+    uint64_t msgs_in[P2P_N_CAPS][P2P_STAT_CODES], bytes_in[P2P_N_CAPS][P2P_STAT_CODES];
+    uint64_t msgs_out[P2P_N_CAPS][P2P_STAT_CODES], bytes_out[P2P_N_CAPS][P2P_STAT_CODES];
+    uint64_t dropped[P2P_STAT_REASONS + 1]; /* by devp2p reason; the last slot: others */
+    uint64_t wire_in, wire_out;             /* encrypted bytes of closed connections */
+};
+
 struct p2p {
     struct event_base *base;
     struct p2p_opts o;
@@ -124,6 +135,7 @@ struct p2p {
     struct p2p_topic topics[P2P_MAX_TOPICS];
     size_t n_topics;
     uint64_t n_dropped, n_banned, n_refused;
+    struct p2p_stats stats;
 };
 
 /* p2p.c */
@@ -174,6 +186,10 @@ size_t disc_table_size(const struct disc *d);
 size_t disc_nodes(const struct disc *d, struct bts_enode *out, size_t cap);
 /* Whether discovery knows (has verified) node `id`. */
 int disc_has_node(const struct disc *d, const uint8_t id[64]);
+
+/* Count a message of our capability `cap` (P2P_CAP_*), relative `code`, `len` bytes. */
+void p2p_stat_msg(struct p2p *p, const struct p2p_peer *pe, int shared_cap, uint64_t code,
+                  size_t len, int is_out);
 
 /* p2p_rpc.c */
 bt_status p2p_rpc_register(struct p2p *p);

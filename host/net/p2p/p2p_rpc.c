@@ -1,6 +1,7 @@
 /* The p2p RPC methods, with go-ethereum's shapes (p2p/server.go NodeInfo/PeerInfo,
  * node/api.go): admin_peers, admin_addPeer, admin_addTrustedPeer (admin only), net_peerCount
- * and net_listening; p2p_node_info fills admin_nodeInfo's p2p members. */
+ * and net_listening; p2p_node_info fills admin_nodeInfo's p2p members, plus "p2pStats" (ours:
+ * peers, drops by reason, messages and bytes by type). */
 #include "p2p_priv.h"
 
 #include <arpa/inet.h>
@@ -35,6 +36,42 @@ static json_t *td_json(const uint8_t td[32])
     return json_integer((json_int_t)v);
 }
 
+/* Counters: peers, connections, drops by reason, and messages/bytes by type (non-zero only). */
+static json_t *stats_json(const struct p2p *p)
+{
+    json_t *drops = json_object(), *in = json_object(), *out = json_object();
+    for (size_t r = 0; r <= P2P_STAT_REASONS; r++)
+        if (p->stats.dropped[r])
+            json_object_set_new(drops, r < P2P_STAT_REASONS ? bts_rlpx_reason_str(r) : "other",
+                                json_integer((json_int_t)p->stats.dropped[r]));
+    for (size_t c = 0; c < P2P_N_CAPS; c++) {
+        for (uint64_t k = 0; k < P2P_STAT_CODES; k++) {
+            char name[48];
+            snprintf(name, sizeof(name), "%s/%s", p->caps[c].cap.name,
+                     c == P2P_CAP_ETH ? bts_eth_msg_name(k) : "Topic");
+            if (p->stats.msgs_in[c][k])
+                json_object_set_new(in, name,
+                                    json_pack("{s:I,s:I}", "msgs",
+                                              (json_int_t)p->stats.msgs_in[c][k], "bytes",
+                                              (json_int_t)p->stats.bytes_in[c][k]));
+            if (p->stats.msgs_out[c][k])
+                json_object_set_new(out, name,
+                                    json_pack("{s:I,s:I}", "msgs",
+                                              (json_int_t)p->stats.msgs_out[c][k], "bytes",
+                                              (json_int_t)p->stats.bytes_out[c][k]));
+        }
+    }
+    uint64_t wire_in = p->stats.wire_in, wire_out = p->stats.wire_out;
+    for (const struct p2p_peer *pe = p->peers; pe; pe = pe->next)
+        wire_in += pe->sess.bytes_in, wire_out += pe->sess.bytes_out;
+    return json_pack("{s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:I,s:I,s:I}", "peers",
+                     (json_int_t)p->n_ready, "connections", (json_int_t)p->n_conns, "inbound",
+                     (json_int_t)p->n_inbound, "outbound", (json_int_t)p->n_outbound, "dropped",
+                     (json_int_t)p->n_dropped, "droppedByReason", drops, "messagesIn", in,
+                     "messagesOut", out, "bytesIn", (json_int_t)wire_in, "bytesOut",
+                     (json_int_t)wire_out, "banned", (json_int_t)p->n_banned);
+}
+
 void p2p_node_info(const struct p2p *p, json_t *obj)
 {
     char idh[65], gh[67] = "0x", hh[67] = "0x", ip[INET_ADDRSTRLEN] = "";
@@ -60,6 +97,7 @@ void p2p_node_info(const struct p2p *p, json_t *obj)
                             "difficulty", td_json(head.td), "genesis", gh, "head", hh);
     json_object_set_new(obj, "protocols",
                         json_pack("{s:o,s:{s:i}}", "eth", eth, "dlv", "version", 1));
+    json_object_set_new(obj, "p2pStats", stats_json(p));
 }
 
 static json_t *peer_json(const struct p2p_peer *pe)

@@ -57,6 +57,8 @@ void peer_free(struct p2p_peer *pe)
     for (struct p2p_dialee *d = p->dialees; d; d = d->next)
         if (!pe->is_inbound && d->is_pending && memcmp(d->node.id, pe->sess.remote_id, 64) == 0)
             d->is_pending = 0;
+    p->stats.wire_in += pe->sess.bytes_in;
+    p->stats.wire_out += pe->sess.bytes_out;
     if (pe->timer)
         event_free(pe->timer);
     if (pe->bev)
@@ -91,6 +93,7 @@ void peer_close(struct p2p_peer *pe, uint64_t reason, const char *why)
          (unsigned long long)pe->id, sid, pe->addr, pe->is_inbound,
          pe->sess.is_disc_remote ? "remote" : "local", bts_rlpx_reason_str(r), why ? why : "");
     pe->p2p->n_dropped++;
+    pe->p2p->stats.dropped[r < P2P_STAT_REASONS ? r : P2P_STAT_REASONS]++;
     bufferevent_disable(pe->bev, EV_READ);
     if (evbuffer_get_length(bufferevent_get_output(pe->bev)) == 0)
         reap_soon(pe);
@@ -113,6 +116,7 @@ bt_status peer_send(struct p2p_peer *pe, int cap, uint64_t code, const uint8_t *
         return BT_EINVAL;
     bt_status st = sess_send(&pe->sess, (size_t)cap, code, data, len);
     if (st == BT_OK) {
+        p2p_stat_msg(pe->p2p, pe, cap, code, len, 1);
         flush(pe);
         if (evbuffer_get_length(bufferevent_get_output(pe->bev)) > P2P_MAX_OUTQ)
             peer_close(pe, BTS_RLPX_DISC_NETWORK_ERROR, "send queue full");
@@ -197,6 +201,7 @@ static int on_msg(void *arg, struct sess *s, size_t cap, uint64_t code, const ui
     struct p2p_peer *pe = arg;
     if (pe->is_closing)
         return 0;
+    p2p_stat_msg(pe->p2p, pe, (int)cap, code, len, 0);
     if (!rate_ok(pe) && !pe->is_trusted) {
         peer_misbehave(pe, BTS_RLPX_DISC_SUBPROTOCOL_ERROR, "message rate limit");
         return 0;

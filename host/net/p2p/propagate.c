@@ -1,4 +1,4 @@
-/* Propagation helpers for the chain core: blocks announced as go-ethereum's
+/* Message counters, and propagation helpers for the chain core: blocks announced as go-ethereum's
  * eth/handler.go BroadcastBlock does (the full block to sqrt(n) peers that do not know it, the
  * hash to the rest), transaction hashes announced to peers that have not seen them, and the
  * per-peer memory of known hashes that keeps us from echoing what a peer sent. */
@@ -6,6 +6,23 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+void p2p_stat_msg(struct p2p *p, const struct p2p_peer *pe, int shared_cap, uint64_t code,
+                  size_t len, int is_out)
+{
+    if (shared_cap < 0 || (size_t)shared_cap >= pe->sess.n_shared || code >= P2P_STAT_CODES)
+        return;
+    size_t c = pe->sess.shared_local[shared_cap]; /* index into p->caps: P2P_CAP_* */
+    if (c >= P2P_N_CAPS)
+        return;
+    if (is_out) {
+        p->stats.msgs_out[c][code]++;
+        p->stats.bytes_out[c][code] += len;
+    } else {
+        p->stats.msgs_in[c][code]++;
+        p->stats.bytes_in[c][code] += len;
+    }
+}
 
 int p2p_known_has(const struct p2p_known *k, const uint8_t h[32])
 {
