@@ -122,7 +122,7 @@ static const struct opt opts[] = {
     {OPT_P2P_TRUSTED, "p2p.trusted", "LIST",
      "comma-separated enode URLs kept connected, exempt from\nthe peer limits and bans"},
     {OPT_P2P_CHAIN, "p2p.chain", "NAME|FILE",
-     "chain announced in the eth Status: dev, donau, mainnet\nor a genesis.json (default: dev)"},
+     "chain announced in the eth Status: dev, devnet, donau,\nmainnet or a genesis.json path (default: dev)"},
     {OPT_HELP, "help", NULL, "show help for the command and exit (also -h)"},
     {OPT_VERSION, "version", NULL, "print the version and exit (same as 'bttcd version')"},
 };

@@ -324,6 +324,45 @@ static void test_p2p_net_nodekey_file(void)
     rmdir(dir);
 }
 
+/* The Status identity of each preset: network id, genesis hash (PROTOCOL.md §2) and the
+ * EIP-2124 fork id (sdk/tests/test_forkid.c has Bttc's); a bad name or file is an error. */
+static void test_p2p_net_chain_presets(void)
+{
+    static const struct {
+        const char *name;
+        uint64_t network;
+        uint8_t g0; /* first genesis byte */
+        uint32_t fork_hash;
+    } want[] = {{"mainnet", 199, 0x02, 0xa9cb3ba5}, {"donau", 1029, 0x9b, 0x7e3c5e4e}};
+    char err[256];
+    for (size_t i = 0; i < BTS_ARRAY_SIZE(want); i++) {
+        struct p2p_chain c;
+        struct bts_buf h;
+        bts_buf_init(&h);
+        CU_ASSERT_EQUAL_FATAL(p2p_chain_load(want[i].name, &c, &h, err, sizeof(err)), BT_OK);
+        CU_ASSERT_EQUAL(c.network_id, want[i].network);
+        CU_ASSERT_EQUAL(c.genesis[0], want[i].g0);
+        CU_ASSERT_EQUAL(h.len, 0); /* allocation not bundled: no header to serve */
+        struct bts_forkid id;
+        bts_forkid_compute(&id, c.genesis, c.forks, c.n_forks, 30000000);
+        CU_ASSERT_EQUAL(id.hash, want[i].fork_hash);
+        CU_ASSERT_EQUAL(id.next, 0);
+        bts_buf_free(&h);
+    }
+    struct p2p_chain c;
+    struct bts_buf h;
+    bts_buf_init(&h);
+    CU_ASSERT_EQUAL(p2p_chain_load("dev", &c, &h, err, sizeof(err)), BT_OK);
+    CU_ASSERT_EQUAL(c.network_id, 1337);
+    uint8_t hh[32];
+    bts_keccak256(hh, h.data, h.len); /* the served header hashes to the announced genesis */
+    CU_ASSERT_EQUAL(memcmp(hh, c.genesis, 32), 0);
+    bts_buf_free(&h);
+    CU_ASSERT_NOT_EQUAL(p2p_chain_load("nope", &c, NULL, err, sizeof(err)), BT_OK);
+    CU_ASSERT_NOT_EQUAL(p2p_chain_load("/nonexistent/genesis.json", &c, NULL, err, sizeof(err)),
+                        BT_OK);
+}
+
 static void test_p2p_net_bad_enode_refused(void)
 {
     struct tnode a = {0};
@@ -345,4 +384,4 @@ BTS_TEST_SUITE("p2p_net", init, clean, BTS_TEST(test_p2p_net_connect_status_ping
                BTS_TEST(test_p2p_net_forkid_mismatch_refused),
                BTS_TEST(test_p2p_net_discovery_via_bootnode), BTS_TEST(test_p2p_net_dlv_topics),
                BTS_TEST(test_p2p_net_max_peers_and_trusted), BTS_TEST(test_p2p_net_nodekey_file),
-               BTS_TEST(test_p2p_net_bad_enode_refused));
+               BTS_TEST(test_p2p_net_bad_enode_refused), BTS_TEST(test_p2p_net_chain_presets));

@@ -17,7 +17,9 @@ bt_status p2p_chain_load(const char *chain, struct p2p_chain *out, struct bts_bu
     struct genesis g;
     memset(&g, 0, sizeof(g));
     bt_status st;
-    if (strcmp(chain, "dev") == 0 || strcmp(chain, "donau") == 0 || strcmp(chain, "mainnet") == 0)
+    /* A name without '/' or ".json" is a preset (dev, devnet, donau, mainnet). */
+    size_t n = strlen(chain);
+    if (!strchr(chain, '/') && !(n > 5 && strcmp(chain + n - 5, ".json") == 0))
         st = genesis_preset(&g, chain, GENESIS_DEV_ACCOUNTS, err, err_cap);
     else
         st = genesis_load_file(&g, chain, err, err_cap);

@@ -28,7 +28,7 @@ struct p2p_opts {
     const char *trusted_nodes; /* --p2p.trusted: enode URLs exempt from the peer limits */
     int max_peers;             /* --maxpeers, default 50 */
     int dial_ratio;            /* at most max_peers/dial_ratio outbound (geth: 3) */
-    const char *chain;         /* --p2p.chain: dev, donau, mainnet or a genesis.json */
+    const char *chain;         /* --p2p.chain: a preset name or a genesis.json path */
     const char *client_id;     /* Hello client id; NULL: "bttcd/v<version>" */
 };
 /** Fill the defaults. */
