@@ -227,6 +227,12 @@ static void after_feed(struct p2p_peer *pe, bt_status st)
     flush(pe);
     if (pe->is_closing)
         return;
+    /* A peer that sends (Pings, requests) without reading our answers is dropped before its
+     * backlog grows past P2P_MAX_OUTQ. */
+    if (evbuffer_get_length(bufferevent_get_output(pe->bev)) > P2P_MAX_OUTQ) {
+        peer_close(pe, BTS_RLPX_DISC_NETWORK_ERROR, "send queue full");
+        return;
+    }
     if (st == BT_EPROTO) {
         peer_misbehave(pe, BTS_RLPX_DISC_PROTOCOL_ERROR, pe->sess.error ? pe->sess.error : "");
     } else if (st != BT_OK) {
