@@ -8,6 +8,7 @@
 
 #include "log_int.h"
 #include "net_int.h"
+#include "p2p_int.h"
 
 enum cli_cmd {
     CLI_CMD_RUN = 0,
@@ -26,7 +27,8 @@ enum cli_cmd {
     CLI_CMD_STORAGE_EXPORT = 13,
     CLI_CMD_STORAGE_IMPORT = 14,
     CLI_CMD_STORAGE_SWAP = 15,
-    CLI_CMD_N = 16
+    CLI_CMD_KEYS_NODEKEY = 16,
+    CLI_CMD_N = 17
 };
 
 /** Exit codes of bttcd. */
@@ -59,6 +61,8 @@ struct cli_opts {
     const char *exec;      /* attach --exec */
     const char *swap_to;   /* storage swap --to BACKEND */
     const char *swap_path; /* storage swap --path DIR */
+    struct p2p_opts p2p;   /* --p2p.*, --bootnodes, --nodiscover, --maxpeers */
+    int has_p2p_port;      /* --p2p.port given: a port in use is then fatal */
 };
 
 /** Parse argv. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing one error line and a hint
