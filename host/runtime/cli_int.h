@@ -26,7 +26,9 @@ enum cli_cmd {
     CLI_CMD_STORAGE_EXPORT = 13,
     CLI_CMD_STORAGE_IMPORT = 14,
     CLI_CMD_STORAGE_SWAP = 15,
-    CLI_CMD_N = 16
+    CLI_CMD_ROOTCHAIN = 16, /* "rootchain" without a subcommand: only valid with --help */
+    CLI_CMD_ROOTCHAIN_STATUS = 17,
+    CLI_CMD_N = 18
 };
 
 /** Exit codes of bttcd. */
@@ -59,6 +61,7 @@ struct cli_opts {
     const char *exec;      /* attach --exec */
     const char *swap_to;   /* storage swap --to BACKEND */
     const char *swap_path; /* storage swap --path DIR */
+    int is_json;           /* rootchain status --json */
 };
 
 /** Parse argv. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing one error line and a hint
