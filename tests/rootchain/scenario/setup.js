@@ -112,18 +112,23 @@ async function main() {
 
   // A checkpoint signed by all three validators (sorted by signer), sent later by the adapter.
   const proposer = [...keys].sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1))[0].address;
+  // `node setup.js URL K` also gives K consecutive checkpoints (bench: finality latency).
   const coder = ethers.AbiCoder.defaultAbiCoder();
-  const data = coder.encode(['address', 'uint256', 'uint256', 'bytes32', 'bytes32', 'uint256'],
-    [proposer, 0n, 255n, ethers.id('scenario root'), ethers.ZeroHash, 199n]);
-  const digest = ethers.keccak256(ethers.concat(['0x01', data]));
-  const sigs = keys.map((k) => ({ who: BigInt(k.address), s: k.sk.sign(digest) }))
-    .sort((a, b) => (a.who < b.who ? -1 : 1)).map(({ s }) => [s.r, s.s, s.v]);
-  const checkpoint = rootChain.interface.encodeFunctionData('submitCheckpoint', [data, sigs]);
+  const checkpoints = [];
+  for (let i = 0n; i < BigInt(process.argv[3] || 1); i++) {
+    const data = coder.encode(['address', 'uint256', 'uint256', 'bytes32', 'bytes32', 'uint256'],
+      [proposer, 256n * i, 256n * i + 255n, ethers.id('scenario root ' + i), ethers.ZeroHash, 199n]);
+    const digest = ethers.keccak256(ethers.concat(['0x01', data]));
+    const sigs = keys.map((k) => ({ who: BigInt(k.address), s: k.sk.sign(digest) }))
+      .sort((a, b) => (a.who < b.who ? -1 : 1)).map(({ s }) => [s.r, s.s, s.v]);
+    checkpoints.push(rootChain.interface.encodeFunctionData('submitCheckpoint', [data, sigs]));
+  }
+  const checkpoint = checkpoints[0];
   const sync = stateSender.interface.encodeFunctionData('syncState', [receiver, '0xc0ffee']);
 
   const out = {
     owner: o, receiver, rootChain: rootChain.target, stateSender: stateSender.target, stakingInfo: logger.target,
-    stakeManager: sm.target, proposer, head: await provider.getBlockNumber(), events, checkpoint, sync,
+    stakeManager: sm.target, proposer, head: await provider.getBlockNumber(), events, checkpoint, checkpoints, sync,
     topics: {
       StateSynced: stateSender.interface.getEvent('StateSynced').topicHash,
       Staked: logger.interface.getEvent('Staked').topicHash,
