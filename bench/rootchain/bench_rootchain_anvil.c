@@ -80,7 +80,8 @@ static int ingestion(const struct anvil *a, size_t n)
             st = BT_EPROTO;
         sum += id;
     }
-    double wall = (double)real_ms() / 1e3 - w0, cpu = cpu_s() - c0;
+    double wall = (double)real_ms() / 1e3 - w0, cpu = cpu_s() - c0, requests = 0;
+    bts_mockhost_metric(ad.m, "rpc_requests_total", &requests);
     if (st != BT_OK || got != n || sum != (uint64_t)n * (n + 1) / 2) {
         fprintf(stderr, "bench_rootchain: adapter read %zu of %zu events: %s %s\n", got, n,
                 bts_status_str(st), ad.vt->error_message(ad.self));
@@ -98,11 +99,12 @@ static int ingestion(const struct anvil *a, size_t n)
     double ew = json_real_value(json_object_get(r, "wall_s"));
     double ec = json_real_value(json_object_get(r, "cpu_s"));
     printf("bench_rootchain: anvil ingestion of %zu StateSynced events (%llu blocks)\n"
-           "  adapter: %.0f events/s wall (%.2f s), %.0f events/s of own CPU (%.2f s)\n"
+           "  adapter: %.0f events/s wall (%.2f s), %.0f events/s of own CPU (%.2f s), "
+           "%.0f requests\n"
            "  ethers:  %.0f events/s wall (%.2f s), %.0f events/s of own CPU (%.2f s)\n"
            "  ratio adapter/ethers: %.1fx wall, %.1fx CPU\n",
            n, (unsigned long long)(to - from + 1), (double)n / wall, wall, (double)n / cpu, cpu,
-           (double)n / ew, ew, (double)n / ec, ec, ew / wall, ec / cpu);
+           requests, (double)n / ew, ew, (double)n / ec, ec, ew / wall, ec / cpu);
     json_decref(r);
     return 0;
 }
@@ -200,7 +202,7 @@ static int latency(const struct anvil *a, int samples, uint64_t poll_ms)
     return 0;
 }
 
-int bench_anvil(int quick)
+int bench_anvil(int quick, size_t n_events)
 {
     if (access(ANVIL_PATH, X_OK) != 0 || access(NODE_PATH, X_OK) != 0 ||
         access(ETHERS_JS_DEPS, R_OK) != 0) {
@@ -211,7 +213,7 @@ int bench_anvil(int quick)
     struct anvil a = {0};
     if (anvil_start(&a, ANVIL_PATH, 0, "31337", "1000000000", NULL) != 0)
         return fprintf(stderr, "bench_rootchain: cannot start anvil\n"), 1;
-    int rc = ingestion(&a, quick ? 2000 : 100000);
+    int rc = ingestion(&a, n_events ? n_events : 2000);
     if (!rc)
         rc = latency(&a, quick ? 2 : 10, quick ? 200 : 1000);
     anvil_stop(&a);
