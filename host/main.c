@@ -9,6 +9,7 @@
 #include "runtime/log_int.h"
 #include "runtime/node_int.h"
 #include "runtime/paths_int.h"
+#include "runtime/rootchain_cmd_int.h"
 #include "runtime/setup_int.h"
 #include "storage/stor_cli_int.h"
 
@@ -80,6 +81,12 @@ int main(int argc, char **argv)
             break;
         case CLI_CMD_STORAGE_SWAP:
             rc = stor_swap_cli_run(&o);
+            break;
+        case CLI_CMD_ROOTCHAIN:
+            cli_help(stdout, o.cmd, 0);
+            break;
+        case CLI_CMD_ROOTCHAIN_STATUS:
+            rc = rootchain_status_cmd(&o);
             break;
         case CLI_CMD_N:
             break;

@@ -1,6 +1,7 @@
 /* bench_rootchain: eth_getLogs answers of StateSynced events (PROTOCOL.md §4.8) parsed by
  * bts_ethrpc_parse_reply + bts_ethrpc_parse_logs, then each event's id and data decoded.
- * Prints events/s, MB/s and peak RSS. --quick: tiny sizes, checks results only. */
+ * Prints events/s, MB/s and peak RSS; then the anvil part (bench_rootchain_anvil.c).
+ * --quick: tiny sizes, checks results only; --anvil-events N: size of the anvil run. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 
 #include <bts/buf.h>
 #include <bts/ethrpc.h>
+
+#include "bench_rootchain_int.h"
 
 static double now_s(void)
 {
@@ -20,6 +23,11 @@ static double now_s(void)
 int main(int argc, char **argv)
 {
     int quick = argc > 1 && !strcmp(argv[1], "--quick");
+    /* --anvil-events N: the size of the anvil ingestion run (default 100000, quick 2000). */
+    size_t anvil_events = quick ? 2000 : 100000;
+    for (int i = 1; i + 1 < argc; i++)
+        if (!strcmp(argv[i], "--anvil-events"))
+            anvil_events = (size_t)strtoull(argv[i + 1], NULL, 10);
     size_t n = quick ? 100 : 100000;
     struct bts_buf b;
     bts_buf_init(&b);
@@ -78,5 +86,6 @@ int main(int argc, char **argv)
            n, (double)b.len / 1e6, (double)n / best, (double)b.len / 1e6 / best, ru.ru_maxrss,
            (unsigned long long)sum);
     bts_buf_free(&b);
-    return 0;
+    fflush(stdout);
+    return bench_anvil(quick, anvil_events);
 }

@@ -47,7 +47,8 @@ enum opt_id {
     OPT_MAXPEERS,
     OPT_P2P_STATIC,
     OPT_P2P_TRUSTED,
-    OPT_P2P_CHAIN
+    OPT_P2P_CHAIN,
+    OPT_JSON
 };
 
 struct opt {
@@ -122,7 +123,9 @@ static const struct opt opts[] = {
     {OPT_P2P_TRUSTED, "p2p.trusted", "LIST",
      "comma-separated enode URLs kept connected, exempt from\nthe peer limits and bans"},
     {OPT_P2P_CHAIN, "p2p.chain", "NAME|FILE",
-     "chain announced in the eth Status: dev, devnet, donau,\nmainnet or a genesis.json path (default: dev)"},
+     "chain announced in the eth Status: dev, devnet, donau,\nmainnet or a genesis.json path "
+     "(default: dev)"},
+    {OPT_JSON, "json", NULL, "rootchain status: print a JSON array instead of a table"},
     {OPT_HELP, "help", NULL, "show help for the command and exit (also -h)"},
     {OPT_VERSION, "version", NULL, "print the version and exit (same as 'bttcd version')"},
 };
@@ -254,6 +257,20 @@ static const struct cmd_help cmd_helps[CLI_CMD_N] = {
                               "listens, 2 for a\nusage error."},
 };
 
+static const struct cmd_help rootchain_helps[2] = {
+    {"bttcd [OPTIONS] rootchain status [--json]",
+     "Root-chain adapters. Commands:\n"
+     "  status       head, finalized height, lag and last error of each enabled adapter"},
+    {"bttcd [OPTIONS] rootchain status [--json]",
+     "Create and start every enabled rootchain plugin of plugins.conf (checked in a child\n"
+     "process first, as 'run' does), ask each basechain for its heights once, and print one\n"
+     "row per adapter: chain type, head, finalized height, lag (head - finalized), the last\n"
+     "error, the URL in use and the adapter's metrics (requests, errors by kind, reconnects).\n"
+     "--json prints the same as a JSON array. Nothing is written to the datadir. Exit status\n"
+     "0 when every adapter answered, 1 when one failed, was refused or stayed silent for\n"
+     "60 s, 2 for a usage or plugins.conf error."},
+};
+
 static void usage_error(FILE *err, const char *fmt, const char *a, const char *b)
 {
     /* The values come from argv: a newline or a terminal escape in them must not split the
@@ -279,9 +296,13 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
               "  storage stats|verify     the datadir's database (offline)\n"
               "  storage export|import F  portable key/value stream (offline)\n"
               "  storage swap --to B      move a running node to storage backend B\n"
+              "  rootchain status         heights, lag and errors of the basechain adapters\n"
               "  version                  print the version\n"
               "  help [COMMAND]           show help (same as COMMAND --help)\n",
               out);
+    } else if (cmd == CLI_CMD_ROOTCHAIN || cmd == CLI_CMD_ROOTCHAIN_STATUS) {
+        const struct cmd_help *h = &rootchain_helps[cmd == CLI_CMD_ROOTCHAIN_STATUS];
+        fprintf(out, "Usage: %s\n\n%s\n", h->usage, h->text);
     } else {
         fprintf(out, "Usage: %s\n\n%s\n", cmd_helps[cmd].usage, cmd_helps[cmd].text);
     }
@@ -446,6 +467,9 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
         return 0;
     case OPT_P2P_CHAIN:
         o->p2p.chain = val;
+        return 0;
+    case OPT_JSON:
+        o->is_json = 1;
         return 0;
     case OPT_P2P_PORT:
     case OPT_MAXPEERS:
@@ -638,6 +662,19 @@ static int parse_words(char **w, size_t n, struct cli_opts *o, FILE *err)
             usage_error(err, "unknown command 'plugins %s'%s", w[1], "");
             return -1;
         }
+    } else if (strcmp(w[0], "rootchain") == 0) {
+        o->cmd = CLI_CMD_ROOTCHAIN;
+        if (n == 1 && !o->wants_help) {
+            usage_error(err, "'rootchain' needs a command: %s%s", "status", "");
+            return -1;
+        }
+        if (n > 1 && strcmp(w[1], "status") != 0) {
+            usage_error(err, "unknown command 'rootchain %s'%s", w[1], "");
+            return -1;
+        }
+        if (n > 1)
+            o->cmd = CLI_CMD_ROOTCHAIN_STATUS;
+        used = n > 1 ? 2 : 1;
     } else if (strcmp(w[0], "keys") == 0) {
         return parse_keys(w, n, o, err);
     } else if (strcmp(w[0], "storage") == 0) {

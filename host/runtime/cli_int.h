@@ -28,7 +28,9 @@ enum cli_cmd {
     CLI_CMD_STORAGE_IMPORT = 14,
     CLI_CMD_STORAGE_SWAP = 15,
     CLI_CMD_KEYS_NODEKEY = 16,
-    CLI_CMD_N = 17
+    CLI_CMD_ROOTCHAIN = 17, /* "rootchain" without a subcommand: only valid with --help */
+    CLI_CMD_ROOTCHAIN_STATUS = 18,
+    CLI_CMD_N = 19
 };
 
 /** Exit codes of bttcd. */
@@ -63,6 +65,7 @@ struct cli_opts {
     const char *swap_path; /* storage swap --path DIR */
     struct p2p_opts p2p;   /* --p2p.*, --bootnodes, --nodiscover, --maxpeers */
     int has_p2p_port;      /* --p2p.port given: a port in use is then fatal */
+    int is_json;           /* rootchain status --json */
 };
 
 /** Parse argv. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing one error line and a hint

@@ -82,6 +82,12 @@ unsigned long services_misuse_count(void);
  *  unknown. For histograms *out_value is the sum and *out_count the number of observations. */
 bt_status services_metric_value(struct bt_host_ctx *h, uint32_t id, double *out_value,
                                 uint64_t *out_count);
+/** Visit h's metrics in registration order (name without the bttcd_<plugin>_ prefix; value as
+ *  for services_metric_value); stop early by returning nonzero. Thread: any. */
+void services_metric_each(struct bt_host_ctx *h,
+                          int (*fn)(void *arg, const char *name, uint32_t type, double value,
+                                    uint64_t count),
+                          void *arg);
 /** Internal to services*.c: report misuse and return BT_EINVAL (or abort when strict). */
 bt_status services_misuse(struct bt_host_ctx *h, const char *service, const char *what);
 /** Internal to services*.c: leave a message for last_error on the calling thread. */

@@ -124,6 +124,27 @@ bt_status services_metric_value(struct bt_host_ctx *h, uint32_t id, double *out_
     return st;
 }
 
+void services_metric_each(struct bt_host_ctx *h,
+                          int (*fn)(void *arg, const char *name, uint32_t type, double value,
+                                    uint64_t count),
+                          void *arg)
+{
+    pthread_mutex_lock(&h->rt->metrics_lock);
+    size_t n = 0;
+    for (struct services_metric *m = h->metrics; m; m = m->next)
+        n++;
+    /* Registration order (the list is newest first), outside the lock for the callback. */
+    struct services_metric *copy = calloc(n ? n : 1, sizeof(*copy));
+    size_t i = n;
+    for (struct services_metric *m = h->metrics; m && copy; m = m->next)
+        copy[--i] = *m;
+    pthread_mutex_unlock(&h->rt->metrics_lock);
+    for (i = 0; copy && i < n; i++)
+        if (fn(arg, copy[i].name, copy[i].type, copy[i].value, copy[i].count))
+            break;
+    free(copy);
+}
+
 void services_metrics_release(struct bt_host_ctx *h)
 {
     pthread_mutex_lock(&h->rt->metrics_lock);

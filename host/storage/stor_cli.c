@@ -176,6 +176,8 @@ int stor_cli_run(const struct cli_opts *o)
         case CLI_CMD_KEYS_NODEKEY:
         case CLI_CMD_STORAGE:
         case CLI_CMD_STORAGE_SWAP:
+        case CLI_CMD_ROOTCHAIN:
+        case CLI_CMD_ROOTCHAIN_STATUS:
         case CLI_CMD_N:
             rc = CLI_EXIT_USAGE;
             break;

@@ -20,7 +20,9 @@ struct bts_ethrpc {
     uint64_t seen_chain;
     int verified; /* the current endpoint reported want_chain */
     int closing;
+    int down; /* the last transfer failed: the next answer counts as a reconnect */
     uint64_t next_id;
+    struct bts_ethrpc_stats stats;
 };
 
 struct rpc_req {
@@ -41,9 +43,25 @@ static void rpc_req_free(struct rpc_req *q)
 
 static bt_status rpc_send(struct rpc_req *q);
 
-/* Answer the caller and free the request. */
+/* Count the outcome by kind (bts_ethrpc_stats), then answer the caller and free the request. */
 static void rpc_answer(struct rpc_req *q, const struct bts_ethrpc_reply *r)
 {
+    struct bts_ethrpc_stats *k = &q->rpc->stats;
+    bt_status p = BT_STATUS_PRIMARY(r->st);
+    if (r->st == BT_OK || r->st == BTS_ETHRPC_EREVERT)
+        k->ok++;
+    else if (r->st == BT_ECANCELED)
+        k->cancelled++;
+    else if (r->st == BTS_ETHRPC_EREMOTE)
+        k->err_remote++;
+    else if (r->st == BTS_ETHRPC_ECHAIN)
+        k->err_chain++;
+    else if (p == BT_ETIMEDOUT)
+        k->err_timeout++;
+    else if (p == BT_EIO)
+        k->err_transport++;
+    else
+        k->err_invalid++;
     q->cb(q->arg, r);
     rpc_req_free(q);
 }
@@ -62,6 +80,12 @@ static void rpc_on_http(void *arg, const struct bts_http_resp *h)
     struct bts_ethrpc *rpc = q->rpc;
     const char *method = q->verifying ? "eth_chainId" : q->method;
     char err[512], sub[400];
+    if (h->st != BT_OK && h->st != BT_ECANCELED)
+        rpc->down = 1;
+    else if (h->st == BT_OK && rpc->down) {
+        rpc->down = 0; /* the endpoint answers again after an outage */
+        rpc->stats.reconnects++;
+    }
     if (h->st != BT_OK) {
         rpc->verified = 0; /* an outage or failover: re-check the chain id next time */
         snprintf(err, sizeof(err), "%s: %s", method, h->error);
@@ -168,6 +192,8 @@ bt_status bts_ethrpc_request(struct bts_ethrpc *rpc, const char *method, json_t 
     bt_status st = rpc_send(q);
     if (st != BT_OK)
         rpc_req_free(q);
+    else
+        rpc->stats.requests++;
     return st;
 }
 
@@ -207,6 +233,11 @@ const char *bts_ethrpc_url(const struct bts_ethrpc *rpc)
 uint64_t bts_ethrpc_chain_id(const struct bts_ethrpc *rpc)
 {
     return rpc->seen_chain;
+}
+
+void bts_ethrpc_get_stats(const struct bts_ethrpc *rpc, struct bts_ethrpc_stats *out)
+{
+    *out = rpc->stats;
 }
 
 /* --- typed helpers ------------------------------------------------------------------------- */

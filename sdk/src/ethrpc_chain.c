@@ -48,8 +48,59 @@ static const struct bts_conf_key evm_keys[] = {
      "receipt polling period of a send", NULL},
     BTS_CONF_END};
 
+static const struct {
+    const char *name, *help;
+} evm_metric_names[EVM_M_N] = {
+    [EVM_M_REQUESTS] = {"rpc_requests_total", "JSON-RPC requests sent to the basechain"},
+    [EVM_M_ERR_TRANSPORT] = {"rpc_errors_transport_total", "requests with no HTTP answer"},
+    [EVM_M_ERR_TIMEOUT] = {"rpc_errors_timeout_total", "requests that timed out"},
+    [EVM_M_ERR_REMOTE] = {"rpc_errors_remote_total", "JSON-RPC error objects"},
+    [EVM_M_ERR_INVALID] = {"rpc_errors_invalid_total", "malformed or truncated answers"},
+    [EVM_M_ERR_CHAIN] = {"rpc_errors_chain_total", "answers from a node of another chain"},
+    [EVM_M_RECONNECTS] = {"reconnects_total", "answers that ended an outage"},
+    [EVM_M_HEAD] = {"head", "basechain head height"},
+    [EVM_M_FINALIZED] = {"finalized", "basechain finalized height"},
+};
+
+static void evm_metrics_register(struct bts_evmchain *c)
+{
+    if (!BT_HAS(struct bt_host, c->host, metric_register))
+        return;
+    for (int i = 0; i < EVM_M_N; i++) {
+        uint32_t type = i >= EVM_M_HEAD ? BT_METRIC_GAUGE : BT_METRIC_COUNTER;
+        if (c->host->metric_register(c->hctx, type, evm_metric_names[i].name,
+                                     evm_metric_names[i].help, NULL, 0, &c->metric[i]) != BT_OK)
+            c->metric[i] = 0; /* metrics are a convenience: the adapter works without them */
+    }
+}
+
+void evm_metrics_sync(struct bts_evmchain *c)
+{
+    struct bts_ethrpc_stats k;
+    if (!c->rpc)
+        return;
+    bts_ethrpc_get_stats(c->rpc, &k);
+    const uint64_t now[EVM_M_N] = {
+        [EVM_M_REQUESTS] = k.requests,       [EVM_M_ERR_TRANSPORT] = k.err_transport,
+        [EVM_M_ERR_TIMEOUT] = k.err_timeout, [EVM_M_ERR_REMOTE] = k.err_remote,
+        [EVM_M_ERR_INVALID] = k.err_invalid, [EVM_M_ERR_CHAIN] = k.err_chain,
+        [EVM_M_RECONNECTS] = k.reconnects,   [EVM_M_HEAD] = c->head,
+        [EVM_M_FINALIZED] = c->finalized,
+    };
+    for (int i = 0; i < EVM_M_N; i++) {
+        if (!c->metric[i] || now[i] == c->pushed[i])
+            continue;
+        if (i >= EVM_M_HEAD)
+            c->host->metric_update(c->hctx, c->metric[i], (double)now[i]);
+        else if (now[i] > c->pushed[i])
+            c->host->metric_update(c->hctx, c->metric[i], (double)(now[i] - c->pushed[i]));
+        c->pushed[i] = now[i];
+    }
+}
+
 void evm_note(struct bts_evmchain *c, bt_status st, const char *err)
 {
+    evm_metrics_sync(c);
     if (st == BT_OK) {
         c->last_ok_ms = c->host->wall_ms(c->hctx);
         return;
@@ -109,8 +160,10 @@ bt_status bts_evmchain_create(const struct bts_evmchain_rules *rules, const stru
                           : !strcmp(k->name, "max_log_range") ? rules->max_log_range
                           : !strcmp(k->name, "tx_timeout")    ? rules->tx_timeout
                           : !strcmp(k->name, "receipt_poll")  ? rules->receipt_poll
-                                                              : k->def;
-        k->def = def;
+                          : !strcmp(k->name, "finalized_tag") ? rules->finalized_tag
+                                                              : NULL;
+        if (def) /* a rule left NULL keeps the SDK's default */
+            k->def = def;
     }
     bt_status st = bts_conf_parse(host, hctx, c->keys, &c->conf);
     if (st != BT_OK) {
@@ -157,6 +210,7 @@ bt_status bts_evmchain_create(const struct bts_evmchain_rules *rules, const stru
                         bts_status_str(st));
         goto fail;
     }
+    evm_metrics_register(c);
     *out_self = c;
     return BT_OK;
 fail:
@@ -393,6 +447,7 @@ bt_status bts_evmchain_call(void *self, const uint8_t to[20], const uint8_t *dat
 bt_status bts_evmchain_status(void *self, struct bt_rootchain_status *out)
 {
     struct bts_evmchain *c = self;
+    evm_metrics_sync(c);
     memset(out, 0, sizeof(*out));
     out->struct_size = sizeof(*out);
     out->head = c->head;

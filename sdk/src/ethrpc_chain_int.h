@@ -18,6 +18,20 @@ struct evm_conf {
 
 struct evm_send;
 
+/** Host metrics of the adapter (bttcd_<plugin>_<name>), fed from the client's counters. */
+enum evm_metric {
+    EVM_M_REQUESTS,
+    EVM_M_ERR_TRANSPORT,
+    EVM_M_ERR_TIMEOUT,
+    EVM_M_ERR_REMOTE,
+    EVM_M_ERR_INVALID,
+    EVM_M_ERR_CHAIN,
+    EVM_M_RECONNECTS,
+    EVM_M_HEAD,
+    EVM_M_FINALIZED,
+    EVM_M_N
+};
+
 struct bts_evmchain {
     const struct bts_evmchain_rules *rules;
     const struct bt_host *host;
@@ -31,12 +45,16 @@ struct bts_evmchain {
     int nonce_valid;
     uint64_t next_nonce;
     struct evm_send *sends;
-    char err[512];      /* message of the failing status last passed to a callback */
-    char last_err[512]; /* last failure of any request (status) */
+    uint32_t metric[EVM_M_N]; /* 0: not registered (host without metrics) */
+    uint64_t pushed[EVM_M_N]; /* counter values already added to the host's metrics */
+    char err[512];            /* message of the failing status last passed to a callback */
+    char last_err[512];       /* last failure of any request (status) */
 };
 
 /** Record a failure (status, error_message) or a success (last_ok_ms). */
 void evm_note(struct bts_evmchain *c, bt_status st, const char *err);
+/** Bring the host's metrics up to the client's counters and the heights. */
+void evm_metrics_sync(struct bts_evmchain *c);
 /** Answer every pending send with BT_ECANCELED. */
 void evm_send_cancel_all(struct bts_evmchain *c);
 

@@ -358,9 +358,50 @@ static void test_ethrpc_parsers_reject_bad_fields(void)
     CU_ASSERT_FALSE(bts_ethrpc_is_range_error(-32000, "nonce too low", 200));
 }
 
+/* Every answer is counted once, by kind; an answer after a failed transfer is a reconnect. */
+static void test_ethrpc_stats_by_kind(void)
+{
+    struct fx x;
+    struct res r = {0};
+    struct bts_ethrpc_stats k;
+    fx_open(&x, 0, 0, 0);
+    CU_ASSERT_EQUAL(bts_ethrpc_u64(x.rpc, "eth_blockNumber", on_u64, &r), BT_OK);
+    pump(&x, &r.done);
+    srv_fail_first = 100; /* an outage: every attempt answered 503 */
+    memset(&r, 0, sizeof(r));
+    CU_ASSERT_EQUAL(bts_ethrpc_u64(x.rpc, "eth_blockNumber", on_u64, &r), BT_OK);
+    pump(&x, &r.done);
+    CU_ASSERT_EQUAL(r.st, BT_EIO);
+    srv_fail_first = 0; /* back */
+    memset(&r, 0, sizeof(r));
+    CU_ASSERT_EQUAL(bts_ethrpc_u64(x.rpc, "eth_blockNumber", on_u64, &r), BT_OK);
+    pump(&x, &r.done);
+    CU_ASSERT_EQUAL(r.st, BT_OK);
+    srv_override = "[1,2"; /* truncated */
+    memset(&r, 0, sizeof(r));
+    CU_ASSERT_EQUAL(bts_ethrpc_u64(x.rpc, "eth_blockNumber", on_u64, &r), BT_OK);
+    pump(&x, &r.done);
+    bts_ethrpc_get_stats(x.rpc, &k);
+    CU_ASSERT_EQUAL(k.requests, 4);
+    CU_ASSERT_EQUAL(k.ok, 2);
+    CU_ASSERT_EQUAL(k.err_transport, 1);
+    CU_ASSERT_EQUAL(k.err_invalid, 1);
+    CU_ASSERT_EQUAL(k.err_timeout + k.err_remote + k.err_chain + k.cancelled, 0);
+    CU_ASSERT_EQUAL(k.reconnects, 1);
+    fx_close(&x);
+    fx_open(&x, 0, 56, 0); /* a node of another chain */
+    memset(&r, 0, sizeof(r));
+    CU_ASSERT_EQUAL(bts_ethrpc_u64(x.rpc, "eth_blockNumber", on_u64, &r), BT_OK);
+    pump(&x, &r.done);
+    bts_ethrpc_get_stats(x.rpc, &k);
+    CU_ASSERT_EQUAL(k.err_chain, 1);
+    fx_close(&x);
+}
+
 BTS_TEST_SUITE("ethrpc_fake", suite_init, suite_cleanup,
                BTS_TEST(test_ethrpc_logs_split_on_refusal),
                BTS_TEST(test_ethrpc_logs_one_block_refused),
                BTS_TEST(test_ethrpc_failover_and_retry), BTS_TEST(test_ethrpc_wrong_chain_refused),
                BTS_TEST(test_ethrpc_hostile_answers), BTS_TEST(test_ethrpc_response_cap),
-               BTS_TEST(test_ethrpc_parsers_reject_bad_fields));
+               BTS_TEST(test_ethrpc_parsers_reject_bad_fields),
+               BTS_TEST(test_ethrpc_stats_by_kind));

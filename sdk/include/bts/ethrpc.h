@@ -108,6 +108,23 @@ BTS_API const char *bts_ethrpc_url(const struct bts_ethrpc *rpc) BT_NONNULL(1);
 /** The chain id the endpoint reported last (0: not asked yet). */
 BTS_API uint64_t bts_ethrpc_chain_id(const struct bts_ethrpc *rpc) BT_NONNULL(1);
 
+/** Counters of one client since bts_ethrpc_new: every request answered is counted once in ok
+ *  or one error kind. A reconnect is an answer after a failed transfer (outage, timeout). */
+struct bts_ethrpc_stats {
+    uint64_t requests;      /* requests accepted (bts_ethrpc_request and every helper) */
+    uint64_t ok;            /* answered with a result (a revert counts: the node answered) */
+    uint64_t err_transport; /* no HTTP answer: refused, reset, DNS (BT_EIO) */
+    uint64_t err_timeout;   /* BT_ETIMEDOUT */
+    uint64_t err_remote;    /* a JSON-RPC error object (BTS_ETHRPC_EREMOTE) */
+    uint64_t err_invalid;   /* a malformed, truncated or oversized answer (BT_EPROTO, ...) */
+    uint64_t err_chain;     /* the endpoint serves another chain (BTS_ETHRPC_ECHAIN) */
+    uint64_t cancelled;     /* answered BT_ECANCELED by bts_ethrpc_free */
+    uint64_t reconnects;    /* answers that ended an outage */
+};
+/** Copy the client's counters. Thread: loop. */
+BTS_API void bts_ethrpc_get_stats(const struct bts_ethrpc *rpc, struct bts_ethrpc_stats *out)
+    BT_NONNULL(1, 2);
+
 /** Call `method` with `params` (a JSON array; the reference is stolen, NULL means []). */
 BTS_API bt_status bts_ethrpc_request(struct bts_ethrpc *rpc, const char *method, json_t *params,
                                      bts_ethrpc_fn cb, void *arg) BT_MUST_CHECK BT_NONNULL(1, 2, 4);
@@ -208,14 +225,21 @@ BTS_API int bts_ethrpc_is_range_error(int64_t code, const char *message, long ht
  * base fee else legacy eth_gasPrice (both capped by max_fee_gwei), EIP-155 chain id, signed by
  * host->sign, then tracked to a receipt with a fee bump (re-broadcast at the cap) every
  * tx_timeout, dropped after max_bumps + 2 timeouts. A receipt with status 0 is BT_OK with
- * tx_status REVERTED; a revert found by eth_estimateGas is BTS_ETHRPC_EREVERT. */
+ * tx_status REVERTED; a revert found by eth_estimateGas is BTS_ETHRPC_EREVERT.
+ * Metrics (when the host has metric_register): counters bttcd_<plugin>_rpc_requests_total,
+ * rpc_errors_{transport,timeout,remote,invalid,chain}_total and reconnects_total (from
+ * bts_ethrpc_stats), gauges head and finalized; brought up to date on every answer and by
+ * the status entry. */
 
-/** Per-chain rules and defaults (strings as written in plugins.conf). */
+/** Per-chain rules and defaults (strings as written in plugins.conf). url, chain_id,
+ *  confirmations, poll_interval, max_log_range, tx_timeout and receipt_poll are required;
+ *  finalized_tag may be NULL ("true"): "false" makes head - confirmations the finality rule. */
 struct bts_evmchain_rules {
     const char *name;    /* plugin name, prefixes messages */
     uint32_t chain_type; /* enum bt_rootchain_type */
     const char *url, *chain_id, *confirmations, *poll_interval, *max_log_range, *tx_timeout,
         *receipt_poll;
+    const char *finalized_tag;
 };
 
 struct bts_evmchain;
