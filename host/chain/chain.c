@@ -163,6 +163,21 @@ static bt_status load_head(struct chain *c, char *err, size_t err_cap)
         chain_msg(err, err_cap, "the head %s is missing: %s", h, bts_status_str(rc));
         return BT_EIO;
     }
+    /* The head's state root node must be there too: blocks and their trie nodes are written in
+     * one batch, so anything else is a damaged database. */
+    if (memcmp(c->head.h.state_root.bytes, bts_trie_empty_root, 32) != 0) {
+        struct bt_value sv;
+        rc = stor_get(c->o.s, &stor_ns_state, NULL, c->head.h.state_root.bytes, 32, &sv);
+        if (rc != BT_OK) {
+            char h[67];
+            hex32(h, c->head.h.state_root.bytes);
+            chain_msg(err, err_cap, "the state root %s of the head is missing: %s", h,
+                      bts_status_str(rc));
+            return BT_EIO;
+        }
+        if (sv.release)
+            sv.release(&sv);
+    }
     return BT_OK;
 }
 
