@@ -24,6 +24,11 @@
  * in stor_ns_state (state_int.h). Each block is ONE stor_write: a SIGKILL at any point leaves
  * the previous head, or the new one, complete.
  *
+ * Finding it: `bttcd run` opens the chain after storage and before the plugins start, and
+ * registers it as the service "chain" (iface: chain_service_table, self: the struct chain). Host
+ * code (the RPC methods) gets it with registry_find(&rt->registry, "chain", &iface, &self) and
+ * uses self as the struct chain *; absent: the node runs without a chain (no genesis given).
+ *
  * Private to the host. */
 #ifndef BTTCD_CHAIN_INT_H
 #define BTTCD_CHAIN_INT_H
