@@ -190,6 +190,7 @@ static void test_chain_records_round_trip(void)
     chain_receipts_free(&rs);
     uint8_t unknown[32] = {1};
     CU_ASSERT_EQUAL(chain_tx_lookup(n.c, unknown, &loc), BT_ENOTFOUND);
+    chain_header_free(&hd2);
     CU_ASSERT_EQUAL(chain_header_by_hash(n.c, unknown, &hd2), BT_ENOTFOUND);
     struct bts_u256 td;
     CU_ASSERT_EQUAL(chain_td(n.c, hash, &td), BT_OK);
