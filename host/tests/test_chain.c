@@ -490,9 +490,72 @@ static void test_chain_files(void)
     node_close(&b);
 }
 
+/* A transaction the pool accepted but the block cannot pay (its sender's balance went to the
+ * sender's previous one) is left out with its sender's later ones; the rest is sealed. */
+static void test_chain_production_drops_unpayable(void)
+{
+    struct node n;
+    node_open(&n);
+    /* 21000 x 4.7e17 wei = 9870 ether each: both fit the 10000 ether balance alone. */
+    struct bt_hash a0 = submit(&n, 0, 0, 470000000000000000u, BT_OK);
+    submit(&n, 0, 1, 470000000000000000u, BT_OK);
+    struct bt_hash b0 = submit(&n, 1, 0, 1000000000, BT_OK);
+    uint8_t hash[32];
+    produce(&n, hash);
+    struct chain_body body;
+    CU_ASSERT_EQUAL_FATAL(chain_body_by_hash(n.c, hash, &body), BT_OK);
+    CU_ASSERT_EQUAL_FATAL(body.n_txs, 2);
+    CU_ASSERT_EQUAL(memcmp(body.txs[0].hash.bytes, a0.bytes, 32), 0);
+    CU_ASSERT_EQUAL(memcmp(body.txs[1].hash.bytes, b0.bytes, 32), 0);
+    chain_body_free(&body);
+    /* The pool dropped the unpayable one on the new head. */
+    size_t p, q;
+    txpool_counts(chain_txpool(n.c), &p, &q);
+    CU_ASSERT_EQUAL(p + q, 0);
+    node_close(&n);
+}
+
+/* The "chain" service as a plugin sees it. */
+static void test_chain_service_table(void)
+{
+    struct node n;
+    node_open(&n);
+    submit(&n, 0, 0, 1000000000, BT_OK);
+    uint8_t hash[32];
+    produce(&n, hash);
+    const struct bt_chain_iface *ci = &chain_service_table;
+    CU_ASSERT_EQUAL(ci->struct_size, sizeof(struct bt_chain_iface));
+    uint64_t num;
+    uint8_t h[32];
+    CU_ASSERT_EQUAL(ci->head(n.c, &num, h), BT_OK);
+    CU_ASSERT_EQUAL(num, 1);
+    CU_ASSERT_EQUAL(memcmp(h, hash, 32), 0);
+    struct bt_value v;
+    CU_ASSERT_EQUAL_FATAL(ci->header_by_number(n.c, 1, &v), BT_OK);
+    uint8_t vh[32];
+    bts_keccak256(vh, v.data, v.len);
+    CU_ASSERT_EQUAL(memcmp(vh, hash, 32), 0);
+    v.release(&v);
+    CU_ASSERT_EQUAL_FATAL(ci->header_by_hash(n.c, hash, &v), BT_OK);
+    v.release(&v);
+    CU_ASSERT_EQUAL(ci->header_by_number(n.c, 9, &v), BT_ENOTFOUND);
+    /* A call to an account without code succeeds with empty output. */
+    uint32_t reverted = 9;
+    CU_ASSERT_EQUAL_FATAL(ci->call(n.c, hash, NULL, to_addr, NULL, 0, 100000, &v, &reverted),
+                          BT_OK);
+    CU_ASSERT_EQUAL(reverted, 0);
+    CU_ASSERT_EQUAL(v.len, 0);
+    v.release(&v);
+    uint8_t unknown[32] = {7};
+    CU_ASSERT_EQUAL(ci->call(n.c, unknown, NULL, to_addr, NULL, 0, 100000, &v, &reverted),
+                    BT_ENOTFOUND);
+    node_close(&n);
+}
+
 BTS_TEST_SUITE("chain", NULL, NULL, BTS_TEST(test_chain_genesis_and_reopen),
                BTS_TEST(test_chain_records_round_trip),
                BTS_TEST(test_chain_production_price_nonce_order),
                BTS_TEST(test_chain_import_produced_blocks),
                BTS_TEST(test_chain_refuses_wrong_state_root), BTS_TEST(test_chain_events_and_call),
-               BTS_TEST(test_chain_files));
+               BTS_TEST(test_chain_files), BTS_TEST(test_chain_production_drops_unpayable),
+               BTS_TEST(test_chain_service_table));
