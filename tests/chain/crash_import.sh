@@ -10,6 +10,7 @@ KILLS=${5:-6}
 T=$(mktemp -d /tmp/bttcd-crash-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 D=$T/data
+cd "$T" || exit 1 # no plugins.conf here: --dev loads its own plugins
 fail() { echo "FAIL: $*"; exit 1; }
 
 "$GEN" "$D" "$T/blocks.rlp" "$BLOCKS" "$TXS" >/dev/null || fail "chain_gen"
