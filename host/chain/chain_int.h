@@ -235,6 +235,9 @@ bt_status chain_block_rlp(struct chain *c, uint64_t number, uint8_t **out, size_
  *  Out: out: free with state_free() (before chain_close). */
 bt_status chain_state_at(struct chain *c, const uint8_t block_hash[32], struct state **out);
 
+/* eth_getProof: state_prove_account, state_storage_root and state_prove_storage (state_int.h)
+ * on a state from chain_state_at. */
+
 /** A message to execute without a transaction (eth_call, eth_estimateGas, debug_traceCall). */
 struct chain_msg {
     struct bt_address from; /* zero address when not given */

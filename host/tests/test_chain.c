@@ -10,6 +10,7 @@
 
 #include <bts/rlp.h>
 #include <bts/test.h>
+#include <bts/trie.h>
 
 #include "chain_testlib.h"
 #include "genesis_int.h"
@@ -552,10 +553,42 @@ static void test_chain_service_table(void)
     node_close(&n);
 }
 
+/* eth_getProof material: the account proof verifies against the block's state root. */
+static void test_chain_state_proofs(void)
+{
+    struct node n;
+    node_open(&n);
+    submit(&n, 0, 0, 1000000000, BT_OK);
+    uint8_t hash[32];
+    produce(&n, hash);
+    struct state *st;
+    CU_ASSERT_EQUAL_FATAL(chain_state_at(n.c, hash, &st), BT_OK);
+    struct bt_address a0;
+    CU_ASSERT_EQUAL(genesis_dev_address(&a0, 0), BT_OK);
+    struct bts_buf pr = BTS_BUF_INIT;
+    CU_ASSERT_EQUAL_FATAL(state_prove_account(st, a0.bytes, &pr), BT_OK);
+    const uint8_t *v;
+    size_t vlen;
+    CU_ASSERT_EQUAL(bts_trie_verify_proof(chain_head_header(n.c)->h.state_root.bytes,
+                                          BTS_TRIE_SECURE, a0.bytes, 20, pr.data, pr.len, &v,
+                                          &vlen),
+                    BT_OK);
+    CU_ASSERT(vlen > 0);
+    uint8_t root[32], key[32] = {0};
+    CU_ASSERT_EQUAL(state_storage_root(st, a0.bytes, root), BT_OK);
+    CU_ASSERT_EQUAL(memcmp(root, bts_trie_empty_root, 32), 0);
+    bts_buf_reset(&pr);
+    CU_ASSERT_EQUAL(state_prove_storage(st, a0.bytes, key, &pr), BT_OK);
+    CU_ASSERT(pr.len >= 1);
+    bts_buf_free(&pr);
+    state_free(st);
+    node_close(&n);
+}
+
 BTS_TEST_SUITE("chain", NULL, NULL, BTS_TEST(test_chain_genesis_and_reopen),
                BTS_TEST(test_chain_records_round_trip),
                BTS_TEST(test_chain_production_price_nonce_order),
                BTS_TEST(test_chain_import_produced_blocks),
                BTS_TEST(test_chain_refuses_wrong_state_root), BTS_TEST(test_chain_events_and_call),
                BTS_TEST(test_chain_files), BTS_TEST(test_chain_production_drops_unpayable),
-               BTS_TEST(test_chain_service_table));
+               BTS_TEST(test_chain_service_table), BTS_TEST(test_chain_state_proofs));
