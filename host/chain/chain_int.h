@@ -265,6 +265,18 @@ bt_status chain_call(struct chain *c, struct state *st, const struct bts_header 
                      const struct chain_msg *m, struct bt_evm_result *out, char *err,
                      size_t err_cap);
 
+/** The state just before transaction `index` of block `block_hash` (index = the number of
+ *  transactions: after all of them, before finalize): the parent's state with the block's
+ *  first `index` transactions re-executed, for debug_traceTransaction and for calls at a
+ *  position inside a block. Read-only, as chain_state_at.
+ *  Returns: BT_OK; BT_ENOTFOUND (no such block, the genesis block, or index past the end);
+ *           an execution error (message). Out: out (state_free), out_header (the block's
+ *           header: chain_header_free; also the block context for executing transaction
+ *           `index` with block_exec_tx or chain_call). */
+bt_status chain_state_before_tx(struct chain *c, const uint8_t block_hash[32], uint32_t index,
+                                struct state **out, struct chain_header *out_header, char *err,
+                                size_t err_cap);
+
 /* --- the transaction pool ------------------------------------------------------------------ */
 
 /** The pool (its reading functions: txpool_get, txpool_counts, txpool_nonce, txpool_foreach,

@@ -54,6 +54,10 @@ void chain_emit(struct chain *c, const struct chain_event *ev);
 /** Re-arm the production timer from the engine's schedule(). */
 void chain_reschedule(struct chain *c);
 
+/** The fee recipient of `h`: the engine's author (a sealed header), else the coinbase.
+ *  Returns BT_OK. */
+bt_status chain_fee_to(struct chain *c, const struct bts_header *h, uint8_t out[20]);
+
 /** Sender recovery of txs[0..n) under `rules`, fanned out to the worker pool.
  *  Returns: BT_OK; BT_EINVAL (message: "tx 3: invalid sender"). */
 bt_status chain_recover_senders(struct chain *c, const struct bts_tx *txs, size_t n,

@@ -582,6 +582,20 @@ static void test_chain_state_proofs(void)
     CU_ASSERT(pr.len >= 1);
     bts_buf_free(&pr);
     state_free(st);
+    /* Replaying the block's only transaction gives the block's own state root. */
+    struct chain_header hd;
+    char err[256] = "";
+    CU_ASSERT_EQUAL_FATAL(chain_state_before_tx(n.c, hash, 1, &st, &hd, err, sizeof(err)), BT_OK);
+    CU_ASSERT_EQUAL(state_root(st, root), BT_OK);
+    CU_ASSERT_EQUAL(memcmp(root, hd.h.state_root.bytes, 32), 0);
+    state_free(st);
+    chain_header_free(&hd);
+    CU_ASSERT_EQUAL_FATAL(chain_state_before_tx(n.c, hash, 0, &st, &hd, err, sizeof(err)), BT_OK);
+    CU_ASSERT_EQUAL(state_root(st, root), BT_OK);
+    CU_ASSERT_NOT_EQUAL(memcmp(root, hd.h.state_root.bytes, 32), 0);
+    state_free(st);
+    chain_header_free(&hd);
+    CU_ASSERT_EQUAL(chain_state_before_tx(n.c, hash, 2, &st, &hd, err, sizeof(err)), BT_ENOTFOUND);
     node_close(&n);
 }
 
