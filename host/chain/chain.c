@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <bts/hex.h>
 #include <bts/keccak.h>
@@ -623,6 +624,18 @@ void chain_emit(struct chain *c, const struct chain_event *ev)
         last = next->id;
         next->fn(next->arg, ev);
     }
+}
+
+double chain_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+void chain_get_stats(const struct chain *c, struct chain_stats *out)
+{
+    *out = c->stats;
 }
 
 void chain_sync_status(const struct chain *c, struct chain_sync *out)

@@ -231,8 +231,31 @@ void chain_after_commit(struct chain *c, struct chain_header *hd, const struct b
 
 /* --- import ---------------------------------------------------------------------------------- */
 
+static bt_status import_prep(struct chain *c, struct chain_prep *p, int *out_skipped, char *err,
+                             size_t err_cap);
+
 bt_status chain_import_prep(struct chain *c, struct chain_prep *p, int *out_skipped, char *err,
                             size_t err_cap)
+{
+    double t0 = chain_now_ms();
+    int skipped = 0;
+    bt_status rc = import_prep(c, p, &skipped, err, err_cap);
+    if (out_skipped)
+        *out_skipped = skipped;
+    if (rc == BT_OK && !skipped) {
+        double ms = chain_now_ms() - t0;
+        c->stats.blocks_imported++;
+        c->stats.txs += p->n;
+        c->stats.last_block_ms = ms;
+        c->stats.total_block_ms += ms;
+    } else if (rc == BT_EINVAL) {
+        c->stats.blocks_refused++;
+    }
+    return rc;
+}
+
+static bt_status import_prep(struct chain *c, struct chain_prep *p, int *out_skipped, char *err,
+                             size_t err_cap)
 {
     if (out_skipped)
         *out_skipped = 0;
@@ -399,8 +422,27 @@ static void pick_drop(struct pick *p, size_t bad)
     p->n = w;
 }
 
+static bt_status produce(struct chain *c, uint64_t time, uint8_t *out_hash, size_t *out_n,
+                         char *err, size_t err_cap);
+
 bt_status chain_produce(struct chain *c, uint64_t time, uint8_t *out_hash, char *err,
                         size_t err_cap)
+{
+    double t0 = chain_now_ms();
+    size_t n = 0;
+    bt_status rc = produce(c, time, out_hash, &n, err, err_cap);
+    if (rc == BT_OK) {
+        double ms = chain_now_ms() - t0;
+        c->stats.blocks_produced++;
+        c->stats.txs += n;
+        c->stats.last_block_ms = ms;
+        c->stats.total_block_ms += ms;
+    }
+    return rc;
+}
+
+static bt_status produce(struct chain *c, uint64_t time, uint8_t *out_hash, size_t *out_n,
+                         char *err, size_t err_cap)
 {
     if (!c->o.engine.vt) {
         chain_msg(err, err_cap, "no consensus engine");
@@ -507,6 +549,7 @@ bt_status chain_produce(struct chain *c, uint64_t time, uint8_t *out_hash, char 
                  (unsigned long long)h.number, n, (unsigned long long)h.gas_used, hx);
             if (out_hash)
                 memcpy(out_hash, hash, 32);
+            *out_n = n;
         }
     }
     bts_buf_free(&txl);

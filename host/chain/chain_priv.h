@@ -32,8 +32,11 @@ struct chain {
     int is_producing;   /* chain_start_producing was called */
     uint64_t timer_id;  /* armed production timer (0: none) */
     uint64_t timer_due; /* wall-clock ms it fires at */
-    int in_block;       /* an import or production is running (no re-entry from events) */
+    struct chain_stats stats;
 };
+
+/** Monotonic milliseconds. */
+double chain_now_ms(void);
 
 /** Set a message. */
 void chain_msg(char *err, size_t err_cap, const char *fmt, ...) BT_PRINTF(3, 4);
