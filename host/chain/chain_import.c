@@ -42,6 +42,12 @@ struct fin_ctx {
     const struct bts_header *h;
 };
 
+static void value_free(struct bt_value *v)
+{
+    free(v->opaque);
+    v->opaque = NULL;
+}
+
 static bt_status op_system_call(void *state, const uint8_t to[20], const uint8_t *data,
                                 size_t data_len, uint64_t gas, struct bt_value *output,
                                 uint32_t *out_reverted)
@@ -66,8 +72,20 @@ static bt_status op_system_call(void *state, const uint8_t to[20], const uint8_t
     if (out_reverted)
         *out_reverted = r.outcome != BT_EVM_SUCCESS;
     rc = state_apply(f->st, &r);
-    if (output)
-        memset(output, 0, sizeof(*output)); /* the output is not kept (callers ignore it) */
+    if (output) {
+        memset(output, 0, sizeof(*output));
+        uint8_t *copy = rc == BT_OK ? malloc(r.output_len ? r.output_len : 1) : NULL;
+        if (copy) {
+            if (r.output_len)
+                memcpy(copy, r.output, r.output_len);
+            output->data = copy;
+            output->len = r.output_len;
+            output->opaque = copy;
+            output->release = value_free;
+        } else if (rc == BT_OK) {
+            rc = BT_ENOMEM;
+        }
+    }
     if (r.release)
         r.release(&r);
     return rc;

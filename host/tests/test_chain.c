@@ -606,10 +606,79 @@ static void test_chain_state_proofs(void)
     node_close(&n);
 }
 
+/* An engine whose finalize installs code with set_code and runs it as a system call (what
+ * consensus-bttc's commitSpan/commitState do): both production and import run it. */
+static const uint8_t sys_addr[20] = {[18] = 0x10, [19] = 0x99};
+static size_t sys_output_len;
+static uint8_t sys_output_last;
+
+static bt_status sys_finalize(void *self, const struct bt_header *h,
+                              const struct bt_block_state_ops *ops, void *state)
+{
+    (void)self, (void)h;
+    /* CALLER PUSH1 0 SSTORE; return the word 42 */
+    static const uint8_t code[] = {0x33, 0x60, 0x00, 0x55, 0x60, 0x2a, 0x60,
+                                   0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xf3};
+    bt_status rc = ops->set_code(state, sys_addr, code, sizeof(code));
+    struct bt_value out;
+    uint32_t reverted = 1;
+    if (rc == BT_OK)
+        rc = ops->system_call(state, sys_addr, NULL, 0, 1000000, &out, &reverted);
+    if (rc == BT_OK) {
+        CU_ASSERT_EQUAL(reverted, 0);
+        sys_output_len = out.len;
+        sys_output_last = out.len ? out.data[out.len - 1] : 0;
+        out.release(&out);
+    }
+    return rc;
+}
+
+static void test_chain_finalize_system_call(void)
+{
+    struct bt_consensus_vtbl vt = ctl_engine_vtbl;
+    vt.finalize = sys_finalize;
+    struct node a, b;
+    node_open(&a);
+    node_open(&b);
+    chain_close(a.c);
+    chain_close(b.c);
+    struct chain_opts o;
+    char err[512] = "";
+    ctl_opts(&o, a.t.sn.s, &a.g, &a.e, NULL);
+    o.engine.vt = &vt;
+    CU_ASSERT_EQUAL_FATAL(chain_open(&a.c, &o, err, sizeof(err)), BT_OK);
+    ctl_opts(&o, b.t.sn.s, &b.g, &b.e, NULL);
+    o.engine.vt = &vt;
+    CU_ASSERT_EQUAL_FATAL(chain_open(&b.c, &o, err, sizeof(err)), BT_OK);
+    submit(&a, 0, 0, 1000000000, BT_OK);
+    uint8_t hash[32];
+    produce(&a, hash);
+    CU_ASSERT_EQUAL(sys_output_len, 32);
+    CU_ASSERT_EQUAL(sys_output_last, 0x2a);
+    struct state *st;
+    CU_ASSERT_EQUAL_FATAL(chain_state_at(a.c, hash, &st), BT_OK);
+    uint8_t key[32] = {0}, val[32];
+    CU_ASSERT_EQUAL(state_evm_iface.get_storage(st, sys_addr, key, val), BT_OK);
+    static const uint8_t sys_word[32] = {[12] = 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                         0xff,        0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                         0xff,        0xff, 0xff, 0xff, 0xff, 0xfe};
+    CU_ASSERT_EQUAL(memcmp(val, sys_word, 32), 0);
+    state_free(st);
+    uint8_t *raw;
+    size_t len;
+    CU_ASSERT_EQUAL_FATAL(chain_block_rlp(a.c, 1, &raw, &len), BT_OK);
+    CU_ASSERT_EQUAL(chain_import(b.c, raw, len, NULL, err, sizeof(err)), BT_OK);
+    CU_ASSERT_EQUAL(memcmp(chain_head_header(b.c)->hash, hash, 32), 0);
+    free(raw);
+    node_close(&a);
+    node_close(&b);
+}
+
 BTS_TEST_SUITE("chain", NULL, NULL, BTS_TEST(test_chain_genesis_and_reopen),
                BTS_TEST(test_chain_records_round_trip),
                BTS_TEST(test_chain_production_price_nonce_order),
                BTS_TEST(test_chain_import_produced_blocks),
                BTS_TEST(test_chain_refuses_wrong_state_root), BTS_TEST(test_chain_events_and_call),
                BTS_TEST(test_chain_files), BTS_TEST(test_chain_production_drops_unpayable),
-               BTS_TEST(test_chain_service_table), BTS_TEST(test_chain_state_proofs));
+               BTS_TEST(test_chain_service_table), BTS_TEST(test_chain_state_proofs),
+               BTS_TEST(test_chain_finalize_system_call));
