@@ -4,7 +4,7 @@
 set -u
 BTTCD=$1
 GEN=$2
-BLOCKS=${3:-400}
+BLOCKS=${3:-600}
 TXS=${4:-60}
 KILLS=${5:-6}
 T=$(mktemp -d /tmp/bttcd-crash-XXXXXX)
@@ -34,8 +34,13 @@ while [ $k -lt "$KILLS" ]; do
     "$BTTCD" --dev --datadir "$D" --ipcdisable --log.level warn import "$T/blocks.rlp" \
         >"$T/import.out" 2>&1 &
     pid=$!
-    # 0.3 .. 1.2 s: long enough to be mid-import after the node opened
-    sleep "$(awk -v s="$k" 'BEGIN { srand(s + 7); printf "%.2f", 0.3 + rand() * 0.9 }')"
+    # Mid-import: once the first progress line is out (a second of importing), then 0 .. 0.8 s.
+    i=0
+    while [ $i -lt 300 ] && kill -0 "$pid" 2>/dev/null && ! grep -q "^importing:" "$T/import.out"; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    sleep "$(awk -v s="$k" 'BEGIN { srand(s + 7); printf "%.2f", rand() * 0.8 }')"
     if ! kill -0 "$pid" 2>/dev/null; then
         wait "$pid"
         break # the import finished before the kill
