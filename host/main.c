@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "keys/keys_cli_int.h"
+#include "net/p2p/p2p_int.h"
 #include "runtime/cli_int.h"
 #include "runtime/loader_int.h"
 #include "runtime/log_int.h"
@@ -62,6 +63,9 @@ int main(int argc, char **argv)
             break;
         case CLI_CMD_KEYS_LIST:
             rc = keys_cmd_list(&o);
+            break;
+        case CLI_CMD_KEYS_NODEKEY:
+            rc = p2p_cmd_nodekey(&o);
             break;
         case CLI_CMD_VERSION:
             printf("bttcd %s (plugin ABI %d.%d)\n", BTTCD_VERSION, BT_ABI_MAJOR, BT_ABI_MINOR);

@@ -13,7 +13,8 @@
  *  - Borrowed inputs are valid for the call only; the host copies what it keeps.
  *  - Services a host build does not back yet return BT_ENOTSUP; this ABI 1.0 draft lists them
  *    in the comment of each entry ("Not yet backed: ..."). The current bttcd backs every
- *    entry except the p2p topics and the /metrics endpoint. */
+ *    entry except the /metrics endpoint (p2p topics answer BT_ENOTSUP only when the node
+ *    runs without p2p). */
 #ifndef BT_HOST_H
 #define BT_HOST_H
 
@@ -197,7 +198,8 @@ struct bt_host {
 
     /** Receive messages of `topic` (e.g. "dlv/vote"), at most max_msg_size bytes each (larger
      *  ones drop and penalise the peer). *out_id names the topic in topic_send. Thread: loop.
-     *  Not yet backed: BT_ENOTSUP until p2p lands. */
+     *  BT_EEXIST (name taken), BT_EINVAL (name over 64 bytes, size 0 or over 4 MiB, more than
+     *  64 topics), BT_ENOTSUP (the node runs without p2p). */
     bt_status (*topic_register)(struct bt_host_ctx *h, const char *topic, size_t max_msg_size,
                                 bt_topic_fn fn, void *arg, uint32_t *out_id);
     /** Send a message to one peer or BT_PEER_BROADCAST (copied). Thread: loop. */

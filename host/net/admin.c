@@ -1,4 +1,5 @@
-/* admin_plugins and admin_nodeInfo (admin-only: IPC or the admin token), and the test_*
+/* admin_plugins and admin_nodeInfo (admin-only: IPC or the admin token; the p2p node adds its
+ * members to nodeInfo through net_opts.node_info), and the test_*
  * subscription methods that exercise the subscription mechanism before eth_subscribe exists
  * (registered only when BTTCD_RPC_TEST=1). */
 #include "net_priv.h"
@@ -46,7 +47,10 @@ static void m_node_info(void *arg, struct bt_rpc_call *call)
     if (rpc_params(call, 0, 0, &p) != BT_OK)
         return;
     json_decref(p);
-    answer_json(call, json_pack("{s:s,s:s}", "name", rpc_client_version, "datadir", n->datadir));
+    json_t *obj = json_pack("{s:s,s:s}", "name", rpc_client_version, "datadir", n->datadir);
+    if (obj && n->node_info)
+        n->node_info(n->node_info_arg, obj);
+    answer_json(call, obj);
 }
 
 /* --- test subscriptions: test_subscribe([count, interval_ms]) pushes 1..count ---------------- */

@@ -89,6 +89,8 @@ bt_status net_start(struct event_base *base, struct rpc_server *rpc, struct rest
     n->rest = rest;
     n->plugins = plugins;
     n->n_plugins = n_plugins;
+    n->node_info = o->node_info;
+    n->node_info_arg = o->node_info_arg;
     *out = n;
     rpc_server_set_limits(rpc, &o->lim);
     bt_status st = net_token_load(datadir, n->token_hex, err, err_cap);

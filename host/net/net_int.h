@@ -16,6 +16,7 @@ struct event_base;
 struct evconnlistener;
 struct bufferevent;
 struct rest_router;
+struct json_t;
 
 /** Command-line settings of the transports. Lists are comma-separated ("" or NULL: empty). */
 struct net_opts {
@@ -32,6 +33,10 @@ struct net_opts {
     int rest_port;           /* default 1317 */
     int is_ipc_off;          /* --ipcdisable */
     int has_test_methods;    /* BTTCD_RPC_TEST=1: the test_* subscription methods */
+    /** Adds members to admin_nodeInfo's object (host/net/p2p: enode, ports, protocols);
+     *  NULL: none. */
+    void (*node_info)(void *arg, struct json_t *obj);
+    void *node_info_arg;
     struct rpc_limits lim;
 };
 /** Fill the defaults above. */

@@ -15,6 +15,8 @@ struct net {
     struct ipcd *ipc;
     struct httpd *http, *ws;
     int has_rest;
+    void (*node_info)(void *arg, struct json_t *obj); /* net_opts.node_info */
+    void *node_info_arg;
 };
 
 #endif /* BTTCD_NET_PRIV_H */

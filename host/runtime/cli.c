@@ -44,7 +44,15 @@ enum opt_id {
     OPT_DEV_PERIOD,
     OPT_DEV_ACCOUNTS,
     OPT_CHAIN,
-    OPT_GENESIS
+    OPT_GENESIS,
+    OPT_P2P_PORT,
+    OPT_P2P_ADDR,
+    OPT_BOOTNODES,
+    OPT_NODISCOVER,
+    OPT_MAXPEERS,
+    OPT_P2P_STATIC,
+    OPT_P2P_TRUSTED,
+    OPT_P2P_CHAIN
 };
 
 struct opt {
@@ -116,6 +124,21 @@ static const struct opt opts[] = {
      "(default 10, at most 1000)"},
     {OPT_CHAIN, "chain", "NAME", "run: the chain preset, dev, devnet, donau or mainnet"},
     {OPT_GENESIS, "genesis", "FILE", "run, init: a geth-style genesis.json"},
+    {OPT_P2P_PORT, "p2p.port", "PORT",
+     "devp2p port, TCP (RLPx) and UDP (discovery), 0 for any\nfree port (default: 30303; when the "
+     "default is taken the\nnode runs without p2p and says so)"},
+    {OPT_P2P_ADDR, "p2p.addr", "ADDR", "devp2p listen address (default: 0.0.0.0)"},
+    {OPT_BOOTNODES, "bootnodes", "LIST", "comma-separated enode URLs for discovery"},
+    {OPT_NODISCOVER, "nodiscover", NULL,
+     "no discovery (UDP); with --maxpeers 0 the node runs\nwithout p2p"},
+    {OPT_MAXPEERS, "maxpeers", "N",
+     "most peers, trusted ones aside; at most a third dialled\n(default: 50)"},
+    {OPT_P2P_STATIC, "p2p.static", "LIST", "comma-separated enode URLs kept connected"},
+    {OPT_P2P_TRUSTED, "p2p.trusted", "LIST",
+     "comma-separated enode URLs kept connected, exempt from\nthe peer limits and bans"},
+    {OPT_P2P_CHAIN, "p2p.chain", "NAME|FILE",
+     "chain announced in the eth Status: dev, devnet, donau,\nmainnet or a genesis.json path "
+     "(default: dev)"},
     {OPT_HELP, "help", NULL, "show help for the command and exit (also -h)"},
     {OPT_VERSION, "version", NULL, "print the version and exit (same as 'bttcd version')"},
 };
@@ -170,7 +193,8 @@ static const struct cmd_help cmd_helps[CLI_CMD_N] = {
                       "  new          create a key and write its encrypted key file\n"
                       "  import FILE  add a key from a keystore JSON file or a hex private key "
                       "file\n"
-                      "  list         show the address and file of every key"},
+                      "  list         show the address and file of every key\n"
+                      "  nodekey      print the node's enode URL (p2p identity)"},
     [CLI_CMD_KEYS_NEW] = {"bttcd [OPTIONS] keys new [--password-file FILE] [--lightkdf]",
                           "Create a random private key, encrypt it with a password (scrypt, "
                           "AES-128-CTR) and write\n<datadir>/keystore/UTC--<time>--<address> "
@@ -190,6 +214,11 @@ static const struct cmd_help cmd_helps[CLI_CMD_N] = {
                              "A key already in the keystore is refused. Prints the address and "
                              "the\nnew file. Exit status 0 on success, 1 on failure (wrong "
                              "password, bad file, duplicate),\n2 for a usage error."},
+    [CLI_CMD_KEYS_NODEKEY] = {"bttcd [--datadir DIR] keys nodekey",
+                              "Print the node's enode URL (enode://ID@127.0.0.1:PORT with "
+                              "--p2p.port). The node key\nis <datadir>/nodekey (64 hex digits, "
+                              "mode 0600, as geth writes it); it is created\nhere when missing, "
+                              "as 'run' does at first start."},
     [CLI_CMD_KEYS_LIST] = {"bttcd [OPTIONS] keys list",
                            "Print one line per key file of <datadir>/keystore: the address "
                            "(EIP-55) and the file.\nNothing is decrypted. Exit status 0, or 1 "
@@ -274,6 +303,7 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
               "  plugins check FILE.so..  validate plugin files (in a child process)\n"
               "  attach [IPC_PATH]        JSON-RPC console on a running node's IPC socket\n"
               "  keys new|import|list     manage the keystore (signing keys)\n"
+              "  keys nodekey             print the node's enode URL\n"
               "  storage stats|verify     the datadir's database (offline)\n"
               "  storage export|import F  portable key/value stream (offline)\n"
               "  storage swap --to B      move a running node to storage backend B\n"
@@ -330,7 +360,10 @@ static int apply_number(struct cli_opts *o, const struct opt *op, const char *va
         }
         return 0;
     }
-    int is_port = op->id == OPT_HTTP_PORT || op->id == OPT_WS_PORT || op->id == OPT_REST_PORT;
+    int is_port = op->id == OPT_HTTP_PORT || op->id == OPT_WS_PORT || op->id == OPT_REST_PORT ||
+                  op->id == OPT_P2P_PORT;
+    if (op->id == OPT_MAXPEERS && v > 100000)
+        v = 100000;
     if (*val < '0' || *val > '9' || *end || errno || (is_port && v > 65535)) {
         usage_error(err, "--%s: '%s' is not a valid number", op->name, val);
         return -1;
@@ -341,6 +374,10 @@ static int apply_number(struct cli_opts *o, const struct opt *op, const char *va
         o->net.ws_port = (int)v;
     else if (op->id == OPT_REST_PORT)
         o->net.rest_port = (int)v;
+    else if (op->id == OPT_P2P_PORT)
+        o->p2p.port = (int)v, o->has_p2p_port = 1;
+    else if (op->id == OPT_MAXPEERS)
+        o->p2p.max_peers = (int)v;
     else if (op->id == OPT_RPC_BATCH_LIMIT)
         o->net.lim.max_batch = (size_t)v;
     else if (op->id == OPT_RPC_BATCH_RESP)
@@ -445,6 +482,26 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_GENESIS:
         o->genesis = val;
         return 0;
+    case OPT_P2P_ADDR:
+        o->p2p.listen_addr = val;
+        return 0;
+    case OPT_BOOTNODES:
+        o->p2p.bootnodes = val;
+        return 0;
+    case OPT_NODISCOVER:
+        o->p2p.is_nodiscover = 1;
+        return 0;
+    case OPT_P2P_STATIC:
+        o->p2p.static_nodes = val;
+        return 0;
+    case OPT_P2P_TRUSTED:
+        o->p2p.trusted_nodes = val;
+        return 0;
+    case OPT_P2P_CHAIN:
+        o->p2p.chain = val;
+        return 0;
+    case OPT_P2P_PORT:
+    case OPT_MAXPEERS:
     case OPT_DEV_PERIOD:
     case OPT_DEV_ACCOUNTS:
     case OPT_HTTP_PORT:
@@ -513,7 +570,7 @@ static int parse_keys(char **w, size_t n, struct cli_opts *o, FILE *err)
     if (n == 1) {
         if (o->wants_help)
             return 0;
-        usage_error(err, "'keys' needs a command: %s%s", "new, import FILE or list", "");
+        usage_error(err, "'keys' needs a command: %s%s", "new, import FILE, list or nodekey", "");
         return -1;
     }
     size_t want = 2;
@@ -521,6 +578,8 @@ static int parse_keys(char **w, size_t n, struct cli_opts *o, FILE *err)
         o->cmd = CLI_CMD_KEYS_NEW;
     } else if (strcmp(w[1], "list") == 0) {
         o->cmd = CLI_CMD_KEYS_LIST;
+    } else if (strcmp(w[1], "nodekey") == 0) {
+        o->cmd = CLI_CMD_KEYS_NODEKEY;
     } else if (strcmp(w[1], "import") == 0) {
         o->cmd = CLI_CMD_KEYS_IMPORT;
         o->files = w + 2;
@@ -685,6 +744,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, FILE *err)
     o->config = "plugins.conf";
     o->cmd = CLI_CMD_RUN;
     net_opts_default(&o->net);
+    p2p_opts_default(&o->p2p);
     /* Command words, in order; plugins check keeps its files here too. */
     char **words = calloc((size_t)argc + 1, sizeof(*words));
     if (!words) {

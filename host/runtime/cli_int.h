@@ -8,6 +8,7 @@
 
 #include "log_int.h"
 #include "net_int.h"
+#include "p2p_int.h"
 
 enum cli_cmd {
     CLI_CMD_RUN = 0,
@@ -26,10 +27,11 @@ enum cli_cmd {
     CLI_CMD_STORAGE_EXPORT = 13,
     CLI_CMD_STORAGE_IMPORT = 14,
     CLI_CMD_STORAGE_SWAP = 15,
-    CLI_CMD_INIT = 16,   /* init --genesis FILE */
-    CLI_CMD_EXPORT = 17, /* export FILE [FROM TO] */
-    CLI_CMD_IMPORT = 18, /* import FILE */
-    CLI_CMD_N = 19
+    CLI_CMD_KEYS_NODEKEY = 16,
+    CLI_CMD_INIT = 17,   /* init --genesis FILE */
+    CLI_CMD_EXPORT = 18, /* export FILE [FROM TO] */
+    CLI_CMD_IMPORT = 19, /* import FILE */
+    CLI_CMD_N = 20
 };
 
 /** Exit codes of bttcd. */
@@ -62,6 +64,8 @@ struct cli_opts {
     const char *exec;      /* attach --exec */
     const char *swap_to;   /* storage swap --to BACKEND */
     const char *swap_path; /* storage swap --path DIR */
+    struct p2p_opts p2p;   /* --p2p.*, --bootnodes, --nodiscover, --maxpeers */
+    int has_p2p_port;      /* --p2p.port given: a port in use is then fatal */
     /* The chain (host/runtime/node_chain.c, node_dev.c). */
     int is_dev;                      /* --dev */
     uint64_t dev_period;             /* --dev.period N (seconds; 0: a block per transaction) */

@@ -17,6 +17,7 @@
 #include "log_int.h"
 #include "net_int.h"
 #include "node_chain_int.h"
+#include "p2p_int.h"
 #include "services_int.h"
 #include "setup_int.h"
 #include "stor_node_int.h"
@@ -46,6 +47,8 @@ struct node {
     size_t n_refused;         /* plugins refused by load_all */
     char fail[2048];          /* logfmt fields of the first startup failure ("" if none) */
     char fail_text[1024];     /* the same reason as one plain line, for stderr */
+    /* The p2p node's chain backend: genesis-only until the chain core provides one. */
+    struct p2p_backend *p2p_backend;
 };
 
 /* Remember the first startup failure: `fields` for the log event, `text` for stderr. */
@@ -212,6 +215,52 @@ static int start_all(struct node *nd)
     return CLI_EXIT_OK;
 }
 
+static void node_info_p2p(void *arg, struct json_t *obj)
+{
+    p2p_node_info(arg, obj);
+}
+
+/* The devp2p node, before the plugins are created (they register their topics in create or
+ * start). Off with --maxpeers 0 --nodiscover. When the default port is taken (another node,
+ * or a test running in parallel) the node runs without p2p and says so; a port given with
+ * --p2p.port must be free. */
+static int start_p2p(const struct cli_opts *o, struct node *nd, const char *datadir)
+{
+    if (!o->p2p.is_enabled || (o->p2p.max_peers == 0 && o->p2p.is_nodiscover))
+        return CLI_EXIT_OK;
+    char err[1024] = "";
+    uint8_t key[32];
+    struct p2p_chain chain;
+    struct bts_buf header;
+    bts_buf_init(&header);
+    bt_status st = p2p_nodekey_load(datadir, key, err, sizeof(err));
+    if (st == BT_OK)
+        st = p2p_chain_load(o->p2p.chain, &chain, &header, err, sizeof(err));
+    if (st == BT_OK) {
+        nd->p2p_backend = p2p_genesis_backend_new(chain.genesis, header.data, header.len);
+        st = nd->p2p_backend ? BT_OK : BT_ENOMEM;
+    }
+    if (st == BT_OK)
+        st = p2p_start(nd->rt.loop.base, &o->p2p, key, &chain, nd->p2p_backend, nd->rt.rpc,
+                       &nd->rt.p2p, err, sizeof(err));
+    explicit_bzero(key, sizeof(key));
+    bts_buf_free(&header);
+    if (st == BT_EBUSY && !o->has_p2p_port) {
+        char qerr[1100];
+        log_quote(qerr, sizeof(qerr), err);
+        hlog(BT_LOG_WARN, "running without p2p", "err=%s", qerr);
+        return CLI_EXIT_OK;
+    }
+    if (st != BT_OK) {
+        char qerr[1100], text[1100];
+        log_quote(qerr, sizeof(qerr), err[0] ? err : bts_status_str(st));
+        snprintf(text, sizeof(text), "p2p: %s", err[0] ? err : bts_status_str(st));
+        node_fail(nd, text, "step=p2p err=%s", qerr);
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+}
+
 /* The RPC transports, once every plugin has started (their methods and routes exist). */
 static int start_net(const struct cli_opts *o, struct node *nd, const char *datadir)
 {
@@ -226,6 +275,10 @@ static int start_net(const struct cli_opts *o, struct node *nd, const char *data
                                                nd->p[i].path, &nd->p[i].h->mem_bytes};
     }
     struct net_opts no = o->net;
+    if (nd->rt.p2p) {
+        no.node_info = node_info_p2p;
+        no.node_info_arg = nd->rt.p2p;
+    }
     const char *t = getenv("BTTCD_RPC_TEST");
     no.has_test_methods = t && strcmp(t, "1") == 0;
     char err[1024];
@@ -263,6 +316,11 @@ static void teardown(struct node *nd)
         }
         hctx_release(np->h);
     }
+    if (nd->has_rt) {
+        p2p_stop(nd->rt.p2p); /* after the plugins: their topics went with their contexts */
+        nd->rt.p2p = NULL;
+    }
+    p2p_genesis_backend_free(nd->p2p_backend);
     for (size_t i = 0; i < nd->n; i++) {
         loader_close(nd->p[i].lp);
         free(nd->p[i].path);
@@ -434,6 +492,8 @@ int node_run(const struct cli_opts *o)
             rc = node_dev_unlock(nd.cfg, nd.rt.signer);
         if (rc != CLI_EXIT_OK)
             node_fail(&nd, "signer: keys not unlocked", "step=signer");
+        if (rc == CLI_EXIT_OK)
+            rc = start_p2p(o, &nd, datadir);
         for (size_t i = 0; i < nd.n && rc == CLI_EXIT_OK; i++)
             rc = create_one(&nd, &nd.p[i]);
         if (rc == CLI_EXIT_OK)

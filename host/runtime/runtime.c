@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log_int.h"
+#include "p2p_int.h"
 #include "rest_int.h"
 #include "rpc_int.h"
 
@@ -101,6 +102,8 @@ void hctx_release(struct bt_host_ctx *h)
         rpc_drop_owner(rt->rpc, h);
     if (rt->rest)
         rest_drop_owner(rt->rest, h);
+    if (rt->p2p)
+        p2p_topic_drop_owner(rt->p2p, h);
     services_metrics_release(h);
     size_t blocks = __atomic_load_n(&h->mem_blocks, __ATOMIC_RELAXED);
     /* Blocks left after destroy are the plugin's leak: worth a warning, not a crash. */

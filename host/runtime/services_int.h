@@ -22,6 +22,7 @@ struct services_err;
 struct rpc_server;
 struct rest_router;
 struct signer;
+struct p2p;
 
 /** The process runtime behind the services table. */
 struct host_rt {
@@ -35,6 +36,7 @@ struct host_rt {
     struct rpc_server *rpc;   /* JSON-RPC methods (host/rpc), served by host/net */
     struct rest_router *rest; /* REST routes (host/net/rest.c) */
     struct signer *signer;    /* host/keys: backs sign and key_address; NULL: no keys */
+    struct p2p *p2p;          /* host/net/p2p: backs the p2p topics; NULL: p2p not running */
 };
 
 struct bt_host_ctx {

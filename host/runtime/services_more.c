@@ -1,12 +1,14 @@
 /* Metrics (values kept; the /metrics endpoint comes with the network work), JSON-RPC methods
- * and REST routes (host/rpc, host/net/rest.c), and the services this host build does not back
- * yet: they check their arguments like the real ones will, then answer BT_ENOTSUP (or do
- * nothing, for the void entries), as host.h documents. */
+ * and REST routes (host/rpc, host/net/rest.c), p2p topics (host/net/p2p), and the services
+ * this host build does not back yet: they check their arguments like the real ones will, then
+ * answer BT_ENOTSUP (or do nothing, for the void entries), as host.h documents. */
 #include "services_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "p2p_int.h"
 #include "rest_int.h"
 #include "rpc_int.h"
 
@@ -216,27 +218,48 @@ static bt_status unsupported(struct bt_host_ctx *h, const char *what)
 bt_status h_topic_register(struct bt_host_ctx *h, const char *topic, size_t max_msg_size,
                            bt_topic_fn fn, void *arg, uint32_t *out_id)
 {
-    (void)max_msg_size, (void)arg;
     SERVICES_CHECK(h, h != NULL);
     SERVICES_CHECK(h, topic != NULL);
     SERVICES_CHECK(h, fn != NULL);
     SERVICES_CHECK(h, out_id != NULL);
+    SERVICES_CHECK(h, loop_on_thread(&h->rt->loop));
     *out_id = 0;
-    return unsupported(h, "topic_register");
+    if (!h->rt->p2p)
+        return unsupported(h, "topic_register (p2p is off)");
+    bt_status st = p2p_topic_register(h->rt->p2p, h, topic, max_msg_size, fn, arg, out_id);
+    if (st == BT_EEXIST)
+        services_set_error(h, "topic %s is already registered", topic);
+    else if (st == BT_EINVAL)
+        services_set_error(h, "topic %s: name of 1..%d bytes, size 1..%u, at most %d topics", topic,
+                           P2P_TOPIC_NAME_MAX, P2P_TOPIC_MSG_MAX, P2P_MAX_TOPICS);
+    return st;
 }
 
 bt_status h_topic_send(struct bt_host_ctx *h, uint32_t topic_id, uint64_t peer, const uint8_t *msg,
                        size_t msg_len)
 {
-    (void)topic_id, (void)peer;
     SERVICES_CHECK(h, h != NULL);
     SERVICES_CHECK(h, msg != NULL || msg_len == 0);
-    return unsupported(h, "topic_send");
+    SERVICES_CHECK(h, peer != 0);
+    SERVICES_CHECK(h, loop_on_thread(&h->rt->loop));
+    if (!h->rt->p2p)
+        return unsupported(h, "topic_send (p2p is off)");
+    bt_status st = p2p_topic_send(h->rt->p2p, h, topic_id, peer, msg, msg_len);
+    if (st == BT_ENOTFOUND)
+        services_set_error(h, "topic %u or peer %llu unknown", topic_id, (unsigned long long)peer);
+    else if (st == BT_ERANGE)
+        services_set_error(h, "message of %zu bytes is over the topic's limit", msg_len);
+    return st;
 }
 
 void h_peer_penalise(struct bt_host_ctx *h, uint64_t peer, const char *reason)
 {
-    (void)peer;
     SERVICES_CHECK_VOID(h, h != NULL);
     SERVICES_CHECK_VOID(h, reason != NULL);
+    SERVICES_CHECK_VOID(h, loop_on_thread(&h->rt->loop));
+    if (h->rt->p2p) {
+        char why[128];
+        snprintf(why, sizeof(why), "%s: %s", h->name, reason);
+        p2p_penalise(h->rt->p2p, peer, why);
+    }
 }

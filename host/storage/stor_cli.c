@@ -173,6 +173,7 @@ int stor_cli_run(const struct cli_opts *o)
         case CLI_CMD_KEYS_NEW:
         case CLI_CMD_KEYS_IMPORT:
         case CLI_CMD_KEYS_LIST:
+        case CLI_CMD_KEYS_NODEKEY:
         case CLI_CMD_STORAGE:
         case CLI_CMD_STORAGE_SWAP:
         case CLI_CMD_INIT:

@@ -1,0 +1,106 @@
+/* Message counters, and propagation helpers for the chain core: blocks announced as go-ethereum's
+ * eth/handler.go BroadcastBlock does (the full block to sqrt(n) peers that do not know it, the
+ * hash to the rest), transaction hashes announced to peers that have not seen them, and the
+ * per-peer memory of known hashes that keeps us from echoing what a peer sent. */
+#include "p2p_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void p2p_stat_msg(struct p2p *p, const struct p2p_peer *pe, int shared_cap, uint64_t code,
+                  size_t len, int is_out)
+{
+    if (shared_cap < 0 || (size_t)shared_cap >= pe->sess.n_shared || code >= P2P_STAT_CODES)
+        return;
+    size_t c = pe->sess.shared_local[shared_cap]; /* index into p->caps: P2P_CAP_* */
+    if (c >= P2P_N_CAPS)
+        return;
+    if (is_out) {
+        p->stats.msgs_out[c][code]++;
+        p->stats.bytes_out[c][code] += len;
+    } else {
+        p->stats.msgs_in[c][code]++;
+        p->stats.bytes_in[c][code] += len;
+    }
+}
+
+int p2p_known_has(const struct p2p_known *k, const uint8_t h[32])
+{
+    for (size_t i = 0; i < k->n; i++)
+        if (memcmp(k->h[i], h, 8) == 0)
+            return 1;
+    return 0;
+}
+
+void p2p_known_add(struct p2p_known *k, const uint8_t h[32])
+{
+    if (p2p_known_has(k, h))
+        return;
+    memcpy(k->h[k->next], h, 8);
+    k->next = (k->next + 1) % P2P_KNOWN;
+    if (k->n < P2P_KNOWN)
+        k->n++;
+}
+
+void p2p_announce_block(struct p2p *p, const uint8_t hash[32], uint64_t number,
+                        const uint8_t *block, size_t block_len, const uint8_t td[32])
+{
+    size_t n = 0;
+    for (struct p2p_peer *pe = p->peers; pe; pe = pe->next)
+        n += pe->is_ready && pe->has_status && !p2p_known_has(&pe->known_blocks, hash);
+    size_t full = 0;
+    while ((full + 1) * (full + 1) <= n) /* floor(sqrt(n)) */
+        full++;
+    struct bts_buf nb, hb, item;
+    bts_buf_init(&nb);
+    bts_buf_init(&hb);
+    bts_buf_init(&item);
+    bt_status st = bts_eth_new_block_encode(&nb, block, block_len, td);
+    if (st == BT_OK)
+        st = bts_eth_hash_number_encode(&item, hash, number);
+    if (st == BT_OK) {
+        const uint8_t *ip = item.data;
+        size_t il = item.len;
+        st = bts_eth_list_encode(&hb, BTS_ETH_NEW_BLOCK_HASHES, 0, &ip, &il, 1);
+    }
+    size_t i = 0;
+    for (struct p2p_peer *pe = p->peers; st == BT_OK && pe; pe = pe->next) {
+        if (!pe->is_ready || !pe->has_status || pe->is_closing ||
+            p2p_known_has(&pe->known_blocks, hash))
+            continue;
+        p2p_known_add(&pe->known_blocks, hash);
+        if (i++ < full)
+            (void)peer_send(pe, pe->eth_cap, BTS_ETH_NEW_BLOCK, nb.data, nb.len);
+        else
+            (void)peer_send(pe, pe->eth_cap, BTS_ETH_NEW_BLOCK_HASHES, hb.data, hb.len);
+    }
+    bts_buf_free(&nb);
+    bts_buf_free(&hb);
+    bts_buf_free(&item);
+}
+
+void p2p_announce_txs(struct p2p *p, const uint8_t *hashes, size_t n)
+{
+    uint8_t *want = malloc(n ? 32 * n : 1);
+    if (!want)
+        return;
+    for (struct p2p_peer *pe = p->peers; pe; pe = pe->next) {
+        if (!pe->is_ready || !pe->has_status || pe->is_closing)
+            continue;
+        size_t k = 0;
+        for (size_t i = 0; i < n && k < BTS_ETH_MAX_HASHES; i++) {
+            if (p2p_known_has(&pe->known_txs, hashes + 32 * i))
+                continue;
+            p2p_known_add(&pe->known_txs, hashes + 32 * i);
+            memcpy(want + 32 * k++, hashes + 32 * i, 32);
+        }
+        if (k == 0)
+            continue;
+        struct bts_buf b;
+        bts_buf_init(&b);
+        if (bts_eth_hashes_encode(&b, BTS_ETH_NEW_POOLED_TX_HASHES, 0, want, k) == BT_OK)
+            (void)peer_send(pe, pe->eth_cap, BTS_ETH_NEW_POOLED_TX_HASHES, b.data, b.len);
+        bts_buf_free(&b);
+    }
+    free(want);
+}
