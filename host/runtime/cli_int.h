@@ -30,7 +30,10 @@ enum cli_cmd {
     CLI_CMD_KEYS_NODEKEY = 16,
     CLI_CMD_ROOTCHAIN = 17, /* "rootchain" without a subcommand: only valid with --help */
     CLI_CMD_ROOTCHAIN_STATUS = 18,
-    CLI_CMD_N = 19
+    CLI_CMD_INIT = 19,   /* init --genesis FILE */
+    CLI_CMD_EXPORT = 20, /* export FILE [FROM TO] */
+    CLI_CMD_IMPORT = 21, /* import FILE */
+    CLI_CMD_N = 22
 };
 
 /** Exit codes of bttcd. */
@@ -66,6 +69,14 @@ struct cli_opts {
     struct p2p_opts p2p;   /* --p2p.*, --bootnodes, --nodiscover, --maxpeers */
     int has_p2p_port;      /* --p2p.port given: a port in use is then fatal */
     int is_json;           /* rootchain status --json */
+    /* The chain (host/runtime/node_chain.c, node_dev.c). */
+    int is_dev;                      /* --dev */
+    uint64_t dev_period;             /* --dev.period N (seconds; 0: a block per transaction) */
+    uint32_t dev_accounts;           /* --dev.accounts N (default GENESIS_DEV_ACCOUNTS) */
+    int has_dev_accounts;            /* --dev.accounts given */
+    const char *chain_name;          /* --chain dev|donau|mainnet */
+    const char *genesis;             /* --genesis FILE */
+    uint64_t export_from, export_to; /* export FILE [FROM TO]: default 0 .. UINT64_MAX */
 };
 
 /** Parse argv. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing one error line and a hint
