@@ -39,7 +39,10 @@ enum opt_id {
     OPT_UNLOCK,
     OPT_LIGHTKDF,
     OPT_TO,
-    OPT_PATH
+    OPT_PATH,
+    OPT_METRICS,
+    OPT_METRICS_ADDR,
+    OPT_METRICS_PORT
 };
 
 struct opt {
@@ -80,6 +83,9 @@ static const struct opt opts[] = {
     {OPT_REST_PORT, "rest.port", "PORT",
      "REST server port (default: 1317); the server runs when a\nplugin registers a route"},
     {OPT_IPC_OFF, "ipcdisable", NULL, "do not serve JSON-RPC on <datadir>/bttcd.ipc"},
+    {OPT_METRICS, "metrics", NULL, "serve Prometheus metrics at /metrics on its own port"},
+    {OPT_METRICS_ADDR, "metrics.addr", "ADDR", "metrics listen address (default: 127.0.0.1)"},
+    {OPT_METRICS_PORT, "metrics.port", "PORT", "metrics port, 0 for any free port (default: 6060)"},
     {OPT_RPC_BATCH_LIMIT, "rpc.batch-request-limit", "N",
      "most requests in a JSON-RPC batch, 0: no limit (default: 1000)"},
     {OPT_RPC_BATCH_RESP, "rpc.batch-response-max-size", "BYTES",
@@ -287,7 +293,8 @@ static int apply_number(struct cli_opts *o, const struct opt *op, const char *va
     char *end;
     errno = 0;
     unsigned long long v = strtoull(val, &end, 10);
-    int is_port = op->id == OPT_HTTP_PORT || op->id == OPT_WS_PORT || op->id == OPT_REST_PORT;
+    int is_port = op->id == OPT_HTTP_PORT || op->id == OPT_WS_PORT || op->id == OPT_REST_PORT ||
+                  op->id == OPT_METRICS_PORT;
     if (*val < '0' || *val > '9' || *end || errno || (is_port && v > 65535)) {
         usage_error(err, "--%s: '%s' is not a valid number", op->name, val);
         return -1;
@@ -298,6 +305,8 @@ static int apply_number(struct cli_opts *o, const struct opt *op, const char *va
         o->net.ws_port = (int)v;
     else if (op->id == OPT_REST_PORT)
         o->net.rest_port = (int)v;
+    else if (op->id == OPT_METRICS_PORT)
+        o->net.metrics_port = (int)v;
     else if (op->id == OPT_RPC_BATCH_LIMIT)
         o->net.lim.max_batch = (size_t)v;
     else if (op->id == OPT_RPC_BATCH_RESP)
@@ -384,6 +393,12 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_IPC_OFF:
         o->net.is_ipc_off = 1;
         return 0;
+    case OPT_METRICS:
+        o->net.is_metrics = 1;
+        return 0;
+    case OPT_METRICS_ADDR:
+        o->net.metrics_addr = val;
+        return 0;
     case OPT_EXEC:
         o->exec = val;
         return 0;
@@ -396,6 +411,7 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_HTTP_PORT:
     case OPT_WS_PORT:
     case OPT_REST_PORT:
+    case OPT_METRICS_PORT:
     case OPT_RPC_BATCH_LIMIT:
     case OPT_RPC_BATCH_RESP:
     case OPT_RPC_MAX_REQUEST:
