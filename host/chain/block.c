@@ -251,12 +251,11 @@ static bt_status run_tx(const struct block_exec *bx, struct state *st,
     return rc;
 }
 
-bt_status block_process(const struct block_exec *bx, struct state *st, struct bts_header *h,
-                        const uint8_t fee_to[20], const struct bts_tx *txs,
-                        const struct bt_address *senders, size_t n_txs, struct block_receipts *out,
-                        char *err, size_t err_cap)
+/* The EVM's block context and configuration of block `h` with fees to `fee_to`. */
+static void fill_block(const struct block_exec *bx, const struct bts_header *h,
+                       const uint8_t fee_to[20], struct bt_evm_block *out_blk,
+                       struct bt_evm_config *out_cfg)
 {
-    memset(out, 0, sizeof(*out));
     struct bt_evm_block blk = {.struct_size = sizeof(blk),
                                .number = h->number,
                                .timestamp = h->time,
@@ -272,6 +271,44 @@ bt_status block_process(const struct block_exec *bx, struct state *st, struct bt
                                 .flags = chaincfg_bttc_logs(bx->cfg) ? BT_EVM_F_BTTC_LOGS : 0};
     if (cfg.fork >= BT_EVM_CANCUN)
         blob_base_fee(blk.blob_base_fee, h->excess_blob_gas);
+    *out_blk = blk;
+    *out_cfg = cfg;
+}
+
+bt_status block_exec_tx(const struct block_exec *bx, struct state *st, const struct bts_header *h,
+                        const uint8_t fee_to[20], const struct bts_tx *tx,
+                        const struct bt_address *from, uint32_t flags, struct bt_evm_result *out,
+                        char *err, size_t err_cap)
+{
+    struct bt_evm_block blk;
+    struct bt_evm_config cfg;
+    fill_block(bx, h, fee_to, &blk, &cfg);
+    cfg.flags |= flags;
+    struct etx e;
+    struct bts_u256 base_fee;
+    bts_u256_load_be(&base_fee, blk.base_fee);
+    memset(out, 0, sizeof(*out));
+    bt_status rc = etx_fill(&e, tx, from->bytes, &base_fee);
+    if (rc == BT_OK) {
+        rc = bx->evm->execute(bx->evm_self, &state_evm_iface, st, &blk, &e.t, &cfg, out);
+        if (rc != BT_OK) {
+            const char *why = bx->evm_error ? bx->evm_error(bx->evm_error_arg) : NULL;
+            msg(err, err_cap, "%s", why && *why ? why : bts_status_str(rc));
+        }
+    }
+    etx_free(&e);
+    return rc;
+}
+
+bt_status block_process(const struct block_exec *bx, struct state *st, struct bts_header *h,
+                        const uint8_t fee_to[20], const struct bts_tx *txs,
+                        const struct bt_address *senders, size_t n_txs, struct block_receipts *out,
+                        char *err, size_t err_cap)
+{
+    memset(out, 0, sizeof(*out));
+    struct bt_evm_block blk;
+    struct bt_evm_config cfg;
+    fill_block(bx, h, fee_to, &blk, &cfg);
 
     uint64_t cumulative = 0;
     uint8_t bloom[BTS_BLOOM_LEN] = {0};
@@ -284,6 +321,8 @@ bt_status block_process(const struct block_exec *bx, struct state *st, struct bt
         if (rc == BT_OK)
             out->n = i + 1;
     }
+    if (rc == BT_OK && bx->finalize)
+        rc = bx->finalize(bx->finalize_arg, st, h, err, err_cap);
     uint8_t tx_root[32], receipt_root[32], state_root_[32];
     if (rc == BT_OK)
         rc = block_tx_root(txs, n_txs, tx_root);

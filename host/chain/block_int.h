@@ -25,6 +25,12 @@ struct block_exec {
     /** Optional: the EVM's last error text (host->last_error of its instance); NULL: none. */
     const char *(*evm_error)(void *arg);
     void *evm_error_arg;
+    /** Optional: the end-of-block rules (consensus finalize: system calls, code swaps), run
+     *  after the last transaction and before the roots are computed; NULL: none. A failure
+     *  fails the block (message in err). */
+    bt_status (*finalize)(void *arg, struct state *st, const struct bts_header *h, char *err,
+                          size_t err_cap);
+    void *finalize_arg;
 };
 
 /** One executed transaction's receipt, as the chain stores and RPC reports it. */
@@ -68,6 +74,15 @@ bt_status block_import_check(const struct block_exec *bx, struct state *st,
                              const struct bts_header *h, const uint8_t fee_to[20],
                              const struct bts_tx *txs, const struct bt_address *senders,
                              size_t n_txs, struct block_receipts *out, char *err, size_t err_cap);
+
+/** Execute one transaction (or an eth_call message with flags BT_EVM_F_NO_CHECKS) on `st` in
+ *  the context of block `h` with fees to `fee_to`, without applying the change set.
+ *  Returns: the EVM's status (BT_EINVAL: refused, message in err, geth wording); BT_ENOMEM.
+ *  Out: out: on BT_OK release with out->release(out) (when not NULL). */
+bt_status block_exec_tx(const struct block_exec *bx, struct state *st, const struct bts_header *h,
+                        const uint8_t fee_to[20], const struct bts_tx *tx,
+                        const struct bt_address *from, uint32_t flags, struct bt_evm_result *out,
+                        char *err, size_t err_cap);
 
 /** Root of a list under go-ethereum's DeriveSha: a trie of rlp(index) -> item. `items` is
  *  called for each index and appends item i to `buf`. Returns BT_OK, BT_ENOMEM, or items'

@@ -174,27 +174,6 @@ bt_status genesis_load_file(struct genesis *out, const char *path, char *err, si
     return st;
 }
 
-void genesis_dev_key(uint8_t out_seckey[32], uint32_t i)
-{
-    static const char tag[] = "bttcd dev account";
-    uint8_t in[sizeof(tag) - 1 + 4];
-    memcpy(in, tag, sizeof(tag) - 1);
-    in[sizeof(tag) - 1] = (uint8_t)(i >> 24);
-    in[sizeof(tag)] = (uint8_t)(i >> 16);
-    in[sizeof(tag) + 1] = (uint8_t)(i >> 8);
-    in[sizeof(tag) + 2] = (uint8_t)i;
-    bts_keccak256(out_seckey, in, sizeof(in));
-}
-
-bt_status genesis_dev_address(struct bt_address *out, uint32_t i)
-{
-    uint8_t key[32];
-    genesis_dev_key(key, i);
-    bt_status st = bts_secp_seckey_to_address(out->bytes, key);
-    explicit_bzero(key, sizeof(key));
-    return st;
-}
-
 static bt_status preset_dev(struct genesis *g, uint32_t n_dev, char *err, size_t err_cap)
 {
     bt_status st = chaincfg_preset(&g->config, CHAINCFG_DEV);

@@ -68,12 +68,14 @@ bt_status genesis_load_file(struct genesis *out, const char *path, char *err, si
 bt_status genesis_preset(struct genesis *out, const char *name, uint32_t n_dev, char *err,
                          size_t err_cap);
 
-/** The private key of dev account `i`: keccak256("bttcd dev account" || i as 4 bytes
- *  big-endian). These keys are public knowledge: development only, never on a real network.
- *  The (negligible) case of a value outside [1, n-1] is not handled specially; every i below
- *  GENESIS_DEV_ACCOUNTS_MAX gives a valid key (checked by the tests).
- *  Out: out_seckey: 32 bytes (the caller wipes it). */
-void genesis_dev_key(uint8_t out_seckey[32], uint32_t i);
+/** The private key of dev account `i`: BIP-32 m/44'/60'/0'/0/i of the BIP-39 mnemonic
+ *  "test test test test test test test test test test test junk", the accounts anvil and
+ *  hardhat fund (account 0 is 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266). These keys are
+ *  public knowledge: development only, never on a real network (devkeys.c).
+ *  Returns: BT_OK; BT_ENOMEM; BT_EINVAL (a derivation step gave an invalid key: probability
+ *           about 2^-127, never for i below GENESIS_DEV_ACCOUNTS_MAX, checked by the tests).
+ *  Out: out_seckey: 32 bytes (the caller wipes it). Thread: any. */
+bt_status genesis_dev_key(uint8_t out_seckey[32], uint32_t i);
 
 /** The address of dev account `i`. Returns: BT_OK, BT_EINVAL, BT_ENOMEM (secp context). */
 bt_status genesis_dev_address(struct bt_address *out, uint32_t i);

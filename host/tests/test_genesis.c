@@ -227,16 +227,18 @@ static void test_genesis_dev_preset(void)
     BTS_ASSERT_HEX(h.withdrawals_root.bytes, 32,
                    "56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421");
 
-    /* Keys and addresses cross-checked with ethers v6: keccak256(toUtf8Bytes("bttcd dev
-     * account") ++ toBeHex(i, 4)), new Wallet(key).address. */
+    /* The anvil/hardhat accounts of "test test ... junk" (m/44'/60'/0'/0/i), as both print
+     * them at start. */
     uint8_t key[32];
-    genesis_dev_key(key, 0);
-    BTS_ASSERT_HEX(key, 32, "66d8a7919eae403f62f8b9f09f7a05cb18d4a362d15c33f8e818b3ac7b62629b");
+    CU_ASSERT_EQUAL_FATAL(genesis_dev_key(key, 0), BT_OK);
+    BTS_ASSERT_HEX(key, 32, "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
     struct bt_address addr;
     CU_ASSERT_EQUAL_FATAL(genesis_dev_address(&addr, 0), BT_OK);
-    BTS_ASSERT_HEX(addr.bytes, 20, "5c524911bd3b37b2e7a92ee083dcc6673680721c");
+    BTS_ASSERT_HEX(addr.bytes, 20, "f39fd6e51aad88f6f4ce6ab8827279cfffb92266");
+    CU_ASSERT_EQUAL_FATAL(genesis_dev_key(key, 1), BT_OK);
+    BTS_ASSERT_HEX(key, 32, "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
     CU_ASSERT_EQUAL_FATAL(genesis_dev_address(&addr, 2), BT_OK);
-    BTS_ASSERT_HEX(addr.bytes, 20, "96b96538400b06903f647c852c4d57c43f25bd9b");
+    BTS_ASSERT_HEX(addr.bytes, 20, "3c44cdddb6a900fa2b585dd299e03d12fa4293bc");
     const struct alloc_account *acc = alloc_find(&g1.alloc, &addr);
     CU_ASSERT_PTR_NOT_NULL_FATAL(acc);
     char dec[BTS_U256_DEC_MAX];
