@@ -6,6 +6,7 @@
 #include "runtime/cli_int.h"
 #include "runtime/loader_int.h"
 #include "runtime/log_int.h"
+#include "runtime/node_chain_int.h"
 #include "runtime/node_int.h"
 #include "runtime/paths_int.h"
 #include "runtime/setup_int.h"
@@ -76,6 +77,13 @@ int main(int argc, char **argv)
             break;
         case CLI_CMD_STORAGE_SWAP:
             rc = stor_swap_cli_run(&o);
+            break;
+        case CLI_CMD_INIT:
+            rc = node_chain_init_cmd(&o);
+            break;
+        case CLI_CMD_EXPORT:
+        case CLI_CMD_IMPORT:
+            rc = node_run(&o);
             break;
         case CLI_CMD_N:
             break;

@@ -42,7 +42,12 @@ enum opt_id {
     OPT_PATH,
     OPT_METRICS,
     OPT_METRICS_ADDR,
-    OPT_METRICS_PORT
+    OPT_METRICS_PORT,
+    OPT_DEV,
+    OPT_DEV_PERIOD,
+    OPT_DEV_ACCOUNTS,
+    OPT_CHAIN,
+    OPT_GENESIS
 };
 
 struct opt {
@@ -107,6 +112,16 @@ static const struct opt opts[] = {
     {OPT_PATH, "path", "DIR",
      "storage swap: the new database directory, relative to the\ndatadir (default: "
      "chaindata-<backend without storage->)"},
+    {OPT_DEV, "dev", NULL,
+     "development chain: consensus-dev with a password-less key in\nthe datadir, pre-funded "
+     "accounts; without --datadir it is\nephemeral (a temporary datadir, storage in memory)"},
+    {OPT_DEV_PERIOD, "dev.period", "N",
+     "--dev: seal a block every N seconds (default 0: as soon as\na transaction arrives)"},
+    {OPT_DEV_ACCOUNTS, "dev.accounts", "N",
+     "--dev: fund N accounts of the anvil/hardhat test mnemonic and\nprint their keys "
+     "(default 10, at most 1000)"},
+    {OPT_CHAIN, "chain", "NAME", "run: the chain preset, dev, donau or mainnet"},
+    {OPT_GENESIS, "genesis", "FILE", "run, init: a geth-style genesis.json"},
     {OPT_HELP, "help", NULL, "show help for the command and exit (also -h)"},
     {OPT_VERSION, "version", NULL, "print the version and exit (same as 'bttcd version')"},
 };
@@ -216,6 +231,18 @@ static const struct cmd_help cmd_helps[CLI_CMD_N] = {
                                 "backend first to choose the backend). The count and\ndigest "
                                 "at the end of the stream are checked, then the database is "
                                 "read back and\ncompared. Exit status 1 on any mismatch."},
+    [CLI_CMD_INIT] = {"bttcd [--datadir DIR] init --genesis FILE",
+                      "Check a genesis.json (config, alloc) and keep it in the datadir as "
+                      "genesis.json:\nlater runs without --genesis/--chain use it; the "
+                      "genesis block is written on\nthe first run. Prints the genesis hash."},
+    [CLI_CMD_EXPORT] = {"bttcd [OPTIONS] export FILE [FROM TO]",
+                        "Write canonical blocks FROM..TO (default: all) to FILE as concatenated "
+                        "block\nRLP (go-ethereum's export format)."},
+    [CLI_CMD_IMPORT] = {"bttcd [OPTIONS] import FILE",
+                        "Import concatenated block RLP (go-ethereum's export format) through "
+                        "the full\npipeline (verify, execute, commit), with progress output. "
+                        "Blocks already\nstored are skipped, so an interrupted import "
+                        "resumes."},
     [CLI_CMD_STORAGE_SWAP] = {"bttcd [--datadir DIR] storage swap --to BACKEND [--path DIR]",
                               "Hot-swap the running node's storage to BACKEND (for example "
                               "storage-lmdb) over its IPC\nsocket <datadir>/bttcd.ipc "
@@ -256,6 +283,9 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
               "  storage stats|verify     the datadir's database (offline)\n"
               "  storage export|import F  portable key/value stream (offline)\n"
               "  storage swap --to B      move a running node to storage backend B\n"
+              "  init --genesis FILE      keep a genesis.json in the datadir\n"
+              "  export FILE [FROM TO]    write blocks as concatenated RLP\n"
+              "  import FILE              import concatenated block RLP\n"
               "  version                  print the version\n"
               "  help [COMMAND]           show help (same as COMMAND --help)\n",
               out);
@@ -293,6 +323,19 @@ static int apply_number(struct cli_opts *o, const struct opt *op, const char *va
     char *end;
     errno = 0;
     unsigned long long v = strtoull(val, &end, 10);
+    if (op->id == OPT_DEV_PERIOD || op->id == OPT_DEV_ACCOUNTS) {
+        if (*val < '0' || *val > '9' || *end || errno || (op->id == OPT_DEV_ACCOUNTS && v > 1000)) {
+            usage_error(err, "--%s: '%s' is not a valid number", op->name, val);
+            return -1;
+        }
+        if (op->id == OPT_DEV_PERIOD) {
+            o->dev_period = v;
+        } else {
+            o->dev_accounts = (uint32_t)v;
+            o->has_dev_accounts = 1;
+        }
+        return 0;
+    }
     int is_port = op->id == OPT_HTTP_PORT || op->id == OPT_WS_PORT || op->id == OPT_REST_PORT ||
                   op->id == OPT_METRICS_PORT;
     if (*val < '0' || *val > '9' || *end || errno || (is_port && v > 65535)) {
@@ -408,6 +451,17 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_PATH:
         o->swap_path = val;
         return 0;
+    case OPT_DEV:
+        o->is_dev = 1;
+        return 0;
+    case OPT_CHAIN:
+        o->chain_name = val;
+        return 0;
+    case OPT_GENESIS:
+        o->genesis = val;
+        return 0;
+    case OPT_DEV_PERIOD:
+    case OPT_DEV_ACCOUNTS:
     case OPT_HTTP_PORT:
     case OPT_WS_PORT:
     case OPT_REST_PORT:
@@ -596,6 +650,36 @@ static int parse_words(char **w, size_t n, struct cli_opts *o, FILE *err)
             usage_error(err, "unknown command 'plugins %s'%s", w[1], "");
             return -1;
         }
+    } else if (strcmp(w[0], "init") == 0) {
+        o->cmd = CLI_CMD_INIT;
+        if (!o->genesis && !o->wants_help) {
+            usage_error(err, "'init' needs --genesis FILE%s%s", "", "");
+            return -1;
+        }
+    } else if (strcmp(w[0], "export") == 0 || strcmp(w[0], "import") == 0) {
+        int is_export = w[0][0] == 'e';
+        o->cmd = is_export ? CLI_CMD_EXPORT : CLI_CMD_IMPORT;
+        o->export_to = UINT64_MAX;
+        if (o->wants_help)
+            return 0;
+        if (n < 2 || (!is_export && n > 2) || (is_export && n != 2 && n != 4)) {
+            usage_error(err, "usage: %s%s", is_export ? "export FILE [FROM TO]" : "import FILE",
+                        "");
+            return -1;
+        }
+        o->files = w + 1;
+        o->n_files = 1;
+        if (n == 4) {
+            char *e1, *e2;
+            o->export_from = strtoull(w[2], &e1, 10);
+            o->export_to = strtoull(w[3], &e2, 10);
+            if (*e1 || *e2 || w[2][0] < '0' || w[2][0] > '9' || w[3][0] < '0' || w[3][0] > '9' ||
+                o->export_from > o->export_to) {
+                usage_error(err, "export: '%s %s' is not a block range FROM TO", w[2], w[3]);
+                return -1;
+            }
+        }
+        return 0;
     } else if (strcmp(w[0], "keys") == 0) {
         return parse_keys(w, n, o, err);
     } else if (strcmp(w[0], "storage") == 0) {

@@ -26,7 +26,10 @@ enum cli_cmd {
     CLI_CMD_STORAGE_EXPORT = 13,
     CLI_CMD_STORAGE_IMPORT = 14,
     CLI_CMD_STORAGE_SWAP = 15,
-    CLI_CMD_N = 16
+    CLI_CMD_INIT = 16,   /* init --genesis FILE */
+    CLI_CMD_EXPORT = 17, /* export FILE [FROM TO] */
+    CLI_CMD_IMPORT = 18, /* import FILE */
+    CLI_CMD_N = 19
 };
 
 /** Exit codes of bttcd. */
@@ -59,6 +62,14 @@ struct cli_opts {
     const char *exec;      /* attach --exec */
     const char *swap_to;   /* storage swap --to BACKEND */
     const char *swap_path; /* storage swap --path DIR */
+    /* The chain (host/runtime/node_chain.c, node_dev.c). */
+    int is_dev;                      /* --dev */
+    uint64_t dev_period;             /* --dev.period N (seconds; 0: a block per transaction) */
+    uint32_t dev_accounts;           /* --dev.accounts N (default GENESIS_DEV_ACCOUNTS) */
+    int has_dev_accounts;            /* --dev.accounts given */
+    const char *chain_name;          /* --chain dev|donau|mainnet */
+    const char *genesis;             /* --genesis FILE */
+    uint64_t export_from, export_to; /* export FILE [FROM TO]: default 0 .. UINT64_MAX */
 };
 
 /** Parse argv. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing one error line and a hint

@@ -16,6 +16,7 @@
 #include "loader_int.h"
 #include "log_int.h"
 #include "net_int.h"
+#include "node_chain_int.h"
 #include "services_int.h"
 #include "setup_int.h"
 #include "stor_node_int.h"
@@ -39,6 +40,8 @@ struct node {
     struct node_plugin *p;
     size_t n;
     struct stor_node storage; /* opened between create and start: plugins find it in start */
+    struct node_chain chain;  /* opened after storage: plugins find "chain" in start */
+    char *dev_tmpdir;         /* --dev without --datadir: removed at exit */
     int lock_fd;              /* <datadir>/LOCK, held while the node runs; -1: none */
     size_t n_refused;         /* plugins refused by load_all */
     char fail[2048];          /* logfmt fields of the first startup failure ("" if none) */
@@ -250,6 +253,7 @@ static void teardown(struct node *nd)
     }
     if (nd->has_rt)
         rt_quiesce(&nd->rt);
+    node_chain_close(&nd->chain);
     stor_node_close(&nd->storage); /* before the backend plugin is destroyed */
     for (size_t i = nd->n; i-- > 0;) {
         struct node_plugin *np = &nd->p[i];
@@ -312,7 +316,10 @@ static int collect(struct node *nd, int only_enabled)
 static int prepare(const struct cli_opts *o, struct node *nd, char **out_datadir)
 {
     int rc;
-    if ((rc = setup_config(o, &nd->cfg)) != CLI_EXIT_OK ||
+    /* --dev runs without a plugins.conf too (then only its own plugins are loaded). */
+    int is_dev_bare = o->is_dev && !o->has_config && access(o->config, F_OK) != 0;
+    if ((!is_dev_bare && (rc = setup_config(o, &nd->cfg)) != CLI_EXIT_OK) ||
+        (o->is_dev && (rc = node_dev_setup(o, &nd->cfg, &nd->dev_tmpdir)) != CLI_EXIT_OK) ||
         (rc = setup_log(o, nd->cfg)) != CLI_EXIT_OK ||
         (rc = setup_plugin_dirs(o, nd->cfg, &nd->pd)) != CLI_EXIT_OK ||
         (rc = collect(nd, 1)) != CLI_EXIT_OK)
@@ -359,13 +366,43 @@ static int open_storage(struct node *nd, const char *datadir)
     return CLI_EXIT_OK;
 }
 
+/* The chain over the opened storage, driving the created evm and consensus plugins. */
+static int open_chain(const struct cli_opts *o, struct node *nd, const char *datadir)
+{
+    struct node_chain_plugins pl;
+    memset(&pl, 0, sizeof(pl));
+    for (size_t i = 0; i < nd->n; i++) {
+        struct node_plugin *np = &nd->p[i];
+        const char *kind = np->lp->img.kind->name;
+        if (!np->is_created)
+            continue;
+        if (strcmp(kind, "evm") == 0 && !pl.evm) {
+            pl.evm = &np->lp->img.vtbl.evm;
+            pl.evm_self = np->self;
+            pl.evm_h = np->h;
+        } else if (strcmp(kind, "consensus") == 0 && !pl.cons) {
+            pl.cons = &np->lp->img.vtbl.consensus;
+            pl.cons_self = np->self;
+            pl.cons_h = np->h;
+        }
+    }
+    char err[1024] = "";
+    int rc = node_chain_open(&nd->chain, o, &nd->rt, nd->storage.s, datadir, &pl, err, sizeof(err));
+    if (rc != CLI_EXIT_OK) {
+        char qerr[1100];
+        log_quote(qerr, sizeof(qerr), err);
+        node_fail(nd, err, "step=chain err=%s", qerr);
+    }
+    return rc;
+}
+
 int node_run(const struct cli_opts *o)
 {
     struct node nd;
     memset(&nd, 0, sizeof(nd));
     nd.lock_fd = -1;
     char *datadir = NULL;
-    int rc = prepare(o, &nd, &datadir);
+    int rc = prepare(o, &nd, &datadir), is_done = 0;
     if (rc == CLI_EXIT_OK)
         rc = load_all(&nd);
     if (rc == CLI_EXIT_OK) {
@@ -393,6 +430,8 @@ int node_run(const struct cli_opts *o)
             log_emit(BT_LOG_INFO, "component", "host", msg_none, NULL);
         /* Keys before create: plugins may look their addresses up there. */
         rc = keys_signer_start(o, nd.cfg, datadir, &nd.rt.signer);
+        if (rc == CLI_EXIT_OK && o->is_dev)
+            rc = node_dev_unlock(nd.cfg, nd.rt.signer);
         if (rc != CLI_EXIT_OK)
             node_fail(&nd, "signer: keys not unlocked", "step=signer");
         for (size_t i = 0; i < nd.n && rc == CLI_EXIT_OK; i++)
@@ -400,11 +439,15 @@ int node_run(const struct cli_opts *o)
         if (rc == CLI_EXIT_OK)
             rc = open_storage(&nd, datadir);
         if (rc == CLI_EXIT_OK)
+            rc = open_chain(o, &nd, datadir);
+        if (rc == CLI_EXIT_OK)
             rc = start_all(&nd);
         if (rc == CLI_EXIT_OK)
+            rc = node_chain_after_start(&nd.chain, o, &is_done);
+        if (rc == CLI_EXIT_OK && !is_done)
             rc = start_net(o, &nd, datadir);
     }
-    if (rc == CLI_EXIT_OK) {
+    if (rc == CLI_EXIT_OK && !is_done) {
         hlog(BT_LOG_INFO, "bttcd ready", "plugins=%zu workers=%zu", nd.n, nd.rt.workers.n_threads);
         loop_run(&nd.rt.loop);
     } else if (nd.fail[0] || nd.n_refused) {
@@ -412,6 +455,10 @@ int node_run(const struct cli_opts *o)
     }
     teardown(&nd);
     free(datadir);
+    if (nd.dev_tmpdir) {
+        stor_remove_tree(nd.dev_tmpdir);
+        free(nd.dev_tmpdir);
+    }
     if (rc == CLI_EXIT_OK)
         hlog(BT_LOG_INFO, "stopped", NULL);
     log_shutdown();
