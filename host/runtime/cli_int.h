@@ -26,7 +26,8 @@ enum cli_cmd {
     CLI_CMD_STORAGE_EXPORT = 13,
     CLI_CMD_STORAGE_IMPORT = 14,
     CLI_CMD_STORAGE_SWAP = 15,
-    CLI_CMD_N = 16
+    CLI_CMD_EVM = 16, /* "evm ...": the words after it go to evmtool_main (host/evmtool) */
+    CLI_CMD_N = 17
 };
 
 /** Exit codes of bttcd. */
@@ -59,6 +60,8 @@ struct cli_opts {
     const char *exec;      /* attach --exec */
     const char *swap_to;   /* storage swap --to BACKEND */
     const char *swap_path; /* storage swap --path DIR */
+    int evm_argc;          /* evm: "evm" and everything after it, options included */
+    char **evm_argv;
 };
 
 /** Parse argv. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing one error line and a hint

@@ -175,6 +175,7 @@ int stor_cli_run(const struct cli_opts *o)
         case CLI_CMD_KEYS_LIST:
         case CLI_CMD_STORAGE:
         case CLI_CMD_STORAGE_SWAP:
+        case CLI_CMD_EVM:
         case CLI_CMD_N:
             rc = CLI_EXIT_USAGE;
             break;
