@@ -243,6 +243,8 @@ static const struct cmd_help cmd_helps[CLI_CMD_N] = {
                         "the full\npipeline (verify, execute, commit), with progress output. "
                         "Blocks already\nstored are skipped, so an interrupted import "
                         "resumes."},
+    [CLI_CMD_EVM] = {"bttcd [--plugin-dir DIR] evm statetest|run ...",
+                     "EVM tools: 'bttcd evm --help' lists their commands and options."},
     [CLI_CMD_STORAGE_SWAP] = {"bttcd [--datadir DIR] storage swap --to BACKEND [--path DIR]",
                               "Hot-swap the running node's storage to BACKEND (for example "
                               "storage-lmdb) over its IPC\nsocket <datadir>/bttcd.ipc "
@@ -286,6 +288,7 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
               "  init --genesis FILE      keep a genesis.json in the datadir\n"
               "  export FILE [FROM TO]    write blocks as concatenated RLP\n"
               "  import FILE              import concatenated block RLP\n"
+              "  evm statetest|run ...    EVM tools: state tests, run and trace code\n"
               "  version                  print the version\n"
               "  help [COMMAND]           show help (same as COMMAND --help)\n",
               out);
@@ -684,6 +687,9 @@ static int parse_words(char **w, size_t n, struct cli_opts *o, FILE *err)
         return parse_keys(w, n, o, err);
     } else if (strcmp(w[0], "storage") == 0) {
         return parse_storage(w, n, o, err);
+    } else if (strcmp(w[0], "evm") == 0) {
+        o->cmd = CLI_CMD_EVM; /* reached only by "help evm" */
+        used = n;
     } else {
         usage_error(err, "unknown command '%s'%s", w[0], "");
         return -1;
@@ -712,6 +718,14 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, FILE *err)
     for (int i = 1; i < argc; i++) {
         if (!no_more_opts && strcmp(argv[i], "--") == 0) {
             no_more_opts = 1;
+        } else if (n_words == 0 && strcmp(argv[i], "evm") == 0) {
+            /* The EVM tools parse their own options (host/evmtool): only bttcd's options
+             * before the word apply here. */
+            o->cmd = CLI_CMD_EVM;
+            o->evm_argc = argc - i;
+            o->evm_argv = argv + i;
+            o->words = words;
+            return CLI_EXIT_OK;
         } else if (!no_more_opts && argv[i][0] == '-' && argv[i][1]) {
             if (parse_opt(argc, argv, &i, o, err) != 0)
                 goto fail;
