@@ -350,6 +350,14 @@ static void reply_block(struct eth_api *api, struct bt_rpc_call *call, struct ch
         eth_server_error(call, bts_status_str(rc));
         return;
     }
+    /* The stored body has no senders: they are kept with the receipts. */
+    struct chain_receipts rs;
+    if (is_full && body.n_txs && body.senders &&
+        chain_receipts_by_hash(api->c, hd->hash, &rs) == BT_OK) {
+        for (size_t i = 0; i < rs.n && i < body.n_txs; i++)
+            body.senders[i] = rs.r[i].from;
+        chain_receipts_free(&rs);
+    }
     int has_td = chain_td(api->c, hd->hash, &td) == BT_OK;
     eth_reply(call, ethjson_block(hd, &body, has_td ? &td : NULL, is_full));
     chain_body_free(&body);

@@ -332,6 +332,7 @@ static void test_eth_rpc_transactions_and_receipts(void)
     r = rpc("eth_getBlockByHash", "[\"%s\", true]", bh);
     t = json_array_get(json_object_get(json_object_get(r, "result"), "transactions"), 0);
     CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(t, "hash")), txh);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(t, "from")), from);
     json_decref(r);
     r = rpc("eth_getBalance", "[\"0x0000000000000000000000000000000000000042\", \"latest\"]");
     CU_ASSERT_STRING_EQUAL(res_str(r), "0x5");
