@@ -94,6 +94,8 @@ bt_status eth_api_new(struct rpc_server *s, struct chain *c, struct stor *st, st
     if (rc == BT_OK)
         rc = eth_call_register(api);
     if (rc == BT_OK)
+        rc = eth_debug_register(api);
+    if (rc == BT_OK)
         rc = chain_subscribe(c, on_event, api, &api->chain_sub);
     if (rc != BT_OK) {
         eth_api_free(api);

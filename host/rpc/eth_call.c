@@ -4,6 +4,9 @@
  * eth/gasestimator (search bounds and the 1.5 % stopping rule), accounts/abi (Error(string)). */
 #include "eth_int.h"
 
+#include "chain_trace_int.h"
+#include "structlog_int.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,8 +311,8 @@ struct run {
 };
 
 /* One execution of a.m on a fresh state. Returns chain_call's status; *out as chain_call. */
-static bt_status run_once(struct run *r, uint64_t gas, struct bt_evm_result *out, char *err,
-                          size_t err_cap)
+static bt_status run_traced(struct run *r, uint64_t gas, const struct bt_evm_tracer *tracer,
+                            struct bt_evm_result *out, char *err, size_t err_cap)
 {
     struct state *st = NULL;
     bt_status rc = chain_state_at(r->api->c, r->hd.hash, &st);
@@ -323,10 +326,17 @@ static bt_status run_once(struct run *r, uint64_t gas, struct bt_evm_result *out
     else {
         struct chain_msg m = r->a.m;
         m.gas = gas;
-        rc = chain_call(r->api->c, st, &r->blk, &m, out, err, err_cap);
+        rc = tracer ? chain_trace_call(r->api->c, st, &r->blk, &m, tracer, out, err, err_cap)
+                    : chain_call(r->api->c, st, &r->blk, &m, out, err, err_cap);
     }
     state_free(st);
     return rc;
+}
+
+static bt_status run_once(struct run *r, uint64_t gas, struct bt_evm_result *out, char *err,
+                          size_t err_cap)
+{
+    return run_traced(r, gas, NULL, out, err, err_cap);
 }
 
 /* Parse [call, block?, override?] and set up the run. Answers on failure. */
@@ -537,9 +547,77 @@ out:
     json_decref(p);
 }
 
+bt_status eth_trace_opts(struct bt_rpc_call *call, const json_t *opts, size_t idx,
+                         struct structlog_cfg *out)
+{
+    char err[200];
+    const json_t *t = json_object_get(opts, "tracer");
+    if (json_is_string(t) && json_string_length(t) &&
+        strcmp(json_string_value(t), "structLogger")) {
+        snprintf(err, sizeof(err),
+                 "tracer %.100s is not supported (only the default struct logger)",
+                 json_string_value(t));
+        eth_server_error(call, err);
+        return BT_ENOTSUP;
+    }
+    if (opts && !json_is_null(opts) && !json_is_object(opts)) {
+        eth_bad_arg(call, idx,
+                    "json: cannot unmarshal non-object into Go value of type "
+                    "tracers.TraceConfig");
+        return BT_EINVAL;
+    }
+    if (structlog_cfg_from_json(out, opts, err, sizeof(err)) != BT_OK) {
+        eth_bad_arg(call, idx, err);
+        return BT_EINVAL;
+    }
+    return BT_OK;
+}
+
+/* debug_traceCall(call, block, {tracer options, stateOverrides}): geth's struct logger. */
+static void m_trace_call(void *arg, struct bt_rpc_call *call)
+{
+    struct eth_api *api = arg;
+    json_t *p;
+    if (rpc_params(call, 3, 1, &p) != BT_OK)
+        return;
+    struct run r;
+    char err[300];
+    struct structlog_cfg lcfg;
+    struct structlog *sl = NULL;
+    const json_t *opts = json_array_get(p, 2);
+    if (prepare(api, call, p, &r) == 0 && eth_trace_opts(call, opts, 2, &lcfg) == BT_OK) {
+        r.override = json_object_get(opts, "stateOverrides");
+        struct bt_evm_result out;
+        json_t *res = NULL;
+        uint64_t gas = cap_gas(&r, r.a.has_gas ? r.a.m.gas : r.blk.gas_limit);
+        bt_status rc = structlog_new(&sl, &lcfg);
+        if (rc == BT_OK)
+            rc = run_traced(&r, gas, structlog_tracer(sl), &out, err, sizeof(err));
+        if (rc != BT_OK && r.is_override_bad) {
+            eth_bad_arg(call, 2, err);
+        } else if (rc != BT_OK) {
+            eth_server_error(call, err[0] ? err : bts_status_str(rc));
+        } else {
+            rc = structlog_result(sl, &out, &res);
+            if (out.release)
+                out.release(&out);
+            if (rc == BT_OK)
+                eth_reply(call, res);
+            else
+                rpc_call_error(call, RPC_ERR_INTERNAL, "out of memory", NULL);
+        }
+    }
+    structlog_free(sl);
+    chain_header_free(&r.hd);
+    call_args_free(&r.a);
+    json_decref(p);
+}
+
 bt_status eth_call_register(struct eth_api *api)
 {
     bt_status rc = rpc_register(api->srv, api, "eth_call", 0, m_call, api);
+    if (rc == BT_OK)
+        rc = rpc_register(api->srv, api, "debug_traceCall", 0, m_trace_call, api);
     if (rc == BT_OK)
         rc = rpc_register(api->srv, api, "eth_estimateGas", 0, m_estimate, api);
     return rc;

@@ -101,6 +101,12 @@ json_t *ethjson_receipt(const struct chain_receipts *rs, size_t i);
  *  ("\"0x..\""), malloc'd (NULL on ENOMEM). */
 char *eth_revert_error(const uint8_t *out, size_t out_len, char *msg, size_t msg_cap);
 
+struct structlog_cfg;
+/** The struct logger's options from a tracer config object (argument `idx`); only the
+ *  default tracer is served: another "tracer" answers -32000. Answers the call on failure. */
+bt_status eth_trace_opts(struct bt_rpc_call *call, const json_t *opts, size_t idx,
+                         struct structlog_cfg *out);
+
 /* --- eth_logfilter.c ----------------------------------------------------------------------- */
 
 /** A log filter's criteria (eth/filters FilterCriteria): addresses (OR; none = any) and up to
@@ -138,6 +144,7 @@ bt_status eth_state_register(struct eth_api *api);
 bt_status eth_tx_register(struct eth_api *api);
 bt_status eth_call_register(struct eth_api *api);
 bt_status eth_filter_register(struct eth_api *api);
+bt_status eth_debug_register(struct eth_api *api);
 /** Filters and subscriptions hear chain events here. */
 void eth_filter_on_event(struct eth_api *api, const struct chain_event *ev);
 void eth_filter_free_all(struct eth_api *api);

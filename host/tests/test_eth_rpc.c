@@ -520,6 +520,44 @@ static void test_eth_rpc_logs_filters_subs(void)
     r = rpc("eth_getFilterLogs", "[\"%s\"]", lf);
     CU_ASSERT_EQUAL(json_array_size(json_object_get(r, "result")), 1);
     json_decref(r);
+    /* The struct logger over the mined transaction and over a call. */
+    r = rpc("debug_traceTransaction", "[\"%s\"]", txh);
+    json_t *tr = json_object_get(r, "result");
+    json_t *steps = json_object_get(tr, "structLogs");
+    CU_ASSERT_EQUAL(json_array_size(steps),
+                    8); /* PUSH1 PUSH1 MSTORE PUSH32 PUSH1 PUSH1 LOG1 STOP */
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(steps, 0), "op")),
+                           "PUSH1");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(steps, 6), "op")),
+                           "LOG1");
+    CU_ASSERT(json_is_false(json_object_get(tr, "failed")));
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(tr, "gas")), 54699);
+    json_decref(r);
+    r = rpc("debug_traceTransaction", "[\"%s\", {\"tracer\": \"callTracer\"}]", txh);
+    CU_ASSERT_EQUAL(err_code(r), -32000);
+    json_decref(r);
+    r = rpc("debug_traceTransaction", "[\"%s\"]", topic77);
+    CU_ASSERT_STRING_EQUAL(err_msg(r), "transaction not found");
+    json_decref(r);
+    {
+        char code[400];
+        size_t n;
+        CU_ASSERT_EQUAL(
+            bts_hex_encode(code, sizeof(code), &n, revert_init, sizeof(revert_init), BTS_HEX_0X),
+            BT_OK);
+        r = rpc("debug_traceCall", "[{\"data\": \"%s\"}, \"latest\", {\"disableStack\": true}]",
+                code);
+        tr = json_object_get(r, "result");
+        CU_ASSERT(json_is_true(json_object_get(tr, "failed")));
+        CU_ASSERT(strncmp(json_string_value(json_object_get(tr, "returnValue")), "08c379a0", 8) ==
+                  0);
+        steps = json_object_get(tr, "structLogs");
+        CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(
+                                   json_array_get(steps, json_array_size(steps) - 1), "op")),
+                               "REVERT");
+        CU_ASSERT_PTR_NULL(json_object_get(json_array_get(steps, 0), "stack"));
+        json_decref(r);
+    }
     /* eth_getLogs: topic OR-lists, wildcards, address, ranges and the limit. */
     r = rpc("eth_getLogs", "[{\"fromBlock\": \"0x0\", \"topics\": [[\"0x%064x\", \"%s\"]]}]", 1,
             topic77);
