@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include <bts/hex.h>
+#include <bts/rlp.h>
 #include <bts/test.h>
+#include <bts/trie.h>
 
 #include "chain_testlib.h"
 #include "eth_int.h"
@@ -345,6 +347,40 @@ static void test_eth_rpc_transactions_and_receipts(void)
             "{\"blockHash\": \"%s\"}]",
             bh);
     CU_ASSERT_STRING_EQUAL(res_str(r), "0x5");
+    json_decref(r);
+    /* eth_getProof: the account proof verifies against the block's state root. */
+    r = rpc("eth_getProof", "[\"%s\", [\"0x0\"], \"latest\"]", from);
+    json_t *pr = json_object_get(r, "result");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(pr, "nonce")), "0x1");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(pr, "storageHash")),
+                           "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(pr, "codeHash")),
+                           "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+    json_t *sp0 = json_array_get(json_object_get(pr, "storageProof"), 0);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(sp0, "key")), "0x0");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(sp0, "value")), "0x0");
+    {
+        struct bts_buf pl = BTS_BUF_INIT;
+        size_t mark, i;
+        json_t *node;
+        CU_ASSERT_EQUAL_FATAL(bts_rlp_list_begin(&pl, &mark), BT_OK);
+        json_array_foreach(json_object_get(pr, "accountProof"), i, node)
+        {
+            const char *h = json_string_value(node);
+            CU_ASSERT_EQUAL(bts_hex_decode_buf(&pl, h, strlen(h), BTS_HEX_0X), BT_OK);
+        }
+        CU_ASSERT_EQUAL_FATAL(bts_rlp_list_end(&pl, mark), BT_OK);
+        const struct bts_header *head = &chain_head_header(N.c)->h;
+        const uint8_t *val;
+        size_t val_len;
+        CU_ASSERT_EQUAL(bts_trie_verify_proof(head->state_root.bytes, BTS_TRIE_SECURE, a0.bytes, 20,
+                                              pl.data, pl.len, &val, &val_len),
+                        BT_OK);
+        bts_buf_free(&pl);
+    }
+    json_decref(r);
+    r = rpc("eth_getProof", "[\"%s\", [\"0xzz\"], \"latest\"]", from);
+    CU_ASSERT_EQUAL(err_code(r), -32602);
     json_decref(r);
     r = rpc("eth_feeHistory", "[\"0x2\", \"latest\", [50]]");
     json_t *fh = json_object_get(r, "result");
