@@ -222,6 +222,22 @@ static void test_eth_rpc_chain_basics(void)
     CU_ASSERT_EQUAL(err_code(r), -32602);
     CU_ASSERT_STRING_EQUAL(err_msg(r), "too many arguments, want at most 0");
     json_decref(r);
+    /* geth's positional-argument errors (-32602). */
+    r = rpc("eth_getBalance", "[]");
+    CU_ASSERT_EQUAL(err_code(r), -32602);
+    CU_ASSERT_STRING_EQUAL(err_msg(r), "missing value for required argument 0");
+    json_decref(r);
+    r = rpc("eth_getBalance", "{\"a\": 1}");
+    CU_ASSERT_STRING_EQUAL(err_msg(r), "non-array args");
+    json_decref(r);
+    r = rpc("eth_getTransactionReceipt", "[\"0x12\"]");
+    CU_ASSERT_EQUAL(err_code(r), -32602);
+    CU_ASSERT(strncmp(err_msg(r), "invalid argument 0: ", 20) == 0);
+    json_decref(r);
+    r = rpc("eth_getBlockByNumber", "[\"0x0\", 1]");
+    CU_ASSERT_STRING_EQUAL(err_msg(r), "invalid argument 1: json: cannot unmarshal non-bool into "
+                                       "Go value of type bool");
+    json_decref(r);
     /* The genesis block in geth's shape. */
     r = rpc("eth_getBlockByNumber", "[\"0x0\", false]");
     json_t *b = json_object_get(r, "result");
