@@ -163,6 +163,21 @@ static bt_status load_head(struct chain *c, char *err, size_t err_cap)
         chain_msg(err, err_cap, "the head %s is missing: %s", h, bts_status_str(rc));
         return BT_EIO;
     }
+    /* The head's state root node must be there too: blocks and their trie nodes are written in
+     * one batch, so anything else is a damaged database. */
+    if (memcmp(c->head.h.state_root.bytes, bts_trie_empty_root, 32) != 0) {
+        struct bt_value sv;
+        rc = stor_get(c->o.s, &stor_ns_state, NULL, c->head.h.state_root.bytes, 32, &sv);
+        if (rc != BT_OK) {
+            char h[67];
+            hex32(h, c->head.h.state_root.bytes);
+            chain_msg(err, err_cap, "the state root %s of the head is missing: %s", h,
+                      bts_status_str(rc));
+            return BT_EIO;
+        }
+        if (sv.release)
+            sv.release(&sv);
+    }
     return BT_OK;
 }
 
@@ -471,11 +486,11 @@ bt_status chain_state_at(struct chain *c, const uint8_t block_hash[32], struct s
 }
 
 /* The fee recipient of block h: its author by the engine, else the coinbase. */
-static void fee_to(struct chain *c, const struct bts_header *h, uint8_t out[20])
+bt_status chain_fee_to(struct chain *c, const struct bts_header *h, uint8_t out[20])
 {
     memcpy(out, h->coinbase.bytes, 20);
     if (!c->o.engine.vt || h->number == 0)
-        return;
+        return BT_OK;
     struct bts_buf b = BTS_BUF_INIT;
     struct chain_header hd;
     memset(&hd, 0, sizeof(hd));
@@ -491,6 +506,7 @@ static void fee_to(struct chain *c, const struct bts_header *h, uint8_t out[20])
             memcpy(out, a, 20);
     }
     bts_buf_free(&b);
+    return BT_OK;
 }
 
 bt_status chain_call(struct chain *c, struct state *st, const struct bts_header *blk,
@@ -521,7 +537,7 @@ bt_status chain_call(struct chain *c, struct state *st, const struct bts_header 
         }
     }
     uint8_t to[20];
-    fee_to(c, blk, to);
+    chain_fee_to(c, blk, to);
     /* Nonce: the sender's current one, so creation addresses come out as a real send would. */
     uint8_t bal[32], ch[32];
     if (state_evm_iface.get_account(st, m->from.bytes, &tx.nonce, bal, ch) != BT_OK)

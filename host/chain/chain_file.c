@@ -52,42 +52,65 @@ bt_status chain_import_file(struct chain *c, const char *path, chain_progress_fn
     c->sync.is_syncing = 1;
     c->sync.starting_block = c->head.h.number;
     c->sync.highest_block = c->head.h.number;
-    while (off < size) {
-        struct bts_rlp_item it;
-        if (bts_rlp_decode_prefix(&it, p + off, size - off) != BT_OK) {
-            chain_msg(err, err_cap, "%s: damaged or truncated block at byte %zu", path, off);
-            rc = BT_EIO;
-            break;
+    /* Two blocks in hand: while block i executes on this thread, the pool recovers the senders
+     * of block i + 1. */
+    struct chain_prep prep[2];
+    size_t at[2], len[2];
+    bt_status prc[2];
+    char perr[2][512];
+    int has[2] = {0, 0};
+    memset(prep, 0, sizeof(prep));
+    for (int cur = 0;; cur ^= 1) {
+        /* Fill both slots: the current one (first round only) and the next. */
+        for (int k = 0; k < 2; k++) {
+            int s = cur ^ k;
+            if (has[s] || off >= size)
+                continue;
+            struct bts_rlp_item it;
+            if (bts_rlp_decode_prefix(&it, p + off, size - off) != BT_OK) {
+                if (k == 0 || !has[cur]) {
+                    chain_msg(err, err_cap, "%s: damaged or truncated block at byte %zu", path,
+                              off);
+                    rc = BT_EIO;
+                }
+                break;
+            }
+            at[s] = off;
+            len[s] = it.raw_len;
+            off += it.raw_len;
+            prc[s] = chain_prep_start(c, p + at[s], len[s], 1, &prep[s], perr[s], sizeof(perr[s]));
+            has[s] = 1;
         }
+        if (rc != BT_OK || !has[cur])
+            break;
         char why[768] = "";
         int skipped = 0;
-        rc = chain_import(c, p + off, it.raw_len, &skipped, why, sizeof(why));
+        rc = prc[cur];
+        if (rc == BT_OK)
+            rc = chain_import_prep(c, &prep[cur], &skipped, why, sizeof(why));
+        else
+            snprintf(why, sizeof(why), "%s", perr[cur]);
+        if (rc == BT_OK && !skipped) {
+            blocks++;
+            txs += prep[cur].n;
+        }
+        chain_prep_free(&prep[cur]);
+        has[cur] = 0;
         if (rc != BT_OK) {
-            chain_msg(err, err_cap, "%s: block at byte %zu: %s", path, off, why);
+            chain_msg(err, err_cap, "%s: block at byte %zu: %s", path, at[cur], why);
             break;
         }
-        off += it.raw_len;
         c->sync.current_block = c->head.h.number;
         if (c->sync.highest_block < c->head.h.number)
             c->sync.highest_block = c->head.h.number;
-        if (!skipped) {
-            blocks++;
-            struct bts_rlp_item l, t;
-            struct bts_rlp_iter i;
-            size_t n = 0;
-            if (bts_rlp_decode(&l, it.raw, it.raw_len) == BT_OK) {
-                bts_rlp_iter_init(&i, &l);
-                if (bts_rlp_iter_next(&i, &t) == BT_OK && bts_rlp_iter_next(&i, &t) == BT_OK &&
-                    bts_rlp_list_count(&t, &n) == BT_OK)
-                    txs += n;
-            }
-        }
         double now = mono_s();
         if (fn && now - last >= 1.0) {
             last = now;
             fn(arg, blocks, txs, c->head.h.number, now - t0, 0);
         }
     }
+    chain_prep_free(&prep[0]);
+    chain_prep_free(&prep[1]);
     c->sync.is_syncing = 0;
     if (fn)
         fn(arg, blocks, txs, c->head.h.number, mono_s() - t0, 1);

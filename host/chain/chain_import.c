@@ -27,88 +27,6 @@ static const uint8_t empty_uncle_hash[32] = {
     0x1d, 0xcc, 0x4d, 0xe8, 0xde, 0xc7, 0x5d, 0x7a, 0xab, 0x85, 0xb5, 0x67, 0xb6, 0xcc, 0xd4, 0x1a,
     0xd3, 0x12, 0x45, 0x1b, 0x94, 0x8a, 0x74, 0x13, 0xf0, 0xa1, 0x42, 0xfd, 0x40, 0xd4, 0x93, 0x47};
 
-/* --- sender recovery ------------------------------------------------------------------------- */
-
-struct rec_sync {
-    pthread_mutex_t m;
-    pthread_cond_t cv;
-    size_t left;
-};
-
-struct rec_job {
-    const struct bts_tx *txs;
-    struct bt_address *out;
-    size_t lo, hi;
-    const struct bts_tx_rules *rules;
-    size_t bad; /* first failing index, or SIZE_MAX */
-    struct rec_sync *sync;
-};
-
-static void rec_run(struct rec_job *j)
-{
-    j->bad = SIZE_MAX;
-    for (size_t i = j->lo; i < j->hi; i++) {
-        if (bts_tx_sender(&j->out[i], &j->txs[i], j->rules) != BT_OK) {
-            j->bad = i;
-            return;
-        }
-    }
-}
-
-static void rec_work(void *arg)
-{
-    struct rec_job *j = arg;
-    rec_run(j);
-    pthread_mutex_lock(&j->sync->m);
-    j->sync->left--;
-    pthread_cond_signal(&j->sync->cv);
-    pthread_mutex_unlock(&j->sync->m);
-}
-
-bt_status chain_recover_senders(struct chain *c, const struct bts_tx *txs, size_t n,
-                                const struct bts_tx_rules *rules, struct bt_address *out, char *err,
-                                size_t err_cap)
-{
-    enum { MAX_JOBS = 16, MIN_PER_JOB = 32 };
-    size_t n_jobs = 1;
-    if (c->o.workers && n >= 2 * MIN_PER_JOB) {
-        n_jobs = c->o.workers->n_threads + 1; /* the loop thread takes a share too */
-        if (n_jobs > MAX_JOBS)
-            n_jobs = MAX_JOBS;
-        if (n_jobs > n / MIN_PER_JOB)
-            n_jobs = n / MIN_PER_JOB;
-    }
-    struct rec_job jobs[MAX_JOBS];
-    struct rec_sync sync = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
-    for (size_t k = 0; k < n_jobs; k++)
-        jobs[k] = (struct rec_job){txs,   out,      n * k / n_jobs, n * (k + 1) / n_jobs,
-                                   rules, SIZE_MAX, &sync};
-    /* Jobs 1.. go to the pool; whatever the pool refuses (full, stopping) runs here. */
-    for (size_t k = 1; k < n_jobs; k++) {
-        pthread_mutex_lock(&sync.m);
-        sync.left++;
-        pthread_mutex_unlock(&sync.m);
-        if (workers_submit(c->o.workers, c, rec_work, NULL, &jobs[k]) != BT_OK) {
-            sync.left--;
-            rec_run(&jobs[k]);
-        }
-    }
-    rec_run(&jobs[0]);
-    pthread_mutex_lock(&sync.m);
-    while (sync.left)
-        pthread_cond_wait(&sync.cv, &sync.m);
-    pthread_mutex_unlock(&sync.m);
-    pthread_mutex_destroy(&sync.m);
-    pthread_cond_destroy(&sync.cv);
-    for (size_t k = 0; k < n_jobs; k++) {
-        if (jobs[k].bad != SIZE_MAX) {
-            chain_msg(err, err_cap, "tx %zu: invalid sender", jobs[k].bad);
-            return BT_EINVAL;
-        }
-    }
-    return BT_OK;
-}
-
 /* --- engine glue ----------------------------------------------------------------------------- */
 
 static const char *engine_error(const struct chain *c, bt_status st)
@@ -313,10 +231,61 @@ void chain_after_commit(struct chain *c, struct chain_header *hd, const struct b
 
 /* --- import ---------------------------------------------------------------------------------- */
 
-static bt_status is_known(struct chain *c, uint64_t number, const uint8_t hash[32])
+bt_status chain_import_prep(struct chain *c, struct chain_prep *p, int *out_skipped, char *err,
+                            size_t err_cap)
 {
-    uint8_t have[32];
-    return chain_canonical_hash(c, number, have) == BT_OK && memcmp(have, hash, 32) == 0;
+    if (out_skipped)
+        *out_skipped = 0;
+    const struct bts_header *h = &p->h;
+    if (p->is_known) {
+        if (out_skipped)
+            *out_skipped = 1;
+        return BT_OK;
+    }
+    if (h->number != c->head.h.number + 1 || memcmp(h->parent_hash.bytes, c->head.hash, 32) != 0) {
+        chain_msg(err, err_cap, "unknown ancestor (block %llu, head %llu)",
+                  (unsigned long long)h->number, (unsigned long long)c->head.h.number);
+        return BT_ENOTFOUND;
+    }
+    if (p->has_uncles) {
+        chain_msg(err, err_cap, "block %llu: uncles not allowed", (unsigned long long)h->number);
+        return BT_EINVAL;
+    }
+    bt_status rc;
+    if (c->o.engine.vt) {
+        struct chain_header hd = {
+            .h = *h, .rlp = (uint8_t *)p->header_rlp, .rlp_len = p->header_rlp_len};
+        memcpy(hd.hash, p->hash, 32);
+        struct bt_header bh, bp;
+        chain_bt_header(&hd, &bh);
+        chain_bt_header(&c->head, &bp);
+        rc = c->o.engine.vt->verify_header(c->o.engine.self, &bh, &bp, BT_VERIFY_SEAL);
+        if (rc != BT_OK) {
+            chain_msg(err, err_cap, "block %llu: %s", (unsigned long long)h->number,
+                      engine_error(c, rc));
+            return rc;
+        }
+    }
+    if ((rc = chain_prep_wait(p, err, err_cap)) != BT_OK)
+        return rc;
+    uint8_t to[20];
+    if ((rc = author_of(c, h, to)) != BT_OK) {
+        chain_msg(err, err_cap, "block %llu: author: %s", (unsigned long long)h->number,
+                  engine_error(c, rc));
+        return rc;
+    }
+    struct block_receipts rs = {0};
+    c->bx.finalize = finalize_cb;
+    c->bx.finalize_arg = c;
+    rc = block_import_check(&c->bx, c->work, h, to, p->txs, p->senders, p->n, &rs, err, err_cap);
+    if (rc != BT_OK) {
+        chain_work_reset(c); /* the working state saw part of the block: rebuild it */
+        return rc;
+    }
+    rc = commit_block(c, h, p->txs_raw, p->txs_raw_len, p->txs, p->senders, p->n, &rs, NULL, err,
+                      err_cap);
+    block_receipts_free(&rs);
+    return rc;
 }
 
 bt_status chain_import(struct chain *c, const uint8_t *rlp, size_t rlp_len, int *out_skipped,
@@ -324,98 +293,12 @@ bt_status chain_import(struct chain *c, const uint8_t *rlp, size_t rlp_len, int 
 {
     if (out_skipped)
         *out_skipped = 0;
-    struct bts_rlp_item top, hi, txl, unc, it;
-    struct bts_rlp_iter i;
-    if (bts_rlp_decode(&top, rlp, rlp_len) != BT_OK || !top.is_list) {
-        chain_msg(err, err_cap, "block: malformed RLP");
-        return BT_EINVAL;
-    }
-    bts_rlp_iter_init(&i, &top);
-    if (bts_rlp_iter_next(&i, &hi) != BT_OK || bts_rlp_iter_next(&i, &txl) != BT_OK ||
-        bts_rlp_iter_next(&i, &unc) != BT_OK || !txl.is_list || !unc.is_list) {
-        chain_msg(err, err_cap, "block: not [header, transactions, uncles]");
-        return BT_EINVAL;
-    }
-    struct bts_header h;
-    bt_status rc = bts_header_decode(&h, hi.raw, hi.raw_len);
-    if (rc != BT_OK) {
-        chain_msg(err, err_cap, "header: %s", bts_header_strerror(rc));
-        return BT_EINVAL;
-    }
-    uint8_t hash[32];
-    bts_keccak256(hash, hi.raw, hi.raw_len);
-    if (h.number <= c->head.h.number && is_known(c, h.number, hash)) {
-        if (out_skipped)
-            *out_skipped = 1;
-        return BT_OK;
-    }
-    if (h.number != c->head.h.number + 1 || memcmp(h.parent_hash.bytes, c->head.hash, 32) != 0) {
-        chain_msg(err, err_cap, "unknown ancestor (block %llu, head %llu)",
-                  (unsigned long long)h.number, (unsigned long long)c->head.h.number);
-        return BT_ENOTFOUND;
-    }
-    if (unc.payload_len) {
-        chain_msg(err, err_cap, "block %llu: uncles not allowed", (unsigned long long)h.number);
-        return BT_EINVAL;
-    }
-    if (c->o.engine.vt) {
-        struct chain_header hd = {.h = h, .rlp = (uint8_t *)hi.raw, .rlp_len = hi.raw_len};
-        memcpy(hd.hash, hash, 32);
-        struct bt_header bh, bp;
-        chain_bt_header(&hd, &bh);
-        chain_bt_header(&c->head, &bp);
-        rc = c->o.engine.vt->verify_header(c->o.engine.self, &bh, &bp, BT_VERIFY_SEAL);
-        if (rc != BT_OK) {
-            chain_msg(err, err_cap, "block %llu: %s", (unsigned long long)h.number,
-                      engine_error(c, rc));
-            return rc;
-        }
-    }
-    size_t n = 0;
-    if (bts_rlp_list_count(&txl, &n) != BT_OK) {
-        chain_msg(err, err_cap, "block %llu: malformed transaction list",
-                  (unsigned long long)h.number);
-        return BT_EINVAL;
-    }
-    struct bts_tx *txs = n ? calloc(n, sizeof(*txs)) : NULL;
-    struct bt_address *senders = n ? calloc(n, sizeof(*senders)) : NULL;
-    struct block_receipts rs = {0};
-    if (n && (!txs || !senders)) {
-        rc = BT_ENOMEM;
-        goto out;
-    }
-    bts_rlp_iter_init(&i, &txl);
-    for (size_t k = 0; k < n; k++) {
-        if (bts_rlp_iter_next(&i, &it) != BT_OK ||
-            (rc = bts_tx_decode_block_item(&txs[k], it.raw, it.raw_len)) != BT_OK) {
-            chain_msg(err, err_cap, "block %llu: tx %zu: %s", (unsigned long long)h.number, k,
-                      bts_tx_strerror(rc));
-            rc = BT_EINVAL;
-            goto out;
-        }
-    }
-    struct bts_tx_rules rules;
-    chaincfg_tx_rules(c->cfg, h.number, h.time, &rules);
-    if ((rc = chain_recover_senders(c, txs, n, &rules, senders, err, err_cap)) != BT_OK)
-        goto out;
-    uint8_t to[20];
-    if ((rc = author_of(c, &h, to)) != BT_OK) {
-        chain_msg(err, err_cap, "block %llu: author: %s", (unsigned long long)h.number,
-                  engine_error(c, rc));
-        goto out;
-    }
-    c->bx.finalize = finalize_cb;
-    c->bx.finalize_arg = c;
-    rc = block_import_check(&c->bx, c->work, &h, to, txs, senders, n, &rs, err, err_cap);
-    if (rc != BT_OK) {
-        chain_work_reset(c); /* the working state saw part of the block: rebuild it */
-        goto out;
-    }
-    rc = commit_block(c, &h, txl.raw, txl.raw_len, txs, senders, n, &rs, NULL, err, err_cap);
-out:
-    block_receipts_free(&rs);
-    free(txs);
-    free(senders);
+    struct chain_prep p;
+    bt_status rc = chain_prep_start(c, rlp, rlp_len, 0, &p, err, err_cap);
+    if (rc != BT_OK)
+        return rc;
+    rc = chain_import_prep(c, &p, out_skipped, err, err_cap);
+    chain_prep_free(&p);
     return rc;
 }
 

@@ -24,6 +24,11 @@
  * in stor_ns_state (state_int.h). Each block is ONE stor_write: a SIGKILL at any point leaves
  * the previous head, or the new one, complete.
  *
+ * Finding it: `bttcd run` opens the chain after storage and before the plugins start, and
+ * registers it as the service "chain" (iface: chain_service_table, self: the struct chain). Host
+ * code (the RPC methods) gets it with registry_find(&rt->registry, "chain", &iface, &self) and
+ * uses self as the struct chain *; absent: the node runs without a chain (no genesis given).
+ *
  * Private to the host. */
 #ifndef BTTCD_CHAIN_INT_H
 #define BTTCD_CHAIN_INT_H
@@ -230,6 +235,9 @@ bt_status chain_block_rlp(struct chain *c, uint64_t number, uint8_t **out, size_
  *  Out: out: free with state_free() (before chain_close). */
 bt_status chain_state_at(struct chain *c, const uint8_t block_hash[32], struct state **out);
 
+/* eth_getProof: state_prove_account, state_storage_root and state_prove_storage (state_int.h)
+ * on a state from chain_state_at. */
+
 /** A message to execute without a transaction (eth_call, eth_estimateGas, debug_traceCall). */
 struct chain_msg {
     struct bt_address from; /* zero address when not given */
@@ -256,6 +264,18 @@ struct chain_msg {
 bt_status chain_call(struct chain *c, struct state *st, const struct bts_header *blk,
                      const struct chain_msg *m, struct bt_evm_result *out, char *err,
                      size_t err_cap);
+
+/** The state just before transaction `index` of block `block_hash` (index = the number of
+ *  transactions: after all of them, before finalize): the parent's state with the block's
+ *  first `index` transactions re-executed, for debug_traceTransaction and for calls at a
+ *  position inside a block. Read-only, as chain_state_at.
+ *  Returns: BT_OK; BT_ENOTFOUND (no such block, the genesis block, or index past the end);
+ *           an execution error (message). Out: out (state_free), out_header (the block's
+ *           header: chain_header_free; also the block context for executing transaction
+ *           `index` with block_exec_tx or chain_call). */
+bt_status chain_state_before_tx(struct chain *c, const uint8_t block_hash[32], uint32_t index,
+                                struct state **out, struct chain_header *out_header, char *err,
+                                size_t err_cap);
 
 /* --- the transaction pool ------------------------------------------------------------------ */
 

@@ -54,10 +54,47 @@ void chain_emit(struct chain *c, const struct chain_event *ev);
 /** Re-arm the production timer from the engine's schedule(). */
 void chain_reschedule(struct chain *c);
 
+/** The fee recipient of `h`: the engine's author (a sealed header), else the coinbase.
+ *  Returns BT_OK. */
+bt_status chain_fee_to(struct chain *c, const struct bts_header *h, uint8_t out[20]);
+
 /** Sender recovery of txs[0..n) under `rules`, fanned out to the worker pool.
  *  Returns: BT_OK; BT_EINVAL (message: "tx 3: invalid sender"). */
 bt_status chain_recover_senders(struct chain *c, const struct bts_tx *txs, size_t n,
                                 const struct bts_tx_rules *rules, struct bt_address *out, char *err,
                                 size_t err_cap);
+
+struct chain_rec; /* a sender recovery in flight (chain_prep.c) */
+
+/** A block decoded for import, its senders recovered (or being recovered) on the worker pool.
+ *  Views point into the caller's RLP, which must outlive it. */
+struct chain_prep {
+    struct bts_header h;
+    uint8_t hash[32];
+    const uint8_t *header_rlp;
+    size_t header_rlp_len;
+    const uint8_t *txs_raw; /* the transaction list item */
+    size_t txs_raw_len;
+    int has_uncles;
+    int is_known; /* already the canonical block at its number: nothing was prepared */
+    struct bts_tx *txs;
+    struct bt_address *senders;
+    size_t n;
+    struct chain_rec *rec;
+};
+
+/** Decode `rlp` and start its sender recovery: with is_async every share goes to the pool and
+ *  the call returns at once (the caller may execute another block meanwhile); else the caller's
+ *  thread takes a share in chain_prep_wait.
+ *  Returns: BT_OK, BT_EINVAL (malformed block: message), BT_ENOMEM. On failure p is freed. */
+bt_status chain_prep_start(struct chain *c, const uint8_t *rlp, size_t rlp_len, int is_async,
+                           struct chain_prep *p, char *err, size_t err_cap);
+/** Wait for the senders. Returns BT_OK or BT_EINVAL ("tx 3: invalid sender"). */
+bt_status chain_prep_wait(struct chain_prep *p, char *err, size_t err_cap);
+/** Wait for work in flight and free. Zeroed p is fine. */
+void chain_prep_free(struct chain_prep *p);
+/** Import a prepared block (chain_import after decoding). Frees nothing. */
+bt_status chain_import_prep(struct chain *c, struct chain_prep *p, int *out_skipped, char *err,
+                            size_t err_cap);
 
 #endif /* BTTCD_CHAIN_PRIV_H */

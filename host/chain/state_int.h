@@ -11,6 +11,7 @@
 
 #include <bt/evm.h>
 
+#include <bts/buf.h>
 #include <bts/common.h>
 
 #include "alloc_int.h"
@@ -68,5 +69,23 @@ bt_status state_root(struct state *st, uint8_t out_root[32]);
  *  Out: out_root: the state root (NULL allowed). */
 bt_status state_commit(struct state *st, const struct stor_op *extra, size_t n_extra,
                        uint32_t flags, uint8_t *out_root);
+
+/* --- proofs (eth_getProof, EIP-1186; state_proof.c) ---------------------------------------
+ * Only on a state without uncommitted changes (chain_state_at, before any call or override):
+ * the proofs are read from the stored trie nodes. */
+
+/** Append the account proof of `addr`: an RLP list of the trie nodes from the root towards
+ *  keccak(addr) (bts_trie_prove), proving presence or absence.
+ *  Returns: BT_OK, BT_ENOMEM, BT_EIO (a node is missing). */
+bt_status state_prove_account(struct state *st, const uint8_t addr[20], struct bts_buf *out);
+
+/** The storage root of `addr` (the empty trie's root for no account or no storage).
+ *  Returns: BT_OK, BT_ENOMEM, BT_EIO. */
+bt_status state_storage_root(struct state *st, const uint8_t addr[20], uint8_t out_root[32]);
+
+/** Append the storage proof of slot `key` of `addr` (the empty list for no account).
+ *  Returns: BT_OK, BT_ENOMEM, BT_EIO. */
+bt_status state_prove_storage(struct state *st, const uint8_t addr[20], const uint8_t key[32],
+                              struct bts_buf *out);
 
 #endif /* BTTCD_STATE_INT_H */

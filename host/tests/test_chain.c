@@ -10,6 +10,7 @@
 
 #include <bts/rlp.h>
 #include <bts/test.h>
+#include <bts/trie.h>
 
 #include "chain_testlib.h"
 #include "genesis_int.h"
@@ -190,6 +191,7 @@ static void test_chain_records_round_trip(void)
     chain_receipts_free(&rs);
     uint8_t unknown[32] = {1};
     CU_ASSERT_EQUAL(chain_tx_lookup(n.c, unknown, &loc), BT_ENOTFOUND);
+    chain_header_free(&hd2);
     CU_ASSERT_EQUAL(chain_header_by_hash(n.c, unknown, &hd2), BT_ENOTFOUND);
     struct bts_u256 td;
     CU_ASSERT_EQUAL(chain_td(n.c, hash, &td), BT_OK);
@@ -489,9 +491,118 @@ static void test_chain_files(void)
     node_close(&b);
 }
 
+/* A transaction the pool accepted but the block cannot pay (its sender's balance went to the
+ * sender's previous one) is left out with its sender's later ones; the rest is sealed. */
+static void test_chain_production_drops_unpayable(void)
+{
+    struct node n;
+    node_open(&n);
+    /* 21000 x 4.7e17 wei = 9870 ether each: both fit the 10000 ether balance alone. */
+    struct bt_hash a0 = submit(&n, 0, 0, 470000000000000000u, BT_OK);
+    submit(&n, 0, 1, 470000000000000000u, BT_OK);
+    struct bt_hash b0 = submit(&n, 1, 0, 1000000000, BT_OK);
+    uint8_t hash[32];
+    produce(&n, hash);
+    struct chain_body body;
+    CU_ASSERT_EQUAL_FATAL(chain_body_by_hash(n.c, hash, &body), BT_OK);
+    CU_ASSERT_EQUAL_FATAL(body.n_txs, 2);
+    CU_ASSERT_EQUAL(memcmp(body.txs[0].hash.bytes, a0.bytes, 32), 0);
+    CU_ASSERT_EQUAL(memcmp(body.txs[1].hash.bytes, b0.bytes, 32), 0);
+    chain_body_free(&body);
+    /* The pool dropped the unpayable one on the new head. */
+    size_t p, q;
+    txpool_counts(chain_txpool(n.c), &p, &q);
+    CU_ASSERT_EQUAL(p + q, 0);
+    node_close(&n);
+}
+
+/* The "chain" service as a plugin sees it. */
+static void test_chain_service_table(void)
+{
+    struct node n;
+    node_open(&n);
+    submit(&n, 0, 0, 1000000000, BT_OK);
+    uint8_t hash[32];
+    produce(&n, hash);
+    const struct bt_chain_iface *ci = &chain_service_table;
+    CU_ASSERT_EQUAL(ci->struct_size, sizeof(struct bt_chain_iface));
+    uint64_t num;
+    uint8_t h[32];
+    CU_ASSERT_EQUAL(ci->head(n.c, &num, h), BT_OK);
+    CU_ASSERT_EQUAL(num, 1);
+    CU_ASSERT_EQUAL(memcmp(h, hash, 32), 0);
+    struct bt_value v;
+    CU_ASSERT_EQUAL_FATAL(ci->header_by_number(n.c, 1, &v), BT_OK);
+    uint8_t vh[32];
+    bts_keccak256(vh, v.data, v.len);
+    CU_ASSERT_EQUAL(memcmp(vh, hash, 32), 0);
+    v.release(&v);
+    CU_ASSERT_EQUAL_FATAL(ci->header_by_hash(n.c, hash, &v), BT_OK);
+    v.release(&v);
+    CU_ASSERT_EQUAL(ci->header_by_number(n.c, 9, &v), BT_ENOTFOUND);
+    /* A call to an account without code succeeds with empty output. */
+    uint32_t reverted = 9;
+    CU_ASSERT_EQUAL_FATAL(ci->call(n.c, hash, NULL, to_addr, NULL, 0, 100000, &v, &reverted),
+                          BT_OK);
+    CU_ASSERT_EQUAL(reverted, 0);
+    CU_ASSERT_EQUAL(v.len, 0);
+    v.release(&v);
+    uint8_t unknown[32] = {7};
+    CU_ASSERT_EQUAL(ci->call(n.c, unknown, NULL, to_addr, NULL, 0, 100000, &v, &reverted),
+                    BT_ENOTFOUND);
+    node_close(&n);
+}
+
+/* eth_getProof material: the account proof verifies against the block's state root. */
+static void test_chain_state_proofs(void)
+{
+    struct node n;
+    node_open(&n);
+    submit(&n, 0, 0, 1000000000, BT_OK);
+    uint8_t hash[32];
+    produce(&n, hash);
+    struct state *st;
+    CU_ASSERT_EQUAL_FATAL(chain_state_at(n.c, hash, &st), BT_OK);
+    struct bt_address a0;
+    CU_ASSERT_EQUAL(genesis_dev_address(&a0, 0), BT_OK);
+    struct bts_buf pr = BTS_BUF_INIT;
+    CU_ASSERT_EQUAL_FATAL(state_prove_account(st, a0.bytes, &pr), BT_OK);
+    const uint8_t *v;
+    size_t vlen;
+    CU_ASSERT_EQUAL(bts_trie_verify_proof(chain_head_header(n.c)->h.state_root.bytes,
+                                          BTS_TRIE_SECURE, a0.bytes, 20, pr.data, pr.len, &v,
+                                          &vlen),
+                    BT_OK);
+    CU_ASSERT(vlen > 0);
+    uint8_t root[32], key[32] = {0};
+    CU_ASSERT_EQUAL(state_storage_root(st, a0.bytes, root), BT_OK);
+    CU_ASSERT_EQUAL(memcmp(root, bts_trie_empty_root, 32), 0);
+    bts_buf_reset(&pr);
+    CU_ASSERT_EQUAL(state_prove_storage(st, a0.bytes, key, &pr), BT_OK);
+    CU_ASSERT(pr.len >= 1);
+    bts_buf_free(&pr);
+    state_free(st);
+    /* Replaying the block's only transaction gives the block's own state root. */
+    struct chain_header hd;
+    char err[256] = "";
+    CU_ASSERT_EQUAL_FATAL(chain_state_before_tx(n.c, hash, 1, &st, &hd, err, sizeof(err)), BT_OK);
+    CU_ASSERT_EQUAL(state_root(st, root), BT_OK);
+    CU_ASSERT_EQUAL(memcmp(root, hd.h.state_root.bytes, 32), 0);
+    state_free(st);
+    chain_header_free(&hd);
+    CU_ASSERT_EQUAL_FATAL(chain_state_before_tx(n.c, hash, 0, &st, &hd, err, sizeof(err)), BT_OK);
+    CU_ASSERT_EQUAL(state_root(st, root), BT_OK);
+    CU_ASSERT_NOT_EQUAL(memcmp(root, hd.h.state_root.bytes, 32), 0);
+    state_free(st);
+    chain_header_free(&hd);
+    CU_ASSERT_EQUAL(chain_state_before_tx(n.c, hash, 2, &st, &hd, err, sizeof(err)), BT_ENOTFOUND);
+    node_close(&n);
+}
+
 BTS_TEST_SUITE("chain", NULL, NULL, BTS_TEST(test_chain_genesis_and_reopen),
                BTS_TEST(test_chain_records_round_trip),
                BTS_TEST(test_chain_production_price_nonce_order),
                BTS_TEST(test_chain_import_produced_blocks),
                BTS_TEST(test_chain_refuses_wrong_state_root), BTS_TEST(test_chain_events_and_call),
-               BTS_TEST(test_chain_files));
+               BTS_TEST(test_chain_files), BTS_TEST(test_chain_production_drops_unpayable),
+               BTS_TEST(test_chain_service_table), BTS_TEST(test_chain_state_proofs));
