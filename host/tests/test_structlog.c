@@ -40,22 +40,33 @@ static void put_code(struct alloc *s, const uint8_t addr[20], const uint8_t *cod
     a->code_len = len;
 }
 
-/* Trace a call of `to` (code `code`) on a state that also holds B. */
+/* A funded sender, A with `code`, B; a London call of A with 200000 gas. */
+static void setup(struct alloc *s, const uint8_t *code, size_t len, struct bt_evm_block *blk,
+                  struct bt_evm_tx *tx, struct bt_evm_config *cfg)
+{
+    memset(s, 0, sizeof(*s));
+    struct alloc_account *f = memstate_account(s, from);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    f->balance = bts_u256_from_u64(1000000000000ull);
+    put_code(s, addr_a, code, len);
+    put_code(s, addr_b, code_b, sizeof(code_b));
+    *blk = (struct bt_evm_block){
+        .struct_size = sizeof(*blk), .number = 1, .gas_limit = 10000000, .chain_id = 1};
+    *tx = (struct bt_evm_tx){.struct_size = sizeof(*tx), .has_to = 1, .gas_limit = 200000};
+    memcpy(tx->from, from, 20);
+    memcpy(tx->to, addr_a, 20);
+    *cfg = (struct bt_evm_config){.struct_size = sizeof(*cfg), .fork = BT_EVM_LONDON};
+}
+
+/* Trace a call of A (code `code`). */
 static bt_status trace(const uint8_t *code, size_t len, const struct structlog_cfg *lc,
                        json_t **out, struct bt_evm_result *res)
 {
-    struct alloc s = {0};
-    struct alloc_account *f = memstate_account(&s, from);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    f->balance = bts_u256_from_u64(1000000000000ull);
-    put_code(&s, addr_a, code, len);
-    put_code(&s, addr_b, code_b, sizeof(code_b));
-    struct bt_evm_block blk = {
-        .struct_size = sizeof(blk), .number = 1, .gas_limit = 10000000, .chain_id = 1};
-    struct bt_evm_tx tx = {.struct_size = sizeof(tx), .has_to = 1, .gas_limit = 200000};
-    memcpy(tx.from, from, 20);
-    memcpy(tx.to, addr_a, 20);
-    struct bt_evm_config cfg = {.struct_size = sizeof(cfg), .fork = BT_EVM_LONDON};
+    struct alloc s;
+    struct bt_evm_block blk;
+    struct bt_evm_tx tx;
+    struct bt_evm_config cfg;
+    setup(&s, code, len, &blk, &tx, &cfg);
     bt_status st =
         structlog_execute(&t_vtbl, NULL, &memstate_iface, &s, &blk, &tx, &cfg, lc, out, res);
     alloc_free(&s);
@@ -199,18 +210,11 @@ static void test_structlog_same_result(void)
     struct bt_evm_result traced;
     CU_ASSERT_EQUAL_FATAL(trace(code_call, sizeof(code_call), NULL, &j, &traced), BT_OK);
     json_decref(j);
-    struct alloc s = {0};
-    struct alloc_account *f = memstate_account(&s, from);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    f->balance = bts_u256_from_u64(1000000000000ull);
-    put_code(&s, addr_a, code_call, sizeof(code_call));
-    put_code(&s, addr_b, code_b, sizeof(code_b));
-    struct bt_evm_block blk = {
-        .struct_size = sizeof(blk), .number = 1, .gas_limit = 10000000, .chain_id = 1};
-    struct bt_evm_tx tx = {.struct_size = sizeof(tx), .has_to = 1, .gas_limit = 200000};
-    memcpy(tx.from, from, 20);
-    memcpy(tx.to, addr_a, 20);
-    struct bt_evm_config cfg = {.struct_size = sizeof(cfg), .fork = BT_EVM_LONDON};
+    struct alloc s;
+    struct bt_evm_block blk;
+    struct bt_evm_tx tx;
+    struct bt_evm_config cfg;
+    setup(&s, code_call, sizeof(code_call), &blk, &tx, &cfg);
     struct bt_evm_result plain;
     CU_ASSERT_EQUAL_FATAL(t_execute(NULL, &memstate_iface, &s, &blk, &tx, &cfg, &plain), BT_OK);
     CU_ASSERT_EQUAL(plain.gas_used, traced.gas_used);
