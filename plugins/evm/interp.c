@@ -147,6 +147,32 @@ static inline int pow2_log(const struct bts_u256 *b)
     return -1;
 }
 
+/* (hi:lo) / d with hi < d, so the quotient fits 64 bits: one hardware divide on x86-64 (the
+ * compiler would call __udivmodti4 for a 128-bit dividend). */
+static inline uint64_t div_2by1(uint64_t hi, uint64_t lo, uint64_t d, uint64_t *rem)
+{
+#if defined(__x86_64__)
+    uint64_t q, r;
+    __asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "rm"(d));
+    *rem = r;
+    return q;
+#else
+    unsigned __int128 x = ((unsigned __int128)hi << 64) | lo;
+    *rem = (uint64_t)(x % d);
+    return (uint64_t)(x / d);
+#endif
+}
+
+/* a / d and a % d for a 64-bit d != 0 (fixed-point code divides wide values by scales):
+ * schoolbook over the four limbs, each step's remainder below d. */
+static inline uint64_t divrem_u64(struct bts_u256 *q, const struct bts_u256 *a, uint64_t d)
+{
+    uint64_t r = 0;
+    for (int i = 3; i >= 0; i--)
+        q->w[i] = div_2by1(r, a->w[i], d, &r);
+    return r;
+}
+
 static inline void fast_div(struct bts_u256 *out, const struct bts_u256 *a,
                             const struct bts_u256 *b)
 {
@@ -157,6 +183,8 @@ static inline void fast_div(struct bts_u256 *out, const struct bts_u256 *a,
     int k = pow2_log(b);
     if (k >= 0)
         bts_u256_shr(out, a, (uint64_t)k);
+    else if ((b->w[1] | b->w[2] | b->w[3]) == 0 && b->w[0])
+        divrem_u64(out, a, b->w[0]);
     else
         bts_u256_div(out, a, b);
 }
@@ -311,6 +339,9 @@ static inline void fast_mod(struct bts_u256 *out, const struct bts_u256 *a,
         bts_u256_shl(&mask, &one, (uint64_t)k);
         bts_u256_sub(&mask, &mask, &one);
         bts_u256_and(out, a, &mask);
+    } else if ((b->w[1] | b->w[2] | b->w[3]) == 0 && b->w[0]) {
+        struct bts_u256 q;
+        *out = bts_u256_from_u64(divrem_u64(&q, a, b->w[0]));
     } else {
         bts_u256_mod(out, a, b);
     }
