@@ -99,6 +99,74 @@ static const struct ref *find_ref(const struct ref *refs, size_t n, const char *
     return NULL;
 }
 
+/* Expand the older evmone format's "(NxHH)" shorthand (HH repeated N times) and drop blanks
+ * (fixtures/evm-benchmarks/README.md). Returns a malloc'd string or NULL. */
+static char *expand_hex(const char *s, size_t len)
+{
+    struct bts_buf b = BTS_BUF_INIT;
+    int ok = 1;
+    for (size_t i = 0; ok && i < len; i++) {
+        unsigned long n;
+        char *x, *end;
+        if (s[i] == '(' && (n = strtoul(s + i + 1, &x, 10)) > 0 && *x == 'x' &&
+            (end = memchr(x, ')', len - (size_t)(x - s))) != NULL) {
+            for (unsigned long k = 0; ok && k < n; k++)
+                ok = bts_buf_append(&b, x + 1, (size_t)(end - x - 1)) == BT_OK;
+            i = (size_t)(end - s);
+        } else if (s[i] != ' ' && s[i] != '\r' && s[i] != '\n') {
+            ok = bts_buf_append(&b, s + i, 1) == BT_OK;
+        }
+    }
+    if (!ok || bts_buf_append(&b, "", 1) != BT_OK) {
+        bts_buf_free(&b);
+        return NULL;
+    }
+    return (char *)b.data;
+}
+
+/* A benchmark only in the older format (<name>.bin-runtime, <name>.inputs: blocks of label,
+ * call data, expected output): its code as hex and its inputs as "label hex" lines. */
+static int load_old_format(const char *dir, const char *name, char **out_hex, char **out_inputs)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s/%s.bin-runtime", dir, name, name);
+    char *bin = slurp(path);
+    snprintf(path, sizeof(path), "%s/%s/%s.inputs", dir, name, name);
+    char *inp = bin ? slurp(path) : NULL;
+    *out_hex = bin ? expand_hex(bin, strlen(bin)) : NULL;
+    struct bts_buf lines = BTS_BUF_INIT;
+    int ok = *out_hex && inp;
+    char *label = NULL;
+    /* Four lines a block: label, call data, expected output, blank (either may be empty). */
+    size_t idx = 0;
+    for (char *l = inp; ok && l && *l; idx++) {
+        char *nl = strchr(l, '\n');
+        size_t n = nl ? (size_t)(nl - l) : strlen(l);
+        if (idx % 4 == 0) {
+            label = l;
+            label[n] = 0;
+        } else if (idx % 4 == 1 && label) {
+            char *data = expand_hex(l, n);
+            ok = data && bts_buf_append(&lines, label, strlen(label)) == BT_OK &&
+                 bts_buf_append(&lines, " ", 1) == BT_OK &&
+                 bts_buf_append(&lines, data, strlen(data)) == BT_OK &&
+                 bts_buf_append(&lines, "\n", 1) == BT_OK;
+            free(data);
+        }
+        l = nl ? nl + 1 : NULL;
+    }
+    free(bin);
+    free(inp);
+    if (!ok || bts_buf_append(&lines, "", 1) != BT_OK) {
+        bts_buf_free(&lines);
+        free(*out_hex);
+        *out_hex = NULL;
+        return 0;
+    }
+    *out_inputs = (char *)lines.data;
+    return 1;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -152,9 +220,13 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         char path[1024];
         snprintf(path, sizeof(path), "%s/%s/code.hex", dir, names[i]);
-        char *hex = only && !strstr(names[i], only) ? NULL : slurp(path);
+        int skip = only && !strstr(names[i], only);
+        char *hex = skip ? NULL : slurp(path), *inputs = NULL;
         snprintf(path, sizeof(path), "%s/%s/inputs.txt", dir, names[i]);
-        char *inputs = hex ? slurp(path) : NULL;
+        if (hex)
+            inputs = slurp(path);
+        else if (!skip)
+            load_old_format(dir, names[i], &hex, &inputs);
         struct bts_buf code = BTS_BUF_INIT;
         if (hex && inputs && bts_hex_decode_buf(&code, hex, strcspn(hex, "\r\n"), 0) == BT_OK) {
             char *save = NULL;

@@ -29,11 +29,27 @@ function cpuMs() {
 const common = new Common({ chain: Mainnet, hardfork: Hardfork.London })
 const to = createAddressFromString('0xbe7c43a580000000000000000000000000000001')
 const caller = createAddressFromString('0xa94f00000000000000000000000000000000000b')
-const names = readdirSync(dir).filter((n) => existsSync(join(dir, n, 'code.hex'))).sort()
+// The older evmone format (<name>.bin-runtime, <name>.inputs) where code.hex is absent: "(NxHH)"
+// repeats HH N times, blanks are dropped; inputs come in blocks of label, data, output, blank.
+const expand = (h) => h.replace(/\((\d+)x([0-9a-fA-F]*)\)/g, (_, n, hh) => hh.repeat(Number(n))).replace(/\s/g, '')
+function load(name) {
+  const p = join(dir, name)
+  if (existsSync(join(p, 'code.hex'))) {
+    const lines = readFileSync(join(p, 'inputs.txt'), 'utf8').split('\n').filter((l) => l)
+    return { code: readFileSync(join(p, 'code.hex'), 'utf8').trim(), lines }
+  }
+  const old = readFileSync(join(p, name + '.inputs'), 'utf8').split('\n')
+  const lines = []
+  for (let i = 0; i + 1 < old.length; i += 4) if (old[i]) lines.push(old[i] + ' ' + expand(old[i + 1]))
+  return { code: expand(readFileSync(join(p, name + '.bin-runtime'), 'utf8')), lines }
+}
+const names = readdirSync(dir)
+  .filter((n) => existsSync(join(dir, n, 'code.hex')) || existsSync(join(dir, n, n + '.bin-runtime')))
+  .sort()
 for (const name of names) {
   if (only && !name.includes(only)) continue
-  const code = hexToBytes('0x' + readFileSync(join(dir, name, 'code.hex'), 'utf8').trim())
-  const lines = readFileSync(join(dir, name, 'inputs.txt'), 'utf8').split('\n').filter((l) => l)
+  const { code: codeHex, lines } = load(name)
+  const code = hexToBytes('0x' + codeHex)
   for (const line of lines) {
     const sp = line.indexOf(' ')
     const label = sp < 0 ? line : line.slice(0, sp)

@@ -33,6 +33,8 @@ static const char evm_help[] =
     "  --trace           for each failing case also print the accounts the transaction\n"
     "                    changed and geth's struct log of its execution (first 5000 steps)\n"
     "  --quiet           do not list the skipped cases\n"
+    "  --traced          execute with a tracer attached that keeps nothing: checks that\n"
+    "                    traced execution (debug_trace*) computes the same results\n"
     "\n"
     "run: call HEX (or the hex in FILE) with the input as call data, on a state holding\n"
     "only that code and a funded sender. Prints the outcome, the output and the gas the\n"
@@ -190,6 +192,8 @@ int evmtool_main(int argc, char **argv, const char *const *dirs, size_t n_dirs)
             so.is_json = 1;
         } else if (is_statetest && !strcmp(a, "--quiet")) {
             so.is_quiet = 1;
+        } else if (is_statetest && !strcmp(a, "--traced")) {
+            so.is_traced = 1;
         } else if (!strcmp(a, "--trace")) {
             so.is_trace = ro.is_trace = 1;
         } else if (is_run && !strcmp(a, "--code")) {

@@ -59,6 +59,7 @@ struct evmtool_st_opts {
     uint32_t fork; /* 0: every fork the file has (Istanbul on) */
     const char *filter;
     int is_json, is_trace, is_quiet;
+    int is_traced; /* execute with a tracer that keeps nothing (checks the traced interpreter) */
 };
 
 /** Run GeneralStateTests files or directories. Returns the exit status (0, 1, 2). */

@@ -2,24 +2,35 @@
  * cheap for the thousands of state-test cases; inserts move the tail (states are small). */
 #include "memstate_int.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <bts/keccak.h>
 
-/* Index of the first account >= addr. */
-static size_t acct_pos(const struct alloc *a, const uint8_t addr[20])
+/* Index of the first of n records (stride bytes apart, each starting with its key) whose key
+ * is >= key: accounts start with their address, slots with their key (alloc_int.h). */
+static size_t lower_bound(const void *base, size_t n, size_t stride, const uint8_t *key,
+                          size_t key_len)
 {
-    size_t lo = 0, hi = a->n;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (memcmp(a->accounts[mid].addr.bytes, addr, 20) < 0)
+        if (memcmp((const uint8_t *)base + mid * stride, key, key_len) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
     return lo;
+}
+
+_Static_assert(offsetof(struct alloc_account, addr) == 0, "accounts start with the address");
+_Static_assert(offsetof(struct alloc_slot, key) == 0, "slots start with the key");
+
+static size_t acct_pos(const struct alloc *a, const uint8_t addr[20])
+{
+    return lower_bound(a->accounts, a->n, sizeof(*a->accounts), addr, 20);
 }
 
 static struct alloc_account *acct_find(const struct alloc *a, const uint8_t addr[20])
@@ -67,15 +78,7 @@ static void acct_remove(struct alloc *a, const uint8_t addr[20])
 
 static size_t slot_pos(const struct alloc_account *acc, const uint8_t key[32])
 {
-    size_t lo = 0, hi = acc->n_storage;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (memcmp(acc->storage[mid].key.bytes, key, 32) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return lower_bound(acc->storage, acc->n_storage, sizeof(*acc->storage), key, 32);
 }
 
 static const uint8_t zero32[32];

@@ -347,6 +347,24 @@ static void report(struct st_run *sr, const struct st_case *c, int ok, int skipp
 
 /* --- running --------------------------------------------------------------------------------- */
 
+/* --traced: every instruction goes through the traced interpreter and is dropped here. */
+static void null_step(void *ctx, const struct bt_evm_step *s)
+{
+    (void)ctx;
+    (void)s;
+}
+
+static void null_step_result(void *ctx, uint64_t gas_cost, const char *error)
+{
+    (void)ctx;
+    (void)gas_cost;
+    (void)error;
+}
+
+static const struct bt_evm_tracer null_tracer = {.struct_size = sizeof(struct bt_evm_tracer),
+                                                 .step = null_step,
+                                                 .step_result = null_step_result};
+
 static void run_case(struct st_run *sr, struct st_case *c, const struct alloc *pre,
                      const struct bt_evm_block *blk, const json_t *tx, uint32_t fork)
 {
@@ -357,7 +375,8 @@ static void run_case(struct st_run *sr, struct st_case *c, const struct alloc *p
         fprintf(stderr, "bttcd evm statetest: out of memory\n");
         exit(2);
     }
-    struct bt_evm_config cfg = {.struct_size = sizeof(cfg), .fork = fork};
+    struct bt_evm_config cfg = {
+        .struct_size = sizeof(cfg), .fork = fork, .tracer = sr->o->is_traced ? &null_tracer : NULL};
     struct bt_evm_result r;
     bt_status st = BT_EINVAL;
     char why[256] = "";

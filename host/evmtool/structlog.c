@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bts/buf.h>
 #include <bts/hex.h>
 
 /* One slot the transaction read or wrote, per contract (geth keeps a map per address). */
@@ -20,13 +21,12 @@ struct sl_slot {
 struct structlog {
     struct structlog_cfg cfg;
     struct bt_evm_tracer tracer;
-    json_t *logs;    /* the entries */
-    json_t *cur;     /* the entry waiting for its step_result (borrowed from logs) */
-    json_t *rest;    /* its members after "error" */
-    uint64_t n_seen; /* steps so far (limit) */
-    struct sl_slot *slots;
-    size_t n_slots, cap_slots;
-    int oom; /* an allocation failed while tracing: the result is BT_ENOMEM */
+    json_t *logs;         /* the entries */
+    json_t *cur;          /* the entry waiting for its step_result (borrowed from logs) */
+    json_t *rest;         /* its members after "error" */
+    uint64_t n_seen;      /* steps so far (limit) */
+    struct bts_buf slots; /* struct sl_slot records */
+    int oom;              /* an allocation failed while tracing: the result is BT_ENOMEM */
 };
 
 static const char *const op_names[256] = {
@@ -188,34 +188,30 @@ static json_t *memory_json(const struct bt_evm_step *s)
 /* Record the slot of an SLOAD/SSTORE and return every slot of that contract so far. */
 static json_t *storage_json(struct structlog *sl, const struct bt_evm_step *s)
 {
-    size_t i;
-    for (i = 0; i < sl->n_slots; i++) {
-        if (!memcmp(sl->slots[i].addr, s->address, 20) &&
-            !memcmp(sl->slots[i].key, s->storage_key, 32))
+    struct sl_slot *slots = (struct sl_slot *)sl->slots.data;
+    size_t n = sl->slots.len / sizeof(*slots), i;
+    for (i = 0; i < n; i++) {
+        if (!memcmp(slots[i].addr, s->address, 20) && !memcmp(slots[i].key, s->storage_key, 32))
             break;
     }
-    if (i == sl->n_slots) {
-        if (sl->n_slots == sl->cap_slots) {
-            size_t cap = sl->cap_slots ? 2 * sl->cap_slots : 16;
-            struct sl_slot *n = realloc(sl->slots, cap * sizeof(*n));
-            if (!n)
-                return NULL;
-            sl->slots = n;
-            sl->cap_slots = cap;
-        }
-        memcpy(sl->slots[i].addr, s->address, 20);
-        memcpy(sl->slots[i].key, s->storage_key, 32);
-        sl->n_slots++;
+    if (i == n) {
+        struct sl_slot add;
+        memcpy(add.addr, s->address, 20);
+        memcpy(add.key, s->storage_key, 32);
+        if (bts_buf_append(&sl->slots, &add, sizeof(add)) != BT_OK)
+            return NULL;
+        slots = (struct sl_slot *)sl->slots.data;
+        n++;
     }
-    memcpy(sl->slots[i].val, s->storage_value, 32);
+    memcpy(slots[i].val, s->storage_value, 32);
     json_t *o = json_object();
-    for (size_t k = 0; o && k < sl->n_slots; k++) {
-        if (memcmp(sl->slots[k].addr, s->address, 20) != 0)
+    for (size_t k = 0; o && k < n; k++) {
+        if (memcmp(slots[k].addr, s->address, 20) != 0)
             continue;
         char key[65];
         size_t len;
-        json_t *v = hex_string(sl->slots[k].val, 32, 0);
-        if (bts_hex_encode(key, sizeof(key), &len, sl->slots[k].key, 32, 0) != BT_OK ||
+        json_t *v = hex_string(slots[k].val, 32, 0);
+        if (bts_hex_encode(key, sizeof(key), &len, slots[k].key, 32, 0) != BT_OK ||
             json_object_set_new(o, key, v) != 0) {
             json_decref(o);
             return NULL;
@@ -326,6 +322,7 @@ bt_status structlog_new(struct structlog **out, const struct structlog_cfg *cfg)
         return BT_ENOMEM;
     if (cfg)
         sl->cfg = *cfg;
+    bts_buf_init(&sl->slots);
     sl->logs = json_array();
     if (!sl->logs) {
         free(sl);
@@ -374,7 +371,7 @@ void structlog_free(struct structlog *sl)
         return;
     json_decref(sl->logs);
     json_decref(sl->rest);
-    free(sl->slots);
+    bts_buf_free(&sl->slots);
     free(sl);
 }
 

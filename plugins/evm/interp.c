@@ -147,6 +147,32 @@ static inline int pow2_log(const struct bts_u256 *b)
     return -1;
 }
 
+/* (hi:lo) / d with hi < d, so the quotient fits 64 bits: one hardware divide on x86-64 (the
+ * compiler would call __udivmodti4 for a 128-bit dividend). */
+static inline uint64_t div_2by1(uint64_t hi, uint64_t lo, uint64_t d, uint64_t *rem)
+{
+#if defined(__x86_64__)
+    uint64_t q, r;
+    __asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "rm"(d));
+    *rem = r;
+    return q;
+#else
+    unsigned __int128 x = ((unsigned __int128)hi << 64) | lo;
+    *rem = (uint64_t)(x % d);
+    return (uint64_t)(x / d);
+#endif
+}
+
+/* a / d and a % d for a 64-bit d != 0 (fixed-point code divides wide values by scales):
+ * schoolbook over the four limbs, each step's remainder below d. */
+static inline uint64_t divrem_u64(struct bts_u256 *q, const struct bts_u256 *a, uint64_t d)
+{
+    uint64_t r = 0;
+    for (int i = 3; i >= 0; i--)
+        q->w[i] = div_2by1(r, a->w[i], d, &r);
+    return r;
+}
+
 static inline void fast_div(struct bts_u256 *out, const struct bts_u256 *a,
                             const struct bts_u256 *b)
 {
@@ -157,6 +183,8 @@ static inline void fast_div(struct bts_u256 *out, const struct bts_u256 *a,
     int k = pow2_log(b);
     if (k >= 0)
         bts_u256_shr(out, a, (uint64_t)k);
+    else if ((b->w[1] | b->w[2] | b->w[3]) == 0 && b->w[0])
+        divrem_u64(out, a, b->w[0]);
     else
         bts_u256_div(out, a, b);
 }
@@ -217,23 +245,86 @@ static inline void fast_sdiv(struct bts_u256 *out, const struct bts_u256 *a,
     bts_u256_sdiv(out, a, b);
 }
 
-/* Memory words: unaligned 64-bit loads and byte swaps. */
+/* Memory words: four unaligned 64-bit loads or stores with byte swaps, straight between memory
+ * and the stack (a 32-byte temporary would be written in 8-byte pieces and read back in 16-byte
+ * ones, which store forwarding cannot serve). */
+static inline uint64_t load_be64(const uint8_t *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return __builtin_bswap64(w);
+}
+
+static inline void store_be64(uint8_t *p, uint64_t v)
+{
+    v = __builtin_bswap64(v);
+    memcpy(p, &v, 8);
+}
+
 static inline void load_word(struct bts_u256 *out, const uint8_t *p)
 {
-    uint64_t w[4];
-    memcpy(w, p, 32);
-    out->w[0] = __builtin_bswap64(w[3]);
-    out->w[1] = __builtin_bswap64(w[2]);
-    out->w[2] = __builtin_bswap64(w[1]);
-    out->w[3] = __builtin_bswap64(w[0]);
+    out->w[3] = load_be64(p);
+    out->w[2] = load_be64(p + 8);
+    out->w[1] = load_be64(p + 16);
+    out->w[0] = load_be64(p + 24);
 }
 
 static inline void store_word(uint8_t *p, const struct bts_u256 *v)
 {
-    uint64_t w[4] = {__builtin_bswap64(v->w[3]), __builtin_bswap64(v->w[2]),
-                     __builtin_bswap64(v->w[1]), __builtin_bswap64(v->w[0])};
-    memcpy(p, w, 32);
+    store_be64(p, v->w[3]);
+    store_be64(p + 8, v->w[2]);
+    store_be64(p + 16, v->w[1]);
+    store_be64(p + 24, v->w[0]);
 }
+
+/* Stack words move as four 64-bit limbs through general registers. Most producers write a
+ * word limb by limb; copying it with 16-byte vector loads (what the compiler would make of a
+ * struct copy) reads across two 8-byte stores, which store forwarding cannot serve: a stall of
+ * a dozen cycles on every DUP and SWAP right after arithmetic. The empty asm keeps the limbs in
+ * general registers. */
+static inline void copy_word(struct bts_u256 *dst, const struct bts_u256 *src)
+{
+    uint64_t a = src->w[0], b = src->w[1], c = src->w[2], d = src->w[3];
+    __asm__("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d));
+    dst->w[0] = a;
+    dst->w[1] = b;
+    dst->w[2] = c;
+    dst->w[3] = d;
+}
+
+static inline void swap_words(struct bts_u256 *x, struct bts_u256 *y)
+{
+    uint64_t a = x->w[0], b = x->w[1], c = x->w[2], d = x->w[3];
+    uint64_t e = y->w[0], f = y->w[1], g = y->w[2], h = y->w[3];
+    __asm__("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "+r"(f), "+r"(g), "+r"(h));
+    x->w[0] = e;
+    x->w[1] = f;
+    x->w[2] = g;
+    x->w[3] = h;
+    y->w[0] = a;
+    y->w[1] = b;
+    y->w[2] = c;
+    y->w[3] = d;
+}
+
+/* AND, OR, XOR limb by limb in general registers (see copy_word). */
+#define BITWISE(name, opr)                                                                         \
+    static inline void name(struct bts_u256 *out, const struct bts_u256 *a,                        \
+                            const struct bts_u256 *b)                                              \
+    {                                                                                              \
+        uint64_t a0 = a->w[0], a1 = a->w[1], a2 = a->w[2], a3 = a->w[3];                           \
+        uint64_t b0 = b->w[0], b1 = b->w[1], b2 = b->w[2], b3 = b->w[3];                           \
+        __asm__(""                                                                                 \
+                : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(b0), "+r"(b1), "+r"(b2), "+r"(b3)); \
+        out->w[0] = a0 opr b0;                                                                     \
+        out->w[1] = a1 opr b1;                                                                     \
+        out->w[2] = a2 opr b2;                                                                     \
+        out->w[3] = a3 opr b3;                                                                     \
+    }
+BITWISE(fast_and, &)
+BITWISE(fast_or, |)
+BITWISE(fast_xor, ^)
+#undef BITWISE
 
 static inline void fast_mod(struct bts_u256 *out, const struct bts_u256 *a,
                             const struct bts_u256 *b)
@@ -248,6 +339,9 @@ static inline void fast_mod(struct bts_u256 *out, const struct bts_u256 *a,
         bts_u256_shl(&mask, &one, (uint64_t)k);
         bts_u256_sub(&mask, &mask, &one);
         bts_u256_and(out, a, &mask);
+    } else if ((b->w[1] | b->w[2] | b->w[3]) == 0 && b->w[0]) {
+        struct bts_u256 q;
+        *out = bts_u256_from_u64(divrem_u64(&q, a, b->w[0]));
     } else {
         bts_u256_mod(out, a, b);
     }

@@ -196,11 +196,11 @@ op_iszero:
     sp[-1] = bts_u256_from_u64((uint64_t)bts_u256_is_zero(&sp[-1]));
     NEXT();
 op_and:
-    BINOP(bts_u256_and);
+    BINOP(fast_and);
 op_or:
-    BINOP(bts_u256_or);
+    BINOP(fast_or);
 op_xor:
-    BINOP(bts_u256_xor);
+    BINOP(fast_xor);
 op_not:
     bts_u256_not(&sp[-1], &sp[-1]);
     NEXT();
@@ -578,7 +578,7 @@ op_push1:
     // clang-format on
 #undef PUSH
 #define DUP(n)                                                                                     \
-    op_dup##n : *sp = sp[-(n)];                                                                    \
+    op_dup##n : copy_word(sp, &sp[-(n)]);                                                          \
     sp++;                                                                                          \
     NEXT();
     // clang-format off
@@ -603,9 +603,7 @@ op_push1:
 #define SWAP(n)                                                                                    \
     op_swap##n:                                                                                    \
     {                                                                                              \
-        struct bts_u256 tmp_ = sp[-1];                                                             \
-        sp[-1] = sp[-1 - (n)];                                                                     \
-        sp[-1 - (n)] = tmp_;                                                                       \
+        swap_words(&sp[-1], &sp[-1 - (n)]);                                                        \
         NEXT();                                                                                    \
     }
     // clang-format off
