@@ -58,48 +58,25 @@ bt_status chain_trace_tx(struct chain *c, const uint8_t tx_hash[32],
                          const struct bt_evm_tracer *tracer, struct bt_evm_result *out, char *err,
                          size_t err_cap)
 {
-    struct chain_tx_loc loc;
+    struct chain_tx t;
     struct chain_header hd;
-    struct chain_body body;
-    struct chain_receipts rs;
     struct state *st = NULL;
     memset(out, 0, sizeof(*out));
     memset(&hd, 0, sizeof(hd));
-    memset(&body, 0, sizeof(body));
-    memset(&rs, 0, sizeof(rs));
-    bt_status rc = chain_tx_lookup(c, tx_hash, &loc);
+    bt_status rc = chain_tx_by_hash(c, tx_hash, &t);
     if (rc == BT_OK)
-        rc = chain_header_by_hash(c, loc.block_hash.bytes, &hd);
-    if (rc == BT_OK)
-        rc = chain_body_by_hash(c, loc.block_hash.bytes, &body);
-    if (rc == BT_OK)
-        rc = chain_receipts_by_hash(c, loc.block_hash.bytes, &rs);
-    if (rc == BT_OK && (loc.index >= body.n_txs || rs.n != body.n_txs))
-        rc = BT_EIO;
-    if (rc == BT_OK)
-        rc = chain_state_at(c, hd.h.parent_hash.bytes, &st);
-    uint8_t to[20];
-    author(c, &hd, to);
-    for (uint32_t i = 0; rc == BT_OK && i < loc.index; i++) {
-        struct bt_evm_result r;
-        rc = block_exec_tx(&c->bx, st, &hd.h, to, &body.txs[i], &rs.r[i].from, 0, &r, err, err_cap);
-        if (rc == BT_OK) {
-            rc = state_apply(st, &r);
-            if (r.release)
-                r.release(&r);
-        }
-    }
+        rc = chain_state_before_tx(c, t.loc.block_hash.bytes, t.loc.index, &st, &hd, err, err_cap);
     if (rc == BT_OK) {
+        uint8_t to[20];
+        author(c, &hd, to);
         struct wrap w = {c->bx.evm, c->bx.evm_self, tracer};
         struct block_exec bx = c->bx;
         bx.evm = &wrap_vtbl;
         bx.evm_self = &w;
-        rc = block_exec_tx(&bx, st, &hd.h, to, &body.txs[loc.index], &rs.r[loc.index].from, 0, out,
-                           err, err_cap);
+        rc = block_exec_tx(&bx, st, &hd.h, to, &t.tx, &t.from, 0, out, err, err_cap);
     }
     state_free(st);
-    chain_receipts_free(&rs);
-    chain_body_free(&body);
     chain_header_free(&hd);
+    chain_tx_free(&t);
     return rc;
 }

@@ -11,7 +11,6 @@
 #include <bts/json.h>
 #include <bts/keccak.h>
 #include <bts/rlp.h>
-#include <bts/trie.h>
 
 enum what { W_BALANCE, W_NONCE, W_CODE, W_STORAGE };
 
@@ -142,17 +141,6 @@ static void m_storage(void *arg, struct bt_rpc_call *call)
 
 /* --- eth_getProof (EIP-1186; go-ethereum internal/ethapi GetProof) --------------------------- */
 
-static bt_status node_get(void *self, const uint8_t hash[32], struct bt_value *out)
-{
-    return stor_get(self, &stor_ns_state, NULL, hash, 32, out);
-}
-
-static bt_status node_commit(void *self, const struct bts_trie_node *nodes, size_t n_nodes)
-{
-    (void)self, (void)nodes, (void)n_nodes;
-    return BT_ENOTSUP; /* read-only */
-}
-
 /* The proof list (RLP list of node encodings) as JSON hex strings. */
 static json_t *proof_json(const struct bts_buf *proof)
 {
@@ -190,50 +178,35 @@ static bt_status slot_key(const json_t *v, uint8_t out[32])
     return bts_hex_decode_exact(out, 32, padded, 64, 0);
 }
 
-static json_t *storage_proofs(struct bts_trie *st_trie, const json_t *keys, bt_status *rc)
+/* [{key, value, proof}] for the slots `keys` of `addr` (geth: the key as given). */
+static json_t *storage_proofs(struct state *st, const uint8_t addr[20], const json_t *keys,
+                              bt_status *rc)
 {
     json_t *arr = json_array();
     struct bts_buf proof = BTS_BUF_INIT;
-    for (size_t i = 0; arr && *rc == BT_OK && i < json_array_size(keys); i++) {
-        uint8_t key[32], value[32] = {0};
+    if (!arr)
+        *rc = BT_ENOMEM;
+    for (size_t i = 0; *rc == BT_OK && i < json_array_size(keys); i++) {
+        uint8_t key[32], value[32];
         const json_t *kj = json_array_get(keys, i);
         if ((*rc = slot_key(kj, key)) != BT_OK)
             break;
-        const uint8_t *v;
-        size_t vlen;
-        bt_status g = st_trie ? bts_trie_get(st_trie, key, 32, &v, &vlen) : BT_ENOTFOUND;
-        if (g == BT_OK) {
-            struct bts_rlp_item item;
-            if (bts_rlp_decode(&item, v, vlen) != BT_OK || item.is_list || item.payload_len > 32) {
-                *rc = BT_EIO;
-                break;
-            }
-            memcpy(value + 32 - item.payload_len, item.payload, item.payload_len);
-        } else if (g != BT_ENOTFOUND) {
-            *rc = g;
-            break;
-        }
         bts_buf_reset(&proof);
-        json_t *pj = NULL;
-        if (st_trie) {
-            if ((*rc = bts_trie_prove(st_trie, key, 32, &proof)) != BT_OK)
-                break;
-            pj = proof_json(&proof);
-        } else {
-            pj = json_array();
-        }
+        if ((*rc = state_evm_iface.get_storage(st, addr, key, value)) != BT_OK ||
+            (*rc = state_prove_storage(st, addr, key, &proof)) != BT_OK)
+            break;
+        json_t *pj = proof_json(&proof);
         struct bts_u256 vu;
         bts_u256_load_be(&vu, value);
-        json_t *o = json_pack("{s:O,s:o,s:o}", "key", kj, "value", eth_u256_json(&vu), "proof",
-                              pj ? pj : json_null());
+        json_t *o =
+            pj ? json_pack("{s:O,s:o,s:o}", "key", kj, "value", eth_u256_json(&vu), "proof", pj)
+               : NULL;
         if (!o || json_array_append_new(arr, o) != 0)
             *rc = BT_ENOMEM;
     }
     bts_buf_free(&proof);
-    if (*rc != BT_OK || !arr) {
+    if (*rc != BT_OK) {
         json_decref(arr);
-        if (*rc == BT_OK)
-            *rc = BT_ENOMEM;
         return NULL;
     }
     return arr;
@@ -248,7 +221,7 @@ static void m_proof(void *arg, struct bt_rpc_call *call)
     uint8_t addr[20];
     char err[200];
     struct chain_header hd = {0};
-    struct bts_trie *acct = NULL, *stt = NULL;
+    struct state *st = NULL;
     struct bts_buf proof = BTS_BUF_INIT;
     const json_t *keys = json_array_get(p, 1);
     if (bts_json_as_address(addr, json_array_get(p, 0), err, sizeof(err)) != BT_OK) {
@@ -259,71 +232,43 @@ static void m_proof(void *arg, struct bt_rpc_call *call)
         eth_bad_arg(call, 1, "json: cannot unmarshal non-array into Go value of type []string");
         goto out;
     }
-    if (!api->st) {
-        eth_server_error(call, "state proofs are not available");
-        goto out;
-    }
     if (eth_block_arg(api, call, p, 2, &hd, NULL) != BT_OK)
         goto out;
-    struct bts_trie_store store = {node_get, node_commit, api->st};
-    bt_status rc = bts_trie_new(&acct, &store, hd.h.state_root.bytes, BTS_TRIE_SECURE);
+    bt_status rc = chain_state_at(api->c, hd.hash, &st);
     uint64_t nonce = 0;
-    struct bts_u256 bal = bts_u256_from_u64(0);
-    uint8_t storage_root[32], code_hash[32];
-    memcpy(storage_root, bts_trie_empty_root, 32);
-    bts_keccak256(code_hash, NULL, 0);
-    const uint8_t *v;
-    size_t vlen;
-    bt_status g = rc == BT_OK ? bts_trie_get(acct, addr, 20, &v, &vlen) : rc;
-    if (g == BT_OK) {
-        /* rlp([nonce, balance, storageRoot, codeHash]) */
-        struct bts_rlp_item l, f[4];
-        struct bts_rlp_iter it;
-        rc = bts_rlp_decode(&l, v, vlen);
-        bts_rlp_iter_init(&it, &l);
-        for (int i = 0; rc == BT_OK && i < 4; i++)
-            rc = bts_rlp_iter_next(&it, &f[i]);
-        if (rc == BT_OK)
-            rc = bts_rlp_item_u64(&f[0], &nonce);
-        if (rc == BT_OK &&
-            (f[1].payload_len > 32 || f[2].payload_len != 32 || f[3].payload_len != 32))
-            rc = BT_EIO;
-        if (rc == BT_OK) {
-            bts_u256_load_be_bytes(&bal, f[1].payload, f[1].payload_len);
-            memcpy(storage_root, f[2].payload, 32);
-            memcpy(code_hash, f[3].payload, 32);
+    uint8_t bal[32] = {0}, storage_root[32], code_hash[32];
+    if (rc == BT_OK) {
+        rc = state_evm_iface.get_account(st, addr, &nonce, bal, code_hash);
+        if (rc == BT_ENOTFOUND) {
+            nonce = 0;
+            memset(bal, 0, 32);
+            bts_keccak256(code_hash, NULL, 0);
+            rc = BT_OK;
         }
-    } else if (g != BT_ENOTFOUND) {
-        rc = g;
     }
     if (rc == BT_OK)
-        rc = bts_trie_prove(acct, addr, 20, &proof);
-    int has_storage = memcmp(storage_root, bts_trie_empty_root, 32) != 0;
-    if (rc == BT_OK && has_storage)
-        rc = bts_trie_new(&stt, &store, storage_root, BTS_TRIE_SECURE);
-    json_t *sp = rc == BT_OK ? storage_proofs(stt, keys, &rc) : NULL;
+        rc = state_storage_root(st, addr, storage_root);
+    if (rc == BT_OK)
+        rc = state_prove_account(st, addr, &proof);
+    json_t *sp = rc == BT_OK ? storage_proofs(st, addr, keys, &rc) : NULL;
     json_t *ap = rc == BT_OK ? proof_json(&proof) : NULL;
     if (rc == BT_EINVAL) {
-        json_decref(sp);
-        json_decref(ap);
         eth_bad_arg(call, 1, "unable to decode storage key: hex string invalid");
-        goto out;
-    }
-    if (rc != BT_OK || !sp || !ap) {
-        json_decref(sp);
-        json_decref(ap);
+    } else if (rc != BT_OK || !sp || !ap) {
         eth_server_error(call, bts_status_str(rc != BT_OK ? rc : BT_ENOMEM));
-        goto out;
+    } else {
+        eth_reply(call,
+                  json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "address", bts_json_new_address(addr),
+                            "accountProof", ap, "balance", bts_json_new_u256(bal), "codeHash",
+                            bts_json_new_hash(code_hash), "nonce", bts_json_new_u64(nonce),
+                            "storageHash", bts_json_new_hash(storage_root), "storageProof", sp));
+        sp = ap = NULL;
     }
-    eth_reply(call,
-              json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "address", bts_json_new_address(addr),
-                        "accountProof", ap, "balance", eth_u256_json(&bal), "codeHash",
-                        bts_json_new_hash(code_hash), "nonce", bts_json_new_u64(nonce),
-                        "storageHash", bts_json_new_hash(storage_root), "storageProof", sp));
+    json_decref(sp);
+    json_decref(ap);
 out:
     bts_buf_free(&proof);
-    bts_trie_free(acct);
-    bts_trie_free(stt);
+    state_free(st);
     chain_header_free(&hd);
     json_decref(p);
 }

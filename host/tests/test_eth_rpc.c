@@ -485,6 +485,57 @@ static void test_eth_rpc_call_revert_override(void)
     node_close();
 }
 
+/* A contract with one storage slot: eth_getStorageAt and a storage proof that verifies. */
+static void test_eth_rpc_storage_proof(void)
+{
+    node_open();
+    static const uint8_t sstore_init[] = {0x60, 0x2a, 0x60, 0x01, 0x55, 0x00}; /* sstore(1, 42) */
+    json_t *r = send_tx(2, 0, NULL, 0, sstore_init, sizeof(sstore_init), 100000);
+    char txh[67];
+    snprintf(txh, sizeof(txh), "%s", res_str(r));
+    json_decref(r);
+    produce();
+    r = rpc("eth_getTransactionReceipt", "[\"%s\"]", txh);
+    char ca[43];
+    snprintf(ca, sizeof(ca), "%s",
+             json_string_value(json_object_get(json_object_get(r, "result"), "contractAddress")));
+    json_decref(r);
+    CU_ASSERT_EQUAL_FATAL(strlen(ca), 42);
+    r = rpc("eth_getStorageAt", "[\"%s\", \"0x1\", \"latest\"]", ca);
+    CU_ASSERT_STRING_EQUAL(res_str(r),
+                           "0x000000000000000000000000000000000000000000000000000000000000002a");
+    json_decref(r);
+    r = rpc("eth_getProof", "[\"%s\", [\"0x01\", \"0x2\"], \"latest\"]", ca);
+    json_t *pr = json_object_get(r, "result");
+    json_t *s0 = json_array_get(json_object_get(pr, "storageProof"), 0);
+    json_t *s1 = json_array_get(json_object_get(pr, "storageProof"), 1);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(s0, "key")), "0x01");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(s0, "value")), "0x2a");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(s1, "value")), "0x0");
+    uint8_t root[32], key[32] = {[31] = 1};
+    const char *sh = json_string_value(json_object_get(pr, "storageHash"));
+    CU_ASSERT_EQUAL_FATAL(bts_hex_parse_hash(root, sh, strlen(sh)), BT_OK);
+    struct bts_buf pl = BTS_BUF_INIT;
+    size_t mark, i;
+    json_t *node;
+    CU_ASSERT_EQUAL_FATAL(bts_rlp_list_begin(&pl, &mark), BT_OK);
+    json_array_foreach(json_object_get(s0, "proof"), i, node)
+    {
+        const char *h = json_string_value(node);
+        CU_ASSERT_EQUAL(bts_hex_decode_buf(&pl, h, strlen(h), BTS_HEX_0X), BT_OK);
+    }
+    CU_ASSERT_EQUAL_FATAL(bts_rlp_list_end(&pl, mark), BT_OK);
+    const uint8_t *val;
+    size_t val_len;
+    CU_ASSERT_EQUAL(
+        bts_trie_verify_proof(root, BTS_TRIE_SECURE, key, 32, pl.data, pl.len, &val, &val_len),
+        BT_OK);
+    CU_ASSERT(val_len == 1 && val[0] == 0x2a);
+    bts_buf_free(&pl);
+    json_decref(r);
+    node_close();
+}
+
 static void test_eth_rpc_revert_text(void)
 {
     char msg[128];
@@ -717,4 +768,5 @@ static void test_eth_rpc_logfilter_rules(void)
 BTS_TEST_SUITE("eth_rpc", NULL, NULL, BTS_TEST(test_eth_rpc_chain_basics),
                BTS_TEST(test_eth_rpc_transactions_and_receipts),
                BTS_TEST(test_eth_rpc_call_revert_override), BTS_TEST(test_eth_rpc_revert_text),
-               BTS_TEST(test_eth_rpc_logs_filters_subs), BTS_TEST(test_eth_rpc_logfilter_rules));
+               BTS_TEST(test_eth_rpc_storage_proof), BTS_TEST(test_eth_rpc_logs_filters_subs),
+               BTS_TEST(test_eth_rpc_logfilter_rules));
