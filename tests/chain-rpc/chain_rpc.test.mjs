@@ -94,10 +94,11 @@ function startNode(dir, datadir) {
   return { proc, ready, log: () => log };
 }
 
+// Resolves with the exit code (null when killed by a signal).
 function stopNode(n, signal = 'SIGTERM') {
   return new Promise((resolve) => {
-    if (n.proc.exitCode !== null || n.proc.signalCode !== null) return resolve();
-    n.proc.on('exit', () => resolve());
+    if (n.proc.exitCode !== null || n.proc.signalCode !== null) return resolve(n.proc.exitCode);
+    n.proc.on('exit', (code) => resolve(code));
     n.proc.kill(signal);
   });
 }
@@ -223,6 +224,17 @@ test('newHeads over WebSocket, a batch request, /metrics', { skip }, async () =>
   assert.match(m, /^bttcd_chain_head_block [1-9]/m);
   assert.match(m, /^bttcd_rpc_requests_total\{method="eth_chainId"\} [1-9]/m);
   assert.match(m, /^bttcd_txpool_pending 0$/m);
+});
+
+test('a filter and a subscription left open; SIGTERM: clean exit (status 0, no leak reports)', { skip }, async () => {
+  const ws = new ethers.WebSocketProvider(urls.ws, { chainId: 1337, name: 'bttcd-dev' });
+  await ws.send('eth_subscribe', ['logs', {}]);
+  await ws.send('eth_subscribe', ['newPendingTransactions']);
+  await rawRpc(urls.http, { jsonrpc: '2.0', id: 1, method: 'eth_newFilter', params: [{}] });
+  await (await wallet.sendTransaction({ to: ADDR1, value: 1n })).wait();
+  const code = await stopNode(node);
+  ws.destroy();
+  assert.equal(code, 0, node.log().split('\n').slice(-30).join('\n'));
 });
 
 test('SIGKILL mid-flood, three times: the node restarts at a consistent head', { skip, timeout: 240000 }, async () => {
