@@ -406,12 +406,37 @@ static void queue(struct eth_filter *f, json_t *v)
         json_array_append(f->queued, v);
 }
 
-static void notify(struct eth_api *api, struct eth_sub *s, json_t *v)
+/* Notifications are built for every subscription first and sent afterwards, by id: sending
+ * may close a connection and drop subscriptions (the list changes under a walk). */
+struct outgoing {
+    char id[RPC_SUB_ID_MAX];
+    json_t *v;    /* one result, or an array of results sent one by one */
+    int is_multi; /* v is an array of results */
+};
+
+static void send_all(struct eth_api *api, struct outgoing *o, size_t n)
 {
-    char *text = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-    if (text)
-        rpc_sub_notify(api->srv, s->id, text);
-    free(text);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0, count = o[i].is_multi ? json_array_size(o[i].v) : 1;
+        for (; o[i].v && k < count; k++) {
+            json_t *v = o[i].is_multi ? json_array_get(o[i].v, k) : o[i].v;
+            char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+            if (!text || rpc_sub_notify(api->srv, o[i].id, text) != BT_OK)
+                k = count; /* gone (or out of memory): nothing more for it */
+            free(text);
+        }
+        json_decref(o[i].v);
+    }
+    free(o);
+}
+
+static struct outgoing *outgoing_new(struct eth_api *api, size_t *out_n)
+{
+    size_t n = 0;
+    for (struct eth_sub *s = api->subs->head; s; s = s->next)
+        n++;
+    *out_n = 0;
+    return n ? calloc(n, sizeof(struct outgoing)) : NULL;
 }
 
 static void on_head(struct eth_api *api, const struct chain_event *ev)
@@ -431,24 +456,32 @@ static void on_head(struct eth_api *api, const struct chain_event *ev)
         }
     }
     json_decref(hash);
+    size_t n;
+    struct outgoing *o = outgoing_new(api, &n);
     json_t *head = NULL;
-    for (struct eth_sub *s = api->subs->head, *nx; s; s = nx) {
-        nx = s->next;
+    for (struct eth_sub *s = api->subs->head; o && s; s = s->next) {
+        json_t *v = NULL;
         if (s->kind == F_BLOCKS) {
             if (!head)
                 head = ethjson_header(ev->header);
-            notify(api, s, head);
+            v = json_incref(head);
         } else if (s->kind == F_LOGS) {
-            json_t *arr = json_array();
-            if (arr && block_logs(api, &s->crit, ev->header, ev->receipts, arr) == BT_OK) {
-                size_t i;
-                json_t *l;
-                json_array_foreach(arr, i, l) notify(api, s, l);
+            v = json_array();
+            if (v && block_logs(api, &s->crit, ev->header, ev->receipts, v) != BT_OK) {
+                json_decref(v);
+                v = NULL;
             }
-            json_decref(arr);
         }
+        if (!v)
+            continue;
+        memcpy(o[n].id, s->id, RPC_SUB_ID_MAX);
+        o[n].v = v;
+        o[n].is_multi = s->kind == F_LOGS;
+        n++;
     }
     json_decref(head);
+    if (o)
+        send_all(api, o, n);
 }
 
 static void on_pending(struct eth_api *api, const struct chain_event *ev)
@@ -457,16 +490,24 @@ static void on_pending(struct eth_api *api, const struct chain_event *ev)
     for (struct eth_filter *f = api->filters->head; f; f = f->next)
         if (f->kind == F_PENDING)
             queue(f, hash);
-    for (struct eth_sub *s = api->subs->head, *nx; s; s = nx) {
-        nx = s->next;
+    size_t n;
+    struct outgoing *o = outgoing_new(api, &n);
+    for (struct eth_sub *s = api->subs->head; o && s; s = s->next) {
         if (s->kind != F_PENDING)
             continue;
         if (s->is_full_tx && !full)
             full = txjson_new(&ev->tx->tx, &ev->tx->from, NULL);
-        notify(api, s, s->is_full_tx ? full : hash);
+        json_t *v = s->is_full_tx ? full : hash;
+        if (!v)
+            continue;
+        memcpy(o[n].id, s->id, RPC_SUB_ID_MAX);
+        o[n].v = json_incref(v);
+        n++;
     }
     json_decref(hash);
     json_decref(full);
+    if (o)
+        send_all(api, o, n);
 }
 
 void eth_filter_on_event(struct eth_api *api, const struct chain_event *ev)

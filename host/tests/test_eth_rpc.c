@@ -585,6 +585,13 @@ static void test_eth_rpc_logs_filters_subs(void)
     r = rpc("eth_subscribe", "[\"logs\", {\"topics\": [null, null]}]");
     snprintf(sub_logs, sizeof(sub_logs), "%s", res_str(r));
     json_decref(r);
+    char sub_log77[40], sub_pend[40];
+    r = rpc("eth_subscribe", "[\"logs\", {\"topics\": [\"%s\"]}]", topic77);
+    snprintf(sub_log77, sizeof(sub_log77), "%s", res_str(r));
+    json_decref(r);
+    r = rpc("eth_subscribe", "[\"newPendingTransactions\"]");
+    snprintf(sub_pend, sizeof(sub_pend), "%s", res_str(r));
+    json_decref(r);
     r = rpc("eth_subscribe", "[\"nope\"]");
     CU_ASSERT_STRING_EQUAL(err_msg(r), "no \"nope\" subscription in eth namespace");
     json_decref(r);
@@ -593,16 +600,31 @@ static void test_eth_rpc_logs_filters_subs(void)
     snprintf(txh, sizeof(txh), "%s", res_str(r));
     json_decref(r);
     produce();
-    /* newHeads: a header notification; logs with two topic wildcards: nothing (LOG1). */
-    CU_ASSERT_EQUAL(n_notes, 1);
-    if (n_notes) {
-        json_t *note = json_loads(notes[0], 0, NULL);
-        json_t *pr = json_object_get(note, "params");
-        CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(pr, "subscription")), sub_heads);
-        CU_ASSERT_STRING_EQUAL(
-            json_string_value(json_object_get(json_object_get(pr, "result"), "number")), "0x1");
+    /* newPendingTransactions: the hash; newHeads: the header; logs on topic 0x77..: the log;
+     * logs with two topic wildcards: nothing (the log has one topic). */
+    CU_ASSERT_EQUAL(n_notes, 3);
+    int seen_pend = 0, seen_head = 0, seen_log = 0;
+    for (size_t i = 0; i < n_notes; i++) {
+        json_t *note = json_loads(notes[i], 0, NULL);
+        json_t *pr = json_object_get(note, "params"), *res = json_object_get(pr, "result");
+        const char *id = json_string_value(json_object_get(pr, "subscription"));
+        CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(note, "method")),
+                               "eth_subscription");
+        if (strcmp(id, sub_pend) == 0) {
+            seen_pend++;
+            CU_ASSERT_STRING_EQUAL(json_string_value(res), txh);
+        } else if (strcmp(id, sub_heads) == 0) {
+            seen_head++;
+            CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(res, "number")), "0x1");
+        } else if (strcmp(id, sub_log77) == 0) {
+            seen_log++;
+            CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(res, "transactionHash")), txh);
+        } else {
+            CU_FAIL("notification for an unexpected subscription");
+        }
         json_decref(note);
     }
+    CU_ASSERT(seen_pend == 1 && seen_head == 1 && seen_log == 1);
     r = rpc("eth_getFilterChanges", "[\"%s\"]", bf);
     CU_ASSERT_EQUAL(json_array_size(json_object_get(r, "result")), 1);
     json_decref(r);
