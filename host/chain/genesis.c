@@ -206,13 +206,15 @@ bt_status genesis_preset(struct genesis *out, const char *name, uint32_t n_dev, 
     memset(out, 0, sizeof(*out));
     if (strcmp(name, "dev") == 0)
         return preset_dev(out, n_dev, err, err_cap);
+    if (strcmp(name, "devnet") == 0)
+        return genesis_devnet(out, n_dev, err, err_cap);
     enum chaincfg_preset p;
     if (strcmp(name, "donau") == 0)
         p = CHAINCFG_DONAU;
     else if (strcmp(name, "mainnet") == 0)
         p = CHAINCFG_MAINNET;
     else {
-        ERR("chain \"%s\": unknown (want dev, donau or mainnet)", name);
+        ERR("chain \"%s\": unknown (want dev, devnet, donau or mainnet)", name);
         return BT_EINVAL;
     }
     bt_status st = chaincfg_preset(&out->config, p);

@@ -57,6 +57,21 @@ bt_status genesis_parse(struct genesis *out, const char *text, size_t len, char 
  *  Returns: as genesis_parse, plus BT_EIO (cannot read the file). */
 bt_status genesis_load_file(struct genesis *out, const char *path, char *err, size_t err_cap);
 
+/** `--chain devnet`: chain id, validators of span 0 (the first dev accounts, at most this many). */
+#define GENESIS_DEVNET_CHAIN_ID   1337
+#define GENESIS_DEVNET_VALIDATORS 4
+
+/** Runtime code of the genesis contracts (hex, no 0x), from contracts/build/berlin. */
+extern const char genesis_devnet_validator_set_hex[];
+extern const char genesis_devnet_state_receiver_hex[];
+extern const char genesis_devnet_mrc20_hex[];
+
+/** The devnet genesis (genesis_devnet.c): Bttc rules, n_dev funded dev accounts, the genesis
+ *  contracts at 0x...1000/1001/1010 with span 0 (blocks 0-255, the first
+ *  min(n_dev, GENESIS_DEVNET_VALIDATORS) dev accounts as producers) in storage.
+ *  Returns: BT_OK, BT_EINVAL (n_dev 0 or too many; message in err), BT_ENOMEM. */
+bt_status genesis_devnet(struct genesis *out, uint32_t n_dev, char *err, size_t err_cap);
+
 /** A preset: "dev" (chain id 1337, every fork through Cancun at 0, `n_dev` accounts funded
  *  with GENESIS_DEV_BALANCE_ETHER each, gas limit 30,000,000, base fee 1 gwei), "donau" or
  *  "mainnet" (config and header constants of PROTOCOL.md §2/§3.10, expected genesis hash;

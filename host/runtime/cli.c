@@ -120,7 +120,7 @@ static const struct opt opts[] = {
     {OPT_DEV_ACCOUNTS, "dev.accounts", "N",
      "--dev: fund N accounts of the anvil/hardhat test mnemonic and\nprint their keys "
      "(default 10, at most 1000)"},
-    {OPT_CHAIN, "chain", "NAME", "run: the chain preset, dev, donau or mainnet"},
+    {OPT_CHAIN, "chain", "NAME", "run: the chain preset, dev, devnet, donau or mainnet"},
     {OPT_GENESIS, "genesis", "FILE", "run, init: a geth-style genesis.json"},
     {OPT_HELP, "help", NULL, "show help for the command and exit (also -h)"},
     {OPT_VERSION, "version", NULL, "print the version and exit (same as 'bttcd version')"},

@@ -36,7 +36,8 @@ static bt_status pick_genesis(struct genesis *g, const struct cli_opts *o, const
         return genesis_load_file(g, o->genesis, err, err_cap);
     if (o->chain_name || o->is_dev) {
         const char *name = o->chain_name ? o->chain_name : "dev";
-        return genesis_preset(g, name, strcmp(name, "dev") == 0 ? n_dev : 0, err, err_cap);
+        int has_dev = strcmp(name, "dev") == 0 || strcmp(name, "devnet") == 0;
+        return genesis_preset(g, name, has_dev ? n_dev : 0, err, err_cap);
     }
     char *path = paths_join(datadir, NODE_GENESIS_FILE);
     if (!path)

@@ -159,8 +159,11 @@ struct stor_swap_report {
     const char *from, *to; /* backend names */
     const char *to_path;
     uint64_t keys_copied, keys_total_est; /* est: the backend's approx_keys (0: unknown) */
-    uint64_t tail_ops, tail_batches;      /* writes captured during the copy */
-    double rate_keys_s, eta_s;            /* eta < 0: unknown */
+    /* Key+value bytes copied, and the backend's approx_bytes: the ETA's basis when the source
+     * keeps no key count (LevelDB). An estimate: LevelDB's figure is after compression. */
+    uint64_t bytes_copied, bytes_total_est;
+    uint64_t tail_ops, tail_batches; /* writes captured during the copy */
+    double rate_keys_s, eta_s;       /* eta < 0: unknown */
     double elapsed_ms;
     double pause_ms;           /* how long commits were held at the batch boundary */
     double max_commit_wait_ms; /* the longest any commit waited during the swap */

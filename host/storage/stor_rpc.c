@@ -69,6 +69,8 @@ static json_t *status_json(const struct stor_rpc *r)
         "pauseMs", p->pause_ms, "maxCommitWaitMs", p->max_commit_wait_ms);
     if (!o)
         return NULL;
+    json_object_set_new(o, "bytesCopied", json_integer((json_int_t)p->bytes_copied));
+    json_object_set_new(o, "bytesTotalEst", json_integer((json_int_t)p->bytes_total_est));
     json_object_set_new(o, "etaSec", p->eta_s >= 0 ? json_real(p->eta_s) : json_null());
     if (p->is_done && p->status == BT_OK) {
         char hex[67] = "0x";

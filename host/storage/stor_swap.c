@@ -65,8 +65,13 @@ static void report(struct stor_swap *w)
     r->elapsed_ms = stor_now_ms() - w->t_start;
     r->rate_keys_s = r->elapsed_ms > 0 ? (double)r->keys_copied * 1e3 / r->elapsed_ms : 0;
     r->eta_s = -1;
-    if (r->keys_total_est > r->keys_copied && r->rate_keys_s > 0)
+    if (r->keys_total_est > r->keys_copied && r->rate_keys_s > 0) {
         r->eta_s = (double)(r->keys_total_est - r->keys_copied) / r->rate_keys_s;
+    } else if (r->keys_total_est == 0 && r->bytes_total_est > r->bytes_copied &&
+               r->bytes_copied > 0 && r->elapsed_ms > 0) {
+        double bytes_per_ms = (double)r->bytes_copied / r->elapsed_ms;
+        r->eta_s = (double)(r->bytes_total_est - r->bytes_copied) / bytes_per_ms / 1e3;
+    }
     if (w->fn)
         w->fn(w->arg, r);
 }
@@ -411,8 +416,10 @@ static void job_copy(void *arg)
     if (w->st == BT_OK && n > 0) {
         struct bt_storage_batch b = {.struct_size = sizeof(b), .ops = w->ops, .n_ops = n};
         w->st = w->nd->be->vt->write(w->nd->be->self, w->nd->db, &b);
-        if (w->st == BT_OK)
+        if (w->st == BT_OK) {
             w->rep.keys_copied += n;
+            w->rep.bytes_copied += used;
+        }
     }
     if (w->st != BT_OK) {
         /* The backend's message is kept per thread: read it on this worker. */
@@ -540,7 +547,7 @@ bt_status stor_swap_start(struct stor *s, struct host_rt *rt, const char *datadi
     }
     struct bt_storage_stats stats = {.struct_size = sizeof(stats)};
     if (od->be->vt->stats(od->be->self, od->db, &stats) == BT_OK)
-        w->rep.keys_total_est = stats.approx_keys;
+        w->rep.keys_total_est = stats.approx_keys, w->rep.bytes_total_est = stats.approx_bytes;
     /* One commit boundary: the snapshot and the first captured batch meet exactly here. */
     pthread_mutex_lock(&s->commit_lock);
     st = od->be->vt->snapshot_new(od->be->self, od->db, &w->s0);

@@ -70,7 +70,7 @@ static void sign_tx(size_t i, uint32_t key, uint8_t type, uint64_t nonce, int ha
     tx.data_len = data_len;
     uint8_t digest[32], sk[32], sig[65];
     CU_ASSERT_EQUAL_FATAL(bts_tx_signing_hash(digest, &tx), BT_OK);
-    genesis_dev_key(sk, key);
+    CU_ASSERT_EQUAL_FATAL(genesis_dev_key(sk, key), BT_OK);
     CU_ASSERT_EQUAL_FATAL(bts_secp_sign(sig, sk, digest), BT_OK);
     bts_u256_load_be_bytes(&tx.r, sig, 32);
     bts_u256_load_be_bytes(&tx.s, sig + 32, 32);

@@ -296,7 +296,7 @@ static void test_genesis_bttc_presets(void)
     genesis_free(&g);
 
     CU_ASSERT_EQUAL(genesis_preset(&g, "ropsten", 0, err, sizeof(err)), BT_EINVAL);
-    CU_ASSERT_STRING_EQUAL(err, "chain \"ropsten\": unknown (want dev, donau or mainnet)");
+    CU_ASSERT_STRING_EQUAL(err, "chain \"ropsten\": unknown (want dev, devnet, donau or mainnet)");
     genesis_free(&g);
 }
 

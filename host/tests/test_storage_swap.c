@@ -147,6 +147,7 @@ static void swap_pair(const char *from, const char *to)
     if (d.r.status != BT_OK)
         fprintf(stderr, "swap failed: %s\n", d.r.error);
     CU_ASSERT_EQUAL_FATAL(d.r.status, BT_OK);
+    CU_ASSERT(d.r.keys_copied > 0 && d.r.bytes_copied >= d.r.keys_copied * 8); /* 8-byte keys */
     fprintf(stderr,
             "  keys=%llu tail_ops=%llu pause_ms=%.2f max_commit_wait_ms=%.2f batches=%llu\n",
             (unsigned long long)d.r.digest.n_keys, (unsigned long long)d.r.tail_ops, d.r.pause_ms,

@@ -1,5 +1,5 @@
-/* bts/http.h: HTTP POST with failover and retries. Every transfer is a blocking libcurl easy
- * call on a host worker thread (work_submit); the loop only schedules, classifies and retries,
+/* bts/http.h: HTTP POST and GET with failover and retries. Every transfer is a blocking libcurl
+ * easy call on a host worker thread (work_submit); the loop only schedules, classifies and retries,
  * so it never blocks. Retry delays are host timers, so tests drive them with a fake clock. */
 #include <bts/http.h>
 
@@ -34,6 +34,8 @@ struct http_job {
     struct http_job *next, **pprev;
     uint8_t *body;
     size_t body_len;
+    char *url_buf; /* GET: the request URL (endpoint + path) of the current try */
+    char *path;    /* GET: the path appended to each endpoint; NULL for POST */
     bts_http_done_fn cb;
     void *arg;
     uint32_t attempt; /* transfers started */
@@ -85,11 +87,26 @@ static void http_worker(void *arg)
         j->cc = CURLE_OUT_OF_MEMORY;
         return;
     }
-    curl_easy_setopt(e, CURLOPT_URL, c->urls[j->url_idx]);
+    if (j->path) {
+        free(j->url_buf);
+        size_t a = strlen(c->urls[j->url_idx]), b = strlen(j->path);
+        j->url_buf = malloc(a + b + 1);
+        if (!j->url_buf) {
+            curl_easy_cleanup(e);
+            j->cc = CURLE_OUT_OF_MEMORY;
+            return;
+        }
+        memcpy(j->url_buf, c->urls[j->url_idx], a);
+        memcpy(j->url_buf + a, j->path, b + 1);
+        curl_easy_setopt(e, CURLOPT_URL, j->url_buf);
+        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    } else {
+        curl_easy_setopt(e, CURLOPT_URL, c->urls[j->url_idx]);
+        curl_easy_setopt(e, CURLOPT_POST, 1L);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, (const char *)j->body);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)j->body_len);
+    }
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_POST, 1L);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, (const char *)j->body);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)j->body_len);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->headers);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)c->timeout_ms);
@@ -121,6 +138,8 @@ static void http_job_free(struct http_job *j)
 {
     bts_buf_free(&j->resp);
     free(j->body);
+    free(j->url_buf);
+    free(j->path);
     free(j);
 }
 
@@ -327,15 +346,16 @@ void bts_http_free(struct bts_http *c)
         http_client_release(c);
 }
 
-bt_status bts_http_post(struct bts_http *c, const uint8_t *body, size_t body_len,
-                        bts_http_done_fn cb, void *arg)
+static bt_status http_submit(struct bts_http *c, const uint8_t *body, size_t body_len,
+                             const char *path, bts_http_done_fn cb, void *arg)
 {
     struct http_job *j = calloc(1, sizeof(*j));
     if (!j)
         return BT_ENOMEM;
     bts_buf_init(&j->resp);
     j->body = malloc(body_len + 1);
-    if (!j->body) {
+    if (!j->body || (path && !(j->path = strdup(path)))) {
+        free(j->body);
         free(j);
         return BT_ENOMEM;
     }
@@ -363,6 +383,17 @@ bt_status bts_http_post(struct bts_http *c, const uint8_t *body, size_t body_len
         return st;
     }
     return BT_OK;
+}
+
+bt_status bts_http_post(struct bts_http *c, const uint8_t *body, size_t body_len,
+                        bts_http_done_fn cb, void *arg)
+{
+    return http_submit(c, body, body_len, NULL, cb, arg);
+}
+
+bt_status bts_http_get(struct bts_http *c, const char *path, bts_http_done_fn cb, void *arg)
+{
+    return http_submit(c, NULL, 0, path, cb, arg);
 }
 
 const char *bts_http_current_url(const struct bts_http *c)

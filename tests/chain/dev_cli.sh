@@ -8,8 +8,32 @@ trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 cd "$T" || exit 1
 
+# Start bttcd ARGS... in the background (stdout: out, stderr: err); wait_for PATTERN FILE waits
+# up to 60 s for a line (the machine may be loaded); stop_node sends SIGTERM and waits (a
+# background job of a script starts with SIGINT ignored).
+start_node() {
+    rm -f out err # a previous run's lines must not satisfy wait_for
+    "$BTTCD" "$@" >out 2>err &
+    pid=$!
+}
+wait_for() {
+    i=0
+    while ! grep -q "$1" "$2" 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -le 600 ] || { cat err; fail "timed out waiting for '$1' in $2"; }
+        kill -0 "$pid" 2>/dev/null || { cat err; fail "bttcd exited waiting for '$1'"; }
+        sleep 0.1
+    done
+}
+stop_node() {
+    kill -TERM "$pid"
+    wait "$pid"
+}
+
 # Ephemeral: the anvil/hardhat accounts are printed, nothing is left in /tmp afterwards.
-timeout -s INT 3 "$BTTCD" run --dev --dev.accounts 3 --ipcdisable >out 2>err
+start_node run --dev --dev.accounts 3 --ipcdisable
+wait_for "bttcd ready" err
+stop_node
 grep -q "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266" out || fail "account 0 not printed"
 grep -q "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" out ||
     fail "key 0 not printed"
@@ -20,11 +44,13 @@ tmp=$(sed -n 's/.*datadir="\(\/tmp\/bttcd-dev-[^"]*\)".*/\1/p' err | head -n 1)
 [ -e "$tmp" ] && fail "temporary datadir $tmp left behind"
 
 # Persistent with a period: blocks every second, the head and the signer survive a restart.
-timeout -s INT 4 "$BTTCD" run --dev --dev.period 1 --datadir "$T/d" --ipcdisable >out 2>err
-n=$(grep -c "block sealed" err)
-[ "$n" -ge 2 ] || fail "only $n blocks sealed in 4 s"
+start_node run --dev --dev.period 1 --datadir "$T/d" --ipcdisable
+wait_for "block sealed.* number=2 " err
+stop_node
 grep -q "created the dev signer key" err || fail "no dev key created"
-timeout -s INT 2 "$BTTCD" run --dev --dev.period 1 --datadir "$T/d" --ipcdisable >out 2>err
+start_node run --dev --dev.period 1 --datadir "$T/d" --ipcdisable
+wait_for "bttcd ready" err
+stop_node
 grep -q "created the dev signer key" err && fail "dev key created twice"
 head=$(sed -n 's/.*msg="chain opened".* head=\([0-9]*\) .*/\1/p' err)
 [ "${head:-0}" -ge 2 ] || fail "restart head ${head:-none}"

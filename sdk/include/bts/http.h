@@ -67,6 +67,13 @@ BTS_API void bts_http_free(struct bts_http *c);
 BTS_API bt_status bts_http_post(struct bts_http *c, const uint8_t *body, size_t body_len,
                                 bts_http_done_fn cb, void *arg) BT_MUST_CHECK BT_NONNULL(1, 4);
 
+/** GET `path` (appended to each endpoint URL as given, e.g. "/bor/span/5") and call cb once
+ *  on the loop with the outcome; retries and failover as bts_http_post (REST clients, e.g. of
+ *  Delivery's API, PROTOCOL.md §4.9).
+ *  Returns: as bts_http_post. In: path: copied. Thread: loop. */
+BTS_API bt_status bts_http_get(struct bts_http *c, const char *path, bts_http_done_fn cb,
+                               void *arg) BT_MUST_CHECK BT_NONNULL(1, 2, 3);
+
 /** The URL the next request goes to first (the last one that answered). Thread: loop. */
 BTS_API const char *bts_http_current_url(const struct bts_http *c) BT_NONNULL(1);
 
