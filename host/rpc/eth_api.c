@@ -58,17 +58,62 @@ static double stor_disk(void *arg)
     return stor_stats(((struct eth_api *)arg)->st, &s) == BT_OK ? (double)s.disk_bytes : 0;
 }
 
+static struct chain_stats stats_of(void *arg)
+{
+    struct chain_stats st;
+    chain_get_stats(((struct eth_api *)arg)->c, &st);
+    return st;
+}
+
+static double blocks_imported(void *arg)
+{
+    return (double)stats_of(arg).blocks_imported;
+}
+
+static double blocks_produced(void *arg)
+{
+    return (double)stats_of(arg).blocks_produced;
+}
+
+static double blocks_refused(void *arg)
+{
+    return (double)stats_of(arg).blocks_refused;
+}
+
+static double block_seconds_total(void *arg)
+{
+    return stats_of(arg).total_block_ms / 1000.0;
+}
+
+static double block_seconds_last(void *arg)
+{
+    return stats_of(arg).last_block_ms / 1000.0;
+}
+
+/* Series computed at render time; is_counter: a total. */
 static const struct {
     const char *name, *help;
     double (*fn)(void *arg);
-    int needs_stor;
+    int needs_stor, is_counter;
 } gauges[] = {
-    {"bttcd_txpool_pending", "Transactions in the pool's pending (executable) set", pool_pending,
+    {"bttcd_chain_blocks_imported_total", "Blocks imported (verified, executed, committed)",
+     blocks_imported, 0, 1},
+    {"bttcd_chain_blocks_produced_total", "Blocks produced and committed by this node",
+     blocks_produced, 0, 1},
+    {"bttcd_chain_blocks_refused_total", "Imported blocks refused by validation", blocks_refused, 0,
+     1},
+    {"bttcd_chain_block_seconds_total",
+     "Wall time spent importing or producing blocks, commit included (divide by the block "
+     "counts for the time per block)",
+     block_seconds_total, 0, 1},
+    {"bttcd_chain_block_seconds_last", "Wall time of the last block import or production",
+     block_seconds_last, 0, 0},
+    {"bttcd_txpool_pending", "Transactions in the pool's pending (executable) set", pool_pending, 0,
      0},
-    {"bttcd_txpool_queued", "Transactions in the pool waiting for a nonce gap", pool_queued, 0},
-    {"bttcd_storage_keys", "Approximate number of keys in the chain database", stor_keys, 1},
-    {"bttcd_storage_bytes", "Approximate logical size of the chain database", stor_bytes, 1},
-    {"bttcd_storage_disk_bytes", "Bytes the chain database takes on disk", stor_disk, 1},
+    {"bttcd_txpool_queued", "Transactions in the pool waiting for a nonce gap", pool_queued, 0, 0},
+    {"bttcd_storage_keys", "Approximate number of keys in the chain database", stor_keys, 1, 0},
+    {"bttcd_storage_bytes", "Approximate logical size of the chain database", stor_bytes, 1, 0},
+    {"bttcd_storage_disk_bytes", "Bytes the chain database takes on disk", stor_disk, 1, 0},
 };
 
 bt_status eth_api_new(struct rpc_server *s, struct chain *c, struct stor *st, struct eth_api **out)
@@ -113,7 +158,8 @@ bt_status eth_api_new(struct rpc_server *s, struct chain *c, struct stor *st, st
     metric_set(api->m_head, (double)head);
     for (size_t i = 0; i < sizeof(gauges) / sizeof(gauges[0]); i++)
         if (!gauges[i].needs_stor || st)
-            metrics_gauge_fn(m, gauges[i].name, NULL, gauges[i].help, gauges[i].fn, api);
+            (gauges[i].is_counter ? metrics_counter_fn : metrics_gauge_fn)(
+                m, gauges[i].name, NULL, gauges[i].help, gauges[i].fn, api);
     *out = api;
     return BT_OK;
 }
@@ -125,7 +171,8 @@ void eth_api_free(struct eth_api *api)
     struct metrics *m = metrics_global();
     for (size_t i = 0; i < sizeof(gauges) / sizeof(gauges[0]); i++)
         if (!gauges[i].needs_stor || api->st)
-            metrics_gauge_fn(m, gauges[i].name, NULL, gauges[i].help, NULL, NULL);
+            (gauges[i].is_counter ? metrics_counter_fn : metrics_gauge_fn)(
+                m, gauges[i].name, NULL, gauges[i].help, NULL, NULL);
     if (api->chain_sub)
         chain_unsubscribe(api->c, api->chain_sub);
     eth_filter_free_all(api);

@@ -227,17 +227,38 @@ struct metric *metrics_histogram(struct metrics *m, const char *name, const char
     return series_get(m, name, labels, help, METRIC_HISTOGRAM, bounds, n_bounds);
 }
 
-bt_status metrics_gauge_fn(struct metrics *m, const char *name, const char *labels,
-                           const char *help, double (*fn)(void *arg), void *arg)
+static bt_status series_fn(struct metrics *m, enum metric_kind kind, const char *name,
+                           const char *labels, const char *help, double (*fn)(void *arg), void *arg)
 {
-    struct metric *s = series_get(m, name, labels, help, METRIC_GAUGE, NULL, 0);
-    if (!s)
-        return m && name_ok(name) ? BT_ENOMEM : BT_EINVAL;
+    struct metric *s = series_get(m, name, labels, help, kind, NULL, 0);
+    if (!s && (!m || !name_ok(name)))
+        return BT_EINVAL;
+    if (!s) { /* a family of another kind, else out of memory */
+        bt_status rc = BT_ENOMEM;
+        pthread_mutex_lock(&m->mu);
+        for (size_t i = 0; i < m->n; i++)
+            if (strcmp(m->fams[i]->name, name) == 0)
+                rc = BT_EINVAL;
+        pthread_mutex_unlock(&m->mu);
+        return rc;
+    }
     pthread_mutex_lock(&m->mu);
     s->fn = fn;
     s->fn_arg = fn ? arg : NULL;
     pthread_mutex_unlock(&m->mu);
     return BT_OK;
+}
+
+bt_status metrics_gauge_fn(struct metrics *m, const char *name, const char *labels,
+                           const char *help, double (*fn)(void *arg), void *arg)
+{
+    return series_fn(m, METRIC_GAUGE, name, labels, help, fn, arg);
+}
+
+bt_status metrics_counter_fn(struct metrics *m, const char *name, const char *labels,
+                             const char *help, double (*fn)(void *arg), void *arg)
+{
+    return series_fn(m, METRIC_COUNTER, name, labels, help, fn, arg);
 }
 
 void metric_add(struct metric *s, uint64_t n)

@@ -49,10 +49,15 @@ struct metric *metrics_histogram(struct metrics *m, const char *name, const char
 /** A gauge read at render time: fn(arg) gives the value. fn runs on the thread that renders
  *  (the loop, for /metrics), under the registry mutex: it must not call back into the
  *  registry. Re-registering the same series replaces fn/arg; fn NULL turns the series back
- *  into a plain gauge (use it before arg goes away). Returns BT_OK, BT_EINVAL (bad name, kind
- *  clash), BT_ENOMEM. */
+ *  into a plain gauge (use it before arg goes away). Returns BT_OK, BT_EINVAL (bad name, a
+ *  family of another kind), BT_ENOMEM. */
 bt_status metrics_gauge_fn(struct metrics *m, const char *name, const char *labels,
                            const char *help, double (*fn)(void *arg), void *arg);
+
+/** A counter read at render time (a total kept elsewhere, e.g. the chain's block counts),
+ *  as metrics_gauge_fn. fn must never go down. */
+bt_status metrics_counter_fn(struct metrics *m, const char *name, const char *labels,
+                             const char *help, double (*fn)(void *arg), void *arg);
 
 /** Add n to a counter (or a gauge). NULL series ok (no-op). Thread: any. */
 void metric_add(struct metric *s, uint64_t n);

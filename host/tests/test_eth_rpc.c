@@ -725,6 +725,9 @@ static void test_eth_rpc_logs_filters_subs(void)
     char *m = metrics_render(metrics_global(), NULL);
     CU_ASSERT_PTR_NOT_NULL(strstr(m, "bttcd_chain_head_block 1\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(m, "bttcd_txpool_pending 0\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "# TYPE bttcd_chain_blocks_produced_total counter\n"
+                                     "bttcd_chain_blocks_produced_total 1\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "bttcd_chain_block_seconds_last "));
     CU_ASSERT_PTR_NOT_NULL(strstr(m, "bttcd_rpc_requests_total{method=\"eth_getLogs\"}"));
     free(m);
     node_close();

@@ -86,6 +86,12 @@ static void test_metrics_gauge_fn_and_errors(void)
     t = metrics_render(m, NULL);
     CU_ASSERT_PTR_NOT_NULL(strstr(t, "pool_pending 0.125\n"));
     free(t);
+    CU_ASSERT_EQUAL(metrics_counter_fn(m, "blocks_total", NULL, "Blocks", fortytwo, &v), BT_OK);
+    t = metrics_render(m, NULL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "# HELP blocks_total Blocks\n# TYPE blocks_total counter\n"
+                                     "blocks_total 0.125\n"));
+    free(t);
+    CU_ASSERT_EQUAL(metrics_counter_fn(m, "pool_pending", NULL, NULL, fortytwo, &v), BT_EINVAL);
     /* Kind clash and bad names. */
     CU_ASSERT_PTR_NULL(metrics_counter(m, "pool_pending", NULL, NULL));
     CU_ASSERT_PTR_NULL(metrics_counter(m, "9bad", NULL, NULL));
