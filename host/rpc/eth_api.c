@@ -133,6 +133,8 @@ bt_status eth_api_new(struct rpc_server *s, struct chain *c, struct stor *st, st
     if (rc == BT_OK)
         rc = eth_block_register(api);
     if (rc == BT_OK)
+        rc = eth_fee_register(api);
+    if (rc == BT_OK)
         rc = eth_state_register(api);
     if (rc == BT_OK)
         rc = eth_tx_register(api);

@@ -50,6 +50,9 @@ void eth_api_free(struct eth_api *api);
 
 /** Answer `call` with `v` (stolen; NULL answers an out-of-memory error). */
 void eth_reply(struct bt_rpc_call *call, json_t *v);
+/** For methods without parameters: 1 when params are absent or empty, else 0 after answering
+ *  geth's -32602 "too many arguments, want at most 0". */
+int eth_no_params(struct bt_rpc_call *call);
 /** -32602 "invalid argument N: WHY" (geth's wording for a bad positional argument). */
 void eth_bad_arg(struct bt_rpc_call *call, size_t idx, const char *why);
 /** -32000 with `msg` (geth's default server error code). */
@@ -93,7 +96,31 @@ json_t *ethjson_log(const struct chain_log *l, const struct bt_hash *block_hash,
  *  transactionHash, transactionIndex, type. */
 json_t *ethjson_receipt(const struct chain_receipts *rs, size_t i);
 
-/* --- eth_call.c ---------------------------------------------------------------------------- */
+/* --- eth_callargs.c ------------------------------------------------------------------------ */
+
+/** A call's arguments (geth TransactionArgs): the message, and what defaults depend on. */
+struct eth_call_args {
+    struct chain_msg m; /* data and access_list point into this struct's buffers */
+    int has_gas, has_fee;
+    struct bts_u256 max_fee, max_tip; /* maxFeePerGas, maxPriorityFeePerGas (has_fee) */
+    uint8_t *data;
+    struct bts_buf access; /* the access list as transaction RLP */
+};
+
+/** Read {from, to, gas, gasPrice | maxFeePerGas + maxPriorityFeePerGas, value, input | data,
+ *  accessList}. Returns BT_OK, BT_EINVAL (message in err: geth's, e.g. "both gasPrice and
+ *  (maxFeePerGas or maxPriorityFeePerGas) specified"), BT_ENOMEM. Free with
+ *  eth_call_args_free (also after a failure). */
+bt_status eth_call_args_parse(struct eth_call_args *a, const json_t *o, char *err, size_t err_cap);
+void eth_call_args_free(struct eth_call_args *a);
+
+/** Apply a state override {ADDR: {balance, nonce, code, state | stateDiff}} to `st` (geth
+ *  StateOverride.Apply: "state" replaces the whole storage, "stateDiff" sets slots). NULL or
+ *  JSON null: nothing. Returns BT_OK, BT_EINVAL (message in err), BT_ENOMEM, BT_EIO. */
+bt_status eth_state_override(struct state *st, const json_t *ov, char *err, size_t err_cap);
+
+/** Answer `call` with geth's revert error (eth_revert_error). */
+void eth_reply_revert(struct bt_rpc_call *call, const uint8_t *out, size_t out_len);
 
 /** The error geth answers for a reverted call: message "execution reverted" or, when the data
  *  is an ABI Error(string), "execution reverted: REASON"; code 3; data the revert bytes hex.
@@ -140,6 +167,7 @@ int logfilter_match(const struct logfilter *f, const struct bts_log *log);
 /* --- method registration per file ---------------------------------------------------------- */
 
 bt_status eth_block_register(struct eth_api *api);
+bt_status eth_fee_register(struct eth_api *api);
 bt_status eth_state_register(struct eth_api *api);
 bt_status eth_tx_register(struct eth_api *api);
 bt_status eth_call_register(struct eth_api *api);

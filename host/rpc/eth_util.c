@@ -20,6 +20,15 @@ void eth_reply(struct bt_rpc_call *call, json_t *v)
     free(text);
 }
 
+int eth_no_params(struct bt_rpc_call *call)
+{
+    json_t *p;
+    if (rpc_params(call, 0, 0, &p) != BT_OK)
+        return 0;
+    json_decref(p);
+    return 1;
+}
+
 void eth_bad_arg(struct bt_rpc_call *call, size_t idx, const char *why)
 {
     char msg[400];
