@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "evmtool/evmtool_int.h"
 #include "keys/keys_cli_int.h"
 #include "net/p2p/p2p_int.h"
 #include "runtime/cli_int.h"
@@ -20,7 +21,9 @@ int main(int argc, char **argv)
     int rc = cli_parse(argc, argv, &o, stderr);
     if (rc != CLI_EXIT_OK)
         return rc;
-    if (o.wants_help) {
+    if (o.wants_help && o.cmd == CLI_CMD_EVM) {
+        evmtool_help(stdout);
+    } else if (o.wants_help) {
         cli_help(stdout, o.cmd, o.is_top);
     } else {
         switch (o.cmd) {
@@ -79,6 +82,10 @@ int main(int argc, char **argv)
         case CLI_CMD_STORAGE_EXPORT:
         case CLI_CMD_STORAGE_IMPORT:
             rc = stor_cli_run(&o);
+            break;
+        case CLI_CMD_EVM:
+            setup_log_console(&o, NULL); /* the tools print; they never write the log file */
+            rc = evmtool_main(o.evm_argc, o.evm_argv, o.plugin_dirs, o.n_plugin_dirs);
             break;
         case CLI_CMD_STORAGE_SWAP:
             rc = stor_swap_cli_run(&o);

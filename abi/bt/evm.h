@@ -109,11 +109,67 @@ struct bt_evm_tx {
     size_t n_blob_hashes;
 };
 
+/** What a traced instruction does to storage (struct bt_evm_step.storage_op), as geth's struct
+ *  logger records it. */
+enum bt_evm_step_storage {
+    BT_EVM_STEP_NO_STORAGE = 0,
+    BT_EVM_STEP_SLOAD = 1, /* storage_key is read; storage_value is the value it will load */
+    BT_EVM_STEP_SSTORE = 2 /* storage_key is written with storage_value */
+};
+
+/** One instruction about to execute (the EVM's state before it), for a tracer. Every pointer is
+ *  borrowed and valid only during the callback; the tracer copies what it keeps. */
+struct bt_evm_step {
+    uint32_t struct_size;
+    uint32_t op;         /* the opcode byte */
+    uint64_t pc;         /* offset of the opcode in the running code */
+    uint64_t gas;        /* gas left before the instruction (its constant cost not yet charged) */
+    uint64_t refund;     /* the transaction's refund counter so far (before the end-of-tx cap) */
+    uint32_t depth;      /* call depth: 1 for the transaction's own frame (as geth counts) */
+    uint32_t storage_op; /* enum bt_evm_step_storage */
+    uint8_t address[20]; /* the executing account (ADDRESS: whose storage is used) */
+    uint8_t storage_key[32];    /* SLOAD/SSTORE: the slot (big-endian) */
+    uint8_t storage_value[32];  /* SLOAD: value loaded; SSTORE: value written */
+    const uint8_t (*stack)[32]; /* the stack as big-endian words, bottom first (top last) */
+    size_t stack_len;
+    const uint8_t *memory; /* the frame's memory (always a multiple of 32 bytes) */
+    size_t memory_len;
+    const uint8_t *return_data; /* return data of the frame's last call (RETURNDATASIZE) */
+    size_t return_data_len;
+};
+
+/** A per-instruction tracer (debug_traceTransaction / debug_traceCall), passed in
+ *  struct bt_evm_config.tracer. For every instruction the EVM calls `step` (state before it)
+ *  and then exactly once `step_result` (its cost), before the next `step` of any frame:
+ *  - most instructions: after they ran; gas_cost = gas before - gas after (constant plus
+ *    dynamic cost: memory expansion, copies, cold access, SSTORE, ...);
+ *  - CALL, CALLCODE, DELEGATECALL, STATICCALL: before the callee runs (its steps follow);
+ *    gas_cost includes the gas handed to the callee without the 2300 stipend, as geth counts;
+ *  - CREATE, CREATE2: before the init code runs; gas_cost excludes the gas handed to it (geth);
+ *  - a failing instruction: error is geth's text ("out of gas", "invalid jump destination",
+ *    "stack underflow (0 <=> 2)", "write protection", "invalid opcode: INVALID", ...) and
+ *    gas_cost the part of its cost charged when it failed (its constant cost at least); the
+ *    frame then ends with all its gas consumed. error is NULL otherwise (a REVERT is not an
+ *    error here: the transaction's outcome says it).
+ *  Precompiles and calls to accounts without code produce no steps. Without a tracer the EVM
+ *  runs its untraced interpreter: tracing costs nothing when absent.
+ *  Thread: called on the thread that runs execute (or its helper thread, see execute), never
+ *  concurrently for one execution. The callbacks must not call back into the EVM. */
+struct bt_evm_tracer {
+    uint32_t struct_size;
+    void *ctx; /* the tracer's, passed back */
+    void (*step)(void *ctx, const struct bt_evm_step *s);
+    void (*step_result)(void *ctx, uint64_t gas_cost, const char *error);
+};
+
 /** Per-execution configuration. */
 struct bt_evm_config {
     uint32_t struct_size;
     uint32_t fork;  /* enum bt_evm_fork */
     uint32_t flags; /* enum bt_evm_flags */
+    /* --- appended in 1.0 draft; optional (covered by struct_size) --- */
+    /** Per-instruction tracer, or NULL (no tracing). Borrowed for the call. */
+    const struct bt_evm_tracer *tracer;
 };
 
 /** A log emitted by the transaction. */
@@ -178,7 +234,14 @@ struct bt_evm_vtbl {
      *  includable: nonce mismatch, insufficient funds, intrinsic gas too low, ...; the message
      *  from set_error uses geth's wording, and *out is zeroed with no release), BT_ENOTSUP
      *  (fork or feature not supported), BT_EIO (state read failed).
-     *  In: all inputs borrowed for the call. Thread: any. */
+     *  In: all inputs borrowed for the call. Thread: any.
+     *  Stack: call frames recurse on the C stack (up to 1025 frames, about 2 KiB each).
+     *  Each frame checks the stack left on its thread; when less than 256 KiB (1 MiB under
+     *  AddressSanitizer) remain, that frame and the frames it calls run on a helper thread
+     *  with an 8 MiB (32 MiB) stack while the thread below waits. So any thread, whatever its
+     *  stack size, may call execute; the state callbacks and the tracer may then be called
+     *  from such a helper thread (never concurrently: the caller is blocked in execute), and
+     *  must not rely on the caller's thread-local state. */
     bt_status (*execute)(void *self, const struct bt_evm_state_iface *state, void *state_ctx,
                          const struct bt_evm_block *block, const struct bt_evm_tx *tx,
                          const struct bt_evm_config *cfg, struct bt_evm_result *out);

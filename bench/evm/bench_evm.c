@@ -1,116 +1,189 @@
-/* bench_evm: the standard EVM interpreter benchmarks (fixtures/evm-benchmarks/README.md).
- *   bench_evm [--quick] [DIR] [NAME-SUBSTR]
- * For every benchmark and input: a London transaction calling the benchmarked contract with
- * the input as call data, repeated; prints the median CPU time of the calling thread per
- * execution (the machine is shared, wall time is noisy) and Mgas/s of the gas used (whole
- * transaction). --quick runs each input once (smoke test). */
-#include "tests/memstate.h"
-
+/* bench_evm: the standard EVM interpreter benchmarks (fixtures/evm-benchmarks/README.md) through
+ * bttcd's EVM plugin and through @ethereumjs/evm, in the same run.
+ *   bench_evm [--quick] [--no-ref] [--seconds S] [DIR] [NAME-SUBSTR]
+ * Ours: the code path of `bttcd evm run --bench` (host/evmtool: the plugin loaded through the
+ * host loader, executed through its ABI), London rules, median CPU time of one execution.
+ * Theirs: node ethjs_bench.mjs (same inputs, London, median process CPU time of one call after
+ * a warm-up). Prints per input: our time, theirs, the ratio, our Mgas/s; then peak RSS.
+ * --quick: one execution each (smoke test); --no-ref: skip ethereumjs. Exit 1 if one of our
+ * executions fails or does not succeed, or the two sides disagree on the gas used. */
 #include <dirent.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
+#include <sys/stat.h>
 
-static uint8_t *read_hex(const char *s, size_t *out_len)
-{
-    size_t n = strlen(s), o = 0;
-    uint8_t *b = malloc(n / 2 + 1);
-    for (size_t i = 0; i + 1 < n; i += 2) {
-        unsigned v;
-        if (sscanf(s + i, "%2x", &v) != 1)
-            break;
-        b[o++] = (uint8_t)v;
-    }
-    *out_len = o;
-    return b;
-}
+#include <bts/buf.h>
+#include <bts/hex.h>
+
+#include "evmtool_int.h"
+
+struct ref {
+    char name[64], label[64];
+    double ms;
+    uint64_t gas;
+};
 
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    size_t got = fread(s, 1, (size_t)n, f);
-    s[got] = 0;
+    struct bts_buf b = BTS_BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    int ok = 1;
+    while (ok && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        ok = bts_buf_append(&b, chunk, n) == BT_OK;
     fclose(f);
-    return s;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static int bench_one(struct evm_engine *eng, const char *name, const uint8_t *code, size_t code_len,
-                     const char *label, const uint8_t *input, size_t input_len, int quick)
-{
-    static const uint8_t from[20] = {0xa9, 0x4f, [19] = 0x0b};
-    static const uint8_t to[20] = {0xbe, 0x7c, 0x43, 0xa5, 0x80, [19] = 0x01};
-    struct ms_state s = {0};
-    ms_add(&s, from, UINT64_MAX, NULL, 0);
-    ms_add(&s, to, 0, code, code_len);
-    struct bt_evm_block blk = {
-        .struct_size = sizeof(blk), .number = 1, .gas_limit = UINT64_MAX, .chain_id = 1};
-    struct bt_evm_tx tx = {.struct_size = sizeof(tx), .has_to = 1, .gas_limit = 1000000000};
-    memcpy(tx.from, from, 20);
-    memcpy(tx.to, to, 20);
-    tx.data = input;
-    tx.data_len = input_len;
-    struct bt_evm_config cfg = {sizeof(cfg), BT_EVM_LONDON, 0};
-    double times[256];
-    int reps = quick ? 1 : 0;
-    uint64_t gas = 0;
-    uint32_t outcome = 0;
-    double start = now();
-    for (int i = 0; i < 256; i++) {
-        struct bt_evm_result r;
-        char err[256];
-        double t0 = now();
-        bt_status st = evm_execute_in(eng, &ms_iface, &s, &blk, &tx, &cfg, &r, err, sizeof(err));
-        double t1 = now();
-        if (st != BT_OK) {
-            printf("%-24s %-28s error: %s\n", name, label, err);
-            return 0;
-        }
-        gas = r.gas_used;
-        outcome = r.outcome;
-        r.release(&r);
-        times[i] = t1 - t0;
-        reps = i + 1;
-        if (quick || (reps >= 9 && now() - start > 1.0))
-            break;
+    if (!ok || bts_buf_append(&b, "", 1) != BT_OK) {
+        bts_buf_free(&b);
+        return NULL;
     }
-    qsort(times, (size_t)reps, sizeof(double), cmp_d);
-    double med = times[reps / 2];
-    printf("%-24s %-28s %10.3f ms %12llu gas %9.1f Mgas/s %s\n", name, label, med * 1e3,
-           (unsigned long long)gas, (double)gas / med / 1e6,
-           outcome == BT_EVM_SUCCESS  ? ""
-           : outcome == BT_EVM_REVERT ? "(revert)"
-                                      : "(failure)");
+    return (char *)b.data;
+}
+
+/* Run the reference and collect its lines. Returns the number of results (0 if unavailable). */
+static size_t run_ref(struct ref **out, const char *dir, const char *only, int quick,
+                      double seconds)
+{
+    *out = NULL;
+    struct stat sb;
+    if (stat(BENCH_SRC "/node_modules/@ethereumjs/evm", &sb) != 0) {
+        printf("ethereumjs: not installed (npm ci in bench/evm), reference skipped\n");
+        return 0;
+    }
+    char cmd[2048];
+    snprintf(cmd, sizeof(cmd), "node '%s/ethjs_bench.mjs' '%s' %s --seconds %g %s%s%s", BENCH_SRC,
+             dir, quick ? "--quick" : "", seconds, only ? "'" : "", only ? only : "",
+             only ? "'" : "");
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return 0;
+    size_t n = 0, cap = 0;
+    char line[4096];
+    while (fgets(line, sizeof(line), p)) {
+        json_t *j = json_loads(line, 0, NULL);
+        if (!j)
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 32;
+            struct ref *nr = realloc(*out, cap * sizeof(**out));
+            if (!nr) {
+                json_decref(j);
+                break;
+            }
+            *out = nr;
+        }
+        struct ref *r = &(*out)[n++];
+        snprintf(r->name, sizeof(r->name), "%s", json_string_value(json_object_get(j, "name")));
+        snprintf(r->label, sizeof(r->label), "%s", json_string_value(json_object_get(j, "label")));
+        r->ms = json_number_value(json_object_get(j, "ms"));
+        r->gas = (uint64_t)json_integer_value(json_object_get(j, "gas"));
+        json_decref(j);
+    }
+    if (pclose(p) != 0)
+        printf("ethereumjs: the reference run failed\n");
+    return n;
+}
+
+static const struct ref *find_ref(const struct ref *refs, size_t n, const char *name,
+                                  const char *label)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(refs[i].name, name) && !strcmp(refs[i].label, label))
+            return &refs[i];
+    }
+    return NULL;
+}
+
+/* Expand the older evmone format's "(NxHH)" shorthand (HH repeated N times) and drop blanks
+ * (fixtures/evm-benchmarks/README.md). Returns a malloc'd string or NULL. */
+static char *expand_hex(const char *s, size_t len)
+{
+    struct bts_buf b = BTS_BUF_INIT;
+    int ok = 1;
+    for (size_t i = 0; ok && i < len; i++) {
+        unsigned long n;
+        char *x, *end;
+        if (s[i] == '(' && (n = strtoul(s + i + 1, &x, 10)) > 0 && *x == 'x' &&
+            (end = memchr(x, ')', len - (size_t)(x - s))) != NULL) {
+            for (unsigned long k = 0; ok && k < n; k++)
+                ok = bts_buf_append(&b, x + 1, (size_t)(end - x - 1)) == BT_OK;
+            i = (size_t)(end - s);
+        } else if (s[i] != ' ' && s[i] != '\r' && s[i] != '\n') {
+            ok = bts_buf_append(&b, s + i, 1) == BT_OK;
+        }
+    }
+    if (!ok || bts_buf_append(&b, "", 1) != BT_OK) {
+        bts_buf_free(&b);
+        return NULL;
+    }
+    return (char *)b.data;
+}
+
+/* A benchmark only in the older format (<name>.bin-runtime, <name>.inputs: blocks of label,
+ * call data, expected output): its code as hex and its inputs as "label hex" lines. */
+static int load_old_format(const char *dir, const char *name, char **out_hex, char **out_inputs)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s/%s.bin-runtime", dir, name, name);
+    char *bin = slurp(path);
+    snprintf(path, sizeof(path), "%s/%s/%s.inputs", dir, name, name);
+    char *inp = bin ? slurp(path) : NULL;
+    *out_hex = bin ? expand_hex(bin, strlen(bin)) : NULL;
+    struct bts_buf lines = BTS_BUF_INIT;
+    int ok = *out_hex && inp;
+    char *label = NULL;
+    /* Four lines a block: label, call data, expected output, blank (either may be empty). */
+    size_t idx = 0;
+    for (char *l = inp; ok && l && *l; idx++) {
+        char *nl = strchr(l, '\n');
+        size_t n = nl ? (size_t)(nl - l) : strlen(l);
+        if (idx % 4 == 0) {
+            label = l;
+            label[n] = 0;
+        } else if (idx % 4 == 1 && label) {
+            char *data = expand_hex(l, n);
+            ok = data && bts_buf_append(&lines, label, strlen(label)) == BT_OK &&
+                 bts_buf_append(&lines, " ", 1) == BT_OK &&
+                 bts_buf_append(&lines, data, strlen(data)) == BT_OK &&
+                 bts_buf_append(&lines, "\n", 1) == BT_OK;
+            free(data);
+        }
+        l = nl ? nl + 1 : NULL;
+    }
+    free(bin);
+    free(inp);
+    if (!ok || bts_buf_append(&lines, "", 1) != BT_OK) {
+        bts_buf_free(&lines);
+        free(*out_hex);
+        *out_hex = NULL;
+        return 0;
+    }
+    *out_inputs = (char *)lines.data;
     return 1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 int main(int argc, char **argv)
 {
-    int quick = 0;
+    int quick = 0, no_ref = 0;
+    double seconds = 1.0;
     const char *dir = BENCH_DIR, *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--quick"))
             quick = 1;
+        else if (!strcmp(argv[i], "--no-ref"))
+            no_ref = 1;
+        else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
+            seconds = atof(argv[++i]);
         else if (argv[i][0] == '/' || argv[i][0] == '.')
             dir = argv[i];
         else
@@ -122,53 +195,92 @@ int main(int argc, char **argv)
         return 77;
     }
     char *names[256];
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < 256) {
-        if (e->d_name[0] != '.' && strcmp(e->d_name, "README.md"))
-            names[n++] = strdup(e->d_name);
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) && n < 256) {
+        if (de->d_name[0] != '.' && strcmp(de->d_name, "README.md"))
+            names[n++] = strdup(de->d_name);
     }
     closedir(d);
-    qsort(names, (size_t)n, sizeof(char *), (int (*)(const void *, const void *))strcmp);
-    int failures = 0;
-    struct evm_engine *eng = evm_engine_new(); /* as the plugin: analyses and scratch reused */
-    if (!eng)
+    qsort(names, n, sizeof(char *), cmp_str);
+
+    struct evmtool_evm e;
+    char err[2048];
+    const char *pdirs[] = {BENCH_PLUGIN_DIR};
+    if (evmtool_evm_open(&e, NULL, pdirs, 1, err, sizeof(err)) != BT_OK) {
+        fprintf(stderr, "bench_evm: %s\n", err);
+        evmtool_evm_close(&e);
         return 1;
-    for (int i = 0; i < n; i++) {
-        if (only && !strstr(names[i], only))
-            goto next;
+    }
+    struct ref *refs = NULL;
+    size_t n_refs = no_ref ? 0 : run_ref(&refs, dir, only, quick, seconds);
+    printf("%-24s %-22s %10s %12s %8s %10s %12s\n", "benchmark", "input", "ours ms", "ethjs ms",
+           "ratio", "Mgas/s", "gas");
+    int failures = 0;
+    for (size_t i = 0; i < n; i++) {
         char path[1024];
         snprintf(path, sizeof(path), "%s/%s/code.hex", dir, names[i]);
-        char *hex = slurp(path);
+        int skip = only && !strstr(names[i], only);
+        char *hex = skip ? NULL : slurp(path), *inputs = NULL;
         snprintf(path, sizeof(path), "%s/%s/inputs.txt", dir, names[i]);
-        char *inputs = slurp(path);
-        if (!hex || !inputs) {
-            free(hex);
-            free(inputs);
-            goto next;
-        }
-        size_t code_len;
-        hex[strcspn(hex, "\r\n")] = 0;
-        uint8_t *code = read_hex(hex, &code_len);
-        for (char *line = strtok(inputs, "\n"); line; line = strtok(NULL, "\n")) {
-            char *sp = strchr(line, ' ');
-            const char *h = "";
-            if (sp) {
-                *sp = 0;
-                h = sp + 1;
+        if (hex)
+            inputs = slurp(path);
+        else if (!skip)
+            load_old_format(dir, names[i], &hex, &inputs);
+        struct bts_buf code = BTS_BUF_INIT;
+        if (hex && inputs && bts_hex_decode_buf(&code, hex, strcspn(hex, "\r\n"), 0) == BT_OK) {
+            char *save = NULL;
+            for (char *line = strtok_r(inputs, "\n", &save); line;
+                 line = strtok_r(NULL, "\n", &save)) {
+                char *sp = strchr(line, ' ');
+                const char *h = "";
+                if (sp) {
+                    *sp = 0;
+                    h = sp + 1;
+                }
+                struct bts_buf in = BTS_BUF_INIT;
+                if (bts_hex_decode_buf(&in, h, strcspn(h, "\r\n "), 0) != BT_OK) {
+                    failures++;
+                    continue;
+                }
+                struct evmtool_run_opts o = {.code = code.data,
+                                             .code_len = code.len,
+                                             .input = in.data,
+                                             .input_len = in.len,
+                                             .gas = 1000000000,
+                                             .fork = BT_EVM_LONDON,
+                                             .bench_s = quick ? 1e-9 : seconds};
+                struct evmtool_run_result res;
+                bt_status st = evmtool_run(&e, &o, stdout, &res, err, sizeof(err));
+                const struct ref *r = find_ref(refs, n_refs, names[i], line);
+                if (st != BT_OK || res.outcome != BT_EVM_SUCCESS) {
+                    printf("%-24s %-22s error: %s\n", names[i], line,
+                           st != BT_OK ? err : "execution did not succeed");
+                    failures++;
+                } else {
+                    char theirs[32] = "n/a", ratio[32] = "n/a";
+                    if (r) {
+                        snprintf(theirs, sizeof(theirs), "%.3f", r->ms);
+                        snprintf(ratio, sizeof(ratio), "%.0fx", r->ms / (res.median_s * 1e3));
+                    }
+                    printf("%-24s %-22s %10.3f %12s %8s %10.1f %12llu%s\n", names[i], line,
+                           res.median_s * 1e3, theirs, ratio,
+                           (double)res.gas_used / res.median_s / 1e6,
+                           (unsigned long long)res.gas_used,
+                           r && r->gas != res.gas_used ? " (ethjs gas differs)" : "");
+                    failures += r && r->gas != res.gas_used;
+                }
+                free(res.output);
+                bts_buf_free(&in);
             }
-            size_t in_len;
-            uint8_t *in = read_hex(h, &in_len);
-            failures += !bench_one(eng, names[i], code, code_len, line, in, in_len, quick);
-            free(in);
         }
-        free(code);
+        bts_buf_free(&code);
         free(hex);
         free(inputs);
-    next:
         free(names[i]);
     }
-    evm_engine_free(eng);
+    evmtool_evm_close(&e);
+    free(refs);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("peak RSS %ld KiB\n", ru.ru_maxrss);

@@ -83,7 +83,13 @@ void hconn_close(struct hconn *c, int after_flush)
 void hconn_respond(struct hconn *c, int status, const char *ctype, const char *extra,
                    const char *body, size_t len, int do_close)
 {
-    struct evbuffer *out = bufferevent_get_output(c->bev);
+    /* When nothing is queued, the response is written to the socket at once, and only what
+     * the socket does not take goes to the bufferevent: most answers then cost one writev
+     * and no epoll_ctl calls to arm and disarm the write event. */
+    struct evbuffer *queued = bufferevent_get_output(c->bev);
+    struct evbuffer *direct =
+        status != 101 && evbuffer_get_length(queued) == 0 ? evbuffer_new() : NULL;
+    struct evbuffer *out = direct ? direct : queued;
     evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\n", status, reason_of(status));
     if (ctype)
         evbuffer_add_printf(out, "Content-Type: %s\r\n", ctype);
@@ -96,6 +102,12 @@ void hconn_respond(struct hconn *c, int status, const char *ctype, const char *e
     evbuffer_add(out, "\r\n", 2);
     if (len)
         evbuffer_add(out, body, len);
+    if (direct) {
+        evbuffer_write(direct, bufferevent_getfd(c->bev)); /* errors: the bufferevent sees them */
+        if (evbuffer_get_length(direct))
+            evbuffer_add_buffer(queued, direct);
+        evbuffer_free(direct);
+    }
     free(c->head);
     c->head = NULL;
     c->has_head = 0;
@@ -475,11 +487,12 @@ static void process(struct hconn *c)
             body[need] = 0;
         }
         c->in_request = 1;
-        bufferevent_disable(c->bev, EV_READ);
         handle_request(c, body, need);
         free(body);
-        if (!c->in_request && !c->is_closing && !c->is_ws)
-            bufferevent_enable(c->bev, EV_READ);
+        /* Answered later (an asynchronous method): stop reading until then. A request answered
+         * at once leaves reading on, saving two epoll_ctl calls per request. */
+        if (c->in_request)
+            bufferevent_disable(c->bev, EV_READ);
     }
     c->in_process = 0;
     if (c->is_closing)

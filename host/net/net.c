@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log_int.h"
+#include "metrics_int.h"
 #include "rest_int.h"
 
 void net_opts_default(struct net_opts *o)
@@ -20,6 +21,8 @@ void net_opts_default(struct net_opts *o)
     o->ws_port = 8546;
     o->rest_addr = "127.0.0.1";
     o->rest_port = 1317;
+    o->metrics_addr = "127.0.0.1";
+    o->metrics_port = 6060; /* geth's --metrics.port */
     rpc_limits_default(&o->lim);
 }
 
@@ -114,6 +117,13 @@ bt_status net_start(struct event_base *base, struct rpc_server *rpc, struct rest
         return st;
     if (o->is_ws && !ws_on_http && (st = start_http(n, o, 0, 1, &n->ws, err, err_cap)) != BT_OK)
         return st;
+    if (o->is_metrics) {
+        uint16_t bound = 0;
+        if ((st = metricsd_start(base, metrics_global(), o->metrics_addr, o->metrics_port,
+                                 &n->metrics, &bound, err, err_cap)) != BT_OK)
+            return st;
+        hlog(BT_LOG_INFO, "metrics server", "addr=%s:%u path=/metrics", o->metrics_addr, bound);
+    }
     if (rest_route_count(rest) > 0) {
         uint16_t bound = 0;
         if ((st = rest_server_start(rest, base, o->rest_addr, (uint16_t)o->rest_port, &bound, err,
@@ -132,6 +142,7 @@ void net_stop(struct net *n)
     httpd_stop(n->http);
     httpd_stop(n->ws);
     ipcd_stop(n->ipc);
+    metricsd_stop(n->metrics);
     rpc_drop_owner(n->rpc, n);
     explicit_bzero(n->token_hex, sizeof(n->token_hex));
     free(n->datadir);

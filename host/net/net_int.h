@@ -20,19 +20,22 @@ struct json_t;
 
 /** Command-line settings of the transports. Lists are comma-separated ("" or NULL: empty). */
 struct net_opts {
-    int is_http;             /* --http */
-    const char *http_addr;   /* default 127.0.0.1 */
-    int http_port;           /* default 8545; 0: any free port */
-    const char *http_cors;   /* --http.corsdomain */
-    const char *http_vhosts; /* --http.vhosts, default "localhost" */
-    int is_ws;               /* --ws */
-    const char *ws_addr;     /* default 127.0.0.1 */
-    int ws_port;             /* default 8546; the HTTP server serves WS too when equal */
-    const char *ws_origins;  /* --ws.origins */
-    const char *rest_addr;   /* default 127.0.0.1 */
-    int rest_port;           /* default 1317 */
-    int is_ipc_off;          /* --ipcdisable */
-    int has_test_methods;    /* BTTCD_RPC_TEST=1: the test_* subscription methods */
+    int is_http;              /* --http */
+    const char *http_addr;    /* default 127.0.0.1 */
+    int http_port;            /* default 8545; 0: any free port */
+    const char *http_cors;    /* --http.corsdomain */
+    const char *http_vhosts;  /* --http.vhosts, default "localhost" */
+    int is_ws;                /* --ws */
+    const char *ws_addr;      /* default 127.0.0.1 */
+    int ws_port;              /* default 8546; the HTTP server serves WS too when equal */
+    const char *ws_origins;   /* --ws.origins */
+    const char *rest_addr;    /* default 127.0.0.1 */
+    int rest_port;            /* default 1317 */
+    int is_ipc_off;           /* --ipcdisable */
+    int is_metrics;           /* --metrics */
+    const char *metrics_addr; /* default 127.0.0.1 */
+    int metrics_port;         /* default 6060; 0: any free port */
+    int has_test_methods;     /* BTTCD_RPC_TEST=1: the test_* subscription methods */
     /** Adds members to admin_nodeInfo's object (host/net/p2p: enode, ports, protocols);
      *  NULL: none. */
     void (*node_info)(void *arg, struct json_t *obj);
@@ -120,6 +123,14 @@ struct ipcd;
 bt_status ipcd_start(struct event_base *base, struct rpc_server *rpc, const char *path,
                      struct ipcd **out, char *err, size_t err_cap);
 void ipcd_stop(struct ipcd *d);
+
+/** The Prometheus endpoint: GET /metrics on addr:port (0: any) answers metrics_render(m).
+ *  *out_port gets the bound port. Returns BT_OK, BT_ENOMEM or BT_EIO (err). */
+struct metrics;
+struct metricsd;
+bt_status metricsd_start(struct event_base *base, struct metrics *m, const char *addr, int port,
+                         struct metricsd **out, uint16_t *out_port, char *err, size_t err_cap);
+void metricsd_stop(struct metricsd *d);
 
 /** Connect to the IPC socket at path (SOCK_CLOEXEC). Returns the fd, or -1 (errno set; a
  *  path too long for a Unix socket gives ENAMETOOLONG). */

@@ -14,6 +14,7 @@ struct net {
     size_t n_plugins;
     struct ipcd *ipc;
     struct httpd *http, *ws;
+    struct metricsd *metrics;
     int has_rest;
     void (*node_info)(void *arg, struct json_t *obj); /* net_opts.node_info */
     void *node_info_arg;

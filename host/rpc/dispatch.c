@@ -7,10 +7,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <jansson.h>
 
 #include "dispatch_int.h"
+#include "metrics_int.h"
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Request counts, error answers and latency by method (geth exports rpc/duration timers;
+ * these are their Prometheus shapes). */
+static void method_metrics(struct rpc_method *m)
+{
+    struct metrics *reg = metrics_global();
+    char esc[300], labels[320];
+    metrics_label_escape(esc, sizeof(esc), m->name);
+    snprintf(labels, sizeof(labels), "method=\"%s\"", esc);
+    m->m_calls = metrics_counter(reg, "bttcd_rpc_requests_total", labels,
+                                 "JSON-RPC calls dispatched, by method");
+    m->m_errors = metrics_counter(reg, "bttcd_rpc_errors_total", labels,
+                                  "JSON-RPC calls answered with an error, by method");
+    m->m_time = metrics_histogram(reg, "bttcd_rpc_duration_seconds", labels,
+                                  "JSON-RPC call latency from dispatch to answer, by method",
+                                  metrics_seconds_buckets, metrics_seconds_n_buckets);
+}
 
 void rpc_limits_default(struct rpc_limits *out)
 {
@@ -140,7 +166,8 @@ bt_status rpc_register(struct rpc_server *s, void *owner, const char *method, ui
     if (!name)
         return BT_ENOMEM;
     memmove(&s->methods[pos + 1], &s->methods[pos], (s->n_methods - pos) * sizeof(*s->methods));
-    s->methods[pos] = (struct rpc_method){name, owner, flags, fn, arg};
+    s->methods[pos] = (struct rpc_method){name, owner, flags, fn, arg, NULL, NULL, NULL};
+    method_metrics(&s->methods[pos]);
     s->n_methods++;
     return BT_OK;
 }
@@ -317,6 +344,9 @@ bt_status rpc_answer(struct rpc_server *s, void *owner, struct bt_rpc_call *pub,
     }
     call_unlink(s, c);
     c->is_answered = 1;
+    if (is_error)
+        metric_add(c->m_errors, 1);
+    metric_observe(c->m_time, (double)(now_ns() - c->t0_ns) / 1e9);
     struct rpc_req *r = c->req;
     if (r) {
         char *resp;
@@ -460,6 +490,10 @@ static void dispatch_one(struct rpc_req *r, size_t slot, json_t *msg)
     }
     c->srv = s;
     c->owner = m->owner;
+    c->m_errors = m->m_errors;
+    c->m_time = m->m_time;
+    c->t0_ns = now_ns();
+    metric_add(m->m_calls, 1);
     c->peer = r->peer;
     c->id_text = id_text;
     c->method = mname;

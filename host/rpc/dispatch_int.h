@@ -4,12 +4,16 @@
 
 #include "rpc_int.h"
 
+struct metric;
+
 struct rpc_method {
     char *name;
     void *owner; /* hctx, or NULL for the host */
     uint32_t flags;
     bt_rpc_fn fn;
     void *arg;
+    /* Series of the global registry (live as long as it): calls, error answers, latency. */
+    struct metric *m_calls, *m_errors, *m_time;
 };
 
 struct rpc_sub;
@@ -51,6 +55,8 @@ struct rpc_call {
     struct rpc_peer peer;
     char *id_text, *method, *params;
     int is_linked, is_answered, in_handler;
+    struct metric *m_errors, *m_time; /* the method's series (NULL: none) */
+    uint64_t t0_ns;                   /* CLOCK_MONOTONIC at dispatch */
 };
 
 /** The response object for an error, malloc'd (NULL on ENOMEM). */

@@ -40,6 +40,9 @@ enum opt_id {
     OPT_LIGHTKDF,
     OPT_TO,
     OPT_PATH,
+    OPT_METRICS,
+    OPT_METRICS_ADDR,
+    OPT_METRICS_PORT,
     OPT_DEV,
     OPT_DEV_PERIOD,
     OPT_DEV_ACCOUNTS,
@@ -94,6 +97,9 @@ static const struct opt opts[] = {
     {OPT_REST_PORT, "rest.port", "PORT",
      "REST server port (default: 1317); the server runs when a\nplugin registers a route"},
     {OPT_IPC_OFF, "ipcdisable", NULL, "do not serve JSON-RPC on <datadir>/bttcd.ipc"},
+    {OPT_METRICS, "metrics", NULL, "serve Prometheus metrics at /metrics on its own port"},
+    {OPT_METRICS_ADDR, "metrics.addr", "ADDR", "metrics listen address (default: 127.0.0.1)"},
+    {OPT_METRICS_PORT, "metrics.port", "PORT", "metrics port, 0 for any free port (default: 6060)"},
     {OPT_RPC_BATCH_LIMIT, "rpc.batch-request-limit", "N",
      "most requests in a JSON-RPC batch, 0: no limit (default: 1000)"},
     {OPT_RPC_BATCH_RESP, "rpc.batch-response-max-size", "BYTES",
@@ -268,6 +274,8 @@ static const struct cmd_help cmd_helps[CLI_CMD_N] = {
                         "the full\npipeline (verify, execute, commit), with progress output. "
                         "Blocks already\nstored are skipped, so an interrupted import "
                         "resumes."},
+    [CLI_CMD_EVM] = {"bttcd [--plugin-dir DIR] evm statetest|run ...",
+                     "EVM tools: 'bttcd evm --help' lists their commands and options."},
     [CLI_CMD_STORAGE_SWAP] = {"bttcd [--datadir DIR] storage swap --to BACKEND [--path DIR]",
                               "Hot-swap the running node's storage to BACKEND (for example "
                               "storage-lmdb) over its IPC\nsocket <datadir>/bttcd.ipc "
@@ -327,6 +335,7 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
               "  init --genesis FILE      keep a genesis.json in the datadir\n"
               "  export FILE [FROM TO]    write blocks as concatenated RLP\n"
               "  import FILE              import concatenated block RLP\n"
+              "  evm statetest|run ...    EVM tools: state tests, run and trace code\n"
               "  version                  print the version\n"
               "  help [COMMAND]           show help (same as COMMAND --help)\n",
               out);
@@ -381,7 +390,7 @@ static int apply_number(struct cli_opts *o, const struct opt *op, const char *va
         return 0;
     }
     int is_port = op->id == OPT_HTTP_PORT || op->id == OPT_WS_PORT || op->id == OPT_REST_PORT ||
-                  op->id == OPT_P2P_PORT;
+                  op->id == OPT_P2P_PORT || op->id == OPT_METRICS_PORT;
     if (op->id == OPT_MAXPEERS && v > 100000)
         v = 100000;
     if (*val < '0' || *val > '9' || *end || errno || (is_port && v > 65535)) {
@@ -398,6 +407,8 @@ static int apply_number(struct cli_opts *o, const struct opt *op, const char *va
         o->p2p.port = (int)v, o->has_p2p_port = 1;
     else if (op->id == OPT_MAXPEERS)
         o->p2p.max_peers = (int)v;
+    else if (op->id == OPT_METRICS_PORT)
+        o->net.metrics_port = (int)v;
     else if (op->id == OPT_RPC_BATCH_LIMIT)
         o->net.lim.max_batch = (size_t)v;
     else if (op->id == OPT_RPC_BATCH_RESP)
@@ -484,6 +495,12 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_IPC_OFF:
         o->net.is_ipc_off = 1;
         return 0;
+    case OPT_METRICS:
+        o->net.is_metrics = 1;
+        return 0;
+    case OPT_METRICS_ADDR:
+        o->net.metrics_addr = val;
+        return 0;
     case OPT_EXEC:
         o->exec = val;
         return 0;
@@ -530,6 +547,7 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_HTTP_PORT:
     case OPT_WS_PORT:
     case OPT_REST_PORT:
+    case OPT_METRICS_PORT:
     case OPT_RPC_BATCH_LIMIT:
     case OPT_RPC_BATCH_RESP:
     case OPT_RPC_MAX_REQUEST:
@@ -763,6 +781,9 @@ static int parse_words(char **w, size_t n, struct cli_opts *o, FILE *err)
         return parse_keys(w, n, o, err);
     } else if (strcmp(w[0], "storage") == 0) {
         return parse_storage(w, n, o, err);
+    } else if (strcmp(w[0], "evm") == 0) {
+        o->cmd = CLI_CMD_EVM; /* reached only by "help evm" */
+        used = n;
     } else {
         usage_error(err, "unknown command '%s'%s", w[0], "");
         return -1;
@@ -792,6 +813,14 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, FILE *err)
     for (int i = 1; i < argc; i++) {
         if (!no_more_opts && strcmp(argv[i], "--") == 0) {
             no_more_opts = 1;
+        } else if (n_words == 0 && strcmp(argv[i], "evm") == 0) {
+            /* The EVM tools parse their own options (host/evmtool): only bttcd's options
+             * before the word apply here. */
+            o->cmd = CLI_CMD_EVM;
+            o->evm_argc = argc - i;
+            o->evm_argv = argv + i;
+            o->words = words;
+            return CLI_EXIT_OK;
         } else if (!no_more_opts && argv[i][0] == '-' && argv[i][1]) {
             if (parse_opt(argc, argv, &i, o, err) != 0)
                 goto fail;

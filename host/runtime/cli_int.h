@@ -33,7 +33,8 @@ enum cli_cmd {
     CLI_CMD_INIT = 19,   /* init --genesis FILE */
     CLI_CMD_EXPORT = 20, /* export FILE [FROM TO] */
     CLI_CMD_IMPORT = 21, /* import FILE */
-    CLI_CMD_N = 22
+    CLI_CMD_EVM = 22,    /* "evm ...": the words after it go to evmtool_main (host/evmtool) */
+    CLI_CMD_N = 23
 };
 
 /** Exit codes of bttcd. */
@@ -77,6 +78,8 @@ struct cli_opts {
     const char *chain_name;          /* --chain dev|donau|mainnet */
     const char *genesis;             /* --genesis FILE */
     uint64_t export_from, export_to; /* export FILE [FROM TO]: default 0 .. UINT64_MAX */
+    int evm_argc;                    /* evm: "evm" and everything after it, options included */
+    char **evm_argv;
 };
 
 /** Parse argv. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing one error line and a hint

@@ -12,6 +12,7 @@
 
 #include <bts/common.h>
 
+#include "eth_int.h"
 #include "keys_cli_int.h"
 #include "loader_int.h"
 #include "log_int.h"
@@ -33,6 +34,7 @@ struct node_plugin {
 
 struct node {
     struct net *net;
+    struct eth_api *eth;          /* the eth_* methods, when there is a chain */
     struct net_plugin_info *info; /* admin_plugins */
     struct config *cfg;
     struct plugin_dirs pd;
@@ -274,6 +276,14 @@ static int start_net(const struct cli_opts *o, struct node *nd, const char *data
         nd->info[i] = (struct net_plugin_info){lp->img.name, lp->img.kind->name, lp->img.version,
                                                nd->p[i].path, &nd->p[i].h->mem_bytes};
     }
+    if (nd->chain.c) {
+        bt_status st = eth_api_new(nd->rt.rpc, nd->chain.c, nd->storage.s, &nd->eth);
+        if (st != BT_OK) {
+            node_fail(nd, "cannot register the eth_* methods", "step=rpc err=\"eth methods: %s\"",
+                      bts_status_str(st));
+            return CLI_EXIT_FAIL;
+        }
+    }
     struct net_opts no = o->net;
     if (nd->rt.p2p) {
         no.node_info = node_info_p2p;
@@ -297,6 +307,8 @@ static void teardown(struct node *nd)
 {
     net_stop(nd->net);
     nd->net = NULL;
+    eth_api_free(nd->eth); /* before the chain closes */
+    nd->eth = NULL;
     free(nd->info);
     for (size_t i = nd->n; i-- > 0;) {
         struct node_plugin *np = &nd->p[i];

@@ -164,6 +164,11 @@ struct evm_ctx {
 
     int io_error; /* a host read failed: the whole execution fails with BT_EIO */
     char err[256];
+
+    /* tracing (trace.c): NULL unless bt_evm_config.tracer is set */
+    const struct bt_evm_tracer *tracer;
+    uint8_t (*tr_stack)[32]; /* EVM_STACK_MAX big-endian words for struct bt_evm_step */
+    char tr_msg[64];         /* error text with numbers in it */
 };
 
 /* A message: one call or create frame. */
@@ -269,6 +274,19 @@ static inline struct evm_account *evm_acct_at(const struct evm_ctx *c, uint32_t 
 void evm_interpret(struct evm_ctx *c, const struct evm_msg *m, const struct evm_code *code,
                    struct evm_frame_result *r);
 struct evm_scratch *evm_scratch_at(struct evm_ctx *c, int depth);
+
+/* trace.c: the traced interpreter's reporting (struct bt_evm_tracer). */
+/* Report the instruction at pc (state before it) to c->tracer. 0 on a state read failure. */
+int evm_trace_step(struct evm_ctx *c, const struct evm_msg *m, const struct evm_scratch *sc,
+                   uint64_t pc, uint8_t op, int64_t gas, const struct bts_u256 *stack,
+                   const struct bts_u256 *sp, size_t msize);
+/* geth's error when op cannot start with n items on the stack (undefined opcode, stack
+ * underflow or overflow), else NULL. The text lives in c until the next call. */
+const char *evm_trace_check(struct evm_ctx *c, uint8_t op, int64_t n);
+/* "invalid opcode: opcode 0x.. not defined" for an undefined opcode (text in c). */
+const char *evm_trace_undefined(struct evm_ctx *c, uint8_t op);
+/* Prepare c for a tracer (buffers), or clear it with NULL. 0 on allocation failure. */
+int evm_trace_setup(struct evm_ctx *c, const struct bt_evm_tracer *t);
 
 /* call.c: run a message (value transfer, precompile or code, snapshot/revert). */
 void evm_call(struct evm_ctx *c, const struct evm_msg *m, struct evm_frame_result *r);

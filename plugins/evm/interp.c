@@ -147,6 +147,32 @@ static inline int pow2_log(const struct bts_u256 *b)
     return -1;
 }
 
+/* (hi:lo) / d with hi < d, so the quotient fits 64 bits: one hardware divide on x86-64 (the
+ * compiler would call __udivmodti4 for a 128-bit dividend). */
+static inline uint64_t div_2by1(uint64_t hi, uint64_t lo, uint64_t d, uint64_t *rem)
+{
+#if defined(__x86_64__)
+    uint64_t q, r;
+    __asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "rm"(d));
+    *rem = r;
+    return q;
+#else
+    unsigned __int128 x = ((unsigned __int128)hi << 64) | lo;
+    *rem = (uint64_t)(x % d);
+    return (uint64_t)(x / d);
+#endif
+}
+
+/* a / d and a % d for a 64-bit d != 0 (fixed-point code divides wide values by scales):
+ * schoolbook over the four limbs, each step's remainder below d. */
+static inline uint64_t divrem_u64(struct bts_u256 *q, const struct bts_u256 *a, uint64_t d)
+{
+    uint64_t r = 0;
+    for (int i = 3; i >= 0; i--)
+        q->w[i] = div_2by1(r, a->w[i], d, &r);
+    return r;
+}
+
 static inline void fast_div(struct bts_u256 *out, const struct bts_u256 *a,
                             const struct bts_u256 *b)
 {
@@ -157,6 +183,8 @@ static inline void fast_div(struct bts_u256 *out, const struct bts_u256 *a,
     int k = pow2_log(b);
     if (k >= 0)
         bts_u256_shr(out, a, (uint64_t)k);
+    else if ((b->w[1] | b->w[2] | b->w[3]) == 0 && b->w[0])
+        divrem_u64(out, a, b->w[0]);
     else
         bts_u256_div(out, a, b);
 }
@@ -217,23 +245,86 @@ static inline void fast_sdiv(struct bts_u256 *out, const struct bts_u256 *a,
     bts_u256_sdiv(out, a, b);
 }
 
-/* Memory words: unaligned 64-bit loads and byte swaps. */
+/* Memory words: four unaligned 64-bit loads or stores with byte swaps, straight between memory
+ * and the stack (a 32-byte temporary would be written in 8-byte pieces and read back in 16-byte
+ * ones, which store forwarding cannot serve). */
+static inline uint64_t load_be64(const uint8_t *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return __builtin_bswap64(w);
+}
+
+static inline void store_be64(uint8_t *p, uint64_t v)
+{
+    v = __builtin_bswap64(v);
+    memcpy(p, &v, 8);
+}
+
 static inline void load_word(struct bts_u256 *out, const uint8_t *p)
 {
-    uint64_t w[4];
-    memcpy(w, p, 32);
-    out->w[0] = __builtin_bswap64(w[3]);
-    out->w[1] = __builtin_bswap64(w[2]);
-    out->w[2] = __builtin_bswap64(w[1]);
-    out->w[3] = __builtin_bswap64(w[0]);
+    out->w[3] = load_be64(p);
+    out->w[2] = load_be64(p + 8);
+    out->w[1] = load_be64(p + 16);
+    out->w[0] = load_be64(p + 24);
 }
 
 static inline void store_word(uint8_t *p, const struct bts_u256 *v)
 {
-    uint64_t w[4] = {__builtin_bswap64(v->w[3]), __builtin_bswap64(v->w[2]),
-                     __builtin_bswap64(v->w[1]), __builtin_bswap64(v->w[0])};
-    memcpy(p, w, 32);
+    store_be64(p, v->w[3]);
+    store_be64(p + 8, v->w[2]);
+    store_be64(p + 16, v->w[1]);
+    store_be64(p + 24, v->w[0]);
 }
+
+/* Stack words move as four 64-bit limbs through general registers. Most producers write a
+ * word limb by limb; copying it with 16-byte vector loads (what the compiler would make of a
+ * struct copy) reads across two 8-byte stores, which store forwarding cannot serve: a stall of
+ * a dozen cycles on every DUP and SWAP right after arithmetic. The empty asm keeps the limbs in
+ * general registers. */
+static inline void copy_word(struct bts_u256 *dst, const struct bts_u256 *src)
+{
+    uint64_t a = src->w[0], b = src->w[1], c = src->w[2], d = src->w[3];
+    __asm__("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d));
+    dst->w[0] = a;
+    dst->w[1] = b;
+    dst->w[2] = c;
+    dst->w[3] = d;
+}
+
+static inline void swap_words(struct bts_u256 *x, struct bts_u256 *y)
+{
+    uint64_t a = x->w[0], b = x->w[1], c = x->w[2], d = x->w[3];
+    uint64_t e = y->w[0], f = y->w[1], g = y->w[2], h = y->w[3];
+    __asm__("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "+r"(f), "+r"(g), "+r"(h));
+    x->w[0] = e;
+    x->w[1] = f;
+    x->w[2] = g;
+    x->w[3] = h;
+    y->w[0] = a;
+    y->w[1] = b;
+    y->w[2] = c;
+    y->w[3] = d;
+}
+
+/* AND, OR, XOR limb by limb in general registers (see copy_word). */
+#define BITWISE(name, opr)                                                                         \
+    static inline void name(struct bts_u256 *out, const struct bts_u256 *a,                        \
+                            const struct bts_u256 *b)                                              \
+    {                                                                                              \
+        uint64_t a0 = a->w[0], a1 = a->w[1], a2 = a->w[2], a3 = a->w[3];                           \
+        uint64_t b0 = b->w[0], b1 = b->w[1], b2 = b->w[2], b3 = b->w[3];                           \
+        __asm__(""                                                                                 \
+                : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(b0), "+r"(b1), "+r"(b2), "+r"(b3)); \
+        out->w[0] = a0 opr b0;                                                                     \
+        out->w[1] = a1 opr b1;                                                                     \
+        out->w[2] = a2 opr b2;                                                                     \
+        out->w[3] = a3 opr b3;                                                                     \
+    }
+BITWISE(fast_and, &)
+BITWISE(fast_or, |)
+BITWISE(fast_xor, ^)
+#undef BITWISE
 
 static inline void fast_mod(struct bts_u256 *out, const struct bts_u256 *a,
                             const struct bts_u256 *b)
@@ -248,6 +339,9 @@ static inline void fast_mod(struct bts_u256 *out, const struct bts_u256 *a,
         bts_u256_shl(&mask, &one, (uint64_t)k);
         bts_u256_sub(&mask, &mask, &one);
         bts_u256_and(out, a, &mask);
+    } else if ((b->w[1] | b->w[2] | b->w[3]) == 0 && b->w[0]) {
+        struct bts_u256 q;
+        *out = bts_u256_from_u64(divrem_u64(&q, a, b->w[0]));
     } else {
         bts_u256_mod(out, a, b);
     }
@@ -271,784 +365,24 @@ static int copy_ret(struct evm_scratch *sc, const uint8_t *p, size_t n)
     return 1;
 }
 
+/* The untraced interpreter, then the traced one (trace.c has the step reporting). */
+#define INTERP_NAME   interpret_plain
+#define INTERP_TRACED 0
+#include "interp_body.h"
+#undef INTERP_NAME
+#undef INTERP_TRACED
+#define INTERP_NAME   interpret_traced
+#define INTERP_TRACED 1
+#include "interp_body.h"
+#undef INTERP_NAME
+#undef INTERP_TRACED
+
+/* One test per call frame picks the interpreter: the untraced loop has no tracing branch. */
 void evm_interpret(struct evm_ctx *c, const struct evm_msg *m, const struct evm_code *code,
                    struct evm_frame_result *r)
 {
-#include "interp_labels.h"
-    struct evm_scratch *sc = evm_scratch_at(c, m->depth);
-    if (!sc) {
-        r->status = EVM_FATAL;
-        r->gas_left = 0;
-        r->out_len = 0;
-        return;
-    }
-    const uint8_t *const pcode = code->padded;
-    const struct evm_block *const blk = code->blk;
-    struct bts_u256 *const stack = sc->stack;
-    struct bts_u256 *sp = stack;
-    const uint8_t *ip = pcode;
-    struct evm_account *self = NULL; /* m->recipient's account, looked up once */
-    int64_t gas = m->gas;
-    size_t msize = 0;
-    uint8_t op;
-    const int berlin = c->fork >= BT_EVM_BERLIN;
-    sc->ret_len = 0;
-    r->out = NULL;
-    r->out_len = 0;
-
-#define DISPATCH()                                                                                 \
-    do {                                                                                           \
-        op = *ip;                                                                                  \
-        goto *labels[op];                                                                          \
-    } while (0)
-#define NEXT()                                                                                     \
-    do {                                                                                           \
-        ip++;                                                                                      \
-        DISPATCH();                                                                                \
-    } while (0)
-/* Enter the basic block starting at ip: its constant gas and stack bounds (analysis.c). */
-#define BLOCK()                                                                                    \
-    do {                                                                                           \
-        const struct evm_block *b_ = &blk[ip - pcode];                                             \
-        int64_t n_ = sp - stack;                                                                   \
-        gas -= b_->gas;                                                                            \
-        if (__builtin_expect((gas < 0) | (n_ < b_->req) | (n_ + b_->grow > EVM_STACK_MAX), 0))     \
-            goto fail;                                                                             \
-    } while (0)
-/* After an instruction that ends a block without jumping: enter the next one, unless it
- * starts with a JUMPDEST, which enters its block itself. */
-#define NEXT_BLOCK()                                                                               \
-    do {                                                                                           \
-        ip++;                                                                                      \
-        if (*ip != 0x5b)                                                                           \
-            BLOCK();                                                                               \
-        DISPATCH();                                                                                \
-    } while (0)
-#define CHARGE(n)                                                                                  \
-    do {                                                                                           \
-        gas -= (int64_t)(n);                                                                       \
-        if (gas < 0)                                                                               \
-            goto fail;                                                                             \
-    } while (0)
-#define MEM(offp, lenp, o, l)                                                                      \
-    do {                                                                                           \
-        if (!mem_expand(sc, &msize, &gas, (offp), (lenp), &(o), &(l)))                             \
-            goto fail;                                                                             \
-    } while (0)
-#define BINOP(fn)                                                                                  \
-    do {                                                                                           \
-        fn(&sp[-2], &sp[-1], &sp[-2]);                                                             \
-        sp--;                                                                                      \
-        NEXT();                                                                                    \
-    } while (0)
-#define ACCT(var, addr)                                                                            \
-    struct evm_account *var = evm_acct(c, (addr));                                                 \
-    if (!var)                                                                                      \
-        goto fatal;
-#define SELF(var)                                                                                  \
-    if (!self && !(self = evm_acct(c, m->recipient)))                                              \
-        goto fatal;                                                                                \
-    struct evm_account *var = self;
-
-    if (*ip != 0x5b)
-        BLOCK();
-    DISPATCH();
-
-op_stop:
-    r->status = EVM_OK;
-    r->gas_left = gas;
-    return;
-op_add:
-    BINOP(bts_u256_add);
-op_mul:
-    BINOP(fast_mul);
-op_sub:
-    BINOP(bts_u256_sub);
-op_div:
-    BINOP(fast_div);
-op_sdiv:
-    BINOP(fast_sdiv);
-op_mod:
-    BINOP(fast_mod);
-op_smod:
-    BINOP(bts_u256_smod);
-op_addmod:
-    fast_addmod(&sp[-3], &sp[-1], &sp[-2], &sp[-3]);
-    sp -= 2;
-    NEXT();
-op_mulmod:
-    fast_mulmod(&sp[-3], &sp[-1], &sp[-2], &sp[-3]);
-    sp -= 2;
-    NEXT();
-op_exp:
-    CHARGE(50 * bts_u256_byte_len(&sp[-2])); /* EIP-160 */
-    bts_u256_exp(&sp[-2], &sp[-1], &sp[-2]);
-    sp--;
-    NEXT();
-op_signextend:
-    bts_u256_signextend(&sp[-2], &sp[-1], &sp[-2]);
-    sp--;
-    NEXT();
-op_lt:
-    sp[-2] = bts_u256_from_u64((uint64_t)bts_u256_lt(&sp[-1], &sp[-2]));
-    sp--;
-    NEXT();
-op_gt:
-    sp[-2] = bts_u256_from_u64((uint64_t)bts_u256_gt(&sp[-1], &sp[-2]));
-    sp--;
-    NEXT();
-op_slt:
-    sp[-2] = bts_u256_from_u64((uint64_t)bts_u256_slt(&sp[-1], &sp[-2]));
-    sp--;
-    NEXT();
-op_sgt:
-    sp[-2] = bts_u256_from_u64((uint64_t)bts_u256_sgt(&sp[-1], &sp[-2]));
-    sp--;
-    NEXT();
-op_eq:
-    sp[-2] = bts_u256_from_u64((uint64_t)bts_u256_eq(&sp[-1], &sp[-2]));
-    sp--;
-    NEXT();
-op_iszero:
-    sp[-1] = bts_u256_from_u64((uint64_t)bts_u256_is_zero(&sp[-1]));
-    NEXT();
-op_and:
-    BINOP(bts_u256_and);
-op_or:
-    BINOP(bts_u256_or);
-op_xor:
-    BINOP(bts_u256_xor);
-op_not:
-    bts_u256_not(&sp[-1], &sp[-1]);
-    NEXT();
-op_byte:
-    bts_u256_byte(&sp[-2], &sp[-1], &sp[-2]);
-    sp--;
-    NEXT();
-op_shl:
-    bts_u256_shl(&sp[-2], &sp[-2], bts_u256_to_u64_sat(&sp[-1]));
-    sp--;
-    NEXT();
-op_shr:
-    bts_u256_shr(&sp[-2], &sp[-2], bts_u256_to_u64_sat(&sp[-1]));
-    sp--;
-    NEXT();
-op_sar:
-    bts_u256_sar(&sp[-2], &sp[-2], bts_u256_to_u64_sat(&sp[-1]));
-    sp--;
-    NEXT();
-op_keccak : {
-    uint64_t o, l;
-    MEM(&sp[-1], &sp[-2], o, l);
-    CHARGE(6 * evm_words(l));
-    uint8_t h[32];
-    bts_keccak256(h, l ? sc->mem + o : NULL, l);
-    bts_u256_load_be(&sp[-2], h);
-    sp--;
-    NEXT();
-}
-op_address:
-    evm_addr_to_u256(sp++, m->recipient);
-    NEXT();
-op_balance : {
-    uint8_t a[20];
-    evm_u256_to_addr(a, &sp[-1]);
-    ACCT(acc, a);
-    if (berlin && evm_warm_account(c, acc))
-        CHARGE(2500);
-    sp[-1] = acc->balance;
-    NEXT();
-}
-op_origin:
-    evm_addr_to_u256(sp++, c->origin);
-    NEXT();
-op_caller:
-    evm_addr_to_u256(sp++, m->sender);
-    NEXT();
-op_callvalue:
-    *sp++ = m->value;
-    NEXT();
-op_calldataload : {
-    uint64_t o = bts_u256_to_u64_sat(&sp[-1]);
-    if (o < m->input_len)
-        bts_u256_load_be_padded(&sp[-1], m->input + o, m->input_len - o);
+    if (__builtin_expect(c->tracer != NULL, 0))
+        interpret_traced(c, m, code, r);
     else
-        sp[-1] = bts_u256_from_u64(0);
-    NEXT();
-}
-op_calldatasize:
-    *sp++ = bts_u256_from_u64(m->input_len);
-    NEXT();
-op_calldatacopy : {
-    uint64_t o, l;
-    MEM(&sp[-1], &sp[-3], o, l);
-    CHARGE(3 * evm_words(l));
-    if (l)
-        copy_padded(sc->mem + o, m->input, m->input_len, &sp[-2], l);
-    sp -= 3;
-    NEXT();
-}
-op_codesize:
-    *sp++ = bts_u256_from_u64(code->len);
-    NEXT();
-op_codecopy : {
-    uint64_t o, l;
-    MEM(&sp[-1], &sp[-3], o, l);
-    CHARGE(3 * evm_words(l));
-    if (l)
-        copy_padded(sc->mem + o, pcode, code->len, &sp[-2], l);
-    sp -= 3;
-    NEXT();
-}
-op_gasprice:
-    *sp++ = c->gas_price;
-    NEXT();
-op_extcodesize : {
-    uint8_t a[20];
-    evm_u256_to_addr(a, &sp[-1]);
-    ACCT(acc, a);
-    if (berlin && evm_warm_account(c, acc))
-        CHARGE(2500);
-    size_t n;
-    evm_acct_code(c, acc, &n);
-    if (c->io_error)
-        goto fatal;
-    sp[-1] = bts_u256_from_u64(n);
-    NEXT();
-}
-op_extcodecopy : {
-    uint8_t a[20];
-    evm_u256_to_addr(a, &sp[-1]);
-    uint64_t o, l;
-    MEM(&sp[-2], &sp[-4], o, l);
-    CHARGE(3 * evm_words(l));
-    ACCT(acc, a);
-    if (berlin && evm_warm_account(c, acc))
-        CHARGE(2500);
-    if (l) {
-        size_t n;
-        const uint8_t *ec = evm_acct_code(c, acc, &n);
-        if (c->io_error)
-            goto fatal;
-        copy_padded(sc->mem + o, ec, n, &sp[-3], l);
-    }
-    sp -= 4;
-    NEXT();
-}
-op_returndatasize:
-    *sp++ = bts_u256_from_u64(sc->ret_len);
-    NEXT();
-op_returndatacopy : {
-    uint64_t o, l;
-    MEM(&sp[-1], &sp[-3], o, l);
-    CHARGE(3 * evm_words(l));
-    /* EIP-211: reading past the end of the return data is an exceptional halt. */
-    if (!bts_u256_fits_u64(&sp[-2]) || sp[-2].w[0] > sc->ret_len ||
-        sc->ret_len - sp[-2].w[0] < bts_u256_to_u64_sat(&sp[-3]))
-        goto fail;
-    if (l)
-        memcpy(sc->mem + o, sc->ret + sp[-2].w[0], l);
-    sp -= 3;
-    NEXT();
-}
-op_extcodehash : {
-    uint8_t a[20];
-    evm_u256_to_addr(a, &sp[-1]);
-    ACCT(acc, a);
-    if (berlin && evm_warm_account(c, acc))
-        CHARGE(2500);
-    if (evm_acct_is_dead(acc))
-        sp[-1] = bts_u256_from_u64(0);
-    else
-        bts_u256_load_be(&sp[-1], acc->code_hash);
-    NEXT();
-}
-op_blockhash : {
-    uint64_t n = bts_u256_to_u64_sat(&sp[-1]), cur = c->block->number;
-    sp[-1] = bts_u256_from_u64(0);
-    if (n < cur && cur - n <= 256) {
-        uint8_t h[32];
-        bt_status st = c->st->get_block_hash(c->st_ctx, n, h);
-        if (st == BT_OK)
-            bts_u256_load_be(&sp[-1], h);
-        else if (st != BT_ENOTFOUND) {
-            c->io_error = 1;
-            goto fatal;
-        }
-    }
-    NEXT();
-}
-op_coinbase:
-    evm_addr_to_u256(sp++, c->block->coinbase);
-    NEXT();
-op_timestamp:
-    *sp++ = bts_u256_from_u64(c->block->timestamp);
-    NEXT();
-op_number:
-    *sp++ = bts_u256_from_u64(c->block->number);
-    NEXT();
-op_difficulty:
-    bts_u256_load_be(sp++, c->fork >= BT_EVM_PARIS ? c->block->prev_randao : c->block->difficulty);
-    NEXT();
-op_gaslimit:
-    *sp++ = bts_u256_from_u64(c->block->gas_limit);
-    NEXT();
-op_chainid:
-    *sp++ = bts_u256_from_u64(c->block->chain_id);
-    NEXT();
-op_selfbalance : {
-    SELF(acc);
-    *sp++ = acc->balance;
-    NEXT();
-}
-op_basefee:
-    bts_u256_load_be(sp++, c->block->base_fee);
-    NEXT();
-op_blobhash : {
-    uint64_t i = bts_u256_to_u64_sat(&sp[-1]);
-    if (i < c->tx->n_blob_hashes)
-        bts_u256_load_be(&sp[-1], c->tx->blob_hashes[i]);
-    else
-        sp[-1] = bts_u256_from_u64(0);
-    NEXT();
-}
-op_blobbasefee:
-    bts_u256_load_be(sp++, c->block->blob_base_fee);
-    NEXT();
-op_pop:
-    sp--;
-    NEXT();
-op_mload : {
-    uint64_t o, l;
-    struct bts_u256 w32 = bts_u256_from_u64(32);
-    MEM(&sp[-1], &w32, o, l);
-    load_word(&sp[-1], sc->mem + o);
-    NEXT();
-}
-op_mstore : {
-    uint64_t o, l;
-    struct bts_u256 w32 = bts_u256_from_u64(32);
-    MEM(&sp[-1], &w32, o, l);
-    store_word(sc->mem + o, &sp[-2]);
-    sp -= 2;
-    NEXT();
-}
-op_mstore8 : {
-    uint64_t o, l;
-    struct bts_u256 w1 = bts_u256_from_u64(1);
-    MEM(&sp[-1], &w1, o, l);
-    sc->mem[o] = (uint8_t)sp[-2].w[0];
-    sp -= 2;
-    NEXT();
-}
-op_sload : {
-    SELF(acc);
-    struct evm_slot *s = evm_slot(c, acc, &sp[-1]);
-    if (!s)
-        goto fatal;
-    if (berlin && evm_warm_slot(c, acc, s))
-        CHARGE(2000);
-    sp[-1] = s->cur;
-    NEXT();
-}
-op_sstore : {
-    if (m->is_static)
-        goto fail;
-    if (gas <= 2300) /* EIP-2200 sentry */
-        goto fail;
-    SELF(acc);
-    struct evm_slot *s = evm_slot(c, acc, &sp[-1]);
-    if (!s)
-        goto fatal;
-    int64_t read = berlin ? 100 : 800, reset = berlin ? 2900 : 5000;
-    int64_t clears = c->fork >= BT_EVM_LONDON ? 4800 : 15000;
-    if (berlin && evm_warm_slot(c, acc, s))
-        CHARGE(2100);
-    const struct bts_u256 *nv = &sp[-2];
-    if (bts_u256_eq(&s->cur, nv)) {
-        CHARGE(read);
-    } else if (bts_u256_eq(&s->orig, &s->cur)) {
-        if (bts_u256_is_zero(&s->orig)) {
-            CHARGE(20000);
-        } else {
-            CHARGE(reset);
-            if (bts_u256_is_zero(nv))
-                evm_add_refund(c, clears);
-        }
-    } else {
-        CHARGE(read);
-        if (!bts_u256_is_zero(&s->orig)) {
-            if (bts_u256_is_zero(&s->cur))
-                evm_add_refund(c, -clears);
-            else if (bts_u256_is_zero(nv))
-                evm_add_refund(c, clears);
-        }
-        if (bts_u256_eq(&s->orig, nv))
-            evm_add_refund(c, bts_u256_is_zero(&s->orig) ? 20000 - read : reset - read);
-    }
-    evm_slot_set(c, acc, s, nv);
-    sp -= 2;
-    NEXT_BLOCK();
-}
-op_jump:
-    if (!bts_u256_fits_u64(&sp[-1]) || !evm_code_is_jumpdest(code, sp[-1].w[0]))
-        goto fail;
-    ip = pcode + sp[-1].w[0];
-    sp--;
-    DISPATCH();
-op_jumpi:
-    if (!bts_u256_is_zero(&sp[-2])) {
-        if (!bts_u256_fits_u64(&sp[-1]) || !evm_code_is_jumpdest(code, sp[-1].w[0]))
-            goto fail;
-        ip = pcode + sp[-1].w[0];
-        sp -= 2;
-        DISPATCH();
-    }
-    sp -= 2;
-    NEXT_BLOCK();
-op_pc:
-    *sp++ = bts_u256_from_u64((uint64_t)(ip - pcode));
-    NEXT();
-op_msize:
-    *sp++ = bts_u256_from_u64(msize);
-    NEXT();
-op_gas:
-    *sp++ = bts_u256_from_u64((uint64_t)gas);
-    NEXT_BLOCK();
-op_jumpdest:
-    if (ip[1] == 0x5b) { /* a block of this JUMPDEST alone: 1 gas, no stack effect */
-        if (--gas < 0)
-            goto fail;
-        NEXT();
-    }
-    BLOCK();
-    NEXT();
-op_tload : {
-    SELF(acc);
-    sp[-1] = evm_tload(acc, &sp[-1]);
-    NEXT();
-}
-op_tstore : {
-    if (m->is_static)
-        goto fail;
-    SELF(acc);
-    if (!evm_tstore(c, acc, &sp[-1], &sp[-2]))
-        goto fatal;
-    sp -= 2;
-    NEXT();
-}
-op_mcopy : {
-    uint64_t d, s, l, l2;
-    MEM(&sp[-1], &sp[-3], d, l);
-    MEM(&sp[-2], &sp[-3], s, l2);
-    CHARGE(3 * evm_words(l));
-    if (l)
-        memmove(sc->mem + d, sc->mem + s, l);
-    sp -= 3;
-    NEXT();
-}
-op_push0:
-    *sp++ = bts_u256_from_u64(0);
-    NEXT();
-op_push1:
-    *sp++ = bts_u256_from_u64(ip[1]);
-    ip += 2;
-    DISPATCH();
-#define PUSH(n)                                                                                    \
-    op_push##n : push_n(sp++, ip + 1, n);                                                          \
-    ip += n + 1;                                                                                   \
-    DISPATCH();
-    // clang-format off
-    PUSH(2)
-    PUSH(3)
-    PUSH(4)
-    PUSH(5)
-    PUSH(6)
-    PUSH(7)
-    PUSH(8)
-    PUSH(9)
-    PUSH(10)
-    PUSH(11)
-    PUSH(12)
-    PUSH(13)
-    PUSH(14)
-    PUSH(15)
-    PUSH(16)
-    PUSH(17)
-    PUSH(18)
-    PUSH(19)
-    PUSH(20)
-    PUSH(21)
-    PUSH(22)
-    PUSH(23)
-    PUSH(24)
-    PUSH(25)
-    PUSH(26)
-    PUSH(27)
-    PUSH(28)
-    PUSH(29)
-    PUSH(30)
-    PUSH(31)
-    PUSH(32)
-    // clang-format on
-#undef PUSH
-#define DUP(n)                                                                                     \
-    op_dup##n : *sp = sp[-(n)];                                                                    \
-    sp++;                                                                                          \
-    NEXT();
-    // clang-format off
-    DUP(1)
-    DUP(2)
-    DUP(3)
-    DUP(4)
-    DUP(5)
-    DUP(6)
-    DUP(7)
-    DUP(8)
-    DUP(9)
-    DUP(10)
-    DUP(11)
-    DUP(12)
-    DUP(13)
-    DUP(14)
-    DUP(15)
-    DUP(16)
-    // clang-format on
-#undef DUP
-#define SWAP(n)                                                                                    \
-    op_swap##n:                                                                                    \
-    {                                                                                              \
-        struct bts_u256 tmp_ = sp[-1];                                                             \
-        sp[-1] = sp[-1 - (n)];                                                                     \
-        sp[-1 - (n)] = tmp_;                                                                       \
-        NEXT();                                                                                    \
-    }
-    // clang-format off
-    SWAP(1)
-    SWAP(2)
-    SWAP(3)
-    SWAP(4)
-    SWAP(5)
-    SWAP(6)
-    SWAP(7)
-    SWAP(8)
-    SWAP(9)
-    SWAP(10)
-    SWAP(11)
-    SWAP(12)
-    SWAP(13)
-    SWAP(14)
-    SWAP(15)
-    SWAP(16)
-    // clang-format on
-#undef SWAP
-op_log : {
-    if (m->is_static)
-        goto fail;
-    unsigned nt = (unsigned)op - 0xa0;
-    uint64_t o, l;
-    MEM(&sp[-1], &sp[-2], o, l);
-    CHARGE(8 * l);
-    uint8_t topics[4][32];
-    for (unsigned i = 0; i < nt; i++)
-        bts_u256_store_be(topics[i], &sp[-3 - (int)i]);
-    if (!evm_add_log(c, m->recipient, (const uint8_t(*)[32])topics, nt, l ? sc->mem + o : NULL, l))
-        goto fatal;
-    sp -= 2 + nt;
-    NEXT();
-}
-op_create:
-op_create2 : {
-    if (m->is_static)
-        goto fail;
-    int is2 = op == 0xf5;
-    uint64_t o, l;
-    MEM(&sp[-2], &sp[-3], o, l);
-    if (c->fork >= BT_EVM_SHANGHAI) {
-        if (l > EVM_MAX_INITCODE)
-            goto fail;
-        CHARGE(2 * evm_words(l)); /* EIP-3860 */
-    }
-    if (is2)
-        CHARGE(6 * evm_words(l));
-    struct evm_msg cm;
-    cm.kind = is2 ? EVM_CREATE2 : EVM_CREATE;
-    cm.is_static = 0;
-    cm.depth = m->depth + 1;
-    cm.gas = gas - gas / 64; /* EIP-150 */
-    gas -= cm.gas;
-    memcpy(cm.sender, m->recipient, 20);
-    cm.value = sp[-1];
-    cm.transfer = 1;
-    cm.input = l ? sc->mem + o : NULL;
-    cm.input_len = l;
-    if (is2)
-        cm.salt = sp[-4];
-    sp -= is2 ? 3 : 2;
-    struct evm_frame_result cr;
-    evm_create(c, &cm, &cr);
-    if (cr.status == EVM_FATAL)
-        goto fatal;
-    gas += cr.gas_left;
-    if (!copy_ret(sc, cr.out, cr.status == EVM_REVERTED ? cr.out_len : 0))
-        goto fatal;
-    if (cr.status == EVM_OK)
-        evm_addr_to_u256(&sp[-1], cr.created);
-    else
-        sp[-1] = bts_u256_from_u64(0);
-    NEXT_BLOCK();
-}
-op_call:
-op_callcode:
-op_delegatecall:
-op_staticcall : {
-    int has_value = op == 0xf1 || op == 0xf2;
-    struct bts_u256 value = bts_u256_from_u64(0);
-    if (has_value)
-        value = sp[-3];
-    const struct bts_u256 *args = &sp[has_value ? -4 : -3];
-    uint64_t io, il, oo, ol;
-    if (op == 0xf1 && m->is_static && !bts_u256_is_zero(&value))
-        goto fail;
-    MEM(&args[0], &args[-1], io, il);
-    MEM(&args[-2], &args[-3], oo, ol);
-    uint8_t a[20];
-    evm_u256_to_addr(a, &sp[-2]);
-    ACCT(target, a);
-    if (berlin && evm_warm_account(c, target))
-        CHARGE(2500);
-    int nonzero = !bts_u256_is_zero(&value);
-    if (nonzero) {
-        CHARGE(9000);
-        if (op == 0xf1 && evm_acct_is_dead(target))
-            CHARGE(25000);
-    }
-    int64_t avail = gas - gas / 64;
-    int64_t cg =
-        bts_u256_fits_u64(&sp[-1]) && sp[-1].w[0] < (uint64_t)avail ? (int64_t)sp[-1].w[0] : avail;
-    gas -= cg;
-    if (nonzero)
-        cg += 2300; /* stipend */
-    struct evm_msg cm;
-    cm.depth = m->depth + 1;
-    cm.gas = cg;
-    cm.is_static = m->is_static || op == 0xfa;
-    cm.input = il ? sc->mem + io : NULL;
-    cm.input_len = il;
-    memcpy(cm.code_address, a, 20);
-    cm.transfer = 0;
-    switch (op) {
-    case 0xf1:
-        cm.kind = EVM_CALL;
-        memcpy(cm.recipient, a, 20);
-        memcpy(cm.sender, m->recipient, 20);
-        cm.value = value;
-        cm.transfer = 1;
-        break;
-    case 0xf2:
-        cm.kind = EVM_CALLCODE;
-        memcpy(cm.recipient, m->recipient, 20);
-        memcpy(cm.sender, m->recipient, 20);
-        cm.value = value;
-        break;
-    case 0xf4:
-        cm.kind = EVM_DELEGATECALL;
-        memcpy(cm.recipient, m->recipient, 20);
-        memcpy(cm.sender, m->sender, 20);
-        cm.value = m->value;
-        break;
-    default:
-        cm.kind = EVM_STATICCALL;
-        memcpy(cm.recipient, a, 20);
-        memcpy(cm.sender, m->recipient, 20);
-        cm.value = bts_u256_from_u64(0);
-        break;
-    }
-    sp -= has_value ? 6 : 5;
-    sc->ret_len = 0;
-    if (cm.depth > EVM_MAX_DEPTH) {
-        gas += cg;
-        sp[-1] = bts_u256_from_u64(0);
-        NEXT_BLOCK();
-    }
-    if (has_value) {
-        SELF(me);
-        if (bts_u256_lt(&me->balance, &value)) {
-            gas += cg;
-            sp[-1] = bts_u256_from_u64(0);
-            NEXT_BLOCK();
-        }
-    }
-    struct evm_frame_result cr;
-    evm_call(c, &cm, &cr);
-    if (cr.status == EVM_FATAL)
-        goto fatal;
-    gas += cr.gas_left;
-    if (!copy_ret(sc, cr.out, cr.out_len))
-        goto fatal;
-    size_t nret = sc->ret_len < ol ? sc->ret_len : ol;
-    if (nret) /* sc->ret may be NULL when nothing was returned */
-        memcpy(sc->mem + oo, sc->ret, nret);
-    sp[-1] = bts_u256_from_u64(cr.status == EVM_OK);
-    NEXT_BLOCK();
-}
-op_return:
-op_revert : {
-    uint64_t o, l;
-    MEM(&sp[-1], &sp[-2], o, l);
-    r->status = op == 0xf3 ? EVM_OK : EVM_REVERTED;
-    r->gas_left = gas;
-    r->out = l ? sc->mem + o : NULL;
-    r->out_len = l;
-    return;
-}
-op_selfdestruct : {
-    if (m->is_static)
-        goto fail;
-    uint8_t a[20];
-    evm_u256_to_addr(a, &sp[-1]);
-    ACCT(ben, a);
-    if (berlin && evm_warm_account(c, ben))
-        CHARGE(2600);
-    SELF(me);
-    if (!bts_u256_is_zero(&me->balance) && evm_acct_is_dead(ben))
-        CHARGE(25000);
-    if (c->fork < BT_EVM_LONDON && !me->destructed)
-        evm_add_refund(c, 24000);
-    struct bts_u256 bal = me->balance, sum, zero = bts_u256_from_u64(0);
-    if (c->fork >= BT_EVM_CANCUN && !me->created) {
-        /* EIP-6780: only move the balance; the account stays. */
-        evm_set_balance(c, me, &zero);
-        bts_u256_add(&sum, &ben->balance, &bal);
-        evm_set_balance(c, ben, &sum);
-    } else {
-        bts_u256_add(&sum, &ben->balance, &bal);
-        evm_set_balance(c, ben, &sum);
-        evm_set_balance(c, me, &zero);
-        evm_destruct(c, self);
-    }
-    r->status = EVM_OK;
-    r->gas_left = gas;
-    return;
-}
-op_invalid:
-fail:
-    r->status = EVM_FAILED;
-    r->gas_left = 0;
-    r->out_len = 0;
-    return;
-fatal:
-    r->status = EVM_FATAL;
-    r->gas_left = 0;
-    r->out_len = 0;
-    return;
-#undef DISPATCH
-#undef BLOCK
-#undef NEXT_BLOCK
-#undef SELF
-#undef NEXT
-#undef CHARGE
-#undef MEM
-#undef BINOP
-#undef ACCT
+        interpret_plain(c, m, code, r);
 }

@@ -470,6 +470,7 @@ static void ctx_free(struct evm_ctx *c)
     free(c->codes);
     free(c->logs);
     free(c->logdata);
+    free(c->tr_stack);
     free(c);
 }
 
@@ -504,6 +505,7 @@ static int ctx_reset(struct evm_ctx *c)
     c->io_error = 0;
     c->err[0] = 0;
     c->self_hint = NULL;
+    c->tracer = NULL;
     return evm_state_init(c);
 }
 
@@ -611,6 +613,20 @@ bt_status evm_execute_in(struct evm_engine *eng, const struct bt_evm_state_iface
     c->tx = tx;
     c->fork = cfg->fork;
     c->flags = cfg->flags;
+    /* The tracer entry exists only when the caller's struct is new enough (abi/CHANGES.md). */
+    const struct bt_evm_tracer *tr = NULL;
+    if (cfg->struct_size >= offsetof(struct bt_evm_config, tracer) + sizeof(cfg->tracer))
+        tr = cfg->tracer;
+    if (tr && (tr->struct_size < sizeof(*tr) || !tr->step || !tr->step_result)) {
+        if (err_len)
+            snprintf(err, err_len, "tracer without step callbacks");
+        ctx_put(c);
+        return BT_EINVAL;
+    }
+    if (!evm_trace_setup(c, tr)) {
+        ctx_put(c);
+        return BT_ENOMEM;
+    }
     evm_optab_fill(&c->tab, c->fork);
     struct bt_evm_result r;
     memset(&r, 0, sizeof(r));

@@ -22,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(tx.to, to, 20);
     tx.gas_price[31] = 1;
     tx.value[31] = (uint8_t)(data[0] >> 3);
-    struct bt_evm_config cfg = {sizeof(cfg), 1u + data[0] % 6u, BT_EVM_F_BTTC_LOGS};
+    struct bt_evm_config cfg = {
+        .struct_size = sizeof(cfg), .fork = 1u + data[0] % 6u, .flags = BT_EVM_F_BTTC_LOGS};
     struct bt_evm_result r;
     char err[256];
     /* One engine for the whole run, as in the plugin: pooled contexts and cached analyses must

@@ -47,7 +47,7 @@ static void word(uint8_t out[32], uint64_t v)
 static bt_status run(struct ms_state *s, const struct bt_evm_block *blk, const struct bt_evm_tx *tx,
                      uint32_t fork, uint32_t flags, struct bt_evm_result *r, char *err)
 {
-    struct bt_evm_config cfg = {sizeof(cfg), fork, flags};
+    struct bt_evm_config cfg = {.struct_size = sizeof(cfg), .fork = fork, .flags = flags};
     return evm_execute(&ms_iface, s, blk, tx, &cfg, r, err, 256);
 }
 
@@ -312,7 +312,8 @@ static void *shared_thread(void *p)
         struct bt_evm_block blk;
         struct bt_evm_tx tx;
         setup(&blk, &tx, 100000, 1, 0);
-        struct bt_evm_config cfg = {sizeof(cfg), i % 2 ? BT_EVM_BERLIN : BT_EVM_ISTANBUL, 0};
+        struct bt_evm_config cfg = {.struct_size = sizeof(cfg),
+                                    .fork = i % 2 ? BT_EVM_BERLIN : BT_EVM_ISTANBUL};
         struct bt_evm_result r;
         char err[256];
         if (evm_execute_in(x->eng, &ms_iface, &s, &blk, &tx, &cfg, &r, err, sizeof(err)) != BT_OK) {
