@@ -5,6 +5,8 @@
  * (PROTOCOL.md §3.10) and the change set. */
 #include "evm_int.h"
 
+#include <bts/tx.h>
+
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,19 +73,21 @@ static int add_ok(struct bts_u256 *out, const struct bts_u256 *a, const struct b
 
 /* EIP-4844 blob gas price is given by the host (block->blob_base_fee). */
 
-static uint64_t intrinsic_gas(const struct evm_ctx *c, const struct bt_evm_tx *tx, int *ovf)
+/* Intrinsic gas by the SDK's rule (bts_tx_intrinsic_gas), the one the host's transaction
+ * checks use (txpool, block processor, TransactionTests): one formula for both sides. Returns
+ * BT_OK or BTS_TX_EGAS_OVERFLOW. */
+static bt_status intrinsic_gas(const struct evm_ctx *c, const struct bt_evm_tx *tx,
+                               uint64_t *out_gas)
 {
-    uint64_t g = tx->has_to ? 21000 : 53000;
-    uint64_t nz = 0;
-    for (size_t i = 0; i < tx->data_len; i++)
-        nz += tx->data[i] != 0;
-    g += nz * 16 + (tx->data_len - nz) * 4; /* EIP-2028 */
+    struct bts_tx t;
+    memset(&t, 0, sizeof(t));
+    t.has_to = (int)tx->has_to;
+    t.data = tx->data;
+    t.data_len = tx->data_len;
+    t.n_access_addresses = tx->n_access;
     for (size_t i = 0; i < tx->n_access; i++)
-        g += 2400 + 1900 * (uint64_t)tx->access_list[i].n_keys;
-    if (!tx->has_to && c->fork >= BT_EVM_SHANGHAI)
-        g += 2 * evm_words(tx->data_len); /* EIP-3860 */
-    *ovf = tx->data_len > (UINT64_MAX / 32);
-    return g;
+        t.n_access_keys += tx->access_list[i].n_keys;
+    return bts_tx_intrinsic_gas(&t, c->fork, out_gas);
 }
 
 static void frame_outcome(struct bt_evm_result *out, int status)
@@ -223,9 +227,9 @@ bt_status evm_execute_tx(struct evm_ctx *c, struct bt_evm_result *out)
     }
     uint64_t intrinsic = 0;
     if (!sys) {
-        int ovf = 0;
-        intrinsic = intrinsic_gas(c, tx, &ovf);
-        if (ovf || tx->gas_limit < intrinsic)
+        if (intrinsic_gas(c, tx, &intrinsic) != BT_OK)
+            return fail(c, "gas uint64 overflow");
+        if (tx->gas_limit < intrinsic)
             return fail(c, "intrinsic gas too low: have %llu, want %llu",
                         (unsigned long long)tx->gas_limit, (unsigned long long)intrinsic);
         if (!tx->has_to && c->fork >= BT_EVM_SHANGHAI && tx->data_len > EVM_MAX_INITCODE)
