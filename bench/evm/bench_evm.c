@@ -204,16 +204,18 @@ int main(int argc, char **argv)
     closedir(d);
     qsort(names, n, sizeof(char *), cmp_str);
 
+    /* The reference first: popen before the plugin's runtime has started its threads. */
+    struct ref *refs = NULL;
+    size_t n_refs = no_ref ? 0 : run_ref(&refs, dir, only, quick, seconds);
     struct evmtool_evm e;
     char err[2048];
     const char *pdirs[] = {BENCH_PLUGIN_DIR};
     if (evmtool_evm_open(&e, NULL, pdirs, 1, err, sizeof(err)) != BT_OK) {
         fprintf(stderr, "bench_evm: %s\n", err);
         evmtool_evm_close(&e);
+        free(refs);
         return 1;
     }
-    struct ref *refs = NULL;
-    size_t n_refs = no_ref ? 0 : run_ref(&refs, dir, only, quick, seconds);
     printf("%-24s %-22s %10s %12s %8s %10s %12s\n", "benchmark", "input", "ours ms", "ethjs ms",
            "ratio", "Mgas/s", "gas");
     int failures = 0;

@@ -108,8 +108,17 @@ static bt_status slot_set(struct alloc_account *acc, const uint8_t key[32], cons
     return BT_OK;
 }
 
+/* keccak256 of no bytes: the code hash of every account without code. */
+static const uint8_t empty_code_hash[32] = {
+    0xc5, 0xd2, 0x46, 0x01, 0x86, 0xf7, 0x23, 0x3c, 0x92, 0x7e, 0x7d, 0xb2, 0xdc, 0xc7, 0x03, 0xc0,
+    0xe5, 0x00, 0xb6, 0x53, 0xca, 0x82, 0x27, 0x3b, 0x7b, 0xfa, 0xd8, 0x04, 0x5d, 0x85, 0xa4, 0x70};
+
 static void code_hash(struct memstate *m, const uint8_t *code, size_t len, uint8_t out[32])
 {
+    if (!len) {
+        memcpy(out, empty_code_hash, 32);
+        return;
+    }
     for (unsigned i = 0; code && i < MEMSTATE_HASHES; i++) {
         if (m->hashes[i].code == code && m->hashes[i].len == len) {
             memcpy(out, m->hashes[i].hash, 32);
@@ -138,7 +147,7 @@ static bt_status ms_get_account(void *ctx, const uint8_t addr[20], uint64_t *out
     if (!acc) {
         *out_nonce = 0;
         memset(out_balance, 0, 32);
-        bts_keccak256(out_code_hash, NULL, 0);
+        memcpy(out_code_hash, empty_code_hash, 32);
         return BT_ENOTFOUND;
     }
     *out_nonce = acc->nonce;

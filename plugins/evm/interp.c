@@ -18,6 +18,8 @@ struct evm_scratch *evm_scratch_at(struct evm_ctx *c, int depth)
         c->scratch[depth] = calloc(1, sizeof(struct evm_scratch));
         if (!c->scratch[depth])
             c->io_error = 2;
+        else if (depth >= c->scratch_n)
+            c->scratch_n = depth + 1;
     }
     return c->scratch[depth];
 }

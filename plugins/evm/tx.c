@@ -454,7 +454,7 @@ struct evm_engine {
 
 static void scratch_free(struct evm_ctx *c, int from)
 {
-    for (int i = from; i <= EVM_MAX_DEPTH; i++) {
+    for (int i = from; i < c->scratch_n; i++) {
         if (c->scratch[i]) {
             free(c->scratch[i]->mem);
             free(c->scratch[i]->ret);
@@ -462,6 +462,8 @@ static void scratch_free(struct evm_ctx *c, int from)
             c->scratch[i] = NULL;
         }
     }
+    if (c->scratch_n > from)
+        c->scratch_n = from;
 }
 
 static void ctx_free(struct evm_ctx *c)
@@ -481,10 +483,10 @@ static void ctx_free(struct evm_ctx *c)
 /* Clear what one transaction left in a context, keeping its buffers. Returns 0 on failure. */
 static int ctx_reset(struct evm_ctx *c)
 {
-    evm_state_free(c);
+    int ok = evm_state_reset(c);
     evm_code_release_all(c);
     scratch_free(c, POOL_KEEP_DEPTH);
-    for (int i = 0; i < POOL_KEEP_DEPTH; i++) {
+    for (int i = 0; i < POOL_KEEP_DEPTH && i < c->scratch_n; i++) {
         struct evm_scratch *sc = c->scratch[i];
         if (sc && sc->mem_cap > POOL_KEEP_MEM) {
             free(sc->mem);
@@ -497,12 +499,6 @@ static int ctx_reset(struct evm_ctx *c)
             sc->ret_cap = 0;
         }
     }
-    c->chunks = NULL;
-    c->n_chunks = 0;
-    c->acct_tab = NULL;
-    c->acct_cap = c->acct_n = 0;
-    c->jr = NULL;
-    c->jr_n = c->jr_cap = 0;
     c->refund = 0;
     c->n_logs = 0;
     c->logdata_len = 0;
@@ -510,7 +506,7 @@ static int ctx_reset(struct evm_ctx *c)
     c->err[0] = 0;
     c->self_hint = NULL;
     c->tracer = NULL;
-    return evm_state_init(c);
+    return ok;
 }
 
 struct evm_engine *evm_engine_new(void)
