@@ -6,7 +6,10 @@
  * Theirs: node ethjs_bench.mjs (same inputs, London, median process CPU time of one call after
  * a warm-up). Prints per input: our time, theirs, the ratio, our Mgas/s; then peak RSS.
  * --quick: one execution each (smoke test); --no-ref: skip ethereumjs. Exit 1 if one of our
- * executions fails or does not succeed, or the two sides disagree on the gas used. */
+ * executions fails or does not succeed. A gas figure of ethereumjs that differs from ours is
+ * shown, not counted as a failure: its runCall is not a whole transaction (snailtracer differs
+ * by its SSTORE pricing), while ours is checked by the benchmarks' own London state tests
+ * (`bttcd evm statetest fixtures/evm-benchmarks/NAME/NAME.json`: all pass). */
 #include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -268,11 +271,13 @@ int main(int argc, char **argv)
                     /* gas executed, before the refund: what ethereumjs reports as
                      * executionGasUsed */
                     uint64_t gas = res.gas_used + res.gas_refund;
+                    char note[64] = "";
+                    if (r && r->gas != gas)
+                        snprintf(note, sizeof(note), " (ethjs: %llu gas)",
+                                 (unsigned long long)r->gas);
                     printf("%-24s %-22s %10.3f %12s %8s %10.1f %12llu%s\n", names[i], line,
                            res.median_s * 1e3, theirs, ratio, (double)gas / res.median_s / 1e6,
-                           (unsigned long long)gas,
-                           r && r->gas != gas ? " (ethjs gas differs)" : "");
-                    failures += r && r->gas != gas;
+                           (unsigned long long)gas, note);
                 }
                 free(res.output);
                 bts_buf_free(&in);
