@@ -80,9 +80,10 @@ struct evmtool_run_opts {
 
 /** What one `evm run` measured. */
 struct evmtool_run_result {
-    uint32_t outcome;  /* enum bt_evm_outcome */
-    uint64_t gas_used; /* by the call frame (the transaction's minus its intrinsic gas) */
-    uint8_t *output;   /* return or revert data, malloc'd (free it); NULL when empty */
+    uint32_t outcome;    /* enum bt_evm_outcome */
+    uint64_t gas_used;   /* by the call frame (the transaction's minus its intrinsic gas) */
+    uint64_t gas_refund; /* refund applied at the end (gas_used is after it) */
+    uint8_t *output;     /* return or revert data, malloc'd (free it); NULL when empty */
     size_t output_len;
     size_t reps;     /* executions timed (bench) */
     double median_s; /* median CPU time of one execution (bench) */
@@ -90,7 +91,9 @@ struct evmtool_run_result {
 
 /** One call of `code` with `input` on a state holding only the code and a funded sender,
  *  through the plugin's execute (BT_EVM_F_NO_CHECKS). With bench_s > 0 repeat it and measure
- *  the median CPU time (CLOCK_THREAD_CPUTIME_ID) of one execute. With is_trace print geth's
+ *  the median CPU time (CLOCK_THREAD_CPUTIME_ID) of one execute: short executions are timed in
+ *  batches of about 1 ms (the clock itself costs a system call), the median taken over the
+ *  batches' averages. With is_trace print geth's
  *  JSON trace to `out`; otherwise nothing is printed here.
  *  Returns: BT_OK (out_res filled), or execute's failure (message in err). */
 bt_status evmtool_run(struct evmtool_evm *e, const struct evmtool_run_opts *o, FILE *out,

@@ -108,25 +108,57 @@ static bt_status slot_set(struct alloc_account *acc, const uint8_t key[32], cons
     return BT_OK;
 }
 
+/* keccak256 of no bytes: the code hash of every account without code. */
+static const uint8_t empty_code_hash[32] = {
+    0xc5, 0xd2, 0x46, 0x01, 0x86, 0xf7, 0x23, 0x3c, 0x92, 0x7e, 0x7d, 0xb2, 0xdc, 0xc7, 0x03, 0xc0,
+    0xe5, 0x00, 0xb6, 0x53, 0xca, 0x82, 0x27, 0x3b, 0x7b, 0xfa, 0xd8, 0x04, 0x5d, 0x85, 0xa4, 0x70};
+
+static void code_hash(struct memstate *m, const uint8_t *code, size_t len, uint8_t out[32])
+{
+    if (!len) {
+        memcpy(out, empty_code_hash, 32);
+        return;
+    }
+    for (unsigned i = 0; code && i < MEMSTATE_HASHES; i++) {
+        if (m->hashes[i].code == code && m->hashes[i].len == len) {
+            memcpy(out, m->hashes[i].hash, 32);
+            return;
+        }
+    }
+    bts_keccak256(out, code, len);
+    if (!code)
+        return;
+    unsigned i = m->next_hash++ % MEMSTATE_HASHES;
+    m->hashes[i].code = code;
+    m->hashes[i].len = len;
+    memcpy(m->hashes[i].hash, out, 32);
+}
+
+static void forget_hashes(struct memstate *m)
+{
+    memset(m->hashes, 0, sizeof(m->hashes));
+}
+
 static bt_status ms_get_account(void *ctx, const uint8_t addr[20], uint64_t *out_nonce,
                                 uint8_t out_balance[32], uint8_t out_code_hash[32])
 {
-    const struct alloc_account *acc = acct_find(ctx, addr);
+    struct memstate *m = ctx;
+    const struct alloc_account *acc = acct_find(&m->a, addr);
     if (!acc) {
         *out_nonce = 0;
         memset(out_balance, 0, 32);
-        bts_keccak256(out_code_hash, NULL, 0);
+        memcpy(out_code_hash, empty_code_hash, 32);
         return BT_ENOTFOUND;
     }
     *out_nonce = acc->nonce;
     bts_u256_store_be(out_balance, &acc->balance);
-    bts_keccak256(out_code_hash, acc->code, acc->code_len);
+    code_hash(m, acc->code, acc->code_len, out_code_hash);
     return BT_OK;
 }
 
 static bt_status ms_get_code(void *ctx, const uint8_t addr[20], struct bt_value *out)
 {
-    const struct alloc_account *acc = acct_find(ctx, addr);
+    const struct alloc_account *acc = acct_find(&((struct memstate *)ctx)->a, addr);
     memset(out, 0, sizeof(*out));
     if (acc) {
         out->data = acc->code;
@@ -138,7 +170,7 @@ static bt_status ms_get_code(void *ctx, const uint8_t addr[20], struct bt_value 
 static bt_status ms_get_storage(void *ctx, const uint8_t addr[20], const uint8_t key[32],
                                 uint8_t out_value[32])
 {
-    const struct alloc_account *acc = acct_find(ctx, addr);
+    const struct alloc_account *acc = acct_find(&((struct memstate *)ctx)->a, addr);
     memset(out_value, 0, 32);
     if (!acc)
         return BT_OK;
@@ -159,7 +191,7 @@ static bt_status ms_get_block_hash(void *ctx, uint64_t number, uint8_t out_hash[
 
 static bt_status ms_has_storage(void *ctx, const uint8_t addr[20], int *out_has)
 {
-    const struct alloc_account *acc = acct_find(ctx, addr);
+    const struct alloc_account *acc = acct_find(&((struct memstate *)ctx)->a, addr);
     *out_has = acc && acc->n_storage > 0;
     return BT_OK;
 }
@@ -173,8 +205,10 @@ const struct bt_evm_state_iface memstate_iface = {
     .has_storage = ms_has_storage,
 };
 
-bt_status memstate_apply(struct alloc *a, const struct bt_evm_result *r)
+bt_status memstate_apply(struct memstate *m, const struct bt_evm_result *r)
 {
+    struct alloc *a = &m->a;
+    forget_hashes(m); /* code buffers are freed and replaced below */
     for (size_t i = 0; i < r->n_changes; i++) {
         const struct bt_evm_account_change *c = &r->changes[i];
         if (c->flags & (BT_EVM_ACCOUNT_DESTROYED | BT_EVM_ACCOUNT_TOUCHED_EMPTY)) {
@@ -207,9 +241,16 @@ bt_status memstate_apply(struct alloc *a, const struct bt_evm_result *r)
     return BT_OK;
 }
 
-bt_status memstate_copy(struct alloc *dst, const struct alloc *src)
+void memstate_free(struct memstate *m)
 {
-    memset(dst, 0, sizeof(*dst));
+    alloc_free(&m->a);
+    forget_hashes(m);
+}
+
+bt_status memstate_copy(struct memstate *m, const struct alloc *src)
+{
+    memset(m, 0, sizeof(*m));
+    struct alloc *dst = &m->a;
     if (!src->n)
         return BT_OK;
     dst->accounts = calloc(src->n, sizeof(*dst->accounts));

@@ -289,7 +289,7 @@ static void print_changed(FILE *out, const struct alloc *pre, const struct alloc
 static void print_trace(struct st_run *sr, const struct alloc *pre, const struct bt_evm_block *blk,
                         const struct bt_evm_tx *x, uint32_t fork)
 {
-    struct alloc s;
+    struct memstate s;
     if (memstate_copy(&s, pre) != BT_OK)
         return;
     struct bt_evm_config cfg = {.struct_size = sizeof(cfg), .fork = fork};
@@ -305,7 +305,7 @@ static void print_trace(struct st_run *sr, const struct alloc *pre, const struct
     } else {
         printf("  trace: rejected: %s\n", evmtool_evm_error(sr->e));
     }
-    alloc_free(&s);
+    memstate_free(&s);
 }
 
 static void report(struct st_run *sr, const struct st_case *c, int ok, int skipped, const char *why,
@@ -370,7 +370,7 @@ static void run_case(struct st_run *sr, struct st_case *c, const struct alloc *p
 {
     struct st_tx t;
     load_tx(&t, tx, c->d, c->g, c->v);
-    struct alloc s;
+    struct memstate s;
     if (memstate_copy(&s, pre) != BT_OK) {
         fprintf(stderr, "bttcd evm statetest: out of memory\n");
         exit(2);
@@ -395,7 +395,7 @@ static void run_case(struct st_run *sr, struct st_case *c, const struct alloc *p
         if (!why[0])
             snprintf(why, sizeof(why), "unsupported");
     } else if (st == BT_EINVAL) {
-        if (alloc_state_root(&s, root) != BT_OK || logs_hash(lh, NULL) != BT_OK)
+        if (alloc_state_root(&s.a, root) != BT_OK || logs_hash(lh, NULL) != BT_OK)
             snprintf(why, sizeof(why), "out of memory");
         ok = c->expect_exc && !memcmp(root, c->want_root, 32);
         if (c->expect_exc && !ok)
@@ -403,7 +403,7 @@ static void run_case(struct st_run *sr, struct st_case *c, const struct alloc *p
     } else if (st == BT_OK) {
         bt_status ast = memstate_apply(&s, &r);
         if (ast == BT_OK)
-            ast = alloc_state_root(&s, root);
+            ast = alloc_state_root(&s.a, root);
         if (ast == BT_OK)
             ast = logs_hash(lh, &r);
         r.release(&r);
@@ -425,10 +425,10 @@ static void run_case(struct st_run *sr, struct st_case *c, const struct alloc *p
         sr->fail++;
     report(sr, c, ok, skipped, why, root, lh);
     if (!ok && !skipped && sr->o->is_trace && !sr->o->is_json) {
-        print_changed(stdout, pre, &s);
+        print_changed(stdout, pre, &s.a);
         print_trace(sr, pre, blk, &t.x, fork);
     }
-    alloc_free(&s);
+    memstate_free(&s);
     st_tx_free(&t);
 }
 

@@ -30,4 +30,13 @@ echo "$b" | grep -q "^bench: [0-9]* runs, median" || fail "bench: $b"
 [ $? -eq 2 ] || fail "run without --code must exit 2"
 "$BTTCD" evm statetest --fork Frontier x >/dev/null 2>&1
 [ $? -eq 2 ] || fail "unknown fork must exit 2"
+# --plugin names the file; a plugin of another kind is refused.
+plugins=$(dirname "$BTTCD")/../plugins
+if [ -f "$plugins/storage-memory.so" ]; then
+    msg=$("$BTTCD" evm run --plugin "$plugins/storage-memory.so" --code 00 2>&1)
+    [ $? -eq 1 ] || fail "a storage plugin must be refused"
+    echo "$msg" | grep -q "not an EVM plugin (kind storage)" || fail "refusal: $msg"
+    "$BTTCD" evm run --plugin "$plugins/evm.so" --code 00 | grep -qx "status: success" ||
+        fail "--plugin evm.so"
+fi
 echo ok

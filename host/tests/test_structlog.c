@@ -41,10 +41,11 @@ static void put_code(struct alloc *s, const uint8_t addr[20], const uint8_t *cod
 }
 
 /* A funded sender, A with `code`, B; a London call of A with 200000 gas. */
-static void setup(struct alloc *s, const uint8_t *code, size_t len, struct bt_evm_block *blk,
+static void setup(struct memstate *m, const uint8_t *code, size_t len, struct bt_evm_block *blk,
                   struct bt_evm_tx *tx, struct bt_evm_config *cfg)
 {
-    memset(s, 0, sizeof(*s));
+    memset(m, 0, sizeof(*m));
+    struct alloc *s = &m->a;
     struct alloc_account *f = memstate_account(s, from);
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     f->balance = bts_u256_from_u64(1000000000000ull);
@@ -62,14 +63,14 @@ static void setup(struct alloc *s, const uint8_t *code, size_t len, struct bt_ev
 static bt_status trace(const uint8_t *code, size_t len, const struct structlog_cfg *lc,
                        json_t **out, struct bt_evm_result *res)
 {
-    struct alloc s;
+    struct memstate s;
     struct bt_evm_block blk;
     struct bt_evm_tx tx;
     struct bt_evm_config cfg;
     setup(&s, code, len, &blk, &tx, &cfg);
     bt_status st =
         structlog_execute(&t_vtbl, NULL, &memstate_iface, &s, &blk, &tx, &cfg, lc, out, res);
-    alloc_free(&s);
+    memstate_free(&s);
     return st;
 }
 
@@ -210,7 +211,7 @@ static void test_structlog_same_result(void)
     struct bt_evm_result traced;
     CU_ASSERT_EQUAL_FATAL(trace(code_call, sizeof(code_call), NULL, &j, &traced), BT_OK);
     json_decref(j);
-    struct alloc s;
+    struct memstate s;
     struct bt_evm_block blk;
     struct bt_evm_tx tx;
     struct bt_evm_config cfg;
@@ -222,7 +223,7 @@ static void test_structlog_same_result(void)
     CU_ASSERT_EQUAL(plain.n_changes, traced.n_changes);
     plain.release(&plain);
     traced.release(&traced);
-    alloc_free(&s);
+    memstate_free(&s);
 }
 
 BTS_TEST_SUITE("structlog", NULL, NULL, BTS_TEST(test_structlog_call_depth_cost_storage),

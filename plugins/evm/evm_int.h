@@ -153,6 +153,7 @@ struct evm_ctx {
     size_t logdata_len, logdata_cap;
 
     struct evm_scratch *scratch[EVM_MAX_DEPTH + 1];
+    int scratch_n; /* scratch[scratch_n..] are all NULL */
 
     /* analyses this execution uses, keyed by code hash; `cache` (may be NULL) is the engine's
      * shared cache they come from */
@@ -241,6 +242,7 @@ void evm_optab_fill(struct evm_optab *t, uint32_t fork);
 extern const uint8_t evm_empty_code_hash[32];
 int evm_state_init(struct evm_ctx *c);
 void evm_state_free(struct evm_ctx *c);
+int evm_state_reset(struct evm_ctx *c); /* empty for the next transaction, buffers kept */
 struct evm_account *evm_acct(struct evm_ctx *c, const uint8_t addr[20]); /* NULL: I/O or OOM */
 const uint8_t *evm_acct_code(struct evm_ctx *c, struct evm_account *a, size_t *out_len);
 int evm_acct_is_empty(const struct evm_account *a); /* EIP-161 */

@@ -18,6 +18,8 @@ struct evm_scratch *evm_scratch_at(struct evm_ctx *c, int depth)
         c->scratch[depth] = calloc(1, sizeof(struct evm_scratch));
         if (!c->scratch[depth])
             c->io_error = 2;
+        else if (depth >= c->scratch_n)
+            c->scratch_n = depth + 1;
     }
     return c->scratch[depth];
 }
@@ -145,6 +147,20 @@ static inline int pow2_log(const struct bts_u256 *b)
         return 64 * i + __builtin_ctzll(x);
     }
     return -1;
+}
+
+/* SIGNEXTEND in place on x (the SDK's rule, inline: the out-of-line call and two word copies
+ * cost more than the operation). */
+static inline void fast_signextend(const struct bts_u256 *b, struct bts_u256 *x)
+{
+    if ((b->w[1] | b->w[2] | b->w[3]) != 0 || b->w[0] >= 31)
+        return; /* bit 255 is already the sign */
+    unsigned bit = 8u * (unsigned)b->w[0] + 7u, limb = bit / 64, off = bit % 64;
+    uint64_t keep = ((uint64_t)2 << off) - 1; /* off == 63: 2 << 63 wraps, keep all */
+    uint64_t fill = (uint64_t)0 - ((x->w[limb] >> off) & 1);
+    x->w[limb] = (x->w[limb] & keep) | (fill & ~keep);
+    for (unsigned i = limb + 1; i < 4; i++)
+        x->w[i] = fill;
 }
 
 /* (hi:lo) / d with hi < d, so the quotient fits 64 bits: one hardware divide on x86-64 (the

@@ -169,7 +169,7 @@ op_exp:
     sp--;
     NEXT();
 op_signextend:
-    bts_u256_signextend(&sp[-2], &sp[-1], &sp[-2]);
+    fast_signextend(&sp[-1], &sp[-2]);
     sp--;
     NEXT();
 op_lt:

@@ -34,7 +34,7 @@ int evm_state_init(struct evm_ctx *c)
     return c->acct_tab != NULL;
 }
 
-void evm_state_free(struct evm_ctx *c)
+static void accounts_release(struct evm_ctx *c)
 {
     for (uint32_t i = 0; i < c->acct_n; i++) {
         struct evm_account *a = evm_acct_at(c, i);
@@ -44,11 +44,45 @@ void evm_state_free(struct evm_ctx *c)
         free(a->slots);
         free(a->tslots);
     }
+}
+
+void evm_state_free(struct evm_ctx *c)
+{
+    accounts_release(c);
     for (uint32_t i = 0; i < c->n_chunks; i++)
         free(c->chunks[i]);
     free(c->chunks);
     free(c->acct_tab);
     free(c->jr);
+}
+
+/* Journal entries kept between executions (bigger journals are freed). */
+#define JOURNAL_KEEP 4096
+
+int evm_state_reset(struct evm_ctx *c)
+{
+    accounts_release(c);
+    /* The first chunk, the initial table and the journal stay for the next transaction of the
+     * pooled context: most transactions touch a handful of accounts. Accounts are cleared
+     * when they are taken (evm_acct). */
+    for (uint32_t i = 1; i < c->n_chunks; i++)
+        free(c->chunks[i]);
+    c->n_chunks = c->n_chunks ? 1 : 0;
+    c->acct_n = 0;
+    if (c->acct_cap == 64) {
+        memset(c->acct_tab, 0, 64 * sizeof(*c->acct_tab));
+    } else {
+        free(c->acct_tab);
+        if (!evm_state_init(c))
+            return 0;
+    }
+    if (c->jr_cap > JOURNAL_KEEP) {
+        free(c->jr);
+        c->jr = NULL;
+        c->jr_cap = 0;
+    }
+    c->jr_n = 0;
+    return 1;
 }
 
 static int journal(struct evm_ctx *c, uint32_t kind, uint32_t acct, const struct bts_u256 *key,

@@ -5,6 +5,8 @@
  * (PROTOCOL.md §3.10) and the change set. */
 #include "evm_int.h"
 
+#include <bts/tx.h>
+
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,19 +73,21 @@ static int add_ok(struct bts_u256 *out, const struct bts_u256 *a, const struct b
 
 /* EIP-4844 blob gas price is given by the host (block->blob_base_fee). */
 
-static uint64_t intrinsic_gas(const struct evm_ctx *c, const struct bt_evm_tx *tx, int *ovf)
+/* Intrinsic gas by the SDK's rule (bts_tx_intrinsic_gas), the one the host's transaction
+ * checks use (txpool, block processor, TransactionTests): one formula for both sides. Returns
+ * BT_OK or BTS_TX_EGAS_OVERFLOW. */
+static bt_status intrinsic_gas(const struct evm_ctx *c, const struct bt_evm_tx *tx,
+                               uint64_t *out_gas)
 {
-    uint64_t g = tx->has_to ? 21000 : 53000;
-    uint64_t nz = 0;
-    for (size_t i = 0; i < tx->data_len; i++)
-        nz += tx->data[i] != 0;
-    g += nz * 16 + (tx->data_len - nz) * 4; /* EIP-2028 */
+    struct bts_tx t;
+    memset(&t, 0, sizeof(t));
+    t.has_to = (int)tx->has_to;
+    t.data = tx->data;
+    t.data_len = tx->data_len;
+    t.n_access_addresses = tx->n_access;
     for (size_t i = 0; i < tx->n_access; i++)
-        g += 2400 + 1900 * (uint64_t)tx->access_list[i].n_keys;
-    if (!tx->has_to && c->fork >= BT_EVM_SHANGHAI)
-        g += 2 * evm_words(tx->data_len); /* EIP-3860 */
-    *ovf = tx->data_len > (UINT64_MAX / 32);
-    return g;
+        t.n_access_keys += tx->access_list[i].n_keys;
+    return bts_tx_intrinsic_gas(&t, c->fork, out_gas);
 }
 
 static void frame_outcome(struct bt_evm_result *out, int status)
@@ -223,9 +227,9 @@ bt_status evm_execute_tx(struct evm_ctx *c, struct bt_evm_result *out)
     }
     uint64_t intrinsic = 0;
     if (!sys) {
-        int ovf = 0;
-        intrinsic = intrinsic_gas(c, tx, &ovf);
-        if (ovf || tx->gas_limit < intrinsic)
+        if (intrinsic_gas(c, tx, &intrinsic) != BT_OK)
+            return fail(c, "gas uint64 overflow");
+        if (tx->gas_limit < intrinsic)
             return fail(c, "intrinsic gas too low: have %llu, want %llu",
                         (unsigned long long)tx->gas_limit, (unsigned long long)intrinsic);
         if (!tx->has_to && c->fork >= BT_EVM_SHANGHAI && tx->data_len > EVM_MAX_INITCODE)
@@ -450,7 +454,7 @@ struct evm_engine {
 
 static void scratch_free(struct evm_ctx *c, int from)
 {
-    for (int i = from; i <= EVM_MAX_DEPTH; i++) {
+    for (int i = from; i < c->scratch_n; i++) {
         if (c->scratch[i]) {
             free(c->scratch[i]->mem);
             free(c->scratch[i]->ret);
@@ -458,6 +462,8 @@ static void scratch_free(struct evm_ctx *c, int from)
             c->scratch[i] = NULL;
         }
     }
+    if (c->scratch_n > from)
+        c->scratch_n = from;
 }
 
 static void ctx_free(struct evm_ctx *c)
@@ -477,10 +483,10 @@ static void ctx_free(struct evm_ctx *c)
 /* Clear what one transaction left in a context, keeping its buffers. Returns 0 on failure. */
 static int ctx_reset(struct evm_ctx *c)
 {
-    evm_state_free(c);
+    int ok = evm_state_reset(c);
     evm_code_release_all(c);
     scratch_free(c, POOL_KEEP_DEPTH);
-    for (int i = 0; i < POOL_KEEP_DEPTH; i++) {
+    for (int i = 0; i < POOL_KEEP_DEPTH && i < c->scratch_n; i++) {
         struct evm_scratch *sc = c->scratch[i];
         if (sc && sc->mem_cap > POOL_KEEP_MEM) {
             free(sc->mem);
@@ -493,12 +499,6 @@ static int ctx_reset(struct evm_ctx *c)
             sc->ret_cap = 0;
         }
     }
-    c->chunks = NULL;
-    c->n_chunks = 0;
-    c->acct_tab = NULL;
-    c->acct_cap = c->acct_n = 0;
-    c->jr = NULL;
-    c->jr_n = c->jr_cap = 0;
     c->refund = 0;
     c->n_logs = 0;
     c->logdata_len = 0;
@@ -506,7 +506,7 @@ static int ctx_reset(struct evm_ctx *c)
     c->err[0] = 0;
     c->self_hint = NULL;
     c->tracer = NULL;
-    return evm_state_init(c);
+    return ok;
 }
 
 struct evm_engine *evm_engine_new(void)

@@ -1,11 +1,38 @@
 /* fuzz_evm: random bytecode on an almost empty state. The first byte picks the fork, the rest
  * is the code of the called contract; gas is bounded so every run ends quickly. The EVM must
- * never crash, hang or leak, and its result must be self-consistent. */
+ * never crash, hang or leak, and its result must be self-consistent. Inputs of odd length also
+ * run through the traced interpreter (abi/bt/evm.h tracer), which must report step and
+ * step_result in turn and compute exactly the untraced result. */
 #include "tests/memstate.h"
 
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The tracer's protocol: one step_result after each step, before the next step. */
+struct tcheck {
+    int open;
+    uint64_t steps;
+};
+
+static void t_step(void *ctx, const struct bt_evm_step *s)
+{
+    struct tcheck *t = ctx;
+    if (t->open || s->depth < 1 || s->depth > 1025 || s->stack_len > 1024 || s->memory_len % 32)
+        abort();
+    t->open = 1;
+    t->steps++;
+}
+
+static void t_step_result(void *ctx, uint64_t gas_cost, const char *error)
+{
+    struct tcheck *t = ctx;
+    (void)gas_cost;
+    (void)error;
+    if (!t->open)
+        abort();
+    t->open = 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -35,9 +62,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (st == BT_OK) {
         if (r.gas_used > tx.gas_limit || r.outcome > BT_EVM_FAILURE)
             abort();
-        r.release(&r);
     } else if (st != BT_ENOTSUP) {
         abort(); /* the transaction itself is always valid */
     }
+    if (size % 2 == 1) {
+        struct tcheck tc = {0};
+        struct bt_evm_tracer tr = {
+            .struct_size = sizeof(tr), .ctx = &tc, .step = t_step, .step_result = t_step_result};
+        cfg.tracer = &tr;
+        struct bt_evm_result t;
+        bt_status tst = evm_execute_in(eng, &ms_iface, &s, &blk, &tx, &cfg, &t, err, sizeof(err));
+        if (tst != st || tc.open)
+            abort();
+        if (tst == BT_OK) {
+            if (t.gas_used != r.gas_used || t.outcome != r.outcome ||
+                t.output_len != r.output_len || t.n_logs != r.n_logs ||
+                t.n_changes != r.n_changes ||
+                (t.output_len && memcmp(t.output, r.output, t.output_len) != 0))
+                abort();
+            t.release(&t);
+        }
+    }
+    if (st == BT_OK)
+        r.release(&r);
     return 0;
 }
