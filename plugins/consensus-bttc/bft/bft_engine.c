@@ -1,0 +1,592 @@
+/* The Tendermint rules (arXiv 1807.04938, Algorithm 1; line numbers below refer to it) over the
+ * vote books of bft_round.c, plus the double-sign guard and equivocation evidence. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bft_int.h"
+
+static struct bft_action *push(struct bft_actions *out, enum bft_action_kind kind)
+{
+    if (out->n >= BFT_MAX_ACTIONS) {
+        out->overflow++;
+        return NULL;
+    }
+    struct bft_action *a = &out->a[out->n++];
+    memset(a, 0, sizeof *a);
+    a->kind = kind;
+    return a;
+}
+
+static void timer(struct bft_engine *e, struct bft_actions *out, enum bft_timer t, int32_t round)
+{
+    uint64_t base = 0, delta = 0;
+    switch (t) {
+    case BFT_TIMER_PROPOSE:
+        base = e->cfg.propose_base_ms, delta = e->cfg.propose_delta_ms;
+        break;
+    case BFT_TIMER_PREVOTE:
+        base = e->cfg.prevote_base_ms, delta = e->cfg.prevote_delta_ms;
+        break;
+    case BFT_TIMER_PRECOMMIT:
+        base = e->cfg.precommit_base_ms, delta = e->cfg.precommit_delta_ms;
+        break;
+    case BFT_TIMER_REBROADCAST:
+        base = e->cfg.rebroadcast_ms;
+        break;
+    }
+    struct bft_action *a = push(out, BFT_ACT_TIMER);
+    if (a) {
+        a->timer = t;
+        a->height = e->height;
+        a->round = round;
+        a->delay_ms = base + (uint64_t)round * delta;
+    }
+}
+
+uint32_t bft_engine_proposer(struct bft_engine *e, int32_t round)
+{
+    if (round == e->prop_cache_round)
+        return e->prop_cache;
+    /* Round r's proposer: the height's set rotated r more times, on a copy whose array was
+     * sized at init (no allocation). */
+    memcpy(e->scratch.v, e->base.v, e->n * sizeof *e->base.v);
+    e->scratch.n = e->base.n;
+    e->scratch.total = e->base.total;
+    e->scratch.proposer = e->base.proposer;
+    if (round > 0 && bts_valset_increment(&e->scratch, (uint32_t)round) != BT_OK)
+        return 0; /* cannot happen for a non-empty set */
+    e->prop_cache_round = round;
+    e->prop_cache = (uint32_t)bts_valset_proposer(&e->scratch);
+    return e->prop_cache;
+}
+
+static int key_cmp(uint64_t h1, int32_t r1, int t1, uint64_t h2, int32_t r2, int t2)
+{
+    if (h1 != h2)
+        return h1 < h2 ? -1 : 1;
+    if (r1 != r2)
+        return r1 < r2 ? -1 : 1;
+    return t1 == t2 ? 0 : (t1 < t2 ? -1 : 1);
+}
+
+static int verify(struct bft_engine *e, const struct bft_msg *m)
+{
+    uint8_t sb[BFT_MSG_MAX];
+    size_t n;
+    if (bft_msg_sign_bytes(e->cfg.chain_id, m, sb, &n) != BT_OK)
+        return 0;
+    return e->cfg.verify(e->cfg.ctx, m->validator, e->base.v[m->validator].address, sb, n, m->sig);
+}
+
+static void evidence(struct bft_actions *out, const struct bft_msg *a, const struct bft_msg *b)
+{
+    struct bft_action *x = push(out, BFT_ACT_EVIDENCE);
+    if (x) {
+        x->height = a->height;
+        x->round = a->round;
+        x->validator = a->validator;
+        x->msg = *a;
+        x->msg2 = *b;
+    }
+}
+
+/* Store a message (ours or verified) in its round. Returns 0 when it was dropped. */
+static int store(struct bft_engine *e, const struct bft_msg *m, struct bft_actions *out)
+{
+    struct bft_slot *s = bft_slot_get(e, m->round);
+    if (!s)
+        return 0;
+    if (m->type == BFT_PROPOSAL) {
+        if (s->has_prop) {
+            if ((s->prop.has_value != m->has_value || memcmp(s->prop.value, m->value, 32)) &&
+                !s->prop_evidence) {
+                s->prop_evidence = 1;
+                evidence(out, &s->prop, m);
+            }
+            return 0;
+        }
+        s->has_prop = 1;
+        s->prop = *m;
+        s->prop_valid = 0;
+        bft_slot_add_sender(e, s, m->validator);
+        return 1;
+    }
+    const struct bft_msg *prev = NULL;
+    int first = 0;
+    int r = bft_slot_add_vote(e, s, m, &prev, &first);
+    if (r < 0 && first)
+        evidence(out, prev, m);
+    return r > 0;
+}
+
+/* Sign and send one of our messages, after the guard allows it and its record is durable. */
+static void sign_send(struct bft_engine *e, uint8_t type, int32_t pol, int has_value,
+                      const uint8_t value[32], struct bft_actions *out)
+{
+    struct bft_msg m;
+    uint8_t sb[BFT_MSG_MAX];
+    size_t n;
+    if (e->cfg.self < 0)
+        return;
+    memset(&m, 0, sizeof m);
+    m.type = type;
+    m.height = e->height;
+    m.round = e->round;
+    m.pol_round = pol;
+    m.has_value = (uint8_t)(has_value != 0);
+    if (has_value)
+        memcpy(m.value, value, 32);
+    m.validator = (uint32_t)e->cfg.self;
+    struct bft_wal_rec *g = &e->guard;
+    int c = key_cmp(m.height, m.round, type, g->height, g->round, g->type);
+    if (g->height && c < 0)
+        return; /* behind what we already signed */
+    if (g->height && c == 0 &&
+        (g->has_value != m.has_value || (m.has_value && memcmp(g->value, m.value, 32))))
+        return; /* the one conflicting signature the guard exists to prevent */
+    if (c != 0 || !g->height) {
+        struct bft_wal_rec rec = *g;
+        rec.height = m.height;
+        rec.round = m.round;
+        rec.type = type;
+        rec.has_value = m.has_value;
+        memcpy(rec.value, m.value, 32);
+        rec.locked_round = e->locked_round;
+        memcpy(rec.locked_value, e->locked_value, 32);
+        if (e->cfg.wal_write(e->cfg.ctx, &rec) != BT_OK)
+            return; /* not durable: stay silent */
+        *g = rec;
+    }
+    if (bft_msg_sign_bytes(e->cfg.chain_id, &m, sb, &n) != BT_OK ||
+        e->cfg.sign(e->cfg.ctx, sb, n, m.sig) != BT_OK)
+        return;
+    store(e, &m, out);
+    if (type == BFT_PROPOSAL) {
+        struct bft_slot *s = bft_slot_find(e, m.round);
+        if (s && s->prop.validator == m.validator)
+            s->prop_valid = 1; /* our own value came from the application */
+    }
+    struct bft_action *a = push(out, BFT_ACT_BROADCAST);
+    if (a)
+        a->msg = m;
+}
+
+static void run_rules(struct bft_engine *e, struct bft_actions *out);
+
+static void start_round(struct bft_engine *e, int32_t round, struct bft_actions *out)
+{
+    e->round = round;
+    e->step = BFT_STEP_PROPOSE;
+    if (e->cfg.self >= 0 && bft_engine_proposer(e, round) == (uint32_t)e->cfg.self) {
+        const struct bft_wal_rec *g = &e->guard;
+        if (g->height == e->height && g->round == round && g->type == BFT_PROPOSAL)
+            sign_send(e, BFT_PROPOSAL, -1, 1, g->value, out); /* the same value again */
+        else if (e->valid_round >= 0)
+            sign_send(e, BFT_PROPOSAL, e->valid_round, 1, e->valid_value, out);
+        else {
+            struct bft_action *a = push(out, BFT_ACT_GET_VALUE);
+            if (a) {
+                a->height = e->height;
+                a->round = round;
+            }
+        }
+    }
+    /* Every validator arms the propose timer (the paper: non-proposers only), so a proposer
+     * whose application never answers still moves on. */
+    timer(e, out, BFT_TIMER_PROPOSE, round);
+}
+
+static void new_height(struct bft_engine *e, struct bft_actions *out)
+{
+    e->height++;
+    /* Tendermint rotates the set once per height (PROTOCOL.md §4.4). */
+    if (bts_valset_increment(&e->base, 1) != BT_OK)
+        return;
+    e->prop_cache_round = -1;
+    e->locked_round = e->valid_round = -1;
+    memset(e->locked_value, 0, 32);
+    memset(e->valid_value, 0, 32);
+    e->round = 0;
+    bft_slots_reset(e);
+    if (e->cfg.rebroadcast_ms)
+        timer(e, out, BFT_TIMER_REBROADCAST, 0);
+    start_round(e, 0, out);
+}
+
+/* Decide `value` at the current height (lines 49-54) with `cert` as its proof, then move on. */
+static void commit(struct bft_engine *e, int32_t round, const uint8_t value[32],
+                   struct bft_actions *out)
+{
+    struct bft_action *a = push(out, BFT_ACT_COMMIT);
+    if (a) {
+        a->height = e->height;
+        a->round = round;
+        memcpy(a->value, value, 32);
+        a->cert = e->cert;
+        a->cert_n = e->cert_n;
+    }
+    new_height(e, out);
+}
+
+static void decide(struct bft_engine *e, struct bft_slot *s, const struct bft_tally *t,
+                   struct bft_actions *out)
+{
+    uint8_t v[32];
+    memcpy(v, t->value, 32);
+    e->cert_n = 0;
+    for (uint32_t i = 0; i < e->n; i++)
+        if (s->have[1][i] && s->votes[1][i].has_value && memcmp(s->votes[1][i].value, v, 32) == 0)
+            e->cert[e->cert_n++] = s->votes[1][i];
+    commit(e, s->round, v, out);
+}
+
+bt_status bft_engine_on_commit_cert(struct bft_engine *e, const struct bft_msg *cert, size_t n,
+                                    struct bft_actions *out)
+{
+    int64_t power = 0;
+    if (n == 0 || n > e->n || cert[0].type != BFT_PRECOMMIT || !cert[0].has_value)
+        return BT_EINVAL;
+    if (cert[0].height != e->height)
+        return BT_OK; /* not (or no longer) the height we are deciding */
+    for (size_t i = 0; i < n; i++) {
+        const struct bft_msg *m = &cert[i];
+        if (m->type != BFT_PRECOMMIT || m->height != e->height || m->round != cert[0].round ||
+            !m->has_value || memcmp(m->value, cert[0].value, 32) != 0 || m->validator >= e->n)
+            return BT_EINVAL;
+        for (size_t j = 0; j < i; j++)
+            if (cert[j].validator == m->validator)
+                return BT_EINVAL;
+        power += e->base.v[m->validator].power;
+    }
+    if (!bft_two_thirds(e, power))
+        return BT_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!verify(e, &cert[i]))
+            return BT_EPROTO;
+    uint8_t v[32];
+    memcpy(v, cert[0].value, 32);
+    memcpy(e->cert, cert, n * sizeof *cert);
+    e->cert_n = n;
+    commit(e, cert[0].round, v, out);
+    run_rules(e, out);
+    return BT_OK;
+}
+
+static void prevote(struct bft_engine *e, int has, const uint8_t v[32], struct bft_actions *out)
+{
+    e->step = BFT_STEP_PREVOTE;
+    sign_send(e, BFT_PREVOTE, -1, has, v, out);
+}
+
+static int can_vote_for(struct bft_engine *e, const struct bft_slot *s, int32_t pol)
+{
+    if (s->prop_valid != 1)
+        return 0;
+    if (e->locked_round < 0 || memcmp(e->locked_value, s->prop.value, 32) == 0)
+        return 1;
+    return pol >= 0 && e->locked_round <= pol;
+}
+
+/* Apply every rule that holds until none does. Each either changes the step or sets a
+ * once-only flag, so the loop ends. */
+static void run_rules(struct bft_engine *e, struct bft_actions *out)
+{
+    for (int guard = 0; guard < 64; guard++) {
+        struct bft_slot *s = bft_slot_find(e, e->round);
+        /* lines 49-54: a decision in any round */
+        for (size_t i = 0; i < BFT_SLOTS; i++) {
+            struct bft_slot *c = &e->slots[i];
+            const struct bft_tally *t = c->round >= 0 ? bft_slot_quorum_value(e, c, 1) : NULL;
+            if (t) {
+                decide(e, c, t, out);
+                goto again;
+            }
+        }
+        /* lines 55-56: f+1 power in a higher round */
+        for (size_t i = 0; i < BFT_SLOTS; i++) {
+            struct bft_slot *c = &e->slots[i];
+            if (c->round > e->round && bft_one_third(e, c->senders)) {
+                start_round(e, c->round, out);
+                goto again;
+            }
+        }
+        if (!s)
+            return;
+        if (e->step == BFT_STEP_PROPOSE && s->has_prop &&
+            (s->prop_valid == 1 || s->prop_valid == -1)) {
+            int32_t pol = s->prop.pol_round;
+            if (pol < 0) { /* lines 22-27 */
+                prevote(e, can_vote_for(e, s, -1), s->prop.value, out);
+                continue;
+            }
+            struct bft_slot *ps = bft_slot_find(e, pol); /* lines 28-33 */
+            if (ps && bft_two_thirds(e, bft_slot_power(ps, 0, 1, s->prop.value))) {
+                prevote(e, can_vote_for(e, s, pol), s->prop.value, out);
+                continue;
+            }
+        }
+        if (e->step == BFT_STEP_PREVOTE && !s->fired_prevote_timer &&
+            bft_two_thirds(e, s->any[0])) { /* lines 34-35 */
+            s->fired_prevote_timer = 1;
+            timer(e, out, BFT_TIMER_PREVOTE, e->round);
+        }
+        if (e->step >= BFT_STEP_PREVOTE && !s->fired_l36 && s->has_prop && s->prop_valid == 1 &&
+            bft_two_thirds(e, bft_slot_power(s, 0, 1, s->prop.value))) { /* lines 36-43 */
+            s->fired_l36 = 1;
+            if (e->step == BFT_STEP_PREVOTE) {
+                e->locked_round = e->round;
+                memcpy(e->locked_value, s->prop.value, 32);
+                e->step = BFT_STEP_PRECOMMIT;
+                sign_send(e, BFT_PRECOMMIT, -1, 1, s->prop.value, out);
+            }
+            e->valid_round = e->round;
+            memcpy(e->valid_value, s->prop.value, 32);
+            continue;
+        }
+        if (e->step == BFT_STEP_PREVOTE && bft_two_thirds(e, bft_slot_power(s, 0, 0, NULL))) {
+            e->step = BFT_STEP_PRECOMMIT; /* lines 44-46 */
+            sign_send(e, BFT_PRECOMMIT, -1, 0, NULL, out);
+            continue;
+        }
+        if (!s->fired_precommit_timer && bft_two_thirds(e, s->any[1])) { /* lines 47-48 */
+            s->fired_precommit_timer = 1;
+            timer(e, out, BFT_TIMER_PRECOMMIT, e->round);
+        }
+        return;
+    again:;
+    }
+}
+
+static void ask_valid(struct bft_engine *e, struct bft_slot *s, struct bft_actions *out)
+{
+    if (!s || !s->has_prop || s->prop_valid != 0)
+        return;
+    s->prop_valid = 2;
+    struct bft_action *a = push(out, BFT_ACT_VALIDATE);
+    if (a) {
+        a->height = e->height;
+        a->round = s->round;
+        memcpy(a->value, s->prop.value, 32);
+    }
+}
+
+bt_status bft_engine_on_message(struct bft_engine *e, const struct bft_msg *m,
+                                struct bft_actions *out)
+{
+    if (m->validator >= e->n || m->round < 0 || (uint32_t)m->round >= BFT_MAX_ROUND ||
+        m->type < BFT_PROPOSAL || m->type > BFT_PRECOMMIT)
+        return BT_EINVAL;
+    if ((int32_t)m->validator == e->cfg.self)
+        return BT_OK; /* our own, echoed back: we already hold it */
+    if (m->height != e->height) {
+        if (m->height < e->height && verify(e, m)) {
+            struct bft_action *a = push(out, BFT_ACT_CATCHUP);
+            if (a) {
+                a->validator = m->validator;
+                a->height = m->height;
+            }
+        }
+        return BT_OK;
+    }
+    if (m->type == BFT_PROPOSAL && (bft_engine_proposer(e, m->round) != m->validator ||
+                                    !m->has_value || m->pol_round >= m->round || m->pol_round < -1))
+        return BT_EINVAL;
+    if (m->type != BFT_PROPOSAL && m->pol_round != -1)
+        return BT_EINVAL;
+    if (!verify(e, m))
+        return BT_EPROTO;
+    if (store(e, m, out) && m->type == BFT_PROPOSAL)
+        ask_valid(e, bft_slot_find(e, m->round), out);
+    run_rules(e, out);
+    return BT_OK;
+}
+
+static void resend_round(struct bft_engine *e, struct bft_slot *s, struct bft_actions *out)
+{
+    uint32_t me = (uint32_t)e->cfg.self;
+    struct bft_action *a;
+    if (s->has_prop && s->prop.validator == me && (a = push(out, BFT_ACT_BROADCAST)))
+        a->msg = s->prop;
+    for (int k = 0; k < 2; k++)
+        if (s->have[k][me] && (a = push(out, BFT_ACT_BROADCAST)))
+            a->msg = s->votes[k][me];
+}
+
+/* Re-send what we signed in the current round, in the latest earlier round we spoke in (a
+ * validator still there may miss exactly our vote to reach the +2/3 that lets it follow), and
+ * in the rounds a proof of lock may need: our locked and valid rounds and the current
+ * proposal's pol_round (Tendermint's gossip sends the POL prevotes the same way). */
+static void rebroadcast(struct bft_engine *e, struct bft_actions *out)
+{
+    struct bft_slot *cur = bft_slot_find(e, e->round), *prev = NULL;
+    uint32_t me = (uint32_t)e->cfg.self;
+    int32_t rounds[5];
+    size_t nr = 0;
+    if (e->cfg.self < 0)
+        return;
+    for (size_t i = 0; i < BFT_SLOTS; i++) {
+        struct bft_slot *c = &e->slots[i];
+        if (c->round < 0 || c->round >= e->round || (prev && c->round < prev->round))
+            continue;
+        if (c->have[0][me] || c->have[1][me] || (c->has_prop && c->prop.validator == me))
+            prev = c;
+    }
+    rounds[nr++] = e->round;
+    if (prev)
+        rounds[nr++] = prev->round;
+    rounds[nr++] = e->locked_round;
+    rounds[nr++] = e->valid_round;
+    if (cur && cur->has_prop)
+        rounds[nr++] = cur->prop.pol_round;
+    for (size_t i = 0; i < nr; i++) {
+        int dup = rounds[i] < 0;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = rounds[j] == rounds[i];
+        struct bft_slot *c = dup ? NULL : bft_slot_find(e, rounds[i]);
+        if (c)
+            resend_round(e, c, out);
+    }
+}
+
+bt_status bft_engine_on_timeout(struct bft_engine *e, enum bft_timer t, uint64_t height,
+                                int32_t round, struct bft_actions *out)
+{
+    if (height != e->height)
+        return BT_OK;
+    switch (t) {
+    case BFT_TIMER_PROPOSE: /* lines 57-60 */
+        if (round == e->round && e->step == BFT_STEP_PROPOSE)
+            prevote(e, 0, NULL, out);
+        break;
+    case BFT_TIMER_PREVOTE: /* lines 61-64 */
+        if (round == e->round && e->step == BFT_STEP_PREVOTE) {
+            e->step = BFT_STEP_PRECOMMIT;
+            sign_send(e, BFT_PRECOMMIT, -1, 0, NULL, out);
+        }
+        break;
+    case BFT_TIMER_PRECOMMIT: /* lines 65-67 */
+        if (round == e->round && round + 1 < (int32_t)BFT_MAX_ROUND)
+            start_round(e, round + 1, out);
+        break;
+    case BFT_TIMER_REBROADCAST:
+        rebroadcast(e, out);
+        timer(e, out, BFT_TIMER_REBROADCAST, 0);
+        return BT_OK;
+    }
+    run_rules(e, out);
+    return BT_OK;
+}
+
+bt_status bft_engine_on_value(struct bft_engine *e, uint64_t height, int32_t round,
+                              const uint8_t value[32], struct bft_actions *out)
+{
+    struct bft_slot *s = bft_slot_find(e, round);
+    if (height != e->height || round != e->round || e->step != BFT_STEP_PROPOSE ||
+        e->cfg.self < 0 || bft_engine_proposer(e, round) != (uint32_t)e->cfg.self ||
+        (s && s->has_prop))
+        return BT_OK;
+    sign_send(e, BFT_PROPOSAL, -1, 1, value, out);
+    run_rules(e, out);
+    return BT_OK;
+}
+
+bt_status bft_engine_on_valid(struct bft_engine *e, uint64_t height, int32_t round,
+                              const uint8_t value[32], int ok, struct bft_actions *out)
+{
+    struct bft_slot *s = height == e->height ? bft_slot_find(e, round) : NULL;
+    if (!s || !s->has_prop || memcmp(s->prop.value, value, 32) != 0 || s->prop_valid == 1 ||
+        s->prop_valid == -1)
+        return BT_OK;
+    s->prop_valid = ok ? 1 : -1;
+    run_rules(e, out);
+    return BT_OK;
+}
+
+bt_status bft_engine_init(struct bft_engine **out_e, const struct bft_config *cfg, uint64_t height,
+                          const struct bts_valset *set, const struct bft_wal_rec *wal)
+{
+    *out_e = NULL;
+    if (!cfg->chain_id || !cfg->sign || !cfg->verify || !cfg->wal_write || height == 0 ||
+        set->n == 0 || set->n > BFT_MAX_VALIDATORS || cfg->self < -1 ||
+        (cfg->self >= 0 && (size_t)cfg->self >= set->n))
+        return BT_EINVAL;
+    struct bft_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return BT_ENOMEM;
+    e->cfg = *cfg;
+    e->n = (uint32_t)set->n;
+    e->total = 0;
+    for (size_t i = 0; i < set->n; i++)
+        e->total += set->v[i].power;
+    e->base.v = malloc(set->n * sizeof *set->v);
+    e->scratch.v = malloc(set->n * sizeof *set->v);
+    e->cert = calloc(set->n, sizeof *e->cert);
+    for (size_t i = 0; i < BFT_SLOTS; i++)
+        e->slots[i].round = -1;
+    if (!e->base.v || !e->scratch.v || !e->cert || bft_slots_alloc(e) != BT_OK) {
+        bft_engine_free(e);
+        return BT_ENOMEM;
+    }
+    memcpy(e->base.v, set->v, set->n * sizeof *set->v);
+    e->base.n = e->base.cap = e->scratch.cap = set->n;
+    e->base.total = set->total;
+    e->base.proposer = set->proposer;
+    e->height = height;
+    e->locked_round = e->valid_round = -1;
+    e->prop_cache_round = -1;
+    if (wal && wal->height) {
+        e->guard = *wal;
+        if (wal->height == height && wal->locked_round >= 0) {
+            e->locked_round = wal->locked_round;
+            memcpy(e->locked_value, wal->locked_value, 32);
+        }
+    }
+    *out_e = e;
+    return BT_OK;
+}
+
+bt_status bft_engine_start(struct bft_engine *e, struct bft_actions *out)
+{
+    int32_t r = e->guard.height == e->height ? e->guard.round : 0;
+    if (e->cfg.rebroadcast_ms)
+        timer(e, out, BFT_TIMER_REBROADCAST, 0);
+    start_round(e, r, out);
+    /* After a restart inside a round we already voted in, resume at that step: the guard
+     * would refuse the earlier steps' signatures anyway. */
+    const struct bft_wal_rec *g = &e->guard;
+    if (g->height == e->height && g->round == r && g->type != BFT_PROPOSAL) {
+        /* Sign the same vote again (the guard allows exactly that): peers may never have
+         * seen it, and without it a lagging validator would have nothing to be answered. */
+        uint8_t v[32];
+        memcpy(v, g->value, 32);
+        e->step = g->type == BFT_PREVOTE ? BFT_STEP_PREVOTE : BFT_STEP_PRECOMMIT;
+        sign_send(e, g->type, -1, g->has_value, v, out);
+    }
+    run_rules(e, out);
+    return BT_OK;
+}
+
+void bft_engine_free(struct bft_engine *e)
+{
+    if (!e)
+        return;
+    bft_slots_free(e);
+    free(e->base.v);
+    free(e->scratch.v);
+    free(e->cert);
+    free(e);
+}
+
+void bft_engine_status(const struct bft_engine *e, uint64_t *out_height, int32_t *out_round,
+                       enum bft_step *out_step)
+{
+    *out_height = e->height;
+    *out_round = e->round;
+    *out_step = e->step;
+}
+
+int32_t bft_engine_locked(const struct bft_engine *e, uint8_t out_value[32])
+{
+    memcpy(out_value, e->locked_value, 32);
+    return e->locked_round;
+}
