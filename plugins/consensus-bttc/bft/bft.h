@@ -35,8 +35,7 @@
 extern "C" {
 #endif
 
-/** Message types on dlv/1 (their RLP code) and the step a signature belongs to (the double-
- *  sign guard orders signatures by (height, round, type)). */
+/** Message types on dlv/1 (their RLP code). */
 enum bft_type { BFT_PROPOSAL = 1, BFT_PREVOTE = 2, BFT_PRECOMMIT = 3 };
 
 /** Steps of a round (Algorithm 1's step variable). */
@@ -74,22 +73,32 @@ struct bft_msg {
     uint8_t sig[BFT_SIG_LEN];
 };
 
-/** The double-sign guard record, written through wal_write before every signature (and read
- *  back by the host after a restart). It also carries the lock, so a restarted validator keeps
- *  the proof-of-lock rules it was bound by. */
-struct bft_wal_rec {
-    uint64_t height; /* 0: nothing signed yet */
+/** Our last signature of one type: (height, round) and the value signed (height 0: none). */
+struct bft_wal_sig {
+    uint64_t height;
     int32_t round;
-    uint8_t type; /* enum bft_type of the last signature */
     uint8_t has_value;
     uint8_t value[32];
-    int32_t locked_round; /* -1: none */
+};
+
+/** The double-sign guard record, written through wal_write before every new signature (and
+ *  read back by the host after a restart). Per type, the last (height, round, value) signed:
+ *  the engine never signs that type at a lower (height, round), nor another value at the same
+ *  one (privval's height/round/step rule, per type). It also carries the lock, so a restarted
+ *  validator keeps the proof-of-lock rules it was bound by, and after a restart at the same
+ *  height the engine signs the recorded votes again (same values) so peers that missed them
+ *  can still count them. */
+struct bft_wal_rec {
+    struct bft_wal_sig last[3]; /* by enum bft_type - 1 */
+    uint64_t lock_height;       /* height the lock belongs to */
+    int32_t locked_round;       /* -1: none */
     uint8_t locked_value[32];
 };
 
 /** Action kinds. */
 enum bft_action_kind {
-    BFT_ACT_BROADCAST = 1, /* send msg to every validator (signed; encode with bft_msg_encode) */
+    BFT_ACT_BROADCAST = 1, /* send msg to every validator (signed; encode with bft_msg_encode);
+                              msg.validator may be another's: a relayed vote */
     BFT_ACT_TIMER,         /* call bft_engine_on_timeout(timer, height, round) after delay_ms */
     BFT_ACT_GET_VALUE,     /* answer bft_engine_on_value(height, round, value) */
     BFT_ACT_VALIDATE,      /* answer bft_engine_on_valid(height, round, value, ok) */
@@ -152,12 +161,11 @@ struct bft_engine; /* opaque */
 /** Create an engine at `height` (the first height not yet committed) with the validator set of
  *  that height, whose priorities are already incremented for it (the round-0 proposer is the
  *  set's proposer; round r's proposer is the set incremented r more times, PROTOCOL.md §4.4).
- *  `wal` is the last guard record (NULL or height 0: none); when it is at `height`, the engine
- *  starts at its round and keeps its lock. Call bft_engine_start next.
- *  Returns: BT_OK; BT_EINVAL (empty set, set above BFT_MAX_VALIDATORS, self out of range,
- *           height 0, missing callbacks); BT_ENOMEM.
- *  Out: out_e: free with bft_engine_free. In: cfg (copied; chain_id must outlive the engine),
- *  set and wal borrowed. */
+ *  `wal` is the last guard record (NULL: none); when it has signatures at `height`, the engine
+ *  starts at their highest round, at the step they reached, and keeps the lock. Call
+ * bft_engine_start next. Returns: BT_OK; BT_EINVAL (empty set, set above BFT_MAX_VALIDATORS, self
+ * out of range, height 0, missing callbacks); BT_ENOMEM. Out: out_e: free with bft_engine_free. In:
+ * cfg (copied; chain_id must outlive the engine), set and wal borrowed. */
 bt_status bft_engine_init(struct bft_engine **out_e, const struct bft_config *cfg, uint64_t height,
                           const struct bts_valset *set,
                           const struct bft_wal_rec *wal) BT_MUST_CHECK;

@@ -17,6 +17,25 @@ static struct bft_action *push(struct bft_actions *out, enum bft_action_kind kin
     return a;
 }
 
+static void own_reset(struct bft_engine *e)
+{
+    for (size_t i = 0; i < BFT_OWN_ROUNDS; i++) {
+        e->own[i].round = -1;
+        memset(e->own[i].have, 0, sizeof e->own[i].have);
+    }
+}
+
+static void own_keep(struct bft_engine *e, const struct bft_msg *m)
+{
+    struct bft_own *o = &e->own[(uint32_t)m->round % BFT_OWN_ROUNDS];
+    if (o->round != m->round) {
+        o->round = m->round;
+        memset(o->have, 0, sizeof o->have);
+    }
+    o->have[m->type - 1] = 1;
+    o->m[m->type - 1] = *m;
+}
+
 static void timer(struct bft_engine *e, struct bft_actions *out, enum bft_timer t, int32_t round)
 {
     uint64_t base = 0, delta = 0;
@@ -137,30 +156,32 @@ static void sign_send(struct bft_engine *e, uint8_t type, int32_t pol, int has_v
     if (has_value)
         memcpy(m.value, value, 32);
     m.validator = (uint32_t)e->cfg.self;
-    struct bft_wal_rec *g = &e->guard;
-    int c = key_cmp(m.height, m.round, type, g->height, g->round, g->type);
+    struct bft_wal_sig *g = &e->guard.last[type - 1];
+    int c = key_cmp(m.height, m.round, 0, g->height, g->round, 0);
     if (g->height && c < 0)
-        return; /* behind what we already signed */
+        return; /* behind what we already signed of this type */
     if (g->height && c == 0 &&
         (g->has_value != m.has_value || (m.has_value && memcmp(g->value, m.value, 32))))
         return; /* the one conflicting signature the guard exists to prevent */
     if (c != 0 || !g->height) {
-        struct bft_wal_rec rec = *g;
-        rec.height = m.height;
-        rec.round = m.round;
-        rec.type = type;
-        rec.has_value = m.has_value;
-        memcpy(rec.value, m.value, 32);
+        struct bft_wal_rec rec = e->guard;
+        struct bft_wal_sig *r = &rec.last[type - 1];
+        r->height = m.height;
+        r->round = m.round;
+        r->has_value = m.has_value;
+        memcpy(r->value, m.value, 32);
+        rec.lock_height = e->height;
         rec.locked_round = e->locked_round;
         memcpy(rec.locked_value, e->locked_value, 32);
         if (e->cfg.wal_write(e->cfg.ctx, &rec) != BT_OK)
             return; /* not durable: stay silent */
-        *g = rec;
+        e->guard = rec;
     }
     if (bft_msg_sign_bytes(e->cfg.chain_id, &m, sb, &n) != BT_OK ||
         e->cfg.sign(e->cfg.ctx, sb, n, m.sig) != BT_OK)
         return;
     store(e, &m, out);
+    own_keep(e, &m);
     if (type == BFT_PROPOSAL) {
         struct bft_slot *s = bft_slot_find(e, m.round);
         if (s && s->prop.validator == m.validator)
@@ -178,8 +199,8 @@ static void start_round(struct bft_engine *e, int32_t round, struct bft_actions 
     e->round = round;
     e->step = BFT_STEP_PROPOSE;
     if (e->cfg.self >= 0 && bft_engine_proposer(e, round) == (uint32_t)e->cfg.self) {
-        const struct bft_wal_rec *g = &e->guard;
-        if (g->height == e->height && g->round == round && g->type == BFT_PROPOSAL)
+        const struct bft_wal_sig *g = &e->guard.last[BFT_PROPOSAL - 1];
+        if (g->height == e->height && g->round == round)
             sign_send(e, BFT_PROPOSAL, -1, 1, g->value, out); /* the same value again */
         else if (e->valid_round >= 0)
             sign_send(e, BFT_PROPOSAL, e->valid_round, 1, e->valid_value, out);
@@ -208,6 +229,7 @@ static void new_height(struct bft_engine *e, struct bft_actions *out)
     memset(e->valid_value, 0, 32);
     e->round = 0;
     bft_slots_reset(e);
+    own_reset(e);
     if (e->cfg.rebroadcast_ms)
         timer(e, out, BFT_TIMER_REBROADCAST, 0);
     start_round(e, 0, out);
@@ -401,51 +423,65 @@ bt_status bft_engine_on_message(struct bft_engine *e, const struct bft_msg *m,
     return BT_OK;
 }
 
-static void resend_round(struct bft_engine *e, struct bft_slot *s, struct bft_actions *out)
+static void resend_round(struct bft_engine *e, int32_t round, struct bft_actions *out)
 {
-    uint32_t me = (uint32_t)e->cfg.self;
+    struct bft_own *o = &e->own[(uint32_t)round % BFT_OWN_ROUNDS];
     struct bft_action *a;
-    if (s->has_prop && s->prop.validator == me && (a = push(out, BFT_ACT_BROADCAST)))
-        a->msg = s->prop;
-    for (int k = 0; k < 2; k++)
-        if (s->have[k][me] && (a = push(out, BFT_ACT_BROADCAST)))
-            a->msg = s->votes[k][me];
+    if (o->round != round)
+        return;
+    for (int k = 0; k < 3; k++)
+        if (o->have[k] && (a = push(out, BFT_ACT_BROADCAST)))
+            a->msg = o->m[k];
 }
 
 /* Re-send what we signed in the current round, in the latest earlier round we spoke in (a
  * validator still there may miss exactly our vote to reach the +2/3 that lets it follow), and
  * in the rounds a proof of lock may need: our locked and valid rounds and the current
  * proposal's pol_round (Tendermint's gossip sends the POL prevotes the same way). */
+/* Relay the prevotes of our proof of lock (valid round, valid value), others' included, a few
+ * per call: with them a validator that saw other votes of an equivocator can check the proof
+ * of lock a proposal claims (Tendermint gossips others' votes for the same reason). */
+static void relay_pol(struct bft_engine *e, struct bft_actions *out)
+{
+    struct bft_slot *s = e->valid_round >= 0 ? bft_slot_find(e, e->valid_round) : NULL;
+    struct bft_action *a;
+    if (!s)
+        return;
+    for (uint32_t i = 0; i < e->n; i++)
+        if (s->have[0][i] && s->votes[0][i].has_value &&
+            !memcmp(s->votes[0][i].value, e->valid_value, 32) && out->n + 8 < BFT_MAX_ACTIONS &&
+            (a = push(out, BFT_ACT_BROADCAST)))
+            a->msg = s->votes[0][i];
+    for (size_t i = 0; i < s->extra_n[0]; i++)
+        if (s->extra[0][i].has_value && !memcmp(s->extra[0][i].value, e->valid_value, 32) &&
+            out->n + 8 < BFT_MAX_ACTIONS && (a = push(out, BFT_ACT_BROADCAST)))
+            a->msg = s->extra[0][i];
+}
+
 static void rebroadcast(struct bft_engine *e, struct bft_actions *out)
 {
-    struct bft_slot *cur = bft_slot_find(e, e->round), *prev = NULL;
-    uint32_t me = (uint32_t)e->cfg.self;
+    struct bft_slot *cur = bft_slot_find(e, e->round);
     int32_t rounds[5];
     size_t nr = 0;
     if (e->cfg.self < 0)
         return;
-    for (size_t i = 0; i < BFT_SLOTS; i++) {
-        struct bft_slot *c = &e->slots[i];
-        if (c->round < 0 || c->round >= e->round || (prev && c->round < prev->round))
-            continue;
-        if (c->have[0][me] || c->have[1][me] || (c->has_prop && c->prop.validator == me))
-            prev = c;
-    }
+    int32_t prev = -1;
+    for (size_t i = 0; i < BFT_OWN_ROUNDS; i++)
+        if (e->own[i].round >= 0 && e->own[i].round < e->round && e->own[i].round > prev)
+            prev = e->own[i].round;
     rounds[nr++] = e->round;
-    if (prev)
-        rounds[nr++] = prev->round;
+    rounds[nr++] = prev;
     rounds[nr++] = e->locked_round;
     rounds[nr++] = e->valid_round;
-    if (cur && cur->has_prop)
-        rounds[nr++] = cur->prop.pol_round;
+    rounds[nr++] = cur && cur->has_prop ? cur->prop.pol_round : -1;
     for (size_t i = 0; i < nr; i++) {
         int dup = rounds[i] < 0;
         for (size_t j = 0; j < i && !dup; j++)
             dup = rounds[j] == rounds[i];
-        struct bft_slot *c = dup ? NULL : bft_slot_find(e, rounds[i]);
-        if (c)
-            resend_round(e, c, out);
+        if (!dup)
+            resend_round(e, rounds[i], out);
     }
+    relay_pol(e, out);
 }
 
 bt_status bft_engine_on_timeout(struct bft_engine *e, enum bft_timer t, uint64_t height,
@@ -534,9 +570,10 @@ bt_status bft_engine_init(struct bft_engine **out_e, const struct bft_config *cf
     e->height = height;
     e->locked_round = e->valid_round = -1;
     e->prop_cache_round = -1;
-    if (wal && wal->height) {
+    own_reset(e);
+    if (wal) {
         e->guard = *wal;
-        if (wal->height == height && wal->locked_round >= 0) {
+        if (wal->lock_height == height && wal->locked_round >= 0) {
             e->locked_round = wal->locked_round;
             memcpy(e->locked_value, wal->locked_value, 32);
         }
@@ -547,20 +584,28 @@ bt_status bft_engine_init(struct bft_engine **out_e, const struct bft_config *cf
 
 bt_status bft_engine_start(struct bft_engine *e, struct bft_actions *out)
 {
-    int32_t r = e->guard.height == e->height ? e->guard.round : 0;
+    const struct bft_wal_sig *g = e->guard.last;
+    int32_t r = 0;
+    for (int k = 0; k < 3; k++)
+        if (g[k].height == e->height && g[k].round > r)
+            r = g[k].round;
     if (e->cfg.rebroadcast_ms)
         timer(e, out, BFT_TIMER_REBROADCAST, 0);
     start_round(e, r, out);
-    /* After a restart inside a round we already voted in, resume at that step: the guard
-     * would refuse the earlier steps' signatures anyway. */
-    const struct bft_wal_rec *g = &e->guard;
-    if (g->height == e->height && g->round == r && g->type != BFT_PROPOSAL) {
-        /* Sign the same vote again (the guard allows exactly that): peers may never have
-         * seen it, and without it a lagging validator would have nothing to be answered. */
+    /* After a restart at this height, sign the recorded votes again (the guard allows exactly
+     * that): peers may never have seen them, and a validator stuck short of +2/3 may need
+     * precisely them. Then resume at the step they reached in this round. */
+    for (int k = BFT_PREVOTE - 1; k < 3; k++) {
+        if (g[k].height != e->height)
+            continue;
+        int32_t cur = e->round;
         uint8_t v[32];
-        memcpy(v, g->value, 32);
-        e->step = g->type == BFT_PREVOTE ? BFT_STEP_PREVOTE : BFT_STEP_PRECOMMIT;
-        sign_send(e, g->type, -1, g->has_value, v, out);
+        memcpy(v, g[k].value, 32);
+        e->round = g[k].round;
+        sign_send(e, (uint8_t)(k + 1), -1, g[k].has_value, v, out);
+        e->round = cur;
+        if (g[k].round == r)
+            e->step = k + 1 == BFT_PREVOTE ? BFT_STEP_PREVOTE : BFT_STEP_PRECOMMIT;
     }
     run_rules(e, out);
     return BT_OK;

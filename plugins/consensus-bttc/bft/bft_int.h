@@ -25,12 +25,23 @@ struct bft_slot {
     struct bft_msg prop;
     struct bft_msg *votes[2]; /* [0]: prevotes, [1]: precommits, by validator index */
     uint8_t *have[2];         /* 0: none, 1: stored, 2: stored and equivocation reported */
-    struct bft_tally *tally[2];
+    struct bft_msg *extra[2]; /* an equivocator's further values (2n at most, 2 each) */
+    size_t extra_n[2];
+    struct bft_tally *tally[2]; /* 3n entries */
     size_t tally_n[2];
     int64_t any[2];  /* power of all votes of the type */
     uint8_t *sender; /* validators heard from in this round (any message) */
     int64_t senders; /* their power */
     int fired_prevote_timer, fired_precommit_timer, fired_l36;
+};
+
+/* Our own signed messages of one round (kept apart from the slots, which may be taken over:
+ * re-sending an old prevote is what lets others check a proof of lock). */
+#define BFT_OWN_ROUNDS 64
+struct bft_own {
+    int32_t round; /* -1: empty */
+    uint8_t have[3];
+    struct bft_msg m[3]; /* by type - 1 */
 };
 
 struct bft_engine {
@@ -48,7 +59,8 @@ struct bft_engine {
     int32_t prop_cache_round;
     uint32_t prop_cache;
     struct bft_slot slots[BFT_SLOTS];
-    struct bft_msg *cert; /* precommits of the last decision */
+    struct bft_own own[BFT_OWN_ROUNDS]; /* ring by round */
+    struct bft_msg *cert;               /* precommits of the last decision */
     size_t cert_n;
 };
 
@@ -60,7 +72,11 @@ struct bft_slot *bft_slot_find(struct bft_engine *e, int32_t round);
 /* The slot of `round`, taking one over if needed; NULL when the round is not worth a slot. */
 struct bft_slot *bft_slot_get(struct bft_engine *e, int32_t round);
 /* Store a vote. Returns 1 if stored, 0 if a duplicate, -1 if it conflicts with the stored one
- * (*out_prev is then the stored vote, and *out_first tells if this is the first report). */
+ * (*out_prev is then the stored vote, and *out_first tells if this is the first report). A
+ * conflicting vote still counts for its value (up to 3 values per validator): quorum
+ * intersection makes that safe (two +2/3 sets share more than 1/3 of the power, so an honest
+ * validator), and it lets every honest validator rebuild a proof of lock that was formed
+ * with an equivocator's vote. */
 int bft_slot_add_vote(struct bft_engine *e, struct bft_slot *s, const struct bft_msg *m,
                       const struct bft_msg **out_prev, int *out_first);
 void bft_slot_add_sender(struct bft_engine *e, struct bft_slot *s, uint32_t v);

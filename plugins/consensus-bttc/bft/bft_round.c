@@ -22,8 +22,9 @@ bt_status bft_slots_alloc(struct bft_engine *e)
         for (int k = 0; k < 2; k++) {
             s->votes[k] = calloc(e->n, sizeof *s->votes[k]);
             s->have[k] = calloc(e->n, 1);
-            s->tally[k] = calloc(e->n, sizeof *s->tally[k]);
-            if (!s->votes[k] || !s->have[k] || !s->tally[k])
+            s->tally[k] = calloc(3 * (size_t)e->n, sizeof *s->tally[k]);
+            s->extra[k] = calloc(2 * (size_t)e->n, sizeof *s->extra[k]);
+            if (!s->votes[k] || !s->have[k] || !s->tally[k] || !s->extra[k])
                 return BT_ENOMEM;
         }
         s->sender = calloc(e->n, 1);
@@ -42,6 +43,7 @@ void bft_slots_free(struct bft_engine *e)
             free(s->votes[k]);
             free(s->have[k]);
             free(s->tally[k]);
+            free(s->extra[k]);
         }
         free(s->sender);
     }
@@ -56,6 +58,7 @@ static void slot_clear(struct bft_engine *e, struct bft_slot *s, int32_t round)
     for (int k = 0; k < 2; k++) {
         memset(s->have[k], 0, e->n);
         s->tally_n[k] = 0;
+        s->extra_n[k] = 0;
         s->any[k] = 0;
     }
     memset(s->sender, 0, e->n);
@@ -127,6 +130,22 @@ static int same_value(int ha, const uint8_t *a, int hb, const uint8_t *b)
     return ha == hb && (!ha || memcmp(a, b, 32) == 0);
 }
 
+static void tally_add(struct bft_slot *s, int k, const struct bft_msg *m, int64_t pw)
+{
+    for (size_t i = 0; i < s->tally_n[k]; i++) {
+        struct bft_tally *t = &s->tally[k][i];
+        if (same_value(t->has_value, t->value, m->has_value, m->value)) {
+            t->power += pw;
+            return;
+        }
+    }
+    /* one entry per counted vote at most: 3n entries always suffice */
+    struct bft_tally *t = &s->tally[k][s->tally_n[k]++];
+    t->has_value = m->has_value;
+    memcpy(t->value, m->value, 32);
+    t->power = pw;
+}
+
 int bft_slot_add_vote(struct bft_engine *e, struct bft_slot *s, const struct bft_msg *m,
                       const struct bft_msg **out_prev, int *out_first)
 {
@@ -137,27 +156,29 @@ int bft_slot_add_vote(struct bft_engine *e, struct bft_slot *s, const struct bft
         const struct bft_msg *prev = &s->votes[k][v];
         if (same_value(prev->has_value, prev->value, m->has_value, m->value))
             return 0;
+        int mine = 0;
+        for (size_t i = 0; i < s->extra_n[k]; i++) {
+            const struct bft_msg *x = &s->extra[k][i];
+            if (x->validator != v)
+                continue;
+            if (same_value(x->has_value, x->value, m->has_value, m->value))
+                return 0;
+            mine++;
+        }
         *out_prev = prev;
         *out_first = s->have[k][v] == 1;
         s->have[k][v] = 2;
+        if (mine < 2 && s->extra_n[k] < 2 * (size_t)e->n) {
+            s->extra[k][s->extra_n[k]++] = *m;
+            tally_add(s, k, m, pw);
+        }
         return -1;
     }
     s->votes[k][v] = *m;
     s->have[k][v] = 1;
     s->any[k] += pw;
     bft_slot_add_sender(e, s, v);
-    for (size_t i = 0; i < s->tally_n[k]; i++) {
-        struct bft_tally *t = &s->tally[k][i];
-        if (same_value(t->has_value, t->value, m->has_value, m->value)) {
-            t->power += pw;
-            return 1;
-        }
-    }
-    /* at most one entry per validator: n entries always suffice */
-    struct bft_tally *t = &s->tally[k][s->tally_n[k]++];
-    t->has_value = m->has_value;
-    memcpy(t->value, m->value, 32);
-    t->power = pw;
+    tally_add(s, k, m, pw);
     return 1;
 }
 

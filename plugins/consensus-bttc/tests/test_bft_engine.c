@@ -408,8 +408,8 @@ static void test_bft_engine_restart_refuses_conflict(void)
     feed(e, msg(BFT_PROPOSAL, p0, 0, 1, 0x11, -1), &a);
     const struct bft_msg *pv = sent(&a, BFT_PREVOTE);
     CU_ASSERT_FATAL(pv != NULL && pv->has_value);
-    CU_ASSERT_EQUAL(wal[me].type, BFT_PREVOTE);
-    CU_ASSERT_EQUAL(wal[me].value[0], 0x11);
+    CU_ASSERT_EQUAL(wal[me].last[BFT_PREVOTE - 1].height, 1);
+    CU_ASSERT_EQUAL(wal[me].last[BFT_PREVOTE - 1].value[0], 0x11);
     bft_engine_free(e); /* killed */
 
     /* restarted from the record: the proposer equivocates with another value, then time
