@@ -90,6 +90,8 @@ struct bft_wal_sig {
  *  can still count them. */
 struct bft_wal_rec {
     struct bft_wal_sig last[3]; /* by enum bft_type - 1 */
+    uint64_t round_height;      /* the highest round entered at that height (written when a */
+    int32_t round_entered;      /* round above 0 starts: a restart must not fall behind it) */
     uint64_t lock_height;       /* height the lock belongs to */
     int32_t locked_round;       /* -1: none */
     uint8_t locked_value[32];
@@ -138,7 +140,8 @@ typedef bt_status (*bft_sign_fn)(void *ctx, const uint8_t *bytes, size_t len,
 /** Return 1 if `sig` is validator `index`'s (address `address`) signature over `bytes`. */
 typedef int (*bft_verify_fn)(void *ctx, uint32_t index, const uint8_t address[20],
                              const uint8_t *bytes, size_t len, const uint8_t sig[BFT_SIG_LEN]);
-/** Durably store the guard record (fsync'd before returning BT_OK). */
+/** Durably store the guard record (fsync'd before returning BT_OK). Called before every new
+ *  signature and when a round above 0 starts. */
 typedef bt_status (*bft_wal_fn)(void *ctx, const struct bft_wal_rec *rec);
 
 /** Configuration. Timeouts of round r are base + r * delta milliseconds (Tendermint's

@@ -198,11 +198,22 @@ static void start_round(struct bft_engine *e, int32_t round, struct bft_actions 
 {
     e->round = round;
     e->step = BFT_STEP_PROPOSE;
+    if (round > 0 && e->cfg.self >= 0 &&
+        (e->guard.round_height != e->height || e->guard.round_entered < round)) {
+        /* Remember the round: a validator restarted behind the round its peers moved to with
+         * it could leave too few of them in either round to go on. Best effort: a failed
+         * write costs liveness after a crash, never safety. */
+        struct bft_wal_rec rec = e->guard;
+        rec.round_height = e->height;
+        rec.round_entered = round;
+        if (e->cfg.wal_write(e->cfg.ctx, &rec) == BT_OK)
+            e->guard = rec;
+    }
     if (e->cfg.self >= 0 && bft_engine_proposer(e, round) == (uint32_t)e->cfg.self) {
         const struct bft_wal_sig *g = &e->guard.last[BFT_PROPOSAL - 1];
         if (g->height == e->height && g->round == round)
             sign_send(e, BFT_PROPOSAL, -1, 1, g->value, out); /* the same value again */
-        else if (e->valid_round >= 0)
+        else if (e->valid_round >= 0 && e->valid_round < round)
             sign_send(e, BFT_PROPOSAL, e->valid_round, 1, e->valid_value, out);
         else {
             struct bft_action *a = push(out, BFT_ACT_GET_VALUE);
@@ -576,6 +587,9 @@ bt_status bft_engine_init(struct bft_engine **out_e, const struct bft_config *cf
         if (wal->lock_height == height && wal->locked_round >= 0) {
             e->locked_round = wal->locked_round;
             memcpy(e->locked_value, wal->locked_value, 32);
+            /* the lock was also the valid value then (line 42): propose it again */
+            e->valid_round = wal->locked_round;
+            memcpy(e->valid_value, wal->locked_value, 32);
         }
     }
     *out_e = e;
@@ -589,6 +603,8 @@ bt_status bft_engine_start(struct bft_engine *e, struct bft_actions *out)
     for (int k = 0; k < 3; k++)
         if (g[k].height == e->height && g[k].round > r)
             r = g[k].round;
+    if (e->guard.round_height == e->height && e->guard.round_entered > r)
+        r = e->guard.round_entered;
     if (e->cfg.rebroadcast_ms)
         timer(e, out, BFT_TIMER_REBROADCAST, 0);
     start_round(e, r, out);

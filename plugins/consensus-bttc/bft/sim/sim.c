@@ -713,9 +713,11 @@ int sim_run(const struct sim_opts *o, struct sim_result *r)
             phase = 2;
             s->partitioned = 0;
             s->loss_pm = (uint32_t)sim_below(&s->g, 30);
-            for (uint32_t i = 0; i < s->n; i++)
+            for (uint32_t i = 0; i < s->n; i++) {
+                s->nodes[i].crash_at_wal = 0;
                 if (s->nodes[i].byz == HONEST && !s->nodes[i].up)
                     boot(s, i); /* every honest validator is back */
+            }
             target = s->r->top_height + heights;
             /* bounds: rounds may have grown during the partition (timeouts grow per round) */
             first_bound = s->now + 60000;
@@ -742,6 +744,8 @@ int sim_run(const struct sim_opts *o, struct sim_result *r)
             deliver_cert(s, &ev);
             break;
         case SIM_EV_CRASH:
+            if (phase >= 2)
+                break;
             if (sim_below(&s->g, 2))
                 s->nodes[ev.node].crash_at_wal = 1;
             else
