@@ -95,6 +95,12 @@ struct bft_wal_rec {
     uint64_t lock_height;       /* height the lock belongs to */
     int32_t locked_round;       /* -1: none */
     uint8_t locked_value[32];
+    /* The lock's proof: the +2/3 prevotes for locked_value in locked_round. In wal_write it is
+     * borrowed for the call (the host copies it); in bft_engine_init it is read and copied.
+     * Without it a validator locked before a crash could never show others why it is locked,
+     * and with its peers also having lost the prevotes, the height would stall. */
+    const struct bft_msg *lock_pol;
+    size_t lock_pol_n;
 };
 
 /** Action kinds. */

@@ -173,6 +173,8 @@ static void sign_send(struct bft_engine *e, uint8_t type, int32_t pol, int has_v
         rec.lock_height = e->height;
         rec.locked_round = e->locked_round;
         memcpy(rec.locked_value, e->locked_value, 32);
+        rec.lock_pol = e->lock_pol;
+        rec.lock_pol_n = e->locked_round >= 0 ? e->lock_pol_n : 0;
         if (e->cfg.wal_write(e->cfg.ctx, &rec) != BT_OK)
             return; /* not durable: stay silent */
         e->guard = rec;
@@ -194,6 +196,19 @@ static void sign_send(struct bft_engine *e, uint8_t type, int32_t pol, int has_v
 
 static void run_rules(struct bft_engine *e, struct bft_actions *out);
 
+/* Keep the prevotes for the locked value of slot s: the lock's proof, for the WAL. */
+static void keep_pol(struct bft_engine *e, const struct bft_slot *s)
+{
+    e->lock_pol_n = 0;
+    for (uint32_t i = 0; i < e->n; i++)
+        if (s->have[0][i] && s->votes[0][i].has_value &&
+            !memcmp(s->votes[0][i].value, e->locked_value, 32))
+            e->lock_pol[e->lock_pol_n++] = s->votes[0][i];
+    for (size_t i = 0; i < s->extra_n[0]; i++)
+        if (s->extra[0][i].has_value && !memcmp(s->extra[0][i].value, e->locked_value, 32))
+            e->lock_pol[e->lock_pol_n++] = s->extra[0][i];
+}
+
 static void start_round(struct bft_engine *e, int32_t round, struct bft_actions *out)
 {
     e->round = round;
@@ -204,6 +219,9 @@ static void start_round(struct bft_engine *e, int32_t round, struct bft_actions 
          * it could leave too few of them in either round to go on. Best effort: a failed
          * write costs liveness after a crash, never safety. */
         struct bft_wal_rec rec = e->guard;
+        rec.lock_pol = e->lock_pol;
+        rec.lock_pol_n =
+            e->guard.lock_height == e->height && e->locked_round >= 0 ? e->lock_pol_n : 0;
         rec.round_height = e->height;
         rec.round_entered = round;
         if (e->cfg.wal_write(e->cfg.ctx, &rec) == BT_OK)
@@ -236,6 +254,7 @@ static void new_height(struct bft_engine *e, struct bft_actions *out)
         return;
     e->prop_cache_round = -1;
     e->locked_round = e->valid_round = -1;
+    e->lock_pol_n = 0;
     memset(e->locked_value, 0, 32);
     memset(e->valid_value, 0, 32);
     e->round = 0;
@@ -369,6 +388,7 @@ static void run_rules(struct bft_engine *e, struct bft_actions *out)
             if (e->step == BFT_STEP_PREVOTE) {
                 e->locked_round = e->round;
                 memcpy(e->locked_value, s->prop.value, 32);
+                keep_pol(e, s);
                 e->step = BFT_STEP_PRECOMMIT;
                 sign_send(e, BFT_PRECOMMIT, -1, 1, s->prop.value, out);
             }
@@ -568,9 +588,10 @@ bt_status bft_engine_init(struct bft_engine **out_e, const struct bft_config *cf
     e->base.v = malloc(set->n * sizeof *set->v);
     e->scratch.v = malloc(set->n * sizeof *set->v);
     e->cert = calloc(set->n, sizeof *e->cert);
+    e->lock_pol = calloc(3 * set->n, sizeof *e->lock_pol);
     for (size_t i = 0; i < BFT_SLOTS; i++)
         e->slots[i].round = -1;
-    if (!e->base.v || !e->scratch.v || !e->cert || bft_slots_alloc(e) != BT_OK) {
+    if (!e->base.v || !e->scratch.v || !e->cert || !e->lock_pol || bft_slots_alloc(e) != BT_OK) {
         bft_engine_free(e);
         return BT_ENOMEM;
     }
@@ -587,6 +608,10 @@ bt_status bft_engine_init(struct bft_engine **out_e, const struct bft_config *cf
         if (wal->lock_height == height && wal->locked_round >= 0) {
             e->locked_round = wal->locked_round;
             memcpy(e->locked_value, wal->locked_value, 32);
+            if (wal->lock_pol && wal->lock_pol_n <= 3 * (size_t)e->n) {
+                memcpy(e->lock_pol, wal->lock_pol, wal->lock_pol_n * sizeof *e->lock_pol);
+                e->lock_pol_n = wal->lock_pol_n;
+            }
             /* the lock was also the valid value then (line 42): propose it again */
             e->valid_round = wal->locked_round;
             memcpy(e->valid_value, wal->locked_value, 32);
@@ -608,6 +633,13 @@ bt_status bft_engine_start(struct bft_engine *e, struct bft_actions *out)
     if (e->cfg.rebroadcast_ms)
         timer(e, out, BFT_TIMER_REBROADCAST, 0);
     start_round(e, r, out);
+    /* the restored lock's proof goes back into its round (checked like any vote) */
+    for (size_t i = 0; i < e->lock_pol_n; i++) {
+        const struct bft_msg *m = &e->lock_pol[i];
+        if (m->type == BFT_PREVOTE && m->height == e->height && m->round == e->locked_round &&
+            m->validator < e->n && verify(e, m))
+            store(e, m, out);
+    }
     /* After a restart at this height, sign the recorded votes again (the guard allows exactly
      * that): peers may never have seen them, and a validator stuck short of +2/3 may need
      * precisely them. Then resume at the step they reached in this round. */
@@ -635,6 +667,7 @@ void bft_engine_free(struct bft_engine *e)
     free(e->base.v);
     free(e->scratch.v);
     free(e->cert);
+    free(e->lock_pol);
     free(e);
 }
 

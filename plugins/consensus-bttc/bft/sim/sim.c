@@ -13,7 +13,7 @@
 #include "bft.h"
 #include "sim.h"
 
-#define MAXN 10
+#define MAXN 64
 #define MAXH 512
 
 enum byz { HONEST = 0, BYZ_SILENT, BYZ_EQUIVOCATE, BYZ_MALFORMED };
@@ -26,6 +26,7 @@ struct node {
     uint8_t secret[32];
     uint64_t committed; /* heights committed (== last committed height) */
     struct bft_wal_rec wal;
+    struct bft_msg wal_pol[3 * MAXN]; /* the record's lock proof, copied */
     int has_wal;
     int crash_at_wal; /* crash right after the next durable WAL write */
     int crashed_now;
@@ -280,6 +281,10 @@ static bt_status cb_wal(void *ctx, const struct bft_wal_rec *rec)
     struct cbctx *c = ctx;
     struct node *nd = &c->s->nodes[c->i];
     nd->wal = *rec;
+    nd->wal.lock_pol_n = rec->lock_pol_n <= 3 * MAXN ? rec->lock_pol_n : 0;
+    if (nd->wal.lock_pol_n)
+        memcpy(nd->wal_pol, rec->lock_pol, nd->wal.lock_pol_n * sizeof *nd->wal_pol);
+    nd->wal.lock_pol = nd->wal_pol;
     nd->has_wal = 1;
     if (nd->crash_at_wal) {
         /* killed between the durable record and the signature leaving: the worst moment */
@@ -623,6 +628,8 @@ static uint64_t honest_min_height(struct sim *s)
 static int setup(struct sim *s)
 {
     uint32_t f = sim_below(&s->g, 3) == 0 ? 2 : 1;
+    if (s->o->f)
+        f = s->o->f <= (MAXN - 1) / 3 ? s->o->f : (MAXN - 1) / 3;
     struct bts_validator vs[MAXN];
     s->n = 3 * f + 1;
     s->r->n = s->n;
@@ -654,6 +661,8 @@ static int setup(struct sim *s)
             b = (uint32_t)sim_below(&s->g, s->n);
         while (s->nodes[b].byz != HONEST);
         s->nodes[b].byz = (enum byz)(1 + sim_below(&s->g, 3));
+        if (s->o->calm)
+            s->nodes[b].byz = BYZ_SILENT;
     }
     return 1;
 }
@@ -685,7 +694,9 @@ int sim_run(const struct sim_opts *o, struct sim_result *r)
     uint64_t heal = t1 + 1000 + sim_below(&s->g, 6000);
     int phase = 0;
     r->heal_ms = heal;
-    uint32_t ncrash = (uint32_t)sim_below(&s->g, 3);
+    uint32_t ncrash = o->calm ? 0 : (uint32_t)sim_below(&s->g, 3);
+    if (o->calm)
+        s->loss_pm = s->dup_pm = 0;
     for (uint32_t k = 0; k < ncrash; k++) {
         uint32_t i = (uint32_t)sim_below(&s->g, s->n);
         if (s->nodes[i].byz != HONEST)
@@ -703,16 +714,17 @@ int sim_run(const struct sim_opts *o, struct sim_result *r)
         r->events++;
         if (phase == 0 && s->now >= t1) {
             phase = 1;
-            s->partitioned = 1;
+            s->partitioned = !o->calm;
             for (uint32_t i = 0; i < s->n; i++)
                 s->nodes[i].group = (int)sim_below(&s->g, 2);
-            s->loss_pm += (uint32_t)sim_below(&s->g, 300);
+            if (!o->calm)
+                s->loss_pm += (uint32_t)sim_below(&s->g, 300);
             trace(s, "partition and loss %u/1000", s->loss_pm);
         }
         if (phase == 1 && s->now >= heal) {
             phase = 2;
             s->partitioned = 0;
-            s->loss_pm = (uint32_t)sim_below(&s->g, 30);
+            s->loss_pm = o->calm ? 0 : (uint32_t)sim_below(&s->g, 30);
             for (uint32_t i = 0; i < s->n; i++) {
                 s->nodes[i].crash_at_wal = 0;
                 if (s->nodes[i].byz == HONEST && !s->nodes[i].up)

@@ -15,7 +15,9 @@
 struct sim_opts {
     uint64_t seed;
     uint32_t heights; /* heights every honest validator must commit after the heal (>= 1) */
-    int verbose;      /* 1: trace commits, crashes and phases to stderr */
+    uint32_t f;       /* Byzantine validators (n = 3f + 1, f <= 21); 0: 1 or 2 by the seed */
+    int calm;         /* 1: no partition, loss, crash or misbehaviour (Byzantine ones silent) */
+    int verbose;      /* 1: trace commits, crashes and phases to stderr; 2: every message */
 };
 
 struct sim_result {
