@@ -289,6 +289,10 @@ static void decide(struct bft_engine *e, struct bft_slot *s, const struct bft_ta
     for (uint32_t i = 0; i < e->n; i++)
         if (s->have[1][i] && s->votes[1][i].has_value && memcmp(s->votes[1][i].value, v, 32) == 0)
             e->cert[e->cert_n++] = s->votes[1][i];
+    /* an equivocator's vote for v counted in the tally (one per validator: n at most) */
+    for (size_t i = 0; i < s->extra_n[1] && e->cert_n < e->n; i++)
+        if (s->extra[1][i].has_value && memcmp(s->extra[1][i].value, v, 32) == 0)
+            e->cert[e->cert_n++] = s->extra[1][i];
     commit(e, s->round, v, out);
 }
 
@@ -489,6 +493,22 @@ static void relay_pol(struct bft_engine *e, struct bft_actions *out)
             a->msg = s->extra[0][i];
 }
 
+/* Relay the precommits we hold for the round before ours: whoever is still there may lack
+ * exactly those (an equivocator's included) to reach the +2/3 that ends its round. */
+static void relay_last_precommits(struct bft_engine *e, struct bft_actions *out)
+{
+    struct bft_slot *s = e->round > 0 ? bft_slot_find(e, e->round - 1) : NULL;
+    struct bft_action *a;
+    if (!s)
+        return;
+    for (uint32_t i = 0; i < e->n; i++)
+        if (s->have[1][i] && out->n + 8 < BFT_MAX_ACTIONS && (a = push(out, BFT_ACT_BROADCAST)))
+            a->msg = s->votes[1][i];
+    for (size_t i = 0; i < s->extra_n[1]; i++)
+        if (out->n + 8 < BFT_MAX_ACTIONS && (a = push(out, BFT_ACT_BROADCAST)))
+            a->msg = s->extra[1][i];
+}
+
 static void rebroadcast(struct bft_engine *e, struct bft_actions *out)
 {
     struct bft_slot *cur = bft_slot_find(e, e->round);
@@ -513,6 +533,7 @@ static void rebroadcast(struct bft_engine *e, struct bft_actions *out)
             resend_round(e, rounds[i], out);
     }
     relay_pol(e, out);
+    relay_last_precommits(e, out);
 }
 
 bt_status bft_engine_on_timeout(struct bft_engine *e, enum bft_timer t, uint64_t height,

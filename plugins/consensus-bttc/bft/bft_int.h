@@ -61,7 +61,7 @@ struct bft_engine {
     struct bft_slot slots[BFT_SLOTS];
     struct bft_own own[BFT_OWN_ROUNDS]; /* ring by round */
     struct bft_msg *cert;               /* precommits of the last decision */
-    struct bft_msg *lock_pol; /* the lock's prevotes (3n at most) */
+    struct bft_msg *lock_pol;           /* the lock's prevotes (3n at most) */
     size_t lock_pol_n;
     size_t cert_n;
 };
