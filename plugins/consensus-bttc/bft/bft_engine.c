@@ -5,7 +5,7 @@
 
 #include "bft_int.h"
 
-static struct bft_action *push(struct bft_actions *out, enum bft_action_kind kind)
+struct bft_action *bft_push(struct bft_actions *out, enum bft_action_kind kind)
 {
     if (out->n >= BFT_MAX_ACTIONS) {
         out->overflow++;
@@ -15,25 +15,6 @@ static struct bft_action *push(struct bft_actions *out, enum bft_action_kind kin
     memset(a, 0, sizeof *a);
     a->kind = kind;
     return a;
-}
-
-static void own_reset(struct bft_engine *e)
-{
-    for (size_t i = 0; i < BFT_OWN_ROUNDS; i++) {
-        e->own[i].round = -1;
-        memset(e->own[i].have, 0, sizeof e->own[i].have);
-    }
-}
-
-static void own_keep(struct bft_engine *e, const struct bft_msg *m)
-{
-    struct bft_own *o = &e->own[(uint32_t)m->round % BFT_OWN_ROUNDS];
-    if (o->round != m->round) {
-        o->round = m->round;
-        memset(o->have, 0, sizeof o->have);
-    }
-    o->have[m->type - 1] = 1;
-    o->m[m->type - 1] = *m;
 }
 
 static void timer(struct bft_engine *e, struct bft_actions *out, enum bft_timer t, int32_t round)
@@ -53,7 +34,7 @@ static void timer(struct bft_engine *e, struct bft_actions *out, enum bft_timer 
         base = e->cfg.rebroadcast_ms;
         break;
     }
-    struct bft_action *a = push(out, BFT_ACT_TIMER);
+    struct bft_action *a = bft_push(out, BFT_ACT_TIMER);
     if (a) {
         a->timer = t;
         a->height = e->height;
@@ -99,7 +80,7 @@ static int verify(struct bft_engine *e, const struct bft_msg *m)
 
 static void evidence(struct bft_actions *out, const struct bft_msg *a, const struct bft_msg *b)
 {
-    struct bft_action *x = push(out, BFT_ACT_EVIDENCE);
+    struct bft_action *x = bft_push(out, BFT_ACT_EVIDENCE);
     if (x) {
         x->height = a->height;
         x->round = a->round;
@@ -183,13 +164,13 @@ static void sign_send(struct bft_engine *e, uint8_t type, int32_t pol, int has_v
         e->cfg.sign(e->cfg.ctx, sb, n, m.sig) != BT_OK)
         return;
     store(e, &m, out);
-    own_keep(e, &m);
+    bft_own_keep(e, &m);
     if (type == BFT_PROPOSAL) {
         struct bft_slot *s = bft_slot_find(e, m.round);
         if (s && s->prop.validator == m.validator)
             s->prop_valid = 1; /* our own value came from the application */
     }
-    struct bft_action *a = push(out, BFT_ACT_BROADCAST);
+    struct bft_action *a = bft_push(out, BFT_ACT_BROADCAST);
     if (a)
         a->msg = m;
 }
@@ -234,7 +215,7 @@ static void start_round(struct bft_engine *e, int32_t round, struct bft_actions 
         else if (e->valid_round >= 0 && e->valid_round < round)
             sign_send(e, BFT_PROPOSAL, e->valid_round, 1, e->valid_value, out);
         else {
-            struct bft_action *a = push(out, BFT_ACT_GET_VALUE);
+            struct bft_action *a = bft_push(out, BFT_ACT_GET_VALUE);
             if (a) {
                 a->height = e->height;
                 a->round = round;
@@ -259,7 +240,7 @@ static void new_height(struct bft_engine *e, struct bft_actions *out)
     memset(e->valid_value, 0, 32);
     e->round = 0;
     bft_slots_reset(e);
-    own_reset(e);
+    bft_own_reset(e);
     if (e->cfg.rebroadcast_ms)
         timer(e, out, BFT_TIMER_REBROADCAST, 0);
     start_round(e, 0, out);
@@ -269,7 +250,7 @@ static void new_height(struct bft_engine *e, struct bft_actions *out)
 static void commit(struct bft_engine *e, int32_t round, const uint8_t value[32],
                    struct bft_actions *out)
 {
-    struct bft_action *a = push(out, BFT_ACT_COMMIT);
+    struct bft_action *a = bft_push(out, BFT_ACT_COMMIT);
     if (a) {
         a->height = e->height;
         a->round = round;
@@ -419,7 +400,7 @@ static void ask_valid(struct bft_engine *e, struct bft_slot *s, struct bft_actio
     if (!s || !s->has_prop || s->prop_valid != 0)
         return;
     s->prop_valid = 2;
-    struct bft_action *a = push(out, BFT_ACT_VALIDATE);
+    struct bft_action *a = bft_push(out, BFT_ACT_VALIDATE);
     if (a) {
         a->height = e->height;
         a->round = s->round;
@@ -437,7 +418,7 @@ bt_status bft_engine_on_message(struct bft_engine *e, const struct bft_msg *m,
         return BT_OK; /* our own, echoed back: we already hold it */
     if (m->height != e->height) {
         if (m->height < e->height && verify(e, m)) {
-            struct bft_action *a = push(out, BFT_ACT_CATCHUP);
+            struct bft_action *a = bft_push(out, BFT_ACT_CATCHUP);
             if (a) {
                 a->validator = m->validator;
                 a->height = m->height;
@@ -456,84 +437,6 @@ bt_status bft_engine_on_message(struct bft_engine *e, const struct bft_msg *m,
         ask_valid(e, bft_slot_find(e, m->round), out);
     run_rules(e, out);
     return BT_OK;
-}
-
-static void resend_round(struct bft_engine *e, int32_t round, struct bft_actions *out)
-{
-    struct bft_own *o = &e->own[(uint32_t)round % BFT_OWN_ROUNDS];
-    struct bft_action *a;
-    if (o->round != round)
-        return;
-    for (int k = 0; k < 3; k++)
-        if (o->have[k] && (a = push(out, BFT_ACT_BROADCAST)))
-            a->msg = o->m[k];
-}
-
-/* Re-send what we signed in the current round, in the latest earlier round we spoke in (a
- * validator still there may miss exactly our vote to reach the +2/3 that lets it follow), and
- * in the rounds a proof of lock may need: our locked and valid rounds and the current
- * proposal's pol_round (Tendermint's gossip sends the POL prevotes the same way). */
-/* Relay the prevotes of our proof of lock (valid round, valid value), others' included, a few
- * per call: with them a validator that saw other votes of an equivocator can check the proof
- * of lock a proposal claims (Tendermint gossips others' votes for the same reason). */
-static void relay_pol(struct bft_engine *e, struct bft_actions *out)
-{
-    struct bft_slot *s = e->valid_round >= 0 ? bft_slot_find(e, e->valid_round) : NULL;
-    struct bft_action *a;
-    if (!s)
-        return;
-    for (uint32_t i = 0; i < e->n; i++)
-        if (s->have[0][i] && s->votes[0][i].has_value &&
-            !memcmp(s->votes[0][i].value, e->valid_value, 32) && out->n + 8 < BFT_MAX_ACTIONS &&
-            (a = push(out, BFT_ACT_BROADCAST)))
-            a->msg = s->votes[0][i];
-    for (size_t i = 0; i < s->extra_n[0]; i++)
-        if (s->extra[0][i].has_value && !memcmp(s->extra[0][i].value, e->valid_value, 32) &&
-            out->n + 8 < BFT_MAX_ACTIONS && (a = push(out, BFT_ACT_BROADCAST)))
-            a->msg = s->extra[0][i];
-}
-
-/* Relay the precommits we hold for the round before ours: whoever is still there may lack
- * exactly those (an equivocator's included) to reach the +2/3 that ends its round. */
-static void relay_last_precommits(struct bft_engine *e, struct bft_actions *out)
-{
-    struct bft_slot *s = e->round > 0 ? bft_slot_find(e, e->round - 1) : NULL;
-    struct bft_action *a;
-    if (!s)
-        return;
-    for (uint32_t i = 0; i < e->n; i++)
-        if (s->have[1][i] && out->n + 8 < BFT_MAX_ACTIONS && (a = push(out, BFT_ACT_BROADCAST)))
-            a->msg = s->votes[1][i];
-    for (size_t i = 0; i < s->extra_n[1]; i++)
-        if (out->n + 8 < BFT_MAX_ACTIONS && (a = push(out, BFT_ACT_BROADCAST)))
-            a->msg = s->extra[1][i];
-}
-
-static void rebroadcast(struct bft_engine *e, struct bft_actions *out)
-{
-    struct bft_slot *cur = bft_slot_find(e, e->round);
-    int32_t rounds[5];
-    size_t nr = 0;
-    if (e->cfg.self < 0)
-        return;
-    int32_t prev = -1;
-    for (size_t i = 0; i < BFT_OWN_ROUNDS; i++)
-        if (e->own[i].round >= 0 && e->own[i].round < e->round && e->own[i].round > prev)
-            prev = e->own[i].round;
-    rounds[nr++] = e->round;
-    rounds[nr++] = prev;
-    rounds[nr++] = e->locked_round;
-    rounds[nr++] = e->valid_round;
-    rounds[nr++] = cur && cur->has_prop ? cur->prop.pol_round : -1;
-    for (size_t i = 0; i < nr; i++) {
-        int dup = rounds[i] < 0;
-        for (size_t j = 0; j < i && !dup; j++)
-            dup = rounds[j] == rounds[i];
-        if (!dup)
-            resend_round(e, rounds[i], out);
-    }
-    relay_pol(e, out);
-    relay_last_precommits(e, out);
 }
 
 bt_status bft_engine_on_timeout(struct bft_engine *e, enum bft_timer t, uint64_t height,
@@ -557,7 +460,7 @@ bt_status bft_engine_on_timeout(struct bft_engine *e, enum bft_timer t, uint64_t
             start_round(e, round + 1, out);
         break;
     case BFT_TIMER_REBROADCAST:
-        rebroadcast(e, out);
+        bft_rebroadcast(e, out);
         timer(e, out, BFT_TIMER_REBROADCAST, 0);
         return BT_OK;
     }
@@ -623,7 +526,7 @@ bt_status bft_engine_init(struct bft_engine **out_e, const struct bft_config *cf
     e->height = height;
     e->locked_round = e->valid_round = -1;
     e->prop_cache_round = -1;
-    own_reset(e);
+    bft_own_reset(e);
     if (wal) {
         e->guard = *wal;
         if (wal->lock_height == height && wal->locked_round >= 0) {

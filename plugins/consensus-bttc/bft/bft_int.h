@@ -66,6 +66,15 @@ struct bft_engine {
     size_t cert_n;
 };
 
+/* bft_engine.c: append an action (NULL and overflow counted when the list is full) */
+struct bft_action *bft_push(struct bft_actions *out, enum bft_action_kind kind);
+
+/* bft_gossip.c */
+void bft_own_reset(struct bft_engine *e);
+void bft_own_keep(struct bft_engine *e, const struct bft_msg *m);
+/* Re-send our messages of the rounds that matter and relay the votes others may lack. */
+void bft_rebroadcast(struct bft_engine *e, struct bft_actions *out);
+
 /* bft_round.c */
 bt_status bft_slots_alloc(struct bft_engine *e);
 void bft_slots_free(struct bft_engine *e);

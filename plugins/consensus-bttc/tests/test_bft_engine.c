@@ -467,6 +467,48 @@ static void test_bft_engine_equivocation_evidence(void)
     bts_valset_free(&set);
 }
 
+static void test_bft_engine_commit_certificate(void)
+{
+    setup_set();
+    struct bft_engine *e = mk(0, NULL);
+    struct bft_actions a = {.n = 0};
+    struct bft_msg cert[3];
+    CU_ASSERT_EQUAL(bft_engine_start(e, &a), BT_OK);
+    for (uint32_t i = 0; i < 3; i++)
+        cert[i] = msg(BFT_PRECOMMIT, i + 1, 2, 1, 0x66, -1);
+    a.n = 0;
+    /* too little power, a repeated validator, a forged signature: refused */
+    CU_ASSERT_EQUAL(bft_engine_on_commit_cert(e, cert, 2, &a), BT_EINVAL);
+    struct bft_msg dup[3] = {cert[0], cert[1], cert[1]};
+    CU_ASSERT_EQUAL(bft_engine_on_commit_cert(e, dup, 3, &a), BT_EINVAL);
+    struct bft_msg bad[3] = {cert[0], cert[1], cert[2]};
+    bad[2].sig[1] ^= 1;
+    CU_ASSERT_EQUAL(bft_engine_on_commit_cert(e, bad, 3, &a), BT_EPROTO);
+    CU_ASSERT_PTR_NULL(find(&a, BFT_ACT_COMMIT));
+    /* 3 of 4 for one value in one round decide the height */
+    CU_ASSERT_EQUAL(bft_engine_on_commit_cert(e, cert, 3, &a), BT_OK);
+    const struct bft_action *c = find(&a, BFT_ACT_COMMIT);
+    CU_ASSERT_FATAL(c != NULL);
+    CU_ASSERT_EQUAL(c->height, 1);
+    CU_ASSERT_EQUAL(c->round, 2);
+    CU_ASSERT_EQUAL(c->value[0], 0x66);
+    CU_ASSERT_EQUAL(c->cert_n, 3);
+    uint64_t h;
+    int32_t r;
+    enum bft_step st;
+    bft_engine_status(e, &h, &r, &st);
+    CU_ASSERT_EQUAL(h, 2);
+    /* a message of the old height asks for a catch-up */
+    a.n = 0;
+    feed(e, msg(BFT_PREVOTE, 3, 0, 0, 0, -1), &a);
+    c = find(&a, BFT_ACT_CATCHUP);
+    CU_ASSERT_FATAL(c != NULL);
+    CU_ASSERT_EQUAL(c->validator, 3);
+    CU_ASSERT_EQUAL(c->height, 1);
+    bft_engine_free(e);
+    bts_valset_free(&set);
+}
+
 static void test_bft_msg_roundtrip_and_strict(void)
 {
     struct bft_msg m, d;
@@ -515,4 +557,5 @@ BTS_TEST_SUITE("bft_engine", NULL, NULL, BTS_TEST(test_bft_engine_happy_path_fou
                BTS_TEST(test_bft_engine_f_plus_one_higher_round_skips),
                BTS_TEST(test_bft_engine_restart_refuses_conflict),
                BTS_TEST(test_bft_engine_equivocation_evidence),
+               BTS_TEST(test_bft_engine_commit_certificate),
                BTS_TEST(test_bft_msg_roundtrip_and_strict));
