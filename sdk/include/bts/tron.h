@@ -1,9 +1,12 @@
 /* TRON codecs: Base58 and Base58Check with the Bitcoin alphabet, and TRON addresses in their four
  * forms: "T..." Base58Check text, 21 raw bytes (0x41 ‖ 20), 42-digit hex ("41..."), and the
- * 20-byte EVM address the TVM uses (ROOTCHAINS.md §1.1). */
+ * 20-byte EVM address the TVM uses (ROOTCHAINS.md §1.1); transactions: the canonical protobuf
+ * of Transaction.raw for TriggerSmartContract and TransferContract, the txID, the TaPoS
+ * reference and signatures (ROOTCHAINS.md §1.2-§1.4). */
 #ifndef BTS_TRON_H
 #define BTS_TRON_H
 
+#include <bts/buf.h>
 #include <bts/common.h>
 
 #ifdef __cplusplus
@@ -86,6 +89,80 @@ BTS_API void bts_tron_address_from_evm(uint8_t out[BTS_TRON_ADDR_LEN], const uin
  *  Returns: BT_OK, BT_EINVAL (addr[0] is not 0x41; out untouched). Thread: any. */
 BTS_API bt_status bts_tron_address_to_evm(uint8_t out[20],
                                           const uint8_t addr[BTS_TRON_ADDR_LEN]) BT_MUST_CHECK;
+
+/* --- transactions (ROOTCHAINS.md §1.2-§1.4) ------------------------------------------------ */
+
+/** ContractType values the codec builds (tronprotocol/protocol core/Tron.proto). */
+#define BTS_TRON_TRANSFER_CONTRACT      1
+#define BTS_TRON_TRIGGER_SMART_CONTRACT 31
+/** Bytes of a TRON signature: r(32) ‖ s(32) ‖ v(1). */
+#define BTS_TRON_SIG_LEN 65
+
+/** The signed part of a one-contract transaction (Transaction.raw), in plain fields. Integers
+ *  are the int64 of the protobuf; negative values are refused. Zero fields are omitted on the
+ *  wire (proto3 defaults), as java-tron re-serializes them. */
+struct bts_tron_tx {
+    uint8_t ref_block_bytes[2]; /* TaPoS: low 16 bits of the reference block number */
+    uint8_t ref_block_hash[8];  /* TaPoS: bytes 8..15 of the reference block id */
+    int64_t expiration;         /* unix ms; must be > 0 */
+    int64_t timestamp;          /* unix ms of creation; 0: omitted */
+    int64_t fee_limit;          /* sun; 0: omitted (then no energy can be bought) */
+    uint32_t type;              /* BTS_TRON_TRIGGER_SMART_CONTRACT or BTS_TRON_TRANSFER_CONTRACT */
+    int32_t permission_id;      /* 0: owner permission */
+    uint8_t owner[BTS_TRON_ADDR_LEN]; /* owner_address, 0x41 ‖ 20 */
+    uint8_t to[BTS_TRON_ADDR_LEN];    /* contract_address (trigger) or to_address (transfer) */
+    int64_t amount;                   /* call_value (trigger) or amount (transfer), sun */
+    const uint8_t *data;              /* trigger: selector ‖ ABI args; borrowed; NULL if none */
+    size_t data_len;
+};
+
+/** Set the TaPoS reference of tx from a block id: ref_block_bytes = id[6..7], ref_block_hash =
+ *  id[8..15] (java-tron TransactionCapsule.setReference; the id starts with the 8-byte block
+ *  number, §1.4). Thread: any. */
+BTS_API void bts_tron_tx_set_ref(struct bts_tron_tx *tx, const uint8_t block_id[32])
+    BT_NONNULL(1, 2);
+
+/** Append the canonical protobuf of Transaction.raw (fields in ascending order, defaults
+ *  omitted, one contract wrapped in google.protobuf.Any with type URL
+ *  "type.googleapis.com/protocol.<Message>"; §1.2) to out.
+ *  Returns: BT_OK; BT_EINVAL (unknown type, negative integer, expiration 0, an address without
+ *           the 0x41 prefix, data on a transfer); BT_ENOMEM. out is unchanged on error.
+ *  In:      tx: borrowed. Thread: any. */
+BTS_API bt_status bts_tron_tx_encode(struct bts_buf *out,
+                                     const struct bts_tron_tx *tx) BT_MUST_CHECK BT_NONNULL(1, 2);
+
+/** Decode Transaction.raw bytes (e.g. raw_data_hex of a node's answer) into out. Strict: one
+ *  contract of a type above, no field the struct cannot hold (ref_block_num, data, scripts,
+ *  auths, token fields), 21-byte 0x41 addresses, and the bytes must be canonical (encoding out
+ *  again gives them back), since java-tron hashes its own re-serialization.
+ *  Returns: BT_OK; BT_EINVAL (malformed, unsupported or non-canonical; out zeroed); BT_ENOMEM.
+ *  Out:     out; out->data points into out_data (call bts_buf_free on it, also after an error).
+ *  In:      raw, raw_len. Thread: any. */
+BTS_API bt_status bts_tron_tx_decode(struct bts_tron_tx *out, struct bts_buf *out_data,
+                                     const uint8_t *raw, size_t raw_len) BT_MUST_CHECK
+    BT_NONNULL(1, 2);
+
+/** txID = sha256(raw) over the serialized Transaction.raw (java-tron TransactionCapsule
+ *  getRawHash; plain SHA-256, not keccak).
+ *  Returns: BT_OK, BT_EINTERNAL (hashing failed). Thread: any. */
+BTS_API bt_status bts_tron_tx_id(uint8_t out[32], const uint8_t *raw, size_t raw_len) BT_MUST_CHECK
+    BT_NONNULL(1);
+
+/** Append the serialized Transaction{raw_data, signature...} (what wallet/broadcasthex takes)
+ *  to out: field 1 = raw, then one field 2 per 65-byte signature.
+ *  Returns: BT_OK, BT_EINVAL (raw does not decode as by bts_tron_tx_decode), BT_ENOMEM.
+ *  In:      raw, raw_len; sigs, n_sigs (NULL when 0). Thread: any. */
+BTS_API bt_status bts_tron_tx_wrap(struct bts_buf *out, const uint8_t *raw, size_t raw_len,
+                                   const uint8_t (*sigs)[BTS_TRON_SIG_LEN],
+                                   size_t n_sigs) BT_MUST_CHECK BT_NONNULL(1);
+
+/** Recover the raw TRON address that made a signature over a txID. v may be 0/1 (java-tron,
+ *  go-ethereum) or 27/28 (tronweb), as java-tron accepts both (ECKey.signatureToKeyBytes).
+ *  Returns: BT_OK, BT_EINVAL (bad v, r or s, or no key recovers; out zeroed).
+ *  Out: out: 0x41 ‖ 20. In: txid, sig. Thread: any. */
+BTS_API bt_status bts_tron_sig_recover(uint8_t out[BTS_TRON_ADDR_LEN], const uint8_t txid[32],
+                                       const uint8_t sig[BTS_TRON_SIG_LEN]) BT_MUST_CHECK
+    BT_NONNULL(1, 2, 3);
 
 #ifdef __cplusplus
 }

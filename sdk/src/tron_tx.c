@@ -1,0 +1,251 @@
+/* bts/tron.h transactions: Transaction.raw for one TriggerSmartContract or TransferContract,
+ * through protobuf-c (DESIGN.md §7) and the schema in sdk/proto/tron_tx.proto. java-tron hashes
+ * its own re-serialization of what it receives (ROOTCHAINS.md §1.2), so the decoder accepts only
+ * bytes that re-encode to themselves: a txID we compute is then the one the node computes. */
+#include <bts/tron.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <bts/hash.h>
+#include <bts/secp.h>
+
+#include "tron_tx.pb-c.h"
+
+#define TYPE_URL_PREFIX "type.googleapis.com/protocol."
+
+static const char *tx_type_url(uint32_t type)
+{
+    return type == BTS_TRON_TRIGGER_SMART_CONTRACT ? TYPE_URL_PREFIX "TriggerSmartContract"
+           : type == BTS_TRON_TRANSFER_CONTRACT    ? TYPE_URL_PREFIX "TransferContract"
+                                                   : NULL;
+}
+
+static ProtobufCBinaryData bin(const void *p, size_t n)
+{
+    ProtobufCBinaryData b = {.len = n, .data = (uint8_t *)p};
+    return b;
+}
+
+void bts_tron_tx_set_ref(struct bts_tron_tx *tx, const uint8_t block_id[32])
+{
+    memcpy(tx->ref_block_bytes, block_id + 6, 2);
+    memcpy(tx->ref_block_hash, block_id + 8, 8);
+}
+
+static bt_status tx_check(const struct bts_tron_tx *tx)
+{
+    if (!tx_type_url(tx->type) || tx->expiration <= 0 || tx->timestamp < 0 || tx->fee_limit < 0 ||
+        tx->amount < 0 || tx->permission_id < 0)
+        return BT_EINVAL;
+    if (tx->owner[0] != BTS_TRON_PREFIX || tx->to[0] != BTS_TRON_PREFIX)
+        return BT_EINVAL;
+    if (tx->type == BTS_TRON_TRANSFER_CONTRACT && tx->data_len)
+        return BT_EINVAL;
+    if (tx->data_len && !tx->data)
+        return BT_EINVAL;
+    return BT_OK;
+}
+
+/* Pack a message into a new heap block (protobuf-c needs the size first). */
+static uint8_t *pack_new(const ProtobufCMessage *m, size_t *out_len)
+{
+    size_t n = protobuf_c_message_get_packed_size(m);
+    uint8_t *p = malloc(n ? n : 1);
+    if (!p)
+        return NULL;
+    *out_len = protobuf_c_message_pack(m, p);
+    return p;
+}
+
+bt_status bts_tron_tx_encode(struct bts_buf *out, const struct bts_tron_tx *tx)
+{
+    bt_status st = tx_check(tx);
+    if (st != BT_OK)
+        return st;
+    uint8_t *param = NULL;
+    size_t param_len = 0;
+    if (tx->type == BTS_TRON_TRIGGER_SMART_CONTRACT) {
+        BtsTronpb__TriggerSmartContract t = BTS_TRONPB__TRIGGER_SMART_CONTRACT__INIT;
+        t.owner_address = bin(tx->owner, BTS_TRON_ADDR_LEN);
+        t.contract_address = bin(tx->to, BTS_TRON_ADDR_LEN);
+        t.call_value = tx->amount;
+        t.data = bin(tx->data, tx->data_len);
+        param = pack_new(&t.base, &param_len);
+    } else {
+        BtsTronpb__TransferContract t = BTS_TRONPB__TRANSFER_CONTRACT__INIT;
+        t.owner_address = bin(tx->owner, BTS_TRON_ADDR_LEN);
+        t.to_address = bin(tx->to, BTS_TRON_ADDR_LEN);
+        t.amount = tx->amount;
+        param = pack_new(&t.base, &param_len);
+    }
+    if (!param)
+        return BT_ENOMEM;
+    BtsTronpb__Any any = BTS_TRONPB__ANY__INIT;
+    any.type_url = (char *)tx_type_url(tx->type);
+    any.value = bin(param, param_len);
+    BtsTronpb__Contract c = BTS_TRONPB__CONTRACT__INIT;
+    c.type = (int32_t)tx->type;
+    c.parameter = &any;
+    c.permission_id = tx->permission_id;
+    BtsTronpb__Contract *cs[1] = {&c};
+    BtsTronpb__Raw raw = BTS_TRONPB__RAW__INIT;
+    raw.ref_block_bytes = bin(tx->ref_block_bytes, 2);
+    raw.ref_block_hash = bin(tx->ref_block_hash, 8);
+    raw.expiration = tx->expiration;
+    raw.n_contract = 1;
+    raw.contract = cs;
+    raw.timestamp = tx->timestamp;
+    raw.fee_limit = tx->fee_limit;
+    size_t n = bts_tronpb__raw__get_packed_size(&raw);
+    st = bts_buf_reserve(out, n);
+    if (st == BT_OK) {
+        size_t w = bts_tronpb__raw__pack(&raw, out->data + out->len);
+        out->len += w;
+        out->data[out->len] = 0;
+    }
+    free(param);
+    return st;
+}
+
+static int is_addr(const ProtobufCBinaryData *b)
+{
+    return b->len == BTS_TRON_ADDR_LEN && b->data[0] == BTS_TRON_PREFIX;
+}
+
+/* Fill out from an unpacked raw; BT_EINVAL for anything the struct cannot represent. */
+static bt_status tx_from_pb(struct bts_tron_tx *out, struct bts_buf *out_data,
+                            const BtsTronpb__Raw *raw)
+{
+    if (raw->base.n_unknown_fields || raw->ref_block_num || raw->data.len || raw->scripts.len ||
+        raw->n_contract != 1 || raw->ref_block_bytes.len != 2 || raw->ref_block_hash.len != 8)
+        return BT_EINVAL;
+    const BtsTronpb__Contract *c = raw->contract[0];
+    if (c->base.n_unknown_fields || c->provider.len || c->contractname.len || !c->parameter ||
+        c->parameter->base.n_unknown_fields)
+        return BT_EINVAL;
+    const char *url = c->type >= 0 ? tx_type_url((uint32_t)c->type) : NULL;
+    if (!url || strcmp(url, c->parameter->type_url) != 0)
+        return BT_EINVAL;
+    out->type = (uint32_t)c->type;
+    out->permission_id = c->permission_id;
+    memcpy(out->ref_block_bytes, raw->ref_block_bytes.data, 2);
+    memcpy(out->ref_block_hash, raw->ref_block_hash.data, 8);
+    out->expiration = raw->expiration;
+    out->timestamp = raw->timestamp;
+    out->fee_limit = raw->fee_limit;
+    const ProtobufCBinaryData *v = &c->parameter->value;
+    bt_status st = BT_EINVAL;
+    if (out->type == BTS_TRON_TRIGGER_SMART_CONTRACT) {
+        BtsTronpb__TriggerSmartContract *t =
+            bts_tronpb__trigger_smart_contract__unpack(NULL, v->len, v->data);
+        if (!t)
+            return BT_EINVAL;
+        if (!t->base.n_unknown_fields && is_addr(&t->owner_address) &&
+            is_addr(&t->contract_address) && !t->call_token_value && !t->token_id) {
+            memcpy(out->owner, t->owner_address.data, BTS_TRON_ADDR_LEN);
+            memcpy(out->to, t->contract_address.data, BTS_TRON_ADDR_LEN);
+            out->amount = t->call_value;
+            st = bts_buf_append(out_data, t->data.data, t->data.len);
+        }
+        bts_tronpb__trigger_smart_contract__free_unpacked(t, NULL);
+    } else {
+        BtsTronpb__TransferContract *t =
+            bts_tronpb__transfer_contract__unpack(NULL, v->len, v->data);
+        if (!t)
+            return BT_EINVAL;
+        if (!t->base.n_unknown_fields && is_addr(&t->owner_address) && is_addr(&t->to_address)) {
+            memcpy(out->owner, t->owner_address.data, BTS_TRON_ADDR_LEN);
+            memcpy(out->to, t->to_address.data, BTS_TRON_ADDR_LEN);
+            out->amount = t->amount;
+            st = BT_OK;
+        }
+        bts_tronpb__transfer_contract__free_unpacked(t, NULL);
+    }
+    if (st != BT_OK)
+        return st;
+    out->data = out_data->len ? out_data->data : NULL;
+    out->data_len = out_data->len;
+    return BT_OK;
+}
+
+bt_status bts_tron_tx_decode(struct bts_tron_tx *out, struct bts_buf *out_data, const uint8_t *raw,
+                             size_t raw_len)
+{
+    memset(out, 0, sizeof(*out));
+    bts_buf_reset(out_data);
+    if (raw_len && !raw)
+        return BT_EINVAL;
+    BtsTronpb__Raw *m = bts_tronpb__raw__unpack(NULL, raw_len, raw);
+    if (!m)
+        return BT_EINVAL;
+    bt_status st = tx_from_pb(out, out_data, m);
+    bts_tronpb__raw__free_unpacked(m, NULL);
+    if (st == BT_OK) {
+        /* Canonical: our encoding of what we read must be the input, byte for byte. */
+        struct bts_buf again = BTS_BUF_INIT;
+        st = bts_tron_tx_encode(&again, out);
+        if (st == BT_OK && (again.len != raw_len || memcmp(again.data, raw, raw_len) != 0))
+            st = BT_EINVAL;
+        bts_buf_free(&again);
+    }
+    if (st != BT_OK) {
+        memset(out, 0, sizeof(*out));
+        bts_buf_reset(out_data);
+    }
+    return st;
+}
+
+bt_status bts_tron_tx_id(uint8_t out[32], const uint8_t *raw, size_t raw_len)
+{
+    return bts_sha256(out, raw, raw_len) == BT_OK ? BT_OK : BT_EINTERNAL;
+}
+
+bt_status bts_tron_tx_wrap(struct bts_buf *out, const uint8_t *raw, size_t raw_len,
+                           const uint8_t (*sigs)[BTS_TRON_SIG_LEN], size_t n_sigs)
+{
+    struct bts_tron_tx tx;
+    struct bts_buf data = BTS_BUF_INIT;
+    bt_status st = bts_tron_tx_decode(&tx, &data, raw, raw_len);
+    bts_buf_free(&data);
+    if (st != BT_OK)
+        return st;
+    if (n_sigs && !sigs)
+        return BT_EINVAL;
+    /* raw is canonical (checked above), so packing its unpacked form gives it back inside. */
+    BtsTronpb__Raw *m = bts_tronpb__raw__unpack(NULL, raw_len, raw);
+    ProtobufCBinaryData *sb = n_sigs ? calloc(n_sigs, sizeof(*sb)) : NULL;
+    if (!m || (n_sigs && !sb)) {
+        st = m ? BT_ENOMEM : BT_EINVAL;
+        goto done;
+    }
+    for (size_t i = 0; i < n_sigs; i++)
+        sb[i] = bin(sigs[i], BTS_TRON_SIG_LEN);
+    BtsTronpb__Transaction t = BTS_TRONPB__TRANSACTION__INIT;
+    t.raw_data = m;
+    t.n_signature = n_sigs;
+    t.signature = sb;
+    size_t n = bts_tronpb__transaction__get_packed_size(&t);
+    st = bts_buf_reserve(out, n);
+    if (st == BT_OK) {
+        out->len += bts_tronpb__transaction__pack(&t, out->data + out->len);
+        out->data[out->len] = 0;
+    }
+done:
+    free(sb);
+    if (m)
+        bts_tronpb__raw__free_unpacked(m, NULL);
+    return st;
+}
+
+bt_status bts_tron_sig_recover(uint8_t out[BTS_TRON_ADDR_LEN], const uint8_t txid[32],
+                               const uint8_t sig[BTS_TRON_SIG_LEN])
+{
+    memset(out, 0, BTS_TRON_ADDR_LEN);
+    if (bts_secp_recover(out + 1, txid, sig, 0) != BT_OK) {
+        memset(out, 0, BTS_TRON_ADDR_LEN);
+        return BT_EINVAL;
+    }
+    out[0] = BTS_TRON_PREFIX;
+    return BT_OK;
+}
