@@ -44,7 +44,9 @@ enum opt_id {
     OPT_DEV_PERIOD,
     OPT_DEV_ACCOUNTS,
     OPT_CHAIN,
-    OPT_GENESIS
+    OPT_GENESIS,
+    OPT_TRON_API_ADDR,
+    OPT_TRON_API_PORT
 };
 
 struct opt {
@@ -116,6 +118,10 @@ static const struct opt opts[] = {
      "(default 10, at most 1000)"},
     {OPT_CHAIN, "chain", "NAME", "run: the chain preset, dev, donau or mainnet"},
     {OPT_GENESIS, "genesis", "FILE", "run, init: a geth-style genesis.json"},
+    {OPT_TRON_API_PORT, "tron-api.port", "PORT",
+     "--dev: serve the dev TRON API (/wallet/*, /walletsolidity/*,\n/jsonrpc) on PORT, 0 for any "
+     "free port (default: off)"},
+    {OPT_TRON_API_ADDR, "tron-api.addr", "ADDR", "dev TRON API listen address (default: 127.0.0.1)"},
     {OPT_HELP, "help", NULL, "show help for the command and exit (also -h)"},
     {OPT_VERSION, "version", NULL, "print the version and exit (same as 'bttcd version')"},
 };
@@ -330,7 +336,8 @@ static int apply_number(struct cli_opts *o, const struct opt *op, const char *va
         }
         return 0;
     }
-    int is_port = op->id == OPT_HTTP_PORT || op->id == OPT_WS_PORT || op->id == OPT_REST_PORT;
+    int is_port = op->id == OPT_HTTP_PORT || op->id == OPT_WS_PORT || op->id == OPT_REST_PORT ||
+                  op->id == OPT_TRON_API_PORT;
     if (*val < '0' || *val > '9' || *end || errno || (is_port && v > 65535)) {
         usage_error(err, "--%s: '%s' is not a valid number", op->name, val);
         return -1;
@@ -341,6 +348,8 @@ static int apply_number(struct cli_opts *o, const struct opt *op, const char *va
         o->net.ws_port = (int)v;
     else if (op->id == OPT_REST_PORT)
         o->net.rest_port = (int)v;
+    else if (op->id == OPT_TRON_API_PORT)
+        o->tron_api_port = (int)v, o->has_tron_api = 1;
     else if (op->id == OPT_RPC_BATCH_LIMIT)
         o->net.lim.max_batch = (size_t)v;
     else if (op->id == OPT_RPC_BATCH_RESP)
@@ -424,6 +433,9 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_REST_ADDR:
         o->net.rest_addr = val;
         return 0;
+    case OPT_TRON_API_ADDR:
+        o->tron_api_addr = val;
+        return 0;
     case OPT_IPC_OFF:
         o->net.is_ipc_off = 1;
         return 0;
@@ -450,6 +462,7 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_HTTP_PORT:
     case OPT_WS_PORT:
     case OPT_REST_PORT:
+    case OPT_TRON_API_PORT:
     case OPT_RPC_BATCH_LIMIT:
     case OPT_RPC_BATCH_RESP:
     case OPT_RPC_MAX_REQUEST:

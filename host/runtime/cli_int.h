@@ -70,6 +70,10 @@ struct cli_opts {
     const char *chain_name;          /* --chain dev|donau|mainnet */
     const char *genesis;             /* --genesis FILE */
     uint64_t export_from, export_to; /* export FILE [FROM TO]: default 0 .. UINT64_MAX */
+    /* The dev TRON API (host/tronapi). */
+    int has_tron_api;          /* --tron-api.port given */
+    int tron_api_port;         /* --tron-api.port N */
+    const char *tron_api_addr; /* --tron-api.addr; NULL: 127.0.0.1 */
 };
 
 /** Parse argv. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing one error line and a hint

@@ -17,6 +17,7 @@
 #include "log_int.h"
 #include "net_int.h"
 #include "node_chain_int.h"
+#include "tronapi_node_int.h"
 #include "services_int.h"
 #include "setup_int.h"
 #include "stor_node_int.h"
@@ -42,6 +43,7 @@ struct node {
     struct stor_node storage; /* opened between create and start: plugins find it in start */
     struct node_chain chain;  /* opened after storage: plugins find "chain" in start */
     char *dev_tmpdir;         /* --dev without --datadir: removed at exit */
+    struct tronapi *tronapi;  /* --tron-api.port: the dev TRON API (NULL: off) */
     int lock_fd;              /* <datadir>/LOCK, held while the node runs; -1: none */
     size_t n_refused;         /* plugins refused by load_all */
     char fail[2048];          /* logfmt fields of the first startup failure ("" if none) */
@@ -244,6 +246,8 @@ static void teardown(struct node *nd)
 {
     net_stop(nd->net);
     nd->net = NULL;
+    tronapi_free(nd->tronapi);
+    nd->tronapi = NULL;
     free(nd->info);
     for (size_t i = nd->n; i-- > 0;) {
         struct node_plugin *np = &nd->p[i];
@@ -446,6 +450,8 @@ int node_run(const struct cli_opts *o)
             rc = node_chain_after_start(&nd.chain, o, &is_done);
         if (rc == CLI_EXIT_OK && !is_done)
             rc = start_net(o, &nd, datadir);
+        if (rc == CLI_EXIT_OK && !is_done && o->has_tron_api)
+            rc = tronapi_node_start(o, nd.rt.loop.base, nd.chain.c, &nd.tronapi);
     }
     if (rc == CLI_EXIT_OK && !is_done) {
         hlog(BT_LOG_INFO, "bttcd ready", "plugins=%zu workers=%zu", nd.n, nd.rt.workers.n_threads);
