@@ -132,10 +132,12 @@ static void on_http(void *arg, const struct bts_http_resp *r)
     }
     /* java-tron answers 200 even for errors (§1.6); anything else is a proxy or a wrong URL. */
     if (r->http_status != 200) {
+        /* 404: this node does not serve the endpoint (a fullnode port has no /walletsolidity). */
+        bt_status st = r->http_status == 404 ? BT_ENOTSUP : BT_EIO;
         char err[300];
         snprintf(err, sizeof(err), "%s: http status %ld", r->url, r->http_status);
-        tron_note(t, BT_EIO, err);
-        cb(cb_arg, BT_EIO, NULL, 0, err);
+        tron_note(t, st, err);
+        cb(cb_arg, st, NULL, 0, err);
         return;
     }
     cb(cb_arg, BT_OK, (const char *)r->body, r->body_len, "");

@@ -51,8 +51,12 @@ static const struct bts_conf_key tron_keys[] = {
     {"call_owner", BTS_CONF_STR, OFF(call_owner), "T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb",
      "owner_address of read-only calls (java-tron requires one)", NULL},
     {"signer", BTS_CONF_STR, OFF(signer), "", "default key id for sends", NULL},
+    {"dry_run", BTS_CONF_BOOL, OFF(dry_run), "true",
+     "run a send as triggerconstantcontract first: a revert costs no fee", NULL},
     {"fee_limit", BTS_CONF_U64, OFF(fee_limit), "200000000",
      "fee_limit of a send in sun when the request gives none", NULL},
+    {"max_fee_limit", BTS_CONF_U64, OFF(max_fee_limit), "1000000000",
+     "cap when a send that ran out of energy is retried with a doubled fee_limit (sun)", NULL},
     {"expiration", BTS_CONF_DURATION_MS, OFF(expiration_ms), "60s",
      "expiration of a built transaction after its reference block", NULL},
     {"receipt_poll", BTS_CONF_DURATION_MS, OFF(receipt_poll_ms), "3s",
@@ -140,8 +144,8 @@ static bt_status tron_create(const struct bt_host *host, struct bt_host_ctx *hct
                         (unsigned long long)f->expiration_ms);
         goto fail;
     }
-    if (f->fee_limit > INT64_MAX) {
-        host->set_error(hctx, "fee_limit: %llu above int64", (unsigned long long)f->fee_limit);
+    if (f->fee_limit > INT64_MAX || f->max_fee_limit > INT64_MAX) {
+        host->set_error(hctx, "fee_limit, max_fee_limit: above int64");
         goto fail;
     }
     if (check_addr(t, "root_chain", f->root_chain, NULL) != BT_OK ||
@@ -219,8 +223,14 @@ static bt_status tron_status(void *self, struct bt_rootchain_status *out)
     out->head = t->head;
     out->finalized = t->finalized;
     out->last_ok_ms = t->last_ok_ms;
-    out->url = t->ep[TRON_EP_NOWBLOCK] ? bts_http_current_url(t->ep[TRON_EP_NOWBLOCK])
-                                       : t->conf.urls.items[0];
+    /* The base URL in use: the head endpoint's current URL without its path. */
+    const char *u = t->ep[TRON_EP_NOWBLOCK] ? bts_http_current_url(t->ep[TRON_EP_NOWBLOCK])
+                                            : t->conf.urls.items[0];
+    size_t n = strlen(u), p = strlen("/wallet/getnowblock");
+    if (n >= p && !strcmp(u + n - p, "/wallet/getnowblock"))
+        n -= p;
+    snprintf(t->status_url, sizeof(t->status_url), "%.*s", (int)n, u);
+    out->url = t->status_url;
     out->last_error = t->last_err;
     return BT_OK;
 }

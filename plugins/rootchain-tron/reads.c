@@ -8,6 +8,7 @@
 
 #include <bts/buf.h>
 #include <bts/hex.h>
+#include <bts/log.h>
 
 #include "tron_int.h"
 
@@ -59,6 +60,12 @@ static void on_solid(void *arg, bt_status st, const char *body, size_t len, cons
             tron_note(t, st, perr);
         }
     }
+    if (st == BT_ENOTSUP && !t->solid_missing) { /* not served there: stop asking */
+        t->solid_missing = 1;
+        BTS_WARN(t->hctx, "no solidity endpoint",
+                 "err=\"%s\" finalized=\"head - %llu\" hint=\"set solidity_url\"", err,
+                 (unsigned long long)t->conf.confirmations);
+    }
     /* No solidity answer (none served, node down, hostile): fall back to head - depth. */
     if (st == BT_OK) {
         tron_note(t, BT_OK, "");
@@ -75,6 +82,7 @@ static void on_head(void *arg, bt_status st, const char *body, size_t len, const
     struct tron *t = h->t;
     char perr[300];
     if (st != BT_OK) {
+        t->chain_ok = 0;
         heights_done(h, st, err);
         return;
     }
@@ -92,7 +100,7 @@ static void on_head(void *arg, bt_status st, const char *body, size_t len, const
         return;
     }
     tron_saw_head(t, &b);
-    if (!t->conf.use_solidity) {
+    if (!t->conf.use_solidity || t->solid_missing) {
         set_finalized(t, t->head > t->conf.confirmations ? t->head - t->conf.confirmations : 0);
         heights_done(h, BT_OK, "");
         return;
@@ -100,6 +108,41 @@ static void on_head(void *arg, bt_status st, const char *body, size_t len, const
     st = tron_post(t, TRON_EP_SOLID_NOWBLOCK, "{}", on_solid, h);
     if (st != BT_OK)
         heights_done(h, st, "walletsolidity/getnowblock: cannot send");
+}
+
+/* With chain_id set, the node must be on that chain: TRON's chain id is the last 4 bytes of
+ * the genesis block id (java-tron TronJsonRpcImpl.ethChainId, ROOTCHAINS.md §0), so block 0 is
+ * read before the first heights and again after an outage (failover may land elsewhere). */
+static void on_genesis(void *arg, bt_status st, const char *body, size_t len, const char *err)
+{
+    struct heights_ctx *h = arg;
+    struct tron *t = h->t;
+    char perr[300], msg[400];
+    if (st == BT_OK) {
+        struct bts_tron_block b;
+        st = bts_tron_parse_block(&b, body, len, perr, sizeof(perr));
+        if (st == BT_OK) {
+            uint32_t got = (uint32_t)b.id[28] << 24 | (uint32_t)b.id[29] << 16 |
+                           (uint32_t)b.id[30] << 8 | b.id[31];
+            if (got != (uint32_t)t->conf.chain_id) {
+                st = BT_EPROTO;
+                snprintf(perr, sizeof(perr),
+                         "the node is on chain 0x%08x (genesis id), not 0x%08llx: wrong chain", got,
+                         (unsigned long long)t->conf.chain_id);
+            }
+        }
+        snprintf(msg, sizeof(msg), "getblockbynum 0: %s", perr);
+        tron_note(t, st, msg);
+        err = msg;
+    }
+    if (st != BT_OK) {
+        heights_done(h, st, err);
+        return;
+    }
+    t->chain_ok = 1;
+    st = tron_post(t, TRON_EP_NOWBLOCK, "{}", on_head, h);
+    if (st != BT_OK)
+        heights_done(h, st, "getnowblock: cannot send");
 }
 
 static bt_status heights_start(struct tron *t, bt_rootchain_heights_fn cb, void *arg)
@@ -114,7 +157,9 @@ static bt_status heights_start(struct tron *t, bt_rootchain_heights_fn cb, void 
     h->t = t;
     h->cb = cb;
     h->arg = arg;
-    bt_status st = tron_post(t, TRON_EP_NOWBLOCK, "{}", on_head, h);
+    bt_status st = t->conf.chain_id && !t->chain_ok
+                       ? tron_post(t, TRON_EP_BLOCK_BY_NUM, "{\"num\":0}", on_genesis, h)
+                       : tron_post(t, TRON_EP_NOWBLOCK, "{}", on_head, h);
     if (st != BT_OK) {
         free(h);
         t->host->set_error(t->hctx, "rootchain-tron: heights: %s", bts_status_str(st));
@@ -228,19 +273,11 @@ bt_status tron_call(void *self, const uint8_t to[20], const uint8_t *data, size_
         return BT_ENOTSUP;
     }
     uint8_t contract[BTS_TRON_ADDR_LEN];
-    char owner_hex[BTS_TRON_HEX_CAP], to_hex[BTS_TRON_HEX_CAP];
     bts_tron_address_from_evm(contract, to);
-    bts_tron_address_to_hex(owner_hex, t->call_owner);
-    bts_tron_address_to_hex(to_hex, contract);
+    struct tron_call c = {
+        .owner = t->call_owner, .to = contract, .data = data, .data_len = data_len};
     struct bts_buf body = BTS_BUF_INIT;
-    bt_status st = bts_buf_printf(&body,
-                                  "{\"owner_address\":\"%s\",\"contract_address\":\"%s\","
-                                  "\"data\":\"",
-                                  owner_hex, to_hex);
-    if (st == BT_OK)
-        st = bts_hex_encode_buf(&body, data, data_len, 0);
-    if (st == BT_OK)
-        st = bts_buf_append_str(&body, "\",\"visible\":false}");
+    bt_status st = tron_call_body(&body, &c);
     struct op_ctx *o = st == BT_OK ? calloc(1, sizeof(*o)) : NULL;
     if (!o) {
         bts_buf_free(&body);

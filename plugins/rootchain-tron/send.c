@@ -132,65 +132,26 @@ static bt_status build_signed(struct tron_send *s, const struct bts_tron_block *
                               size_t cap)
 {
     struct tron *t = s->t;
-    struct bts_tron_tx tx = {
-        .expiration = (int64_t)(ref->timestamp_ms + t->conf.expiration_ms),
-        .timestamp = (int64_t)ref->timestamp_ms,
-        .fee_limit = s->fee_limit,
-        .type = BTS_TRON_TRIGGER_SMART_CONTRACT,
-        .amount = s->amount,
-        .data = s->data,
-        .data_len = s->data_len,
-    };
-    bts_tron_tx_set_ref(&tx, ref->id);
-    memcpy(tx.owner, s->owner, sizeof(tx.owner));
-    memcpy(tx.to, s->to, sizeof(tx.to));
-    struct bts_buf raw = BTS_BUF_INIT, wrapped = BTS_BUF_INIT, body = BTS_BUF_INIT;
-    uint8_t id[32], sig[1][BTS_TRON_SIG_LEN], who[BTS_TRON_ADDR_LEN];
-    bt_status st = bts_tron_tx_encode(&raw, &tx);
-    if (st != BT_OK) {
-        snprintf(err, cap, "encode: %s", bts_status_str(st));
-        goto done;
-    }
-    if ((st = bts_tron_tx_id(id, raw.data, raw.len)) != BT_OK) {
-        snprintf(err, cap, "txID: %s", bts_status_str(st));
-        goto done;
-    }
-    st = t->host->sign(t->hctx, sig[0], s->key_id, id);
-    if (st != BT_OK) {
-        snprintf(err, cap, "signer refused key \"%s\": %s (%s)", s->key_id, bts_status_str(st),
-                 t->host->last_error(t->hctx));
-        goto done;
-    }
-    /* The signature must be the owner's: a signer answering for another key is caught here
-     * rather than by the node's SIGERROR. */
-    if (bts_tron_sig_recover(who, id, sig[0]) != BT_OK || memcmp(who, s->owner, sizeof(who))) {
-        st = BT_EPROTO;
-        snprintf(err, cap, "signature of key \"%s\" does not recover to its address", s->key_id);
-        goto done;
-    }
-    if ((st = bts_tron_tx_wrap(&wrapped, raw.data, raw.len, (const uint8_t(*)[65])sig, 1)) !=
-            BT_OK ||
-        (st = bts_buf_append_str(&body, "{\"transaction\":\"")) != BT_OK ||
-        (st = bts_hex_encode_buf(&body, wrapped.data, wrapped.len, 0)) != BT_OK ||
-        (st = bts_buf_append_str(&body, "\"}")) != BT_OK) {
-        snprintf(err, cap, "wrap: %s", bts_status_str(st));
-        goto done;
-    }
+    struct tron_call c = {.owner = s->owner,
+                          .to = s->to,
+                          .amount = s->amount,
+                          .data = s->data,
+                          .data_len = s->data_len};
+    struct tron_built out;
+    bt_status st = tron_build_signed(t, &c, s->key_id, s->fee_limit, ref, &out, err, cap);
+    if (st != BT_OK)
+        return st;
     free(s->body);
-    s->body = (char *)bts_buf_detach(&body, NULL);
-    s->expiration = tx.expiration;
+    s->body = out.body;
+    s->expiration = out.expiration;
     if (s->n_ids == MAX_IDS) { /* keep the newest; older builds expired long ago */
         memmove(s->ids[0], s->ids[1], (MAX_IDS - 1) * 32);
         s->n_ids--;
     }
-    memcpy(s->ids[s->n_ids++], id, 32);
+    memcpy(s->ids[s->n_ids++], out.id, 32);
     s->expired_seen = 0;
     s->broadcasts = 0;
-done:
-    bts_buf_free(&raw);
-    bts_buf_free(&wrapped);
-    bts_buf_free(&body);
-    return st;
+    return BT_OK;
 }
 
 static void build_fire(void *arg)
@@ -326,8 +287,25 @@ static void step_broadcast(struct tron_send *s)
 
 /* --- tracking ------------------------------------------------------------------------------ */
 
+static void rebuild(struct tron_send *s, const char *why);
+
 static void found(struct tron_send *s, const struct bts_tron_txinfo *info)
 {
+    /* Out of energy: the fee_limit was too low for this call (§1.5); the failed transaction is
+     * final (and charged), so a new one with a doubled limit, up to max_fee_limit, is sent
+     * (§2.6: "so a failed OUT_OF_ENERGY submit is retried"). */
+    struct tron *t = s->t;
+    if (info->failed && !strcmp(info->receipt_result, "OUT_OF_ENERGY") &&
+        (uint64_t)s->fee_limit < t->conf.max_fee_limit && s->rebuilds < t->conf.max_rebuilds) {
+        uint64_t fee = (uint64_t)s->fee_limit * 2;
+        s->fee_limit = (int64_t)(fee > t->conf.max_fee_limit ? t->conf.max_fee_limit : fee);
+        s->n_ids = 0; /* the failed one will not change: stop polling it */
+        char why[160];
+        snprintf(why, sizeof(why), "out of energy in block %llu; fee_limit now %lld sun",
+                 (unsigned long long)info->block_number, (long long)s->fee_limit);
+        rebuild(s, why);
+        return;
+    }
     struct bt_rootchain_receipt r = {
         .struct_size = sizeof(r),
         .tx_status = info->failed ? BT_ROOTCHAIN_TX_REVERTED : BT_ROOTCHAIN_TX_SUCCESS,
@@ -434,6 +412,51 @@ static void step_poll(struct tron_send *s)
     issued(s, tron_post(s->t, TRON_EP_TXINFO, body, on_txinfo, s), "gettransactioninfobyid");
 }
 
+/* --- dry run ------------------------------------------------------------------------------- */
+
+/* The call as triggerconstantcontract from the owner first (§1.5: what a dry run is for): a
+ * revert there (say, a checkpoint already submitted) ends the send before any fee is burnt, as
+ * eth_estimateGas does for the EVM adapters. No answer: the send goes ahead, the node decides. */
+static void on_dry_run(void *arg, bt_status st, const char *body, size_t len, const char *err)
+{
+    struct tron_send *s = arg;
+    struct tron *t = s->t;
+    s->busy = 0;
+    if (st == BT_ECANCELED) {
+        send_finish(s, st, NULL, "");
+        return;
+    }
+    char perr[300];
+    if (st == BT_OK) {
+        struct bts_buf out = BTS_BUF_INIT;
+        uint64_t energy;
+        st = bts_tron_parse_constant(&out, &energy, body, len, perr, sizeof(perr));
+        bts_buf_free(&out);
+        tron_note(t, st, perr);
+        if (st == BTS_TRON_EREVERT || st == BTS_TRON_EREMOTE) {
+            send_failf(s, st, "dry run: %s", perr);
+            return;
+        }
+    }
+    (void)err;
+    step_build(s);
+}
+
+static bt_status dry_run(struct tron_send *s)
+{
+    struct tron_call c = {.owner = s->owner,
+                          .to = s->to,
+                          .amount = s->amount,
+                          .data = s->data,
+                          .data_len = s->data_len};
+    struct bts_buf q = BTS_BUF_INIT;
+    bt_status st = tron_call_body(&q, &c);
+    if (st == BT_OK)
+        st = tron_post(s->t, TRON_EP_CONSTANT, (const char *)q.data, on_dry_run, s);
+    bts_buf_free(&q);
+    return st;
+}
+
 /* --- entry --------------------------------------------------------------------------------- */
 
 bt_status tron_send(void *self, const struct bt_rootchain_send_req *req, bt_rootchain_receipt_fn cb,
@@ -490,7 +513,7 @@ bt_status tron_send(void *self, const struct bt_rootchain_send_req *req, bt_root
     if (req->data_len)
         memcpy(s->data, req->data, req->data_len);
     s->data_len = req->data_len;
-    st = tron_post(t, TRON_EP_NOWBLOCK, "{}", on_build_head, s);
+    st = t->conf.dry_run ? dry_run(s) : tron_post(t, TRON_EP_NOWBLOCK, "{}", on_build_head, s);
     if (st != BT_OK) {
         send_free(s);
         h->set_error(t->hctx, "send: %s", bts_status_str(st));

@@ -20,9 +20,10 @@ struct tron_conf {
     int use_solidity;
     char *api_key;
     char *root_chain, *state_sender, *stake_manager, *staking_info, *call_owner, *signer;
-    uint64_t fee_limit, expiration_ms, receipt_poll_ms, rebroadcast_ms;
+    uint64_t fee_limit, max_fee_limit, expiration_ms, receipt_poll_ms, rebroadcast_ms;
     uint32_t max_rebuilds;
     uint32_t logs_via; /* enum tron_logs_via */
+    int dry_run;
 };
 
 /** Where logs come from: /jsonrpc eth_getLogs (Delivery's path), or block by block over HTTP. */
@@ -56,7 +57,7 @@ struct tron_send;
 struct tron {
     const struct bt_host *host;
     struct bt_host_ctx *hctx;
-    struct bts_conf_key keys[28];
+    struct bts_conf_key keys[32];
     struct tron_conf conf;
     struct bts_http *ep[TRON_EP_COUNT];
     struct bts_ethrpc *rpc; /* /jsonrpc: eth_getLogs (Delivery's log path, ROOTCHAINS.md §2.1) */
@@ -65,12 +66,15 @@ struct tron {
     int has_metric;
     uint64_t timer;
     int stopped, polling;
+    int solid_missing; /* the solidity URL answered 404: finalized = head - confirmations */
+    int chain_ok;      /* chain_id checked against the genesis block id (until an outage) */
     uint64_t head, finalized, last_ok_ms;
     struct bts_tron_block head_block; /* newest head seen: the TaPoS reference of sends */
     uint64_t head_seen_ms;            /* now_ms when head_block was read */
     struct tron_send *sends;
     char err[512];      /* message of the failing status last passed to a callback */
     char last_err[512]; /* last failure of any request (status) */
+    char status_url[512];
 };
 
 /** Answer of one endpoint request: st BT_OK with the body (HTTP 200), else a transport,
@@ -93,6 +97,30 @@ void tron_saw_head(struct tron *t, const struct bts_tron_block *b);
 /** Create and free the endpoint clients (plugin.c). */
 bt_status tron_api_open(struct tron *t);
 void tron_api_close(struct tron *t);
+
+/** A contract call: owner and contract as raw 0x41 addresses, call_value in sun. Borrowed. */
+struct tron_call {
+    const uint8_t *owner, *to; /* BTS_TRON_ADDR_LEN bytes each */
+    int64_t amount;
+    const uint8_t *data;
+    size_t data_len;
+};
+/** Append the wallet/triggerconstantcontract request of a call to out (build.c). */
+bt_status tron_call_body(struct bts_buf *out, const struct tron_call *c);
+
+/** A signed transaction ready for wallet/broadcasthex. */
+struct tron_built {
+    char *body;         /* {"transaction":"<hex>"}: owned, free() it */
+    uint8_t id[32];     /* txID */
+    int64_t expiration; /* chain ms */
+};
+/** Build a TriggerSmartContract on reference block ref (expiration = its time + `expiration`),
+ *  sign its txID with key_id through host->sign and check the signature recovers to the owner
+ *  (build.c). Returns: BT_OK, the signer's status, BT_EPROTO (a signature of another key),
+ *  BT_EINVAL, BT_ENOMEM; err says which step failed. */
+bt_status tron_build_signed(struct tron *t, const struct tron_call *c, const char *key_id,
+                            int64_t fee_limit, const struct bts_tron_block *ref,
+                            struct tron_built *out, char *err, size_t cap);
 
 /** The rootchain table entries (reads.c, send.c). */
 bt_status tron_heights(void *self, bt_rootchain_heights_fn cb, void *arg);

@@ -4,6 +4,7 @@
 #include <bts/tron.h>
 
 #include <bts/hex.h>
+#include <bts/keccak.h>
 #include <bts/secp.h>
 #include <bts/test.h>
 
@@ -217,10 +218,28 @@ static void test_tron_tx_ref_from_block_id(void)
     BTS_ASSERT_HEX(tx.ref_block_hash, 8, "f1f2f3f4f5f6f7f8");
 }
 
+/* §5 #9, #10 (and §2.5's submitCheckpoint): the selectors a TRON adapter puts in `data`. */
+static void test_tron_tx_selectors(void)
+{
+    static const struct {
+        const char *sig, *sel;
+    } v[] = {
+        {"get_dy_underlying(int128,int128,uint256)", "07211ef7"},
+        {"currentHeaderBlock()", "ec7e4855"},
+        {"getLastChildBlock()", "b87e1b66"},
+        {"submitCheckpoint(bytes,uint256[3][])", "4e43e495"},
+    };
+    for (size_t i = 0; i < BTS_ARRAY_SIZE(v); i++) {
+        uint8_t h[32];
+        bts_keccak256(h, v[i].sig, strlen(v[i].sig));
+        BTS_ASSERT_HEX(h, 4, v[i].sel);
+    }
+}
+
 BTS_TEST_SUITE("tron_tx", NULL, NULL, BTS_TEST(test_tron_tx_trigger_known_answer),
                BTS_TEST(test_tron_tx_transfer_known_answer),
                BTS_TEST(test_tron_tx_signature_recovers_owner),
                BTS_TEST(test_tron_tx_wrap_matches_broadcasthex),
                BTS_TEST(test_tron_tx_decode_round_trip_and_canonical),
                BTS_TEST(test_tron_tx_encode_rejects_bad_fields),
-               BTS_TEST(test_tron_tx_ref_from_block_id));
+               BTS_TEST(test_tron_tx_ref_from_block_id), BTS_TEST(test_tron_tx_selectors));

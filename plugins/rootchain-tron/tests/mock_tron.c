@@ -28,7 +28,7 @@
 struct mtx {
     uint8_t id[32];
     uint64_t block; /* 0: pending */
-    int failed;
+    int failed;     /* 1: REVERT, 2: OUT_OF_ENERGY */
     uint8_t contract[20];
     uint8_t *data;
     size_t data_len;
@@ -52,6 +52,10 @@ struct mock_tron {
     size_t n_paths;
 };
 
+/* The genesis id ends with the chain id (java-tron: eth_chainId is its last 4 bytes, §0);
+ * set from the serving instance's knob under its lock before each answer. */
+static uint32_t cur_chain = 0x2b6653dc;
+
 static void block_id(uint8_t out[32], uint64_t n)
 {
     uint8_t h[32], seed[9] = {'b'};
@@ -62,6 +66,9 @@ static void block_id(uint8_t out[32], uint64_t n)
     for (int i = 0; i < 8; i++)
         out[i] = (uint8_t)(n >> (56 - 8 * i));
     memcpy(out + 8, h + 8, 24);
+    if (n == 0)
+        for (int i = 0; i < 4; i++)
+            out[28 + i] = (uint8_t)(cur_chain >> (24 - 8 * i));
 }
 
 static uint64_t block_ts(uint64_t n)
@@ -239,6 +246,9 @@ static json_t *ep_broadcast(struct mock_tron *m, json_t *q)
     memcpy(t->id, id, 32);
     memcpy(t->contract, tx.to + 1, 20);
     t->failed = tx.data_len >= 4 && !memcmp(tx.data, "\xba\xdb\xad\x00", 4);
+    /* 0e0e0e0e needs more energy than 300 TRX buys here. */
+    if (tx.data_len >= 4 && !memcmp(tx.data, "\x0e\x0e\x0e\x0e", 4) && tx.fee_limit < 300000000)
+        t->failed = 2;
     t->data_len = tx.data_len > 4 ? tx.data_len - 4 : 0;
     t->data = malloc(t->data_len + 1);
     if (t->data_len)
@@ -255,11 +265,13 @@ static json_t *txinfo_json(const struct mtx *t)
     char *id = hexs(t->id, 32), *c = hexs(t->contract, 20), *d = hexs(t->data, t->data_len);
     char c41[43];
     snprintf(c41, sizeof(c41), "41%s", c);
-    json_t *o =
-        json_pack("{s:s,s:I,s:I,s:[s],s:s,s:{s:I,s:s}}", "id", id, "blockNumber",
-                  (json_int_t)t->block, "blockTimeStamp", (json_int_t)block_ts(t->block),
-                  "contractResult", "", "contract_address", c41, "receipt", "energy_usage_total",
-                  (json_int_t)(1000 + t->data_len), "result", t->failed ? "REVERT" : "SUCCESS");
+    json_t *o = json_pack("{s:s,s:I,s:I,s:[s],s:s,s:{s:I,s:s}}", "id", id, "blockNumber",
+                          (json_int_t)t->block, "blockTimeStamp", (json_int_t)block_ts(t->block),
+                          "contractResult", "", "contract_address", c41, "receipt",
+                          "energy_usage_total", (json_int_t)(1000 + t->data_len), "result",
+                          t->failed == 2 ? "OUT_OF_ENERGY"
+                          : t->failed    ? "REVERT"
+                                         : "SUCCESS");
     if (t->failed) {
         json_object_set_new(o, "result", json_string("FAILED"));
         json_object_set_new(o, "resMessage", json_string("5245564552540a"));
@@ -374,12 +386,15 @@ static void handle(struct evhttp_request *req, void *arg)
         q = json_object();
     }
     pthread_mutex_lock(&m->mu);
+    cur_chain = (uint32_t)m->k.chain_id;
     m->n_requests++;
     if (m->n_paths < 512)
         snprintf(m->paths[m->n_paths++], sizeof(m->paths[0]), "%s", uri);
     json_t *a;
     if (!strcmp(uri, "/wallet/getnowblock"))
         a = ep_nowblock(m, 0);
+    else if (!strcmp(uri, "/walletsolidity/getnowblock") && m->k.solid_404)
+        a = NULL;
     else if (!strcmp(uri, "/walletsolidity/getnowblock"))
         a = ep_nowblock(m, 1);
     else if (!strcmp(uri, "/wallet/triggerconstantcontract"))

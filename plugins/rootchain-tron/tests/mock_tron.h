@@ -18,6 +18,7 @@ struct mock_tron_knobs {
     uint64_t solid_lag;   /* walletsolidity head = head - solid_lag */
     int solid_error;      /* walletsolidity/getnowblock answers {"Error":...} */
     int solid_hostile;    /* walletsolidity/getnowblock answers a block with a wrong id */
+    int solid_404;        /* walletsolidity paths answer HTTP 404, as a fullnode port does */
     int truncate;         /* every answer cut to half its length */
     int hostile;          /* every getnowblock answers a wrong-chain block */
     int http_500;         /* every answer is HTTP 500 */

@@ -11,13 +11,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <bts/hex.h>
 #include <bts/mockhost.h>
 #include <bts/secp.h>
 #include <bts/test.h>
+#include <bts/tron.h>
 #include <bts/tron_http.h>
 
 #include "mock_tron.h"
+
+static void key_setup(void);
 
 static void *so;
 static const struct bt_plugin_desc *desc;
@@ -33,6 +38,7 @@ static int suite_init(void)
     if (!desc || desc->kind != BT_KIND_ROOTCHAIN)
         return 1;
     vt = desc->vtbl;
+    key_setup();
     return 0;
 }
 
@@ -45,14 +51,32 @@ static int suite_cleanup(void)
 
 /* --- the signer: §5 #3's key 0x46..46 (a test key) ----------------------------------------- */
 
-static const char KEY_ID[] = "0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f";
+/* The signer's key: a test key only. BT_TRON_API_KEY (64 hex digits) replaces it for the live
+ * check against a dev node whose accounts are funded. */
+static uint8_t test_key[32];
+static char KEY_ID[43] = "0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f";
 static int sign_wrong; /* sign with another key: the adapter must notice */
+
+static void key_setup(void)
+{
+    memset(test_key, 0x46, sizeof(test_key));
+    const char *k = getenv("BT_TRON_API_KEY");
+    uint8_t a[20];
+    if (k && bts_hex_decode_exact(test_key, 32, k, strlen(k), 0) != BT_OK)
+        memset(test_key, 0x46, sizeof(test_key));
+    size_t n;
+    if (bts_secp_seckey_to_address(a, test_key) == BT_OK &&
+        bts_hex_encode(KEY_ID, sizeof(KEY_ID), &n, a, 20, BTS_HEX_0X) != BT_OK)
+        KEY_ID[0] = 0;
+}
 
 static bt_status t_sign(void *arg, uint8_t out[65], const char *key_id, const uint8_t d[32])
 {
     (void)arg;
     uint8_t k[32];
-    memset(k, sign_wrong ? 0x47 : 0x46, sizeof(k));
+    memcpy(k, test_key, sizeof(k));
+    if (sign_wrong)
+        k[31] ^= 1;
     if (strcmp(key_id, KEY_ID) != 0)
         return BT_ENOTFOUND;
     return bts_secp_sign(out, k, d);
@@ -61,11 +85,9 @@ static bt_status t_sign(void *arg, uint8_t out[65], const char *key_id, const ui
 static bt_status t_addr(void *arg, const char *key_id, uint8_t out[20])
 {
     (void)arg;
-    uint8_t k[32];
-    memset(k, 0x46, sizeof(k));
     if (strcmp(key_id, KEY_ID) != 0)
         return BT_ENOTFOUND;
-    return bts_secp_seckey_to_address(out, k);
+    return bts_secp_seckey_to_address(out, test_key);
 }
 
 /* --- fixture ------------------------------------------------------------------------------- */
@@ -103,11 +125,24 @@ static bt_status fx_open_st(struct fx *x, uint64_t head, const char *const *conf
         }
     }
     bts_mockhost_conf_set(x->m, "url", x->url);
-    bts_mockhost_conf_set(x->m, "request_timeout", "2s");
-    bts_mockhost_conf_set(x->m, "receipt_poll", "100ms");
-    bts_mockhost_conf_set(x->m, "signer", KEY_ID);
-    bts_mockhost_conf_set(x->m, "root_chain", "TMvs6n9qy1R13CPd1AfxhW41GBG21NSXNj");
-    bts_mockhost_conf_set(x->m, "stake_manager", "41353e4da7c074be2ff9e3e692eaeb1e65f0f32e10");
+    static const char *const defaults[] = {"request_timeout",
+                                           "2s",
+                                           "receipt_poll",
+                                           "100ms",
+                                           "signer",
+                                           KEY_ID,
+                                           "root_chain",
+                                           "TMvs6n9qy1R13CPd1AfxhW41GBG21NSXNj",
+                                           "stake_manager",
+                                           "41353e4da7c074be2ff9e3e692eaeb1e65f0f32e10",
+                                           NULL};
+    for (size_t i = 0; defaults[i]; i += 2) {
+        int given = 0;
+        for (size_t k = 0; conf && conf[k]; k += 2)
+            given |= !strcmp(conf[k], defaults[i]);
+        if (!given)
+            bts_mockhost_conf_set(x->m, defaults[i], defaults[i + 1]);
+    }
     for (size_t i = 0; conf && conf[i]; i += 2)
         if (strcmp(conf[i], "url") != 0)
             bts_mockhost_conf_set(x->m, conf[i], conf[i + 1]);
@@ -187,6 +222,10 @@ static void k_solid_hostile(struct mock_tron_knobs *k, int v)
 {
     k->solid_hostile = v;
 }
+static void k_solid_404(struct mock_tron_knobs *k, int v)
+{
+    k->solid_404 = v;
+}
 static void k_truncate(struct mock_tron_knobs *k, int v)
 {
     k->truncate = v;
@@ -234,7 +273,7 @@ static void test_tron_adapter_heights_from_solidity(void)
     CU_ASSERT_EQUAL(s.finalized, 86);
     CU_ASSERT(s.last_ok_ms > 0);
     CU_ASSERT_STRING_EQUAL(s.last_error, "");
-    CU_ASSERT(strstr(s.url, x.url) != NULL);
+    CU_ASSERT_STRING_EQUAL(s.url, x.url);
     CU_ASSERT_EQUAL(metric(&x, "head"), 105);
     /* The poll timer keeps heights fresh on its own. */
     CU_ASSERT_EQUAL(desc->start(x.self), BT_OK);
@@ -270,6 +309,17 @@ static void test_tron_adapter_heights_fallback_depth(void)
     CU_ASSERT(metric(&x, "bad_answers_total") >= 1);
     CU_ASSERT(bts_mockhost_log_find(x.m, "not a TRON block") >= 1);
     fx_close(&x);
+    /* A fullnode port without /walletsolidity (404): said once, then no longer asked. */
+    fx_open(&x, 100, conf);
+    knobs(&x, k_solid_404, 1);
+    for (int i = 0; i < 3; i++) {
+        heights(&x, &r);
+        CU_ASSERT_EQUAL(r.st, BT_OK);
+        CU_ASSERT_EQUAL(r.fin, 95);
+    }
+    CU_ASSERT_EQUAL(mock_tron_requests(x.srv, "/walletsolidity/"), 1);
+    CU_ASSERT_EQUAL(bts_mockhost_log_find(x.m, "no solidity endpoint"), 1);
+    fx_close(&x);
 }
 
 static void test_tron_adapter_failover_from_dead_url(void)
@@ -283,7 +333,7 @@ static void test_tron_adapter_failover_from_dead_url(void)
     CU_ASSERT_EQUAL(r.head, 50);
     struct bt_rootchain_status s;
     CU_ASSERT_EQUAL(vt->status(x.self, &s), BT_OK);
-    CU_ASSERT(strstr(s.url, mock_tron_url(x.srv)) != NULL); /* the good one, now preferred */
+    CU_ASSERT_STRING_EQUAL(s.url, mock_tron_url(x.srv)); /* the good one, now preferred */
     fx_close(&x);
 }
 
@@ -301,6 +351,32 @@ static void test_tron_adapter_dead_url_is_a_clear_error(void)
     CU_ASSERT_EQUAL(vt->status(x.self, &s), BT_OK);
     CU_ASSERT(s.last_error[0] != 0);
     CU_ASSERT_EQUAL(s.head, 0);
+    fx_close(&x);
+}
+
+/* chain_id set: the genesis id (last 4 bytes = chain id) is checked once, before any height. */
+static void test_tron_adapter_wrong_chain_refused(void)
+{
+    static const char *const right[] = {"chain_id", "728126428", NULL};  /* mainnet */
+    static const char *const wrong[] = {"chain_id", "3448148188", NULL}; /* Nile */
+    struct fx x;
+    struct hres r;
+    fx_open(&x, 100, right);
+    for (int i = 0; i < 3; i++) {
+        heights(&x, &r);
+        CU_ASSERT_EQUAL(r.st, BT_OK);
+        CU_ASSERT_EQUAL(r.head, 100);
+    }
+    CU_ASSERT_EQUAL(mock_tron_requests(x.srv, "/wallet/getblockbynum"), 1);
+    fx_close(&x);
+    fx_open(&x, 100, wrong);
+    heights(&x, &r);
+    CU_ASSERT_EQUAL(r.st, BT_EPROTO);
+    CU_ASSERT(strstr(vt->error_message(x.self), "wrong chain") != NULL);
+    CU_ASSERT_EQUAL(metric(&x, "bad_answers_total"), 1);
+    struct bt_rootchain_status s;
+    CU_ASSERT_EQUAL(vt->status(x.self, &s), BT_OK);
+    CU_ASSERT_EQUAL(s.head, 0); /* nothing of the wrong chain is believed */
     fx_close(&x);
 }
 
@@ -465,6 +541,32 @@ static void send_start(struct fx *x, uint32_t selector, struct sres *s)
     CU_ASSERT_EQUAL_FATAL(vt->send(x->self, &q, on_receipt, s), BT_OK);
 }
 
+/* Every endpoint fails over on its own: a send over (dead, good) lands, and logs come too. */
+static void test_tron_adapter_failover_send_and_logs(void)
+{
+    static const char *const conf[] = {"url", "http://127.0.0.1:1/,%s/", NULL};
+    static const uint8_t addr[1][20] = {{[19] = 0xaa}};
+    struct fx x;
+    fx_open(&x, 50, conf);
+    knobs(&x, k_mine, 1);
+    struct sres s;
+    send_start(&x, 0x4e43e495, &s);
+    pump(&x, &s.done, 200000);
+    CU_ASSERT_EQUAL(s.st, BT_OK);
+    CU_ASSERT_EQUAL(s.r.tx_status, BT_ROOTCHAIN_TX_SUCCESS);
+    struct bt_rootchain_filter f = {.struct_size = sizeof(f),
+                                    .addresses = addr,
+                                    .n_addresses = 1,
+                                    .from_block = 1,
+                                    .to_block = 10};
+    struct lres r = {0};
+    CU_ASSERT_EQUAL_FATAL(vt->get_logs(x.self, &f, on_logs, &r), BT_OK);
+    pump(&x, &r.done, 100000);
+    CU_ASSERT_EQUAL(r.st, BT_OK);
+    CU_ASSERT_EQUAL(r.n, 10);
+    fx_close(&x);
+}
+
 static void test_tron_adapter_send_lands(void)
 {
     struct fx x;
@@ -561,6 +663,33 @@ static void test_tron_adapter_logs_over_http(void)
     fx_close(&x);
 }
 
+/* OUT_OF_ENERGY: the failed tx is final; a new one with a doubled fee_limit lands. */
+static void test_tron_adapter_send_out_of_energy_retried(void)
+{
+    struct fx x;
+    struct sres s;
+    fx_open(&x, 1000, NULL);
+    knobs(&x, k_mine, 1);
+    send_start(&x, 0x0e0e0e0e, &s);
+    pump(&x, &s.done, 200000);
+    CU_ASSERT_EQUAL(s.st, BT_OK);
+    CU_ASSERT_EQUAL(s.r.tx_status, BT_ROOTCHAIN_TX_SUCCESS);
+    CU_ASSERT_EQUAL(bts_mockhost_log_find(x.m, "out of energy"), 1);
+    CU_ASSERT_EQUAL(bts_mockhost_log_find(x.m, "fee_limit now 400000000"), 1);
+    CU_ASSERT_EQUAL(mock_tron_included(x.srv), 2); /* the failed one and the good one */
+    fx_close(&x);
+    /* At the cap already: reported as it is. */
+    static const char *const capped[] = {"max_fee_limit", "200000000", NULL};
+    fx_open(&x, 1000, capped);
+    knobs(&x, k_mine, 1);
+    send_start(&x, 0x0e0e0e0e, &s);
+    pump(&x, &s.done, 200000);
+    CU_ASSERT_EQUAL(s.st, BT_OK);
+    CU_ASSERT_EQUAL(s.r.tx_status, BT_ROOTCHAIN_TX_REVERTED);
+    CU_ASSERT(strstr(vt->error_message(x.self), "OUT_OF_ENERGY") != NULL);
+    fx_close(&x);
+}
+
 static void k_refuse(struct mock_tron_knobs *k, int v)
 {
     k->refuse = v == 1 ? "CONTRACT_VALIDATE_ERROR" : v == 2 ? "TAPOS_ERROR" : NULL;
@@ -580,6 +709,14 @@ static void test_tron_adapter_send_refused(void)
     CU_ASSERT(strstr(vt->error_message(x.self), "broadcast refused: CONTRACT_VALIDATE_ERROR") !=
               NULL);
     CU_ASSERT_EQUAL(mock_tron_included(x.srv), 0);
+    /* A call that reverts in the dry run is never broadcast (no fee burnt). */
+    knobs(&x, k_refuse, 0);
+    unsigned b0 = mock_tron_requests(x.srv, "/wallet/broadcasthex");
+    send_start(&x, 0xdeadbeef, &s);
+    pump(&x, &s.done, 200000);
+    CU_ASSERT_EQUAL(s.st, BTS_TRON_EREVERT);
+    CU_ASSERT(strstr(vt->error_message(x.self), "dry run: execution reverted") != NULL);
+    CU_ASSERT_EQUAL(mock_tron_requests(x.srv, "/wallet/broadcasthex"), b0);
     /* A signer that answers with another key's signature is caught before the broadcast. */
     knobs(&x, k_refuse, 0);
     sign_wrong = 1;
@@ -698,7 +835,20 @@ static void test_tron_adapter_config_errors(void)
     }
 }
 
-/* Against a real node (the dev TRON API or a java-tron): heights and a view call. */
+/* Against a real node (the dev TRON API or a java-tron), in real time: heights; with
+ * BT_TRON_API_CONTRACT (T... or 41...) a call of BT_TRON_API_DATA (hex, default
+ * currentHeaderBlock()); with BT_TRON_API_SEND=1 also a send of it, signed by BT_TRON_API_KEY. */
+static void pump_real(struct fx *x, const int *done, int max_ms)
+{
+    for (int i = 0; i < max_ms / 10 && !*done; i++) {
+        if (bts_mockhost_run_deferred(x->m) == 0) {
+            usleep(10000);
+            bts_mockhost_advance(x->m, 10);
+        }
+    }
+    CU_ASSERT_TRUE(*done);
+}
+
 static void test_tron_adapter_live(void)
 {
     const char *url = getenv("BT_TRON_API_URL");
@@ -707,14 +857,40 @@ static void test_tron_adapter_live(void)
         return;
     }
     struct fx x;
-    const char *conf[] = {"url", url, NULL};
+    const char *conf[] = {"url", url, "receipt_poll", "1s", NULL};
     fx_open(&x, 1, conf);
-    struct hres r;
-    heights(&x, &r);
+    struct hres r = {0};
+    CU_ASSERT_EQUAL_FATAL(vt->heights(x.self, on_heights, &r), BT_OK);
+    pump_real(&x, &r.done, 30000);
     CU_ASSERT_EQUAL(r.st, BT_OK);
     CU_ASSERT(r.fin <= r.head);
-    printf("\n  live %s: head %llu finalized %llu ", url, (unsigned long long)r.head,
-           (unsigned long long)r.fin);
+    printf("\n  live %s: head %llu finalized %llu (%s) ", url, (unsigned long long)r.head,
+           (unsigned long long)r.fin, vt->error_message(x.self));
+    const char *ct = getenv("BT_TRON_API_CONTRACT"), *dh = getenv("BT_TRON_API_DATA");
+    uint8_t c21[21], data[256];
+    size_t dl = 0;
+    if (ct && bts_tron_address_parse(c21, ct, strlen(ct)) == BT_OK &&
+        bts_hex_decode(data, sizeof(data), &dl, dh ? dh : "ec7e4855", strlen(dh ? dh : "ec7e4855"),
+                       0) == BT_OK) {
+        struct cres c = {0};
+        CU_ASSERT_EQUAL_FATAL(vt->call(x.self, c21 + 1, data, dl, 0, on_call, &c), BT_OK);
+        pump_real(&x, &c.done, 30000);
+        CU_ASSERT_EQUAL(c.st, BT_OK);
+        printf("\n  live call: %zu bytes (%s) ", c.n, vt->error_message(x.self));
+        const char *snd = getenv("BT_TRON_API_SEND");
+        if (snd && !strcmp(snd, "1")) {
+            struct bt_rootchain_send_req q = {
+                .struct_size = sizeof(q), .data = data, .data_len = dl};
+            memcpy(q.to, c21 + 1, 20);
+            struct sres sr = {0};
+            CU_ASSERT_EQUAL_FATAL(vt->send(x.self, &q, on_receipt, &sr), BT_OK);
+            pump_real(&x, &sr.done, 180000);
+            CU_ASSERT_EQUAL(sr.st, BT_OK);
+            printf("\n  live send: status %s tx_status %u block %llu (%s) ", bts_status_str(sr.st),
+                   sr.r.tx_status, (unsigned long long)sr.r.block_number,
+                   vt->error_message(x.self));
+        }
+    }
     fx_close(&x);
 }
 
@@ -722,12 +898,16 @@ BTS_TEST_SUITE("tron_adapter", suite_init, suite_cleanup,
                BTS_TEST(test_tron_adapter_heights_from_solidity),
                BTS_TEST(test_tron_adapter_heights_fallback_depth),
                BTS_TEST(test_tron_adapter_failover_from_dead_url),
+               BTS_TEST(test_tron_adapter_failover_send_and_logs),
                BTS_TEST(test_tron_adapter_dead_url_is_a_clear_error),
+               BTS_TEST(test_tron_adapter_wrong_chain_refused),
                BTS_TEST(test_tron_adapter_truncated_and_hostile_answers),
                BTS_TEST(test_tron_adapter_call_and_revert),
                BTS_TEST(test_tron_adapter_logs_paged_over_jsonrpc),
                BTS_TEST(test_tron_adapter_send_lands), BTS_TEST(test_tron_adapter_send_reverts),
-               BTS_TEST(test_tron_adapter_logs_over_http), BTS_TEST(test_tron_adapter_send_refused),
+               BTS_TEST(test_tron_adapter_logs_over_http),
+               BTS_TEST(test_tron_adapter_send_out_of_energy_retried),
+               BTS_TEST(test_tron_adapter_send_refused),
                BTS_TEST(test_tron_adapter_send_rebuilt_after_tapos_error),
                BTS_TEST(test_tron_adapter_send_lost_then_rebuilt_once),
                BTS_TEST(test_tron_adapter_send_survives_outage),
