@@ -366,6 +366,15 @@ struct chain_sync {
 };
 void chain_sync_status(const struct chain *c, struct chain_sync *out);
 
+/** Counters for /metrics (bttcd_chain_*): since chain_open. */
+struct chain_stats {
+    uint64_t blocks_imported, blocks_produced, txs; /* txs: in committed blocks */
+    uint64_t blocks_refused;                        /* imports that failed validation */
+    double last_block_ms;  /* wall time of the last import or production, commit included */
+    double total_block_ms; /* sum of those */
+};
+void chain_get_stats(const struct chain *c, struct chain_stats *out);
+
 /* --- files (bttcd import / export) --------------------------------------------------------- */
 
 /** Progress of chain_import_file, about once a second and at the end. */

@@ -32,8 +32,31 @@ struct chain {
     int is_producing;   /* chain_start_producing was called */
     uint64_t timer_id;  /* armed production timer (0: none) */
     uint64_t timer_due; /* wall-clock ms it fires at */
-    int in_block;       /* an import or production is running (no re-entry from events) */
+    struct chain_stats stats;
 };
+
+/* --- shared by import and production (chain_import.c) --- */
+
+/** The engine's last message for a failure, else the status name. */
+const char *chain_engine_error(const struct chain *c, bt_status st);
+/** A chain_header view of an in-memory header (its RLP in buf). BT_OK, BT_ENOMEM. */
+bt_status chain_header_view(const struct bts_header *h, struct bts_buf *buf,
+                            struct chain_header *out);
+/** block_exec.finalize: the engine's finalize with the state ops (system calls, set code). */
+bt_status chain_finalize_cb(void *arg, struct state *st, const struct bts_header *h, char *err,
+                            size_t err_cap);
+/** The fee recipient of a sealed header by the engine's author(), else its coinbase. */
+bt_status chain_author_of(struct chain *c, const struct bts_header *h, uint8_t out[20]);
+/** Write a processed block as the new head (one batch with the trie nodes) and run the
+ *  after-commit steps. txs_raw: the RLP list of the body's transactions. */
+bt_status chain_commit_block(struct chain *c, const struct bts_header *h, const uint8_t *txs_raw,
+                             size_t txs_raw_len, const struct bts_tx *txs,
+                             const struct bt_address *senders, size_t n_txs,
+                             const struct block_receipts *rs, uint8_t out_hash[32], char *err,
+                             size_t err_cap);
+
+/** Monotonic milliseconds. */
+double chain_now_ms(void);
 
 /** Set a message. */
 void chain_msg(char *err, size_t err_cap, const char *fmt, ...) BT_PRINTF(3, 4);

@@ -290,6 +290,13 @@ static void test_chain_import_produced_blocks(void)
         CU_ASSERT_EQUAL(skipped, 1);
         free(raw);
     }
+    struct chain_stats sa, sb;
+    chain_get_stats(a.c, &sa);
+    chain_get_stats(b.c, &sb);
+    CU_ASSERT_EQUAL(sa.blocks_produced, 4);
+    CU_ASSERT_EQUAL(sb.blocks_imported, 4);
+    CU_ASSERT_EQUAL(sa.txs, sb.txs);
+    CU_ASSERT(sb.total_block_ms >= sb.last_block_ms);
     uint64_t nb;
     uint8_t hb[32];
     chain_head(b.c, &nb, hb);

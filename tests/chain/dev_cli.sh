@@ -9,8 +9,10 @@ fail() { echo "FAIL: $*"; exit 1; }
 cd "$T" || exit 1
 
 # Start bttcd ARGS... in the background (stdout: out, stderr: err); wait_for PATTERN FILE waits
-# up to 60 s for a line (the machine may be loaded); stop_node sends SIGINT and waits.
+# up to 60 s for a line (the machine may be loaded); stop_node sends SIGTERM and waits (a
+# background job of a script starts with SIGINT ignored).
 start_node() {
+    rm -f out err # a previous run's lines must not satisfy wait_for
     "$BTTCD" "$@" >out 2>err &
     pid=$!
 }
@@ -24,7 +26,7 @@ wait_for() {
     done
 }
 stop_node() {
-    kill -INT "$pid"
+    kill -TERM "$pid"
     wait "$pid"
 }
 
