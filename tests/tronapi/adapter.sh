@@ -55,4 +55,10 @@ grep -q "live send: status ok tx_status 1 block [1-9]" "$T/adapter.log" || fail 
 val=$(curl -s -X POST "http://127.0.0.1:$port/wallet/triggerconstantcontract" \
     -d '{"owner_address":"41f39fd6e51aad88f6f4ce6ab8827279cfffb92266","contract_address":"4100000000000000000000000000000000000c0de0","function_selector":"get()"}')
 echo "$val" | grep -q '"constant_result":\["0*7"\]' || fail "get() after the send: $val"
+# a clean shutdown (no leak report under the sanitizer build)
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+pid=
+[ $rc -eq 0 ] || fail "bttcd exit status $rc"
 echo "1 passed, 0 failed"

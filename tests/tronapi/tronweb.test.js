@@ -104,11 +104,14 @@ before(async () => {
 });
 
 after(async () => {
-  if (node && node.exitCode === null) {
+  let code = node ? node.exitCode : 0;
+  if (node && code === null) {
     node.kill('SIGINT');
-    await new Promise((r) => node.on('exit', r));
+    code = await new Promise((r) => node.on('exit', (c) => r(c)));
   }
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  // a clean shutdown (also no leak report under the sanitizer build)
+  assert.equal(code, 0, 'bttcd exit status ' + code + '\n' + stderr.split('\n').slice(-30).join('\n'));
 });
 
 test('getCurrentBlock: a TRON block over the dev chain', async () => {
