@@ -46,7 +46,8 @@ enum opt_id {
     OPT_CHAIN,
     OPT_GENESIS,
     OPT_TRON_API_ADDR,
-    OPT_TRON_API_PORT
+    OPT_TRON_API_PORT,
+    OPT_TRON_API_SOLID_LAG
 };
 
 struct opt {
@@ -122,6 +123,9 @@ static const struct opt opts[] = {
      "--dev: serve the dev TRON API (/wallet/*, /walletsolidity/*,\n/jsonrpc) on PORT, 0 for any "
      "free port (default: off)"},
     {OPT_TRON_API_ADDR, "tron-api.addr", "ADDR", "dev TRON API listen address (default: 127.0.0.1)"},
+    {OPT_TRON_API_SOLID_LAG, "tron-api.solid-lag", "N",
+     "dev TRON API: the solid block is head - N (walletsolidity,\nfinalized); 19 rehearses "
+     "mainnet timing (default: 0)"},
     {OPT_HELP, "help", NULL, "show help for the command and exit (also -h)"},
     {OPT_VERSION, "version", NULL, "print the version and exit (same as 'bttcd version')"},
 };
@@ -350,6 +354,8 @@ static int apply_number(struct cli_opts *o, const struct opt *op, const char *va
         o->net.rest_port = (int)v;
     else if (op->id == OPT_TRON_API_PORT)
         o->tron_api_port = (int)v, o->has_tron_api = 1;
+    else if (op->id == OPT_TRON_API_SOLID_LAG)
+        o->tron_api_solid_lag = (uint64_t)v;
     else if (op->id == OPT_RPC_BATCH_LIMIT)
         o->net.lim.max_batch = (size_t)v;
     else if (op->id == OPT_RPC_BATCH_RESP)
@@ -463,6 +469,7 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_WS_PORT:
     case OPT_REST_PORT:
     case OPT_TRON_API_PORT:
+    case OPT_TRON_API_SOLID_LAG:
     case OPT_RPC_BATCH_LIMIT:
     case OPT_RPC_BATCH_RESP:
     case OPT_RPC_MAX_REQUEST:

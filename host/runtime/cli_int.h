@@ -74,6 +74,7 @@ struct cli_opts {
     int has_tron_api;          /* --tron-api.port given */
     int tron_api_port;         /* --tron-api.port N */
     const char *tron_api_addr; /* --tron-api.addr; NULL: 127.0.0.1 */
+    uint64_t tron_api_solid_lag; /* --tron-api.solid-lag N (default 0) */
 };
 
 /** Parse argv. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing one error line and a hint

@@ -405,6 +405,25 @@ static void test_tronapi_blocks_and_accounts(void)
     CU_ASSERT_EQUAL(
         tronapi_handle(n.api, "/walletsolidity/broadcasthex", NULL, NULL, 0, &out, &len),
         BT_ENOTFOUND);
+    /* solid_lag 1: walletsolidity and "finalized" trail the head by one block */
+    struct tronapi *lagged = n.api;
+    struct tronapi_opts lo = {n.c, 1, 4};
+    CU_ASSERT_EQUAL_FATAL(tronapi_new(&n.api, &lo), BT_OK);
+    json_t *sb = call(&n, "/walletsolidity/getnowblock", NULL);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(sb, "blockID")),
+                           json_string_value(json_object_get(b0, "blockID")));
+    json_decref(sb);
+    sb = call(&n, "/walletsolidity/getblockbynum", "{\"num\":1}");
+    CU_ASSERT_EQUAL(json_object_size(sb), 0);
+    json_decref(sb);
+    sb = call(&n, "/jsonrpc",
+              "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBlockByNumber\",\"params\":["
+              "\"finalized\",false]}");
+    CU_ASSERT_STRING_EQUAL(
+        json_string_value(json_object_get(json_object_get(sb, "result"), "number")), "0x0");
+    json_decref(sb);
+    tronapi_free(n.api);
+    n.api = lagged;
     json_t *params = call(&n, "/wallet/getchainparameters", NULL);
     CU_ASSERT_EQUAL(json_array_size(json_object_get(params, "chainParameter")), 3);
     json_t *all[] = {b, b0, none, byid, gb, s64, acct, unk, bad, c, params};
@@ -608,6 +627,24 @@ static void test_tronapi_broadcast_and_info(void)
     CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(l0, "transactionHash")), want_tx);
     CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(l0, "blockNumber")), "0x2");
     json_decref(lg);
+    char rq[300];
+    snprintf(rq, sizeof(rq),
+             "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"eth_getTransactionReceipt\","
+             "\"params\":[\"0x%s\"]}",
+             txid);
+    json_t *rcp = call(&n, "/jsonrpc", rq);
+    json_t *rr = json_object_get(rcp, "result");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(rr, "status")), "0x1");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(rr, "transactionHash")), want_tx);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(rr, "effectiveGasPrice")), "0x1a4");
+    CU_ASSERT_EQUAL(json_array_size(json_object_get(rr, "logs")), 1);
+    json_decref(rcp);
+    rcp =
+        call(&n, "/jsonrpc",
+             "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"eth_getTransactionReceipt\","
+             "\"params\":[\"0000000000000000000000000000000000000000000000000000000000000000\"]}");
+    CU_ASSERT(json_is_null(json_object_get(rcp, "result")));
+    json_decref(rcp);
     json_t *nope = call(&n, "/jsonrpc",
                         "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_sendRawTransaction\","
                         "\"params\":[\"0x00\"]}");

@@ -16,7 +16,7 @@ int tronapi_node_start(const struct cli_opts *o, struct event_base *base, struct
                     "with the dev accounts' keys)");
         return CLI_EXIT_USAGE;
     }
-    struct tronapi_opts to = {chain, 0,
+    struct tronapi_opts to = {chain, o->tron_api_solid_lag,
                               o->has_dev_accounts ? o->dev_accounts : GENESIS_DEV_ACCOUNTS};
     const char *addr = o->tron_api_addr ? o->tron_api_addr : "127.0.0.1";
     char err[256];

@@ -138,6 +138,21 @@ static json_t *tx_name(struct tronapi *t, const uint8_t evm[32])
     return data0x(r ? r->txid : evm, 32);
 }
 
+/* One log in eth_getLogs / receipt form (TRON: blockHash = 0x + block id, transactionHash =
+ * 0x + txID, logIndex counted within the block). */
+static json_t *log_json(struct tronapi *t, const struct chain_log *cl, uint64_t n,
+                        const uint8_t id[32], const struct chain_receipt *r)
+{
+    json_t *tp = json_array();
+    for (size_t k = 0; tp && k < cl->log.n_topics; k++)
+        json_array_append_new(tp, data0x(cl->log.topics[k].bytes, 32));
+    return json_pack(
+        "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "address", data0x(cl->log.address.bytes, 20),
+        "topics", tp, "data", data0x(cl->log.data, cl->log.data_len), "blockNumber", qty(n),
+        "blockHash", data0x(id, 32), "transactionHash", tx_name(t, r->tx_hash.bytes),
+        "transactionIndex", qty(r->tx_index), "logIndex", qty(cl->log_index), "removed", 0);
+}
+
 static json_t *get_logs(struct tronapi *t, const json_t *params, struct rpcerr *e)
 {
     const json_t *f = json_array_get(params, 0);
@@ -179,16 +194,7 @@ static json_t *get_logs(struct tronapi *t, const json_t *params, struct rpcerr *
                 const struct chain_log *cl = &rs.r[i].logs[j];
                 if (!match_addr(addrs, cl->log.address.bytes) || !match_topics(topics, &cl->log))
                     continue;
-                json_t *tp = json_array();
-                for (size_t k = 0; tp && k < cl->log.n_topics; k++)
-                    json_array_append_new(tp, data0x(cl->log.topics[k].bytes, 32));
-                json_t *lo =
-                    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "address",
-                              data0x(cl->log.address.bytes, 20), "topics", tp, "data",
-                              data0x(cl->log.data, cl->log.data_len), "blockNumber", qty(n),
-                              "blockHash", data0x(id, 32), "transactionHash",
-                              tx_name(t, rs.r[i].tx_hash.bytes), "transactionIndex",
-                              qty(rs.r[i].tx_index), "logIndex", qty(cl->log_index), "removed", 0);
+                json_t *lo = log_json(t, cl, n, id, &rs.r[i]);
                 if (!lo || json_array_append_new(out, lo) != 0) {
                     json_decref(out);
                     out = NULL;
@@ -201,6 +207,39 @@ static json_t *get_logs(struct tronapi *t, const json_t *params, struct rpcerr *
         }
     }
     return out;
+}
+
+/* eth_getTransactionReceipt(txID): null until mined; status from the EVM receipt, zero bloom,
+ * gasUsed = energy, effectiveGasPrice = the energy price in sun (java-tron TransactionReceipt). */
+static json_t *get_receipt(struct tronapi *t, const json_t *params, struct rpcerr *e)
+{
+    const char *s = json_string_value(json_array_get(params, 0));
+    uint8_t txid[32];
+    if (s && strncmp(s, "0x", 2) == 0)
+        s += 2;
+    if (!s || bts_hex_decode_exact(txid, 32, s, strlen(s), 0) != BT_OK)
+        return err(e, -32602, "invalid hash value");
+    const struct tronapi_rec *rec = tronapi_rec_by_txid(t, txid);
+    struct chain_receipts rs;
+    memset(&rs, 0, sizeof(rs));
+    if (!rec || chain_receipt_by_tx(t->o.chain, rec->evm_hash.bytes, &rs) != BT_OK)
+        return json_null();
+    const struct chain_receipt *r = &rs.r[0];
+    uint8_t id[32], zero[256] = {0};
+    tronapi_block_id(id, rs.block_number, rs.block_hash.bytes);
+    json_t *logs = json_array();
+    for (size_t i = 0; logs && i < r->n_logs; i++)
+        json_array_append_new(logs, log_json(t, &r->logs[i], rs.block_number, id, r));
+    json_t *o = json_pack(
+        "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:n,s:o,s:o,s:s}", "transactionHash",
+        data0x(txid, 32), "blockHash", data0x(id, 32), "blockNumber", qty(rs.block_number),
+        "transactionIndex", qty(r->tx_index), "from", data0x(r->from.bytes, 20), "to",
+        r->has_to ? data0x(r->to.bytes, 20) : json_null(), "cumulativeGasUsed",
+        qty(r->cumulative_gas), "gasUsed", qty(r->gas_used), "effectiveGasPrice",
+        qty(TRONAPI_ENERGY_FEE), "logsBloom", data0x(zero, 256), "contractAddress", "logs", logs,
+        "status", qty(r->status == 1 ? 1 : 0), "type", "0x0");
+    chain_receipts_free(&rs);
+    return o;
 }
 
 static json_t *eth_call(struct tronapi *t, const json_t *params, struct rpcerr *e)
@@ -276,6 +315,8 @@ static json_t *one(struct tronapi *t, const json_t *req)
         res = block_by_number(t, params, &e);
     } else if (strcmp(method, "eth_getLogs") == 0) {
         res = get_logs(t, params, &e);
+    } else if (strcmp(method, "eth_getTransactionReceipt") == 0) {
+        res = get_receipt(t, params, &e);
     } else if (strcmp(method, "eth_call") == 0) {
         res = eth_call(t, params, &e);
     } else {
