@@ -122,7 +122,8 @@ static const struct opt opts[] = {
     {OPT_TRON_API_PORT, "tron-api.port", "PORT",
      "--dev: serve the dev TRON API (/wallet/*, /walletsolidity/*,\n/jsonrpc) on PORT, 0 for any "
      "free port (default: off)"},
-    {OPT_TRON_API_ADDR, "tron-api.addr", "ADDR", "dev TRON API listen address (default: 127.0.0.1)"},
+    {OPT_TRON_API_ADDR, "tron-api.addr", "ADDR",
+     "dev TRON API listen address (default: 127.0.0.1)"},
     {OPT_TRON_API_SOLID_LAG, "tron-api.solid-lag", "N",
      "dev TRON API: the solid block is head - N (walletsolidity,\nfinalized); 19 rehearses "
      "mainnet timing (default: 0)"},

@@ -71,9 +71,9 @@ struct cli_opts {
     const char *genesis;             /* --genesis FILE */
     uint64_t export_from, export_to; /* export FILE [FROM TO]: default 0 .. UINT64_MAX */
     /* The dev TRON API (host/tronapi). */
-    int has_tron_api;          /* --tron-api.port given */
-    int tron_api_port;         /* --tron-api.port N */
-    const char *tron_api_addr; /* --tron-api.addr; NULL: 127.0.0.1 */
+    int has_tron_api;            /* --tron-api.port given */
+    int tron_api_port;           /* --tron-api.port N */
+    const char *tron_api_addr;   /* --tron-api.addr; NULL: 127.0.0.1 */
     uint64_t tron_api_solid_lag; /* --tron-api.solid-lag N (default 0) */
 };
 

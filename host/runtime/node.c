@@ -17,10 +17,10 @@
 #include "log_int.h"
 #include "net_int.h"
 #include "node_chain_int.h"
-#include "tronapi_node_int.h"
 #include "services_int.h"
 #include "setup_int.h"
 #include "stor_node_int.h"
+#include "tronapi_node_int.h"
 
 struct node_plugin {
     const struct conf_plugin *conf;
