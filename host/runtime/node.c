@@ -451,7 +451,7 @@ int node_run(const struct cli_opts *o)
         if (rc == CLI_EXIT_OK && !is_done)
             rc = start_net(o, &nd, datadir);
         if (rc == CLI_EXIT_OK && !is_done && o->has_tron_api)
-            rc = tronapi_node_start(o, nd.rt.loop.base, nd.chain.c, &nd.tronapi);
+            rc = tronapi_node_start(o, nd.rt.loop.base, nd.chain.c, nd.storage.s, &nd.tronapi);
     }
     if (rc == CLI_EXIT_OK && !is_done) {
         hlog(BT_LOG_INFO, "bttcd ready", "plugins=%zu workers=%zu", nd.n, nd.rt.workers.n_threads);

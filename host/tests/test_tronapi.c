@@ -300,7 +300,7 @@ static void node_open(struct node *n)
     chain_receipts_free(&rs);
     bts_buf_free(&init);
     bts_buf_free(&tx);
-    struct tronapi_opts to = {n->c, 0, 4};
+    struct tronapi_opts to = {n->c, 0, 4, n->t.sn.s};
     CU_ASSERT_EQUAL_FATAL(tronapi_new(&n->api, &to), BT_OK);
 }
 
@@ -407,7 +407,7 @@ static void test_tronapi_blocks_and_accounts(void)
         BT_ENOTFOUND);
     /* solid_lag 1: walletsolidity and "finalized" trail the head by one block */
     struct tronapi *lagged = n.api;
-    struct tronapi_opts lo = {n.c, 1, 4};
+    struct tronapi_opts lo = {n.c, 1, 4, NULL};
     CU_ASSERT_EQUAL_FATAL(tronapi_new(&n.api, &lo), BT_OK);
     json_t *sb = call(&n, "/walletsolidity/getnowblock", NULL);
     CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(sb, "blockID")),
@@ -662,6 +662,21 @@ static void test_tronapi_broadcast_and_info(void)
     CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(bn, 0), "result")),
                            "0x2");
     json_decref(bn);
+    /* a restart of the API: the record comes back from storage */
+    tronapi_free(n.api);
+    struct tronapi_opts ro = {n.c, 0, 4, n.t.sn.s};
+    CU_ASSERT_EQUAL_FATAL(tronapi_new(&n.api, &ro), BT_OK);
+    info = call(&n, "/wallet/gettransactioninfobyid", body);
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(info, "blockNumber")), 2);
+    json_decref(info);
+    r2 = broadcast(&n, tx);
+    expect_refusal(r2, "DUP_TRANSACTION_ERROR", "Dup transaction.");
+    json_decref(r2);
+    blk = call(&n, "/wallet/getblockbynum", "{\"num\":2}");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(
+                               json_array_get(json_object_get(blk, "transactions"), 0), "txID")),
+                           txid);
+    json_decref(blk);
     json_decref(tx);
     json_decref(r);
     node_close(&n);

@@ -86,6 +86,11 @@ bt_status tronapi_new(struct tronapi **out, const struct tronapi_opts *o)
     if (!t)
         return BT_ENOMEM;
     t->o = *o;
+    bt_status st = tronapi_rec_load(t);
+    if (st != BT_OK) {
+        tronapi_free(t);
+        return st;
+    }
     *out = t;
     return BT_OK;
 }

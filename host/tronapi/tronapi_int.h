@@ -19,9 +19,11 @@
  *    1 gwei) signed with that key and submitted through chain_submit_tx. An owner that is not a
  *    dev account is refused (CONTRACT_VALIDATE_ERROR): the dev node cannot sign for it, and
  *    forging a sender would make blocks other nodes cannot import.
- *  - the TRON txID → EVM hash mapping (with the TRON transaction itself) is kept in memory by
- *    this server: gettransactionbyid / gettransactioninfobyid and the block's `transactions`
- *    answer for transactions broadcast since the node started.
+ *  - the TRON txID → EVM hash mapping, with the TRON transaction itself, is recorded in
+ *    storage (stor_ns_chain, key 'T' ‖ txID(32), value evm hash(32) ‖ n_sigs(1) ‖ signatures
+ *    (65 each) ‖ canonical raw data; written when the transaction is accepted) and loaded at
+ *    start, so gettransactionbyid / gettransactioninfobyid, the blocks' `transactions` and the
+ *    duplicate check survive a restart of a node with a --datadir.
  *
  * Thread: loop (every function). */
 #ifndef BTTCD_TRONAPI_INT_H
@@ -38,6 +40,7 @@
 
 struct chain;
 struct event_base;
+struct stor;
 
 /** getEnergyFee of the dev chain (sun per unit of energy = gas); java-tron mainnet's value. */
 #define TRONAPI_ENERGY_FEE 420
@@ -106,11 +109,13 @@ struct tronapi_opts {
     struct chain *chain; /* borrowed; must outlive the server */
     uint64_t solid_lag;  /* walletsolidity/... and "finalized": head - solid_lag (dev: 0) */
     uint32_t n_dev_keys; /* dev accounts whose keys sign accepted transactions */
+    struct stor *s;      /* where accepted transactions are recorded; NULL: memory only */
 };
 
 struct tronapi;
 
-/** A server over the chain (not yet listening). Returns: BT_OK, BT_ENOMEM. */
+/** A server over the chain (not yet listening), with the transactions recorded in o->s loaded.
+ *  Returns: BT_OK, BT_ENOMEM, BT_EIO (a record cannot be read or is damaged). */
 bt_status tronapi_new(struct tronapi **out, const struct tronapi_opts *o);
 /** Stop listening and free everything. NULL ok. */
 void tronapi_free(struct tronapi *t);

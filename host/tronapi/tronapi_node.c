@@ -8,7 +8,7 @@
 #include "setup_int.h"
 
 int tronapi_node_start(const struct cli_opts *o, struct event_base *base, struct chain *chain,
-                       struct tronapi **out)
+                       struct stor *s, struct tronapi **out)
 {
     *out = NULL;
     if (!o->is_dev || !chain) {
@@ -17,12 +17,12 @@ int tronapi_node_start(const struct cli_opts *o, struct event_base *base, struct
         return CLI_EXIT_USAGE;
     }
     struct tronapi_opts to = {chain, o->tron_api_solid_lag,
-                              o->has_dev_accounts ? o->dev_accounts : GENESIS_DEV_ACCOUNTS};
+                              o->has_dev_accounts ? o->dev_accounts : GENESIS_DEV_ACCOUNTS, s};
     const char *addr = o->tron_api_addr ? o->tron_api_addr : "127.0.0.1";
     char err[256];
     uint16_t port = 0;
     if (tronapi_new(out, &to) != BT_OK) {
-        setup_error("bttcd: tron api: out of memory");
+        setup_error("bttcd: tron api: cannot load the recorded transactions");
         return CLI_EXIT_FAIL;
     }
     if (tronapi_listen(*out, base, addr, (uint16_t)o->tron_api_port, &port, err, sizeof(err)) !=

@@ -6,11 +6,12 @@
 #include "cli_int.h"
 #include "tronapi_int.h"
 
-/** Serve the dev TRON API over `chain` on --tron-api.addr:--tron-api.port (logs "tron api"
- *  with the bound port). Only with --dev (its transactions are signed with the dev keys).
- *  Returns: CLI_EXIT_OK (*out: free with tronapi_free), CLI_EXIT_USAGE (no --dev, no chain),
- *           CLI_EXIT_FAIL (cannot listen); the reason is logged and printed. */
+/** Serve the dev TRON API over `chain` (its accepted transactions recorded in `s`) on
+ * --tron-api.addr:--tron-api.port (logs "tron api" with the bound port). Only with --dev (its
+ * transactions are signed with the dev keys). Returns: CLI_EXIT_OK (*out: free with tronapi_free),
+ * CLI_EXIT_USAGE (no --dev, no chain), CLI_EXIT_FAIL (cannot listen); the reason is logged and
+ * printed. */
 int tronapi_node_start(const struct cli_opts *o, struct event_base *base, struct chain *chain,
-                       struct tronapi **out);
+                       struct stor *s, struct tronapi **out);
 
 #endif /* BTTCD_TRONAPI_NODE_INT_H */

@@ -42,6 +42,14 @@ uint64_t tronapi_solid_head(struct tronapi *t);
 const struct tronapi_rec *tronapi_rec_by_txid(const struct tronapi *t, const uint8_t txid[32]);
 const struct tronapi_rec *tronapi_rec_by_evm(const struct tronapi *t, const uint8_t hash[32]);
 
+/** Record an accepted transaction in memory and, when the server has storage, in storage.
+ *  Returns: BT_OK, BT_ENOMEM, a storage error. */
+bt_status tronapi_rec_add(struct tronapi *t, const uint8_t txid[32], const struct bt_hash *evm,
+                          const uint8_t *raw, size_t raw_len,
+                          const uint8_t (*sigs)[BTS_TRON_SIG_LEN], size_t n_sigs);
+/** Load every recorded transaction from storage. Returns: BT_OK, BT_ENOMEM, BT_EIO. */
+bt_status tronapi_rec_load(struct tronapi *t);
+
 /* Handlers (tronapi_block.c, tronapi_call.c, tronapi_send.c, tronapi_rpc.c). */
 json_t *tronapi_getnowblock(struct tronapi *t, const json_t *params, int is_solid);
 json_t *tronapi_getblockbynum(struct tronapi *t, const json_t *params, int is_solid);

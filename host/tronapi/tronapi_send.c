@@ -161,44 +161,16 @@ static int execute(struct tronapi *t, const struct tronapi_txin *in, struct bt_h
     return 1;
 }
 
-static bt_status remember(struct tronapi *t, const struct tronapi_txin *in,
-                          const struct bt_hash *evm)
-{
-    if (t->n_recs == t->cap_recs) {
-        size_t cap = t->cap_recs ? 2 * t->cap_recs : 16;
-        void *v = realloc(t->recs, cap * sizeof(*t->recs));
-        if (!v)
-            return BT_ENOMEM;
-        t->recs = v;
-        t->cap_recs = cap;
-    }
-    struct tronapi_rec *r = &t->recs[t->n_recs];
-    memset(r, 0, sizeof(*r));
-    r->raw = malloc(in->raw.len);
-    r->sigs = malloc(in->n_sigs * sizeof(*r->sigs));
-    if (!r->raw || !r->sigs) {
-        free(r->raw);
-        free(r->sigs);
-        return BT_ENOMEM;
-    }
-    memcpy(r->txid, in->txid, 32);
-    r->evm_hash = *evm;
-    memcpy(r->raw, in->raw.data, in->raw.len);
-    r->raw_len = in->raw.len;
-    memcpy(r->sigs, in->sigs, in->n_sigs * sizeof(*r->sigs));
-    r->n_sigs = in->n_sigs;
-    t->n_recs++;
-    return BT_OK;
-}
-
 /* Verify and execute. 1: accepted; 0: refused (r). */
 static int broadcast(struct tronapi *t, const struct tronapi_txin *in, struct refusal *r)
 {
     struct bt_hash evm;
     if (!verify(t, in, r) || !execute(t, in, &evm, r))
         return 0;
-    if (remember(t, in, &evm) != BT_OK)
-        return refuse(r, "OTHER_ERROR", "out of memory");
+    /* the EVM transaction is in the pool already: a failed record only loses the lookup */
+    if (tronapi_rec_add(t, in->txid, &evm, in->raw.data, in->raw.len,
+                        (const uint8_t(*)[BTS_TRON_SIG_LEN])in->sigs, in->n_sigs) != BT_OK)
+        return refuse(r, "OTHER_ERROR", "the transaction was executed but could not be recorded");
     return 1;
 }
 
