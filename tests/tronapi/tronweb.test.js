@@ -1,7 +1,8 @@
 // tronweb, unchanged, against `bttcd run --dev --tron-api.port 0` (ROOTCHAINS.md §4): blocks,
 // balances, a contract deployed through the node's Ethereum JSON-RPC then read and written
 // through tronweb (.call(), .send(), sendRawTransaction, getTransactionInfo), /jsonrpc
-// eth_getLogs, and the refusals java-tron gives (wrong key, stale TaPoS, expired, replay).
+// eth_getLogs, a TRX transfer, the refusals java-tron gives (wrong key, stale TaPoS, expired,
+// replay), and a restart that keeps the TRON transactions.
 // Usage: BTTCD=/path/to/bttcd node --test tronweb.test.js
 'use strict';
 const { test, before, after } = require('node:test');
@@ -57,6 +58,24 @@ const ABI = [
 
 let node, dir, tronPort, tronWeb, contractHex, stderr = '';
 
+// Start bttcd on the test's datadir (again, for the restart test) and point tronweb at it.
+async function startNode() {
+  stderr = '';
+  node = spawn(process.env.BTTCD, ['run', '--dev', '--genesis', path.join(dir, 'genesis.json'),
+    '--datadir', path.join(dir, 'd'), '--ipcdisable', '--tron-api.port', '0'],
+  { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  node.stderr.on('data', (d) => { stderr += d.toString(); });
+  tronPort = +(await waitFor(/msg="tron api" addr=127\.0\.0\.1:(\d+)/))[1];
+  await waitFor(/bttcd ready/);
+  tronWeb = new TronWeb({ fullHost: `http://127.0.0.1:${tronPort}`, privateKey: KEY0 });
+}
+
+async function stopNode() {
+  node.kill('SIGINT');
+  const code = await new Promise((r) => node.on('exit', (c) => r(c)));
+  assert.equal(code, 0, 'bttcd exit status ' + code + '\n' + stderr.split('\n').slice(-30).join('\n'));
+}
+
 function waitFor(re, ms = 60000) {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
@@ -93,14 +112,8 @@ async function waitInfo(txid) {
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bttcd-tronapi-'));
   fs.writeFileSync(path.join(dir, 'genesis.json'), JSON.stringify(genesis()));
-  node = spawn(process.env.BTTCD, ['run', '--dev', '--genesis', path.join(dir, 'genesis.json'),
-    '--datadir', path.join(dir, 'd'), '--ipcdisable', '--tron-api.port', '0'],
-  { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  node.stderr.on('data', (d) => { stderr += d.toString(); });
-  tronPort = +(await waitFor(/msg="tron api" addr=127\.0\.0\.1:(\d+)/))[1];
-  await waitFor(/bttcd ready/);
+  await startNode();
   contractHex = '41' + CONTRACT.slice(2);
-  tronWeb = new TronWeb({ fullHost: `http://127.0.0.1:${tronPort}`, privateKey: KEY0 });
 });
 
 after(async () => {
@@ -187,6 +200,8 @@ function rehash(tx) {
 
 const text = (hex) => Buffer.from(hex, 'hex').toString('utf8');
 
+let accepted; // a transaction accepted before the restart test
+
 test('sendRawTransaction accepts a signed transaction, refuses its replay', async () => {
   const signed = await tronWeb.trx.sign(await unsignedSet(9), KEY0);
   const r = await tronWeb.trx.sendRawTransaction(signed);
@@ -194,6 +209,7 @@ test('sendRawTransaction accepts a signed transaction, refuses its replay', asyn
   assert.equal(r.code, undefined);
   const info = await waitInfo(signed.txID);
   assert.equal(info.receipt.result, 'SUCCESS');
+  accepted = { signed, info };
   const replay = await tronPost('/wallet/broadcasttransaction', signed);
   assert.equal(replay.code, 'DUP_TRANSACTION_ERROR');
   assert.equal(replay.result, undefined);
@@ -264,4 +280,24 @@ test('triggerconstantcontract: revert and unknown contract', async () => {
   const noOwner = await tronPost('/wallet/triggerconstantcontract', { contract_address: contractHex,
     function_selector: 'get()' });
   assert.equal(text(noOwner.result.message), "owner_address isn't set.");
+});
+
+test('trx.sendTransaction: a TRX transfer (TransferContract) moves sun', async () => {
+  const to = TronWeb.address.fromHex('41' + '3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'.toLowerCase());
+  const before = await tronWeb.trx.getUnconfirmedBalance(to);
+  const r = await tronWeb.trx.sendTransaction(to, 2500000);
+  assert.equal(r.result, true);
+  await waitInfo(r.transaction.txID);
+  assert.equal(await tronWeb.trx.getBalance(to), before + 2500000);
+});
+
+test('a restart keeps the TRON transactions: info, block listing, replay refused', async () => {
+  await stopNode();
+  await startNode();
+  const info = await tronWeb.trx.getTransactionInfo(accepted.signed.txID);
+  assert.deepEqual(info, accepted.info);
+  const blk = await tronWeb.trx.getBlockByNumber(info.blockNumber);
+  assert.ok(blk.transactions.some((t) => t.txID === accepted.signed.txID));
+  const replay = await tronPost('/wallet/broadcasttransaction', accepted.signed);
+  assert.equal(replay.code, 'DUP_TRANSACTION_ERROR');
 });
