@@ -1,7 +1,8 @@
 // tronweb, unchanged, against `bttcd run --dev --tron-api.port 0` (ROOTCHAINS.md §4): blocks,
 // balances, a contract from the dev genesis allocation read and written through tronweb
-// (.call(), .send(), sendRawTransaction, getTransactionInfo), /jsonrpc eth_getLogs, a TRX transfer, the refusals java-tron gives (wrong key, stale TaPoS, expired,
-// replay), and a restart that keeps the TRON transactions.
+// (.call(), .send(), sendRawTransaction, getTransactionInfo), /jsonrpc eth_getLogs, a TRX
+// transfer, the refusals java-tron gives (wrong key, stale TaPoS, expired, replay), and a
+// restart that keeps the TRON transactions.
 // Usage: BTTCD=/path/to/bttcd node --test tronweb.test.js
 'use strict';
 const { test, before, after } = require('node:test');
