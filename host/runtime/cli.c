@@ -56,7 +56,10 @@ enum opt_id {
     OPT_P2P_STATIC,
     OPT_P2P_TRUSTED,
     OPT_P2P_CHAIN,
-    OPT_JSON
+    OPT_JSON,
+    OPT_TRON_API_ADDR,
+    OPT_TRON_API_PORT,
+    OPT_TRON_API_SOLID_LAG
 };
 
 struct opt {
@@ -147,6 +150,14 @@ static const struct opt opts[] = {
      "chain announced in the eth Status: dev, devnet, donau,\nmainnet or a genesis.json path "
      "(default: dev)"},
     {OPT_JSON, "json", NULL, "rootchain status: print a JSON array instead of a table"},
+    {OPT_TRON_API_PORT, "tron-api.port", "PORT",
+     "--dev: serve the dev TRON API (/wallet/*, /walletsolidity/*,\n/jsonrpc) on PORT, 0 for any "
+     "free port (default: off)"},
+    {OPT_TRON_API_ADDR, "tron-api.addr", "ADDR",
+     "dev TRON API listen address (default: 127.0.0.1)"},
+    {OPT_TRON_API_SOLID_LAG, "tron-api.solid-lag", "N",
+     "dev TRON API: the solid block is head - N (walletsolidity,\nfinalized); 19 rehearses "
+     "mainnet timing (default: 0)"},
     {OPT_HELP, "help", NULL, "show help for the command and exit (also -h)"},
     {OPT_VERSION, "version", NULL, "print the version and exit (same as 'bttcd version')"},
 };
@@ -390,7 +401,8 @@ static int apply_number(struct cli_opts *o, const struct opt *op, const char *va
         return 0;
     }
     int is_port = op->id == OPT_HTTP_PORT || op->id == OPT_WS_PORT || op->id == OPT_REST_PORT ||
-                  op->id == OPT_P2P_PORT || op->id == OPT_METRICS_PORT;
+                  op->id == OPT_P2P_PORT || op->id == OPT_METRICS_PORT ||
+                  op->id == OPT_TRON_API_PORT;
     if (op->id == OPT_MAXPEERS && v > 100000)
         v = 100000;
     if (*val < '0' || *val > '9' || *end || errno || (is_port && v > 65535)) {
@@ -409,6 +421,10 @@ static int apply_number(struct cli_opts *o, const struct opt *op, const char *va
         o->p2p.max_peers = (int)v;
     else if (op->id == OPT_METRICS_PORT)
         o->net.metrics_port = (int)v;
+    else if (op->id == OPT_TRON_API_PORT)
+        o->tron_api_port = (int)v, o->has_tron_api = 1;
+    else if (op->id == OPT_TRON_API_SOLID_LAG)
+        o->tron_api_solid_lag = (uint64_t)v;
     else if (op->id == OPT_RPC_BATCH_LIMIT)
         o->net.lim.max_batch = (size_t)v;
     else if (op->id == OPT_RPC_BATCH_RESP)
@@ -492,6 +508,9 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_REST_ADDR:
         o->net.rest_addr = val;
         return 0;
+    case OPT_TRON_API_ADDR:
+        o->tron_api_addr = val;
+        return 0;
     case OPT_IPC_OFF:
         o->net.is_ipc_off = 1;
         return 0;
@@ -548,6 +567,8 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_WS_PORT:
     case OPT_REST_PORT:
     case OPT_METRICS_PORT:
+    case OPT_TRON_API_PORT:
+    case OPT_TRON_API_SOLID_LAG:
     case OPT_RPC_BATCH_LIMIT:
     case OPT_RPC_BATCH_RESP:
     case OPT_RPC_MAX_REQUEST:

@@ -80,6 +80,11 @@ struct cli_opts {
     uint64_t export_from, export_to; /* export FILE [FROM TO]: default 0 .. UINT64_MAX */
     int evm_argc;                    /* evm: "evm" and everything after it, options included */
     char **evm_argv;
+    /* The dev TRON API (host/tronapi). */
+    int has_tron_api;            /* --tron-api.port given */
+    int tron_api_port;           /* --tron-api.port N */
+    const char *tron_api_addr;   /* --tron-api.addr; NULL: 127.0.0.1 */
+    uint64_t tron_api_solid_lag; /* --tron-api.solid-lag N (default 0) */
 };
 
 /** Parse argv. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing one error line and a hint

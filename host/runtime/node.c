@@ -22,6 +22,7 @@
 #include "services_int.h"
 #include "setup_int.h"
 #include "stor_node_int.h"
+#include "tronapi_node_int.h"
 
 struct node_plugin {
     const struct conf_plugin *conf;
@@ -45,6 +46,7 @@ struct node {
     struct stor_node storage; /* opened between create and start: plugins find it in start */
     struct node_chain chain;  /* opened after storage: plugins find "chain" in start */
     char *dev_tmpdir;         /* --dev without --datadir: removed at exit */
+    struct tronapi *tronapi;  /* --tron-api.port: the dev TRON API (NULL: off) */
     int lock_fd;              /* <datadir>/LOCK, held while the node runs; -1: none */
     size_t n_refused;         /* plugins refused by load_all */
     char fail[2048];          /* logfmt fields of the first startup failure ("" if none) */
@@ -309,6 +311,8 @@ static void teardown(struct node *nd)
     nd->net = NULL;
     eth_api_free(nd->eth); /* before the chain closes */
     nd->eth = NULL;
+    tronapi_free(nd->tronapi);
+    nd->tronapi = NULL;
     free(nd->info);
     for (size_t i = nd->n; i-- > 0;) {
         struct node_plugin *np = &nd->p[i];
@@ -518,6 +522,8 @@ int node_run(const struct cli_opts *o)
             rc = node_chain_after_start(&nd.chain, o, &is_done);
         if (rc == CLI_EXIT_OK && !is_done)
             rc = start_net(o, &nd, datadir);
+        if (rc == CLI_EXIT_OK && !is_done && o->has_tron_api)
+            rc = tronapi_node_start(o, nd.rt.loop.base, nd.chain.c, nd.storage.s, &nd.tronapi);
     }
     if (rc == CLI_EXIT_OK && !is_done) {
         hlog(BT_LOG_INFO, "bttcd ready", "plugins=%zu workers=%zu", nd.n, nd.rt.workers.n_threads);
