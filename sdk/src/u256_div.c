@@ -160,32 +160,6 @@ static inline void knuth_d(uint64_t *q, uint64_t *un, int ulen, const uint64_t *
     }
 }
 
-/* Fills ctx for the divisor d of dlen limbs (1..4, d[dlen-1] != 0): the shift that sets the
- * top bit, the shifted divisor and the reciprocal of its top limb(s). This costs the only
- * hardware division of a whole long division, which is why MULMOD with a fixed modulus keeps
- * it in a bts_u256_modctx. */
-static void prepare(struct bts_u256_modctx *ctx, const uint64_t *d, int dlen)
-{
-    unsigned s = (unsigned)__builtin_clzll(d[dlen - 1]);
-    for (int i = 0; i < 4; i++)
-        ctx->m.w[i] = i < dlen ? d[i] : 0;
-    for (int i = 0; i < 4; i++)
-        ctx->dn[i] = 0;
-    /* shift by 64 - 0 would be undefined, hence the two branches */
-    if (s == 0) {
-        for (int i = 0; i < dlen; i++)
-            ctx->dn[i] = d[i];
-    } else {
-        for (int i = dlen - 1; i > 0; i--)
-            ctx->dn[i] = (d[i] << s) | (d[i - 1] >> (64 - s));
-        ctx->dn[0] = d[0] << s;
-    }
-    ctx->shift = s;
-    ctx->dlen = dlen;
-    ctx->v = dlen == 1 ? reciprocal_2by1(ctx->dn[0])
-                       : reciprocal_3by2(ctx->dn[dlen - 1], ctx->dn[dlen - 2]);
-}
-
 /* q = u / d and r = u mod d for u of ulen limbs (1..8, ulen >= ctx->dlen) and the divisor
  * prepared in ctx. Writes q[0..ulen-dlen] (when q is not NULL) and r[0..dlen-1]. */
 static inline __attribute__((always_inline)) void
@@ -225,6 +199,105 @@ udivrem_prepared(uint64_t *q, uint64_t *r, const uint64_t *u, int ulen,
     for (int i = 0; i < dlen - 1; i++)
         r[i] = s ? (un[i] >> s) | (un[i + 1] << (64 - s)) : un[i];
     r[dlen - 1] = un[dlen - 1] >> s;
+}
+
+/* Fills ctx for the divisor d of dlen limbs (1..4, d[dlen-1] != 0): the shift that sets the
+ * top bit, the shifted divisor and the reciprocal of its top limb(s). This costs the only
+ * hardware division of a whole long division, which is why MULMOD with a fixed modulus keeps
+ * it in a bts_u256_modctx. */
+static void prepare(struct bts_u256_modctx *ctx, const uint64_t *d, int dlen)
+{
+    unsigned s = (unsigned)__builtin_clzll(d[dlen - 1]);
+    for (int i = 0; i < 4; i++)
+        ctx->m.w[i] = i < dlen ? d[i] : 0;
+    for (int i = 0; i < 4; i++)
+        ctx->dn[i] = 0;
+    /* shift by 64 - 0 would be undefined, hence the two branches */
+    if (s == 0) {
+        for (int i = 0; i < dlen; i++)
+            ctx->dn[i] = d[i];
+    } else {
+        for (int i = dlen - 1; i > 0; i--)
+            ctx->dn[i] = (d[i] << s) | (d[i - 1] >> (64 - s));
+        ctx->dn[0] = d[0] << s;
+    }
+    ctx->shift = s;
+    ctx->dlen = dlen;
+    ctx->v = dlen == 1 ? reciprocal_2by1(ctx->dn[0])
+                       : reciprocal_3by2(ctx->dn[dlen - 1], ctx->dn[dlen - 2]);
+    for (int i = 0; i < 5; i++)
+        ctx->mu[i] = 0;
+    if (dlen == 4) {
+        /* Barrett's mu = floor((2^512 - 1) / m): floor(2^512 / m) unless m divides 2^512, and
+         * one less then, which rem_barrett's final subtractions absorb. */
+        uint64_t ones[8], r[4];
+        for (int i = 0; i < 8; i++)
+            ones[i] = UINT64_MAX;
+        udivrem_prepared(ctx->mu, r, ones, 8, ctx);
+    }
+}
+
+/* r = u mod m for an 8-limb u and a 4-limb m prepared in ctx (MULMOD of two full words by a
+ * 256-bit modulus, the field-arithmetic case): Barrett reduction, HAC algorithm 14.42 with
+ * b = 2^64, k = 4. Its two multiplications have independent partial products, which the CPU
+ * overlaps, where Algorithm D's quotient digits form one long dependency chain. */
+static void rem_barrett(uint64_t r[4], const uint64_t u[8], const struct bts_u256_modctx *ctx)
+{
+    const uint64_t *q1 = u + 3; /* floor(u / b^(k-1)) */
+    const uint64_t *mu = ctx->mu, *m = ctx->m.w;
+    uint64_t q2[10] = {0};
+#pragma GCC unroll 5
+    for (int i = 0; i < 5; i++) {
+        uint64_t c = 0;
+#pragma GCC unroll 5
+        for (int j = 0; j < 5; j++) {
+            unsigned __int128 t = (unsigned __int128)q1[i] * mu[j] + q2[i + j] + c;
+            q2[i + j] = (uint64_t)t;
+            c = (uint64_t)(t >> 64);
+        }
+        q2[i + 5] = c;
+    }
+    const uint64_t *q3 = q2 + 5; /* floor(q2 / b^(k+1)): the quotient, at most 3 too small */
+    uint64_t t5[5] = {0};        /* q3 * m mod b^(k+1) */
+#pragma GCC unroll 5
+    for (int i = 0; i < 5; i++) {
+        uint64_t c = 0;
+#pragma GCC unroll 4
+        for (int j = 0; j < 4; j++) {
+            if (i + j >= 5)
+                continue; /* above b^5: folded away once unrolled */
+            unsigned __int128 t = (unsigned __int128)q3[i] * m[j] + t5[i + j] + c;
+            t5[i + j] = (uint64_t)t;
+            c = (uint64_t)(t >> 64);
+        }
+        if (i == 0)
+            t5[4] += c;
+    }
+    /* x = u mod b^5 - t5 mod b^5: the true remainder plus a small multiple of m, below b^5 */
+    uint64_t x[5], borrow = 0;
+    for (int i = 0; i < 5; i++) {
+        uint64_t d = u[i] - t5[i];
+        uint64_t b1 = u[i] < t5[i];
+        x[i] = d - borrow;
+        borrow = b1 | (d < borrow);
+    }
+    for (;;) {
+        /* x >= m (m as five limbs, top 0)? then x -= m */
+        uint64_t y[5], br = 0;
+        for (int i = 0; i < 5; i++) {
+            uint64_t mi = i < 4 ? m[i] : 0;
+            uint64_t d = x[i] - mi;
+            uint64_t b1 = x[i] < mi;
+            y[i] = d - br;
+            br = b1 | (d < br);
+        }
+        if (br)
+            break;
+        for (int i = 0; i < 5; i++)
+            x[i] = y[i];
+    }
+    for (int i = 0; i < 4; i++)
+        r[i] = x[i];
 }
 
 /* q = u / d and r = u mod d for u of ulen limbs (1..8) and d of dlen limbs (1..4, ulen >= dlen,
@@ -327,9 +400,7 @@ static inline void reduce(struct bts_u256 *out, const uint64_t *u, int ulen,
         r.w[0] = (uint64_t)rr;
         r.w[1] = (uint64_t)(rr >> 64);
     } else if (ulen == 8 && ctx->dlen == 4) {
-        /* MULMOD of two full words by a 256-bit modulus, the field-arithmetic case: constant
-         * lengths let the compiler unroll the whole division */
-        udivrem_prepared(NULL, r.w, u, 8, ctx);
+        rem_barrett(r.w, u, ctx);
     } else {
         udivrem_prepared(NULL, r.w, u, ulen, ctx);
     }

@@ -448,6 +448,7 @@ struct bts_u256_modctx {
     struct bts_u256 m; /* the modulus prepared for (valid when dlen != 0) */
     uint64_t dn[4];    /* m << shift */
     uint64_t v;        /* reciprocal of dn's top limb (dlen 1) or top two limbs (Moller-Granlund) */
+    uint64_t mu[5];    /* floor((2^512 - 1) / m) when dlen == 4 (Barrett), else 0 */
     unsigned shift;    /* leading zero bits of m's top limb */
     int dlen;          /* significant limbs of m, 0 = empty */
 };
