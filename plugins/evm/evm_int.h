@@ -109,6 +109,9 @@ struct evm_scratch {
     size_t mem_cap;
     uint8_t *ret; /* return data of the last call made from this depth */
     size_t ret_len, ret_cap;
+    /* ADDMOD/MULMOD divisor cache: field code reduces by one prime over and over (zeroed by
+     * calloc = empty) */
+    struct bts_u256_modctx modctx;
 };
 
 struct evm_logrec {

@@ -219,11 +219,12 @@ static inline void mask_low(struct bts_u256 *x, int k)
 }
 
 static inline void fast_addmod(struct bts_u256 *out, const struct bts_u256 *a,
-                               const struct bts_u256 *b, const struct bts_u256 *n)
+                               const struct bts_u256 *b, const struct bts_u256 *n,
+                               struct bts_u256_modctx *ctx)
 {
     int k = pow2_log(n);
     if (k < 0) {
-        bts_u256_addmod(out, a, b, n);
+        bts_u256_addmod_ctx(out, a, b, n, ctx);
         return;
     }
     bts_u256_add(out, a, b);
@@ -231,11 +232,12 @@ static inline void fast_addmod(struct bts_u256 *out, const struct bts_u256 *a,
 }
 
 static inline void fast_mulmod(struct bts_u256 *out, const struct bts_u256 *a,
-                               const struct bts_u256 *b, const struct bts_u256 *n)
+                               const struct bts_u256 *b, const struct bts_u256 *n,
+                               struct bts_u256_modctx *ctx)
 {
     int k = pow2_log(n);
     if (k < 0) {
-        bts_u256_mulmod(out, a, b, n);
+        bts_u256_mulmod_ctx(out, a, b, n, ctx);
         return;
     }
     fast_mul(out, a, b);

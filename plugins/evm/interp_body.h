@@ -156,11 +156,11 @@ op_mod:
 op_smod:
     BINOP(bts_u256_smod);
 op_addmod:
-    fast_addmod(&sp[-3], &sp[-1], &sp[-2], &sp[-3]);
+    fast_addmod(&sp[-3], &sp[-1], &sp[-2], &sp[-3], &sc->modctx);
     sp -= 2;
     NEXT();
 op_mulmod:
-    fast_mulmod(&sp[-3], &sp[-1], &sp[-2], &sp[-3]);
+    fast_mulmod(&sp[-3], &sp[-1], &sp[-2], &sp[-3], &sc->modctx);
     sp -= 2;
     NEXT();
 op_exp:

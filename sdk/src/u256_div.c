@@ -54,11 +54,12 @@ static inline uint64_t div_3by2(uint64_t *out_r1, uint64_t *out_r0, uint64_t u2,
     unsigned __int128 d = ((unsigned __int128)d1 << 64) | d0;
     unsigned __int128 r = (((unsigned __int128)r1 << 64) | u0) - (unsigned __int128)d0 * q1 - d;
     q1++;
-    if ((uint64_t)(r >> 64) >= q0) {
-        q1--;
-        r += d;
-    }
-    if (r >= d) {
+    /* This correction happens about half the time, so a branch would be mispredicted about as
+     * often: select with a mask instead (the second one below is rare). */
+    uint64_t mask = (uint64_t)0 - (uint64_t)((uint64_t)(r >> 64) >= q0);
+    q1 += mask;
+    r += d & (((unsigned __int128)mask << 64) | mask);
+    if (__builtin_expect(r >= d, 0)) {
         q1++;
         r -= d;
     }
@@ -123,7 +124,8 @@ static void addback(uint64_t *rp, const uint64_t *dp, int n)
  * q[0..ulen-n] when q is not NULL and leaves the normalised remainder in un[0..n-1]. Each
  * quotient limb comes from dividing the top three limbs by the top two (exact when n == 2,
  * else at most one too big, fixed by one add-back), as in GMP's schoolbook division. */
-static void knuth_d(uint64_t *q, uint64_t *un, int ulen, const uint64_t *dn, int n, uint64_t v)
+static inline void knuth_d(uint64_t *q, uint64_t *un, int ulen, const uint64_t *dn, int n,
+                           uint64_t v)
 {
     const uint64_t d1 = dn[n - 1], d0 = dn[n - 2];
     for (int j = ulen - n; j >= 0; j--) {
@@ -158,26 +160,21 @@ static void knuth_d(uint64_t *q, uint64_t *un, int ulen, const uint64_t *dn, int
     }
 }
 
-/* q = u / d and r = u mod d for u of ulen limbs (1..8) and d of dlen limbs (1..4, ulen >= dlen,
- * d[dlen-1] != 0). Writes q[0..ulen-dlen] (when q is not NULL) and r[0..dlen-1]. */
-static void udivrem(uint64_t *q, uint64_t *r, const uint64_t *u, int ulen, const uint64_t *d,
-                    int dlen)
+/* q = u / d and r = u mod d for u of ulen limbs (1..8, ulen >= ctx->dlen) and the divisor
+ * prepared in ctx. Writes q[0..ulen-dlen] (when q is not NULL) and r[0..dlen-1]. */
+static inline __attribute__((always_inline)) void
+udivrem_prepared(uint64_t *q, uint64_t *r, const uint64_t *u, int ulen,
+                 const struct bts_u256_modctx *ctx)
 {
-    uint64_t un[U256_MAX_ULEN + 1], dn[4];
-    unsigned s = (unsigned)__builtin_clzll(d[dlen - 1]);
+    uint64_t un[U256_MAX_ULEN + 1];
+    const unsigned s = ctx->shift;
+    const int dlen = ctx->dlen;
 
-    /* Normalise: shift both left so the divisor's top bit is set (shift by 64 - 0 would be
-     * undefined, hence the two branches). */
     if (s == 0) {
-        for (int i = 0; i < dlen; i++)
-            dn[i] = d[i];
         for (int i = 0; i < ulen; i++)
             un[i] = u[i];
         un[ulen] = 0;
     } else {
-        for (int i = dlen - 1; i > 0; i--)
-            dn[i] = (d[i] << s) | (d[i - 1] >> (64 - s));
-        dn[0] = d[0] << s;
         un[ulen] = u[ulen - 1] >> (64 - s);
         for (int i = ulen - 1; i > 0; i--)
             un[i] = (u[i] << s) | (u[i - 1] >> (64 - s));
@@ -185,21 +182,132 @@ static void udivrem(uint64_t *q, uint64_t *r, const uint64_t *u, int ulen, const
     }
 
     if (dlen == 1) {
-        uint64_t v = reciprocal_2by1(dn[0]);
         uint64_t rem = un[ulen];
         for (int i = ulen - 1; i >= 0; i--) {
-            uint64_t qi = div_2by1(&rem, rem, un[i], dn[0], v);
+            uint64_t qi = div_2by1(&rem, rem, un[i], ctx->dn[0], ctx->v);
             if (q)
                 q[i] = qi;
         }
         un[0] = rem;
+    } else if (dlen == 4) {
+        /* the 256-bit moduli of field arithmetic: a constant length lets the compiler unroll */
+        knuth_d(q, un, ulen, ctx->dn, 4, ctx->v);
     } else {
-        knuth_d(q, un, ulen, dn, dlen, reciprocal_3by2(dn[dlen - 1], dn[dlen - 2]));
+        knuth_d(q, un, ulen, ctx->dn, dlen, ctx->v);
     }
 
     for (int i = 0; i < dlen - 1; i++)
         r[i] = s ? (un[i] >> s) | (un[i + 1] << (64 - s)) : un[i];
     r[dlen - 1] = un[dlen - 1] >> s;
+}
+
+/* Fills ctx for the divisor d of dlen limbs (1..4, d[dlen-1] != 0): the shift that sets the
+ * top bit, the shifted divisor and the reciprocal of its top limb(s). This costs the only
+ * hardware division of a whole long division, which is why MULMOD with a fixed modulus keeps
+ * it in a bts_u256_modctx. */
+static void prepare(struct bts_u256_modctx *ctx, const uint64_t *d, int dlen)
+{
+    unsigned s = (unsigned)__builtin_clzll(d[dlen - 1]);
+    for (int i = 0; i < 4; i++)
+        ctx->m.w[i] = i < dlen ? d[i] : 0;
+    for (int i = 0; i < 4; i++)
+        ctx->dn[i] = 0;
+    /* shift by 64 - 0 would be undefined, hence the two branches */
+    if (s == 0) {
+        for (int i = 0; i < dlen; i++)
+            ctx->dn[i] = d[i];
+    } else {
+        for (int i = dlen - 1; i > 0; i--)
+            ctx->dn[i] = (d[i] << s) | (d[i - 1] >> (64 - s));
+        ctx->dn[0] = d[0] << s;
+    }
+    ctx->shift = s;
+    ctx->dlen = dlen;
+    ctx->v = dlen == 1 ? reciprocal_2by1(ctx->dn[0])
+                       : reciprocal_3by2(ctx->dn[dlen - 1], ctx->dn[dlen - 2]);
+    for (int i = 0; i < 5; i++)
+        ctx->mu[i] = 0;
+    if (dlen == 4) {
+        /* Barrett's mu = floor((2^512 - 1) / m): floor(2^512 / m) unless m divides 2^512, and
+         * one less then, which rem_barrett's final subtractions absorb. */
+        uint64_t ones[8], r[4];
+        for (int i = 0; i < 8; i++)
+            ones[i] = UINT64_MAX;
+        udivrem_prepared(ctx->mu, r, ones, 8, ctx);
+    }
+}
+
+/* r = u mod m for an 8-limb u and a 4-limb m prepared in ctx (MULMOD of two full words by a
+ * 256-bit modulus, the field-arithmetic case): Barrett reduction, HAC algorithm 14.42 with
+ * b = 2^64, k = 4. Its two multiplications have independent partial products, which the CPU
+ * overlaps, where Algorithm D's quotient digits form one long dependency chain. */
+static void rem_barrett(uint64_t r[4], const uint64_t u[8], const struct bts_u256_modctx *ctx)
+{
+    const uint64_t *q1 = u + 3; /* floor(u / b^(k-1)) */
+    const uint64_t *mu = ctx->mu, *m = ctx->m.w;
+    uint64_t q2[10] = {0};
+#pragma GCC unroll 5
+    for (int i = 0; i < 5; i++) {
+        uint64_t c = 0;
+#pragma GCC unroll 5
+        for (int j = 0; j < 5; j++) {
+            unsigned __int128 t = (unsigned __int128)q1[i] * mu[j] + q2[i + j] + c;
+            q2[i + j] = (uint64_t)t;
+            c = (uint64_t)(t >> 64);
+        }
+        q2[i + 5] = c;
+    }
+    const uint64_t *q3 = q2 + 5; /* floor(q2 / b^(k+1)): the quotient, at most 3 too small */
+    uint64_t t5[5] = {0};        /* q3 * m mod b^(k+1) */
+#pragma GCC unroll 5
+    for (int i = 0; i < 5; i++) {
+        uint64_t c = 0;
+#pragma GCC unroll 4
+        for (int j = 0; j < 4; j++) {
+            if (i + j >= 5)
+                continue; /* above b^5: folded away once unrolled */
+            unsigned __int128 t = (unsigned __int128)q3[i] * m[j] + t5[i + j] + c;
+            t5[i + j] = (uint64_t)t;
+            c = (uint64_t)(t >> 64);
+        }
+        if (i == 0)
+            t5[4] += c;
+    }
+    /* x = u mod b^5 - t5 mod b^5: the true remainder plus a small multiple of m, below b^5 */
+    uint64_t x[5], borrow = 0;
+    for (int i = 0; i < 5; i++) {
+        uint64_t d = u[i] - t5[i];
+        uint64_t b1 = u[i] < t5[i];
+        x[i] = d - borrow;
+        borrow = b1 | (d < borrow);
+    }
+    for (;;) {
+        /* x >= m (m as five limbs, top 0)? then x -= m */
+        uint64_t y[5], br = 0;
+        for (int i = 0; i < 5; i++) {
+            uint64_t mi = i < 4 ? m[i] : 0;
+            uint64_t d = x[i] - mi;
+            uint64_t b1 = x[i] < mi;
+            y[i] = d - br;
+            br = b1 | (d < br);
+        }
+        if (br)
+            break;
+        for (int i = 0; i < 5; i++)
+            x[i] = y[i];
+    }
+    for (int i = 0; i < 4; i++)
+        r[i] = x[i];
+}
+
+/* q = u / d and r = u mod d for u of ulen limbs (1..8) and d of dlen limbs (1..4, ulen >= dlen,
+ * d[dlen-1] != 0). Writes q[0..ulen-dlen] (when q is not NULL) and r[0..dlen-1]. */
+static void udivrem(uint64_t *q, uint64_t *r, const uint64_t *u, int ulen, const uint64_t *d,
+                    int dlen)
+{
+    struct bts_u256_modctx ctx;
+    prepare(&ctx, d, dlen);
+    udivrem_prepared(q, r, u, ulen, &ctx);
 }
 
 void bts_u256_divmod(struct bts_u256 *out_q, struct bts_u256 *out_r, const struct bts_u256 *a,
@@ -268,51 +376,91 @@ void bts_u256_smod(struct bts_u256 *out, const struct bts_u256 *a, const struct 
         bts_u256_neg(out, out);
 }
 
-void bts_u256_addmod(struct bts_u256 *out, const struct bts_u256 *a, const struct bts_u256 *b,
-                     const struct bts_u256 *m)
+/* ctx made current for m != 0: refilled only when m differs from what it was prepared for. */
+static inline void ctx_for(struct bts_u256_modctx *ctx, const struct bts_u256 *m)
+{
+    if (ctx->dlen == 0 || !bts_u256_eq(&ctx->m, m))
+        prepare(ctx, m->w, sig_limbs(m->w, 4));
+}
+
+/* out = u mod m for u of ulen limbs (0..8), m current in ctx. */
+static inline void reduce(struct bts_u256 *out, const uint64_t *u, int ulen,
+                          struct bts_u256_modctx *ctx)
+{
+    struct bts_u256 r = {{0, 0, 0, 0}};
+    if (ulen < ctx->dlen) {
+        for (int i = 0; i < ulen; i++) /* u < 2^(64 ulen) <= m */
+            r.w[i] = u[i];
+    } else if (ulen <= 2) {
+        /* Both below 2^128: the compiler's 128-bit remainder (one hardware divide for a 64-bit
+         * modulus) beats normalising. */
+        unsigned __int128 x = ((unsigned __int128)(ulen > 1 ? u[1] : 0) << 64) | u[0];
+        unsigned __int128 y = ((unsigned __int128)ctx->m.w[1] << 64) | ctx->m.w[0];
+        unsigned __int128 rr = x % y;
+        r.w[0] = (uint64_t)rr;
+        r.w[1] = (uint64_t)(rr >> 64);
+    } else if (ulen == 8 && ctx->dlen == 4) {
+        rem_barrett(r.w, u, ctx);
+    } else {
+        udivrem_prepared(NULL, r.w, u, ulen, ctx);
+    }
+    *out = r;
+}
+
+void bts_u256_addmod_ctx(struct bts_u256 *out, const struct bts_u256 *a, const struct bts_u256 *b,
+                         const struct bts_u256 *m, struct bts_u256_modctx *ctx)
 {
     if (bts_u256_is_zero(m)) {
         *out = bts_u256_from_u64(0);
         return;
     }
     struct bts_u256 s;
+    uint64_t carry = bts_u256_add_carry(&s, a, b);
     if (bts_u256_lt(a, m) && bts_u256_lt(b, m)) {
         /* Reduced operands (the usual case in field arithmetic): a + b < 2m, so at most one
          * subtraction, and a carry out of bit 255 means the true sum is >= m. */
-        uint64_t carry = bts_u256_add_carry(&s, a, b);
         if (carry || !bts_u256_lt(&s, m))
             bts_u256_sub(&s, &s, m);
         *out = s;
         return;
     }
-    uint64_t carry = bts_u256_add_carry(&s, a, b);
-    if (!carry) {
-        bts_u256_mod(out, &s, m);
-        return;
-    }
-    /* The 257-bit sum: divide five limbs. */
-    uint64_t u[5] = {s.w[0], s.w[1], s.w[2], s.w[3], 1};
-    struct bts_u256 r = {{0, 0, 0, 0}};
-    udivrem(NULL, r.w, u, 5, m->w, sig_limbs(m->w, 4));
-    *out = r;
+    /* The 257-bit sum: divide up to five limbs. */
+    uint64_t u[5] = {s.w[0], s.w[1], s.w[2], s.w[3], carry};
+    ctx_for(ctx, m);
+    reduce(out, u, sig_limbs(u, 5), ctx);
 }
 
-void bts_u256_mulmod(struct bts_u256 *out, const struct bts_u256 *a, const struct bts_u256 *b,
-                     const struct bts_u256 *m)
+void bts_u256_mulmod_ctx(struct bts_u256 *out, const struct bts_u256 *a, const struct bts_u256 *b,
+                         const struct bts_u256 *m, struct bts_u256_modctx *ctx)
 {
     if (bts_u256_is_zero(m)) {
         *out = bts_u256_from_u64(0);
         return;
     }
     uint64_t p[8];
-    bts_u256_mul_full(p, a, b);
-    int ulen = sig_limbs(p, 8);
-    struct bts_u256 r = {{0, 0, 0, 0}};
-    if (ulen <= 4) {
-        struct bts_u256 lo = {{p[0], p[1], p[2], p[3]}};
-        bts_u256_mod(out, &lo, m);
-        return;
+    if ((a->w[1] | a->w[2] | a->w[3] | b->w[1] | b->w[2] | b->w[3]) == 0) {
+        /* 64-bit operands: a 128-bit product, no 512-bit multiplication */
+        unsigned __int128 x = (unsigned __int128)a->w[0] * b->w[0];
+        p[0] = (uint64_t)x;
+        p[1] = (uint64_t)(x >> 64);
+        p[2] = p[3] = p[4] = p[5] = p[6] = p[7] = 0;
+    } else {
+        bts_u256_mul_full(p, a, b);
     }
-    udivrem(NULL, r.w, p, ulen, m->w, sig_limbs(m->w, 4));
-    *out = r;
+    ctx_for(ctx, m);
+    reduce(out, p, sig_limbs(p, 8), ctx);
+}
+
+void bts_u256_addmod(struct bts_u256 *out, const struct bts_u256 *a, const struct bts_u256 *b,
+                     const struct bts_u256 *m)
+{
+    struct bts_u256_modctx ctx = {.dlen = 0};
+    bts_u256_addmod_ctx(out, a, b, m, &ctx);
+}
+
+void bts_u256_mulmod(struct bts_u256 *out, const struct bts_u256 *a, const struct bts_u256 *b,
+                     const struct bts_u256 *m)
+{
+    struct bts_u256_modctx ctx = {.dlen = 0};
+    bts_u256_mulmod_ctx(out, a, b, m, &ctx);
 }

@@ -438,6 +438,41 @@ BTS_API void bts_u256_mulmod(struct bts_u256 *out, const struct bts_u256 *a,
                              const struct bts_u256 *b, const struct bts_u256 *m)
     BT_NONNULL(1, 2, 3, 4);
 
+/** Divisor state kept between ADDMOD/MULMOD calls with the same modulus (field arithmetic
+ *  reduces by one prime over and over): the modulus it was prepared for, shifted so its top bit
+ *  is set, and the reciprocal of its top limbs, whose computation is the only hardware division
+ *  of a reduction. Zero-initialise before first use (= empty); the _ctx functions refill it
+ *  whenever the modulus differs. Plain data, no resources: copy or discard freely. Fields are
+ *  private to the SDK. */
+struct bts_u256_modctx {
+    struct bts_u256 m; /* the modulus prepared for (valid when dlen != 0) */
+    uint64_t dn[4];    /* m << shift */
+    uint64_t v;        /* reciprocal of dn's top limb (dlen 1) or top two limbs (Moller-Granlund) */
+    uint64_t mu[5];    /* floor((2^512 - 1) / m) when dlen == 4 (Barrett), else 0 */
+    unsigned shift;    /* leading zero bits of m's top limb */
+    int dlen;          /* significant limbs of m, 0 = empty */
+};
+
+/** bts_u256_addmod with a divisor cache: out = (a + b) mod m on the full 257-bit sum (ADDMOD);
+ *  0 when m == 0. Operands already below m take one add and at most one subtraction; others a
+ *  division by the prepared m.
+ *  Args: ctx: zero-initialised or used before (with any modulus); updated when m changes.
+ *  Thread: ctx must not be shared between threads without locking.
+ *  Source: Yellow Paper appendix H (ADDMOD). */
+BTS_API void bts_u256_addmod_ctx(struct bts_u256 *out, const struct bts_u256 *a,
+                                 const struct bts_u256 *b, const struct bts_u256 *m,
+                                 struct bts_u256_modctx *ctx) BT_NONNULL(1, 2, 3, 4, 5);
+
+/** bts_u256_mulmod with a divisor cache: out = (a * b) mod m on the full 512-bit product
+ *  (MULMOD); 0 when m == 0. Same result as bts_u256_mulmod; repeated calls with the same m skip
+ *  normalising m and computing its reciprocal.
+ *  Args: ctx: zero-initialised or used before (with any modulus); updated when m changes.
+ *  Thread: ctx must not be shared between threads without locking.
+ *  Source: Yellow Paper appendix H (MULMOD). */
+BTS_API void bts_u256_mulmod_ctx(struct bts_u256 *out, const struct bts_u256 *a,
+                                 const struct bts_u256 *b, const struct bts_u256 *m,
+                                 struct bts_u256_modctx *ctx) BT_NONNULL(1, 2, 3, 4, 5);
+
 /** out = base^exponent mod 2^256 (EXP), by square-and-multiply; 0^0 = 1. */
 BTS_API void bts_u256_exp(struct bts_u256 *out, const struct bts_u256 *base,
                           const struct bts_u256 *exponent) BT_NONNULL(1, 2, 3);
