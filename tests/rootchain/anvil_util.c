@@ -55,6 +55,59 @@ static int port_open(unsigned port)
     return ok;
 }
 
+static int is_bttcd(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return strcmp(slash ? slash + 1 : path, "bttcd") == 0;
+}
+
+/* A geth-style genesis for bttcd --dev with the given chain id and base fee: every fork of the
+ * dev preset at genesis and the anvil account 0 funded with 10000 ether. */
+static int write_genesis(const char *file, const char *chain_id, const char *base_fee)
+{
+    FILE *f = fopen(file, "w");
+    if (!f)
+        return -1;
+    fprintf(f,
+            "{\"config\":{\"chainId\":%s,\"homesteadBlock\":0,\"eip150Block\":0,"
+            "\"eip155Block\":0,\"eip158Block\":0,\"byzantiumBlock\":0,"
+            "\"constantinopleBlock\":0,\"petersburgBlock\":0,\"istanbulBlock\":0,"
+            "\"berlinBlock\":0,\"londonBlock\":0,\"terminalTotalDifficulty\":0,"
+            "\"shanghaiTime\":0,\"cancunTime\":0},\"gasLimit\":\"30000000\","
+            "\"difficulty\":\"0\",\"baseFeePerGas\":\"%s\",\"alloc\":"
+            "{\"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266\":"
+            "{\"balance\":\"0x21e19e0c9bab2400000\"}}}\n",
+            chain_id, base_fee);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+static void exec_node(const struct anvil *a, const char *p)
+{
+    if (!is_bttcd(a->path)) {
+        if (a->state[0])
+            execl(a->path, "anvil", "--host", "127.0.0.1", "--port", p, "--chain-id", a->chain_id,
+                  "--base-fee", a->base_fee, "--silent", "--state", a->state, (char *)NULL);
+        else
+            execl(a->path, "anvil", "--host", "127.0.0.1", "--port", p, "--chain-id", a->chain_id,
+                  "--base-fee", a->base_fee, "--silent", (char *)NULL);
+        return;
+    }
+    /* The temporary directory: no plugins.conf there, so --dev loads only its own plugins. */
+    if (chdir("/tmp") != 0)
+        return;
+    const char *argv[24] = {"bttcd",       "run",       "--dev",        "--http",
+                            "--http.addr", "127.0.0.1", "--http.port",  p,
+                            "--maxpeers",  "0",         "--nodiscover", "--ipcdisable",
+                            "--log.level", "warn"};
+    size_t n = 14;
+    if (a->genesis[0])
+        argv[n++] = "--genesis", argv[n++] = a->genesis;
+    if (a->state[0])
+        argv[n++] = "--datadir", argv[n++] = a->state;
+    argv[n] = NULL;
+    execv(a->path, (char *const *)argv);
+}
+
 int anvil_start(struct anvil *a, const char *path, unsigned port, const char *chain_id,
                 const char *base_fee, const char *state)
 {
@@ -63,6 +116,17 @@ int anvil_start(struct anvil *a, const char *path, unsigned port, const char *ch
     snprintf(a->chain_id, sizeof(a->chain_id), "%s", chain_id);
     snprintf(a->base_fee, sizeof(a->base_fee), "%s", base_fee);
     snprintf(a->state, sizeof(a->state), "%s", state ? state : "");
+    snprintf(a->path, sizeof(a->path), "%s", path);
+    a->genesis[0] = 0;
+    if (is_bttcd(path) && (strcmp(chain_id, "1337") || strcmp(base_fee, "1000000000"))) {
+        if (state && *state)
+            snprintf(a->genesis, sizeof(a->genesis), "%s.genesis.json", state);
+        else
+            snprintf(a->genesis, sizeof(a->genesis), "/tmp/bt-devnode-%ld-%u.json", (long)getpid(),
+                     a->port);
+        if (write_genesis(a->genesis, chain_id, base_fee) != 0)
+            return -1;
+    }
     char p[16];
     snprintf(p, sizeof(p), "%u", a->port);
     pid_t pid = fork();
@@ -70,25 +134,45 @@ int anvil_start(struct anvil *a, const char *path, unsigned port, const char *ch
         setpgid(0, 0); /* the npm wrapper spawns the real binary: stop the whole group */
         int null = open("/dev/null", O_RDWR);
         if (null >= 0) {
-            dup2(null, 0), dup2(null, 1), dup2(null, 2);
+            dup2(null, 0), dup2(null, 1);
+            if (!is_bttcd(path)) /* bttcd's warnings and errors stay visible */
+                dup2(null, 2);
             close(null);
         }
-        if (state && *state)
-            execl(path, "anvil", "--host", "127.0.0.1", "--port", p, "--chain-id", chain_id,
-                  "--base-fee", base_fee, "--silent", "--state", state, (char *)NULL);
-        else
-            execl(path, "anvil", "--host", "127.0.0.1", "--port", p, "--chain-id", chain_id,
-                  "--base-fee", base_fee, "--silent", (char *)NULL);
+        exec_node(a, p);
         _exit(127);
     }
     a->pid = pid;
-    for (int i = 0; i < 300 && pid > 0; i++) {
+    for (int i = 0; i < 600 && pid > 0; i++) {
         if (port_open(a->port))
             return 0;
+        if (waitpid(pid, NULL, WNOHANG) == pid) {
+            a->pid = 0;
+            return -1;
+        }
         usleep(50000);
     }
     anvil_stop(a);
     return -1;
+}
+
+void anvil_state_remove(const struct anvil *a)
+{
+    if (a->genesis[0])
+        unlink(a->genesis);
+    if (!a->state[0])
+        return;
+    if (!is_bttcd(a->path)) {
+        unlink(a->state);
+        return;
+    }
+    pid_t pid = fork(); /* a datadir tree: rm -r, no shell */
+    if (pid == 0) {
+        execlp("rm", "rm", "-rf", "--", a->state, (char *)NULL);
+        _exit(127);
+    }
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
 }
 
 void anvil_stop(struct anvil *a)

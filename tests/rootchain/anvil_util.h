@@ -21,15 +21,23 @@ struct anvil {
     unsigned port;
     char url[64];
     char chain_id[24], base_fee[24];
-    char state[512]; /* --state file, "" for none */
+    char state[512];   /* --state file, "" for none (bttcd: the --datadir) */
+    char path[512];    /* the executable: anvil, or bttcd (then `bttcd run --dev`) */
+    char genesis[600]; /* bttcd: the genesis file written for a non-dev chain, "" for none */
 };
 
 /** A free loopback TCP port (0 on failure). */
 unsigned anvil_free_port(void);
 /** Start anvil (port 0: a free one) with chain id, base fee and optionally a --state file
- *  (chain state kept across restarts). Returns 0 when it listens, -1 otherwise. */
+ *  (chain state kept across restarts). Returns 0 when it listens, -1 otherwise.
+ *  When path names bttcd, start `bttcd run --dev` instead: chain 1337 with base fee 1 gwei is
+ *  the dev preset, any other pair a genesis written next to state (or in /tmp) funding the
+ *  anvil account 0; state, if given, is the --datadir (a directory, kept across restarts;
+ *  remove it with anvil_state_remove). */
 int anvil_start(struct anvil *a, const char *path, unsigned port, const char *chain_id,
                 const char *base_fee, const char *state);
+/** Remove a --state file, or a bttcd datadir and genesis (after anvil_stop). */
+void anvil_state_remove(const struct anvil *a);
 /** SIGTERM the process group and wait (anvil writes --state on the way out). */
 void anvil_stop(struct anvil *a);
 /** Blocking JSON-RPC call; params stolen. Returns the "result" (new reference) or NULL. */

@@ -280,8 +280,8 @@ static void outage(struct adapter *ad, struct anvil *a, const json_t *setup)
     if (!s.last_error[0] || !strstr(s.last_error, a->url))
         failf("outage: status() does not report it: \"%s\"", s.last_error);
     struct anvil old = *a; /* anvil_start rewrites *a from its arguments */
-    if (anvil_start(a, ANVIL_PATH, old.port, old.chain_id, old.base_fee, old.state) != 0) {
-        failf("outage: cannot restart anvil");
+    if (anvil_start(a, old.path, old.port, old.chain_id, old.base_fee, old.state) != 0) {
+        failf("outage: cannot restart the node");
         return;
     }
     if (!adapter_pump(ad, &w.done, 90000) || w.st != BT_OK ||
@@ -360,23 +360,24 @@ static void status_cmd(const char *plugin, const char *name, const struct anvil 
     rmdir(dir);
 }
 
-static void scenario(const char *plugin, const char *name, const char *chain_id,
+static void scenario(const char *node, const char *plugin, const char *name, const char *chain_id,
                      const char *base_fee, const char *const *conf)
 {
     char state[] = "/tmp/bt-rcstate.XXXXXX";
     int fd = mkstemp(state);
     if (fd >= 0)
         close(fd);
-    unlink(state); /* anvil creates it on the way out */
+    unlink(state); /* anvil creates it on the way out, bttcd makes it its datadir */
     struct anvil a = {0};
-    printf("== %s scenario on anvil (chain %s)\n", name, chain_id);
+    printf("== %s scenario on %s (chain %s)\n", name, node, chain_id);
     fflush(stdout);
-    if (anvil_start(&a, ANVIL_PATH, 0, chain_id, base_fee, state) != 0) {
-        failf("cannot start anvil");
+    if (anvil_start(&a, node, 0, chain_id, base_fee, state) != 0) {
+        failf("cannot start %s", node);
+        anvil_state_remove(&a);
         return;
     }
     json_t *setup = run_setup(a.url);
-    struct adapter ad;
+    struct adapter ad = {0}; /* adapter_close on it is safe when setup fails */
     const char *pairs[40];
     size_t np = 0;
     const char *base[] = {"url",
@@ -421,20 +422,25 @@ static void scenario(const char *plugin, const char *name, const char *chain_id,
     adapter_close(&ad);
     json_decref(setup);
     anvil_stop(&a);
-    unlink(state);
+    anvil_state_remove(&a);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    if (access(ANVIL_PATH, X_OK) != 0 || access(NODE_PATH, X_OK) != 0 ||
-        access(ETHERS_DIR, R_OK) != 0) {
-        fprintf(stderr, "SKIPPED: anvil, node or contracts/node_modules missing (scripts/setup)\n");
+    /* --bttcd: the same scenarios with `bttcd run --dev` as both root chains (issue 10). */
+    int dev = argc > 1 && !strcmp(argv[1], "--bttcd");
+    const char *node = dev ? BTTCD : ANVIL_PATH;
+    if (access(node, X_OK) != 0 || access(NODE_PATH, X_OK) != 0 || access(ETHERS_DIR, R_OK) != 0) {
+        fprintf(stderr, "SKIPPED: %s, node or contracts/node_modules missing (scripts/setup)\n",
+                dev ? "bttcd" : "anvil");
         return 77;
     }
     signal(SIGPIPE, SIG_IGN);
     static const char *const bsc_conf[] = {"finalized_tag", "false", "confirmations", "2", NULL};
-    scenario(ETH_PLUGIN, "rootchain-ethereum", "1", "1000000000", NULL);
-    scenario(BSC_PLUGIN, "rootchain-bsc", "56", "0", bsc_conf);
+    /* anvil: Ethereum as chain 1; bttcd: its dev chain 1337 (--dev refuses no Ethereum id, but
+     * 1337 is the preset every wallet knows). BSC: chain 56 (anvil) or 97 (bttcd), base fee 0. */
+    scenario(node, ETH_PLUGIN, "rootchain-ethereum", dev ? "1337" : "1", "1000000000", NULL);
+    scenario(node, BSC_PLUGIN, "rootchain-bsc", dev ? "97" : "56", "0", bsc_conf);
     printf("%s: %d failures\n", fails ? "FAIL" : "ok", fails);
     return fails ? 1 : 0;
 }

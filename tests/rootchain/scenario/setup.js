@@ -56,7 +56,8 @@ async function main() {
   const owner = new ethers.Wallet(OWNER_KEY, provider);
   const o = owner.address;
   const users = [1, 2, 3].map((i) => new ethers.Wallet(ethers.id('bttcd scenario user ' + i), provider));
-  for (const u of users) await provider.send('anvil_setBalance', [u.address, '0x' + (10n ** 22n).toString(16)]);
+  // Funded by plain transfers (not anvil_setBalance) so bttcd run --dev serves as the node too.
+  for (const u of users) await mined(owner.sendTransaction({ to: u.address, value: 100n * E18 }));
 
   const token = await deploy(owner, 'TestToken', ['Staking Token', 'STK', 10n ** 30n]);
   const registry = await deploy(owner, 'Registry', [o]);
@@ -93,12 +94,16 @@ async function main() {
   await mined(stateSender.register(o, receiver));
   const datas = ['0x01', '0x' + 'ab'.repeat(40), '0x'];
   await mined(stateSender.syncState(receiver, datas[0]));
-  await provider.send('evm_setAutomine', [false]);
+  // anvil: both in one block (automine off); a node without evm_setAutomine (bttcd --dev) mines
+  // them as they come, which the adapter must read back just the same.
+  const manual = await provider.send('evm_setAutomine', [false]).then(() => true, () => false);
   const nonce = await provider.getTransactionCount(o, 'pending');
   const t1 = await stateSender.syncState(receiver, datas[1], { nonce, gasLimit: 200000n });
   const t2 = await stateSender.syncState(receiver, datas[2], { nonce: nonce + 1, gasLimit: 200000n });
-  await provider.send('evm_mine', []);
-  await provider.send('evm_setAutomine', [true]);
+  if (manual) {
+    await provider.send('evm_mine', []);
+    await provider.send('evm_setAutomine', [true]);
+  }
   for (const t of [t1, t2]) await mined(Promise.resolve(t));
   const syncLogs = await stateSender.queryFilter(stateSender.filters.StateSynced(), 0, 'latest');
   for (const l of syncLogs) {
