@@ -185,57 +185,50 @@ static void reply_tx_count(struct eth_api *api, struct bt_rpc_call *call, struct
     chain_header_free(hd);
 }
 
-static void m_count_by_number(void *arg, struct bt_rpc_call *call)
+/* The methods whose one parameter names a block (by number or tag, or by hash): look the header
+ * up, answer null for an unknown block, else let `reply` answer (it frees the header). */
+static void with_block_arg(void *arg, struct bt_rpc_call *call, int by_hash,
+                           void (*reply)(struct eth_api *, struct bt_rpc_call *,
+                                         struct chain_header *))
 {
     struct eth_api *api = arg;
     json_t *p;
     struct chain_header hd = {0};
     if (rpc_params(call, 1, 1, &p) != BT_OK)
         return;
-    if (header_by_number_arg(api, call, p, &hd) == 0)
-        reply_tx_count(api, call, &hd);
+    int found = by_hash ? header_by_hash_arg(api, call, p, &hd) == 0
+                        : header_by_number_arg(api, call, p, &hd) == 0;
+    if (found)
+        reply(api, call, &hd);
     json_decref(p);
+}
+
+/* Bttc blocks have no uncles: "0x0" for a known block (null otherwise, as geth). */
+static void reply_no_uncles(struct eth_api *api, struct bt_rpc_call *call, struct chain_header *hd)
+{
+    (void)api;
+    rpc_call_result(call, "\"0x0\"");
+    chain_header_free(hd);
+}
+
+static void m_count_by_number(void *arg, struct bt_rpc_call *call)
+{
+    with_block_arg(arg, call, 0, reply_tx_count);
 }
 
 static void m_count_by_hash(void *arg, struct bt_rpc_call *call)
 {
-    struct eth_api *api = arg;
-    json_t *p;
-    struct chain_header hd = {0};
-    if (rpc_params(call, 1, 1, &p) != BT_OK)
-        return;
-    if (header_by_hash_arg(api, call, p, &hd) == 0)
-        reply_tx_count(api, call, &hd);
-    json_decref(p);
+    with_block_arg(arg, call, 1, reply_tx_count);
 }
 
-/* Bttc blocks have no uncles: "0x0" for a known block, null otherwise. */
 static void m_uncles_by_number(void *arg, struct bt_rpc_call *call)
 {
-    struct eth_api *api = arg;
-    json_t *p;
-    struct chain_header hd = {0};
-    if (rpc_params(call, 1, 1, &p) != BT_OK)
-        return;
-    if (header_by_number_arg(api, call, p, &hd) == 0) {
-        rpc_call_result(call, "\"0x0\"");
-        chain_header_free(&hd);
-    }
-    json_decref(p);
+    with_block_arg(arg, call, 0, reply_no_uncles);
 }
 
 static void m_uncles_by_hash(void *arg, struct bt_rpc_call *call)
 {
-    struct eth_api *api = arg;
-    json_t *p;
-    struct chain_header hd = {0};
-    if (rpc_params(call, 1, 1, &p) != BT_OK)
-        return;
-    if (header_by_hash_arg(api, call, p, &hd) == 0) {
-        rpc_call_result(call, "\"0x0\"");
-        chain_header_free(&hd);
-    }
-    json_decref(p);
+    with_block_arg(arg, call, 1, reply_no_uncles);
 }
 
 bt_status eth_block_register(struct eth_api *api)

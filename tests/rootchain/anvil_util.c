@@ -43,7 +43,7 @@ unsigned anvil_free_port(void)
     return port;
 }
 
-static int port_open(unsigned port)
+int anvil_port_open(unsigned port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET,
@@ -144,7 +144,7 @@ int anvil_start(struct anvil *a, const char *path, unsigned port, const char *ch
     }
     a->pid = pid;
     for (int i = 0; i < 600 && pid > 0; i++) {
-        if (port_open(a->port))
+        if (anvil_port_open(a->port))
             return 0;
         if (waitpid(pid, NULL, WNOHANG) == pid) {
             a->pid = 0;
@@ -181,7 +181,7 @@ void anvil_stop(struct anvil *a)
         kill(-a->pid, SIGTERM);
         waitpid(a->pid, NULL, 0);
         /* The binary may outlive the wrapper by a moment while it writes its state. */
-        for (int i = 0; i < 100 && port_open(a->port); i++)
+        for (int i = 0; i < 100 && anvil_port_open(a->port); i++)
             usleep(50000);
     }
     a->pid = 0;

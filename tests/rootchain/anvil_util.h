@@ -28,6 +28,8 @@ struct anvil {
 
 /** A free loopback TCP port (0 on failure). */
 unsigned anvil_free_port(void);
+/** 1 when something accepts TCP connections on loopback `port`. */
+int anvil_port_open(unsigned port);
 /** Start anvil (port 0: a free one) with chain id, base fee and optionally a --state file
  *  (chain state kept across restarts). Returns 0 when it listens, -1 otherwise.
  *  When path names bttcd, start `bttcd run --dev` instead: chain 1337 with base fee 1 gwei is

@@ -5,6 +5,8 @@
  * loudly) when anvil is not installed. */
 #include <bts/conform_rootchain.h>
 
+#include "anvil_util.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -17,38 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* anvil's first dev account (public test key of every anvil/hardhat node). */
-static const uint8_t anvil_key[32] = {
-    0xac, 0x09, 0x74, 0xbe, 0xc3, 0x9a, 0x17, 0xe3, 0x6b, 0xa4, 0xa6, 0xb4, 0xd2, 0x38, 0xff, 0x94,
-    0x4b, 0xac, 0xb4, 0x78, 0xcb, 0xed, 0x5e, 0xfc, 0xae, 0x78, 0x4d, 0x7b, 0xf4, 0xf2, 0xff, 0x80};
-
-static unsigned free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t al = sizeof(a);
-    unsigned port = 0;
-    if (fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
-        !getsockname(fd, (struct sockaddr *)&a, &al))
-        port = ntohs(a.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
-
-static int port_open(unsigned port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-                            .sin_port = htons((uint16_t)port)};
-    int ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-    if (fd >= 0)
-        close(fd);
-    return ok;
-}
-
-static pid_t anvil_start(unsigned port, const char *chain_id, const char *base_fee)
+static pid_t spawn_anvil(unsigned port, const char *chain_id, const char *base_fee)
 {
     char p[16];
     snprintf(p, sizeof(p), "%u", port);
@@ -65,7 +36,7 @@ static pid_t anvil_start(unsigned port, const char *chain_id, const char *base_f
         _exit(127);
     }
     for (int i = 0; i < 300 && pid > 0; i++) {
-        if (port_open(port))
+        if (anvil_port_open(port))
             return pid;
         struct timespec ts = {0, 50 * 1000 * 1000};
         nanosleep(&ts, NULL);
@@ -80,8 +51,8 @@ static pid_t anvil_start(unsigned port, const char *chain_id, const char *base_f
 static int run(const char *plugin, const char *chain_id, const char *base_fee,
                const char *const *conf)
 {
-    unsigned port = free_port();
-    pid_t pid = anvil_start(port, chain_id, base_fee);
+    unsigned port = anvil_free_port();
+    pid_t pid = spawn_anvil(port, chain_id, base_fee);
     if (pid < 0) {
         fprintf(stderr, "cannot start anvil on port %u\n", port);
         return 1;

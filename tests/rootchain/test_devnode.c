@@ -9,6 +9,8 @@
  * to a temporary file printed when something fails. */
 #include <bts/conform_rootchain.h>
 
+#include "anvil_util.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -21,11 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Account 0 of the dev chain (the public anvil/hardhat test key, docs/operator.md). */
-static const uint8_t dev_key[32] = {
-    0xac, 0x09, 0x74, 0xbe, 0xc3, 0x9a, 0x17, 0xe3, 0x6b, 0xa4, 0xa6, 0xb4, 0xd2, 0x38, 0xff, 0x94,
-    0x4b, 0xac, 0xb4, 0x78, 0xcb, 0xed, 0x5e, 0xfc, 0xae, 0x78, 0x4d, 0x7b, 0xf4, 0xf2, 0xff, 0x80};
-
 /* BSC-like chain for bttcd --dev: every fork of the dev preset at genesis, chain id 97 and a
  * zero base fee (BSC keeps baseFeePerGas at 0; small blocks keep it there). */
 static const char bsc_genesis[] =
@@ -36,32 +33,6 @@ static const char bsc_genesis[] =
     "\"gasLimit\":\"30000000\",\"difficulty\":\"0\",\"timestamp\":\"0\",\"baseFeePerGas\":\"0\","
     "\"alloc\":{\"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266\":"
     "{\"balance\":\"0x21e19e0c9bab2400000\"}}}\n";
-
-static unsigned free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t al = sizeof(a);
-    unsigned port = 0;
-    if (fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
-        !getsockname(fd, (struct sockaddr *)&a, &al))
-        port = ntohs(a.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
-
-static int port_open(unsigned port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-                            .sin_port = htons((uint16_t)port)};
-    int ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-    if (fd >= 0)
-        close(fd);
-    return ok;
-}
 
 static void dump_log(const char *path)
 {
@@ -104,7 +75,7 @@ static pid_t bttcd_start(unsigned port, const char *genesis, const char *log, co
         _exit(127);
     }
     for (int i = 0; i < 600 && pid > 0; i++) {
-        if (port_open(port))
+        if (anvil_port_open(port))
             return pid;
         if (waitpid(pid, NULL, WNOHANG) == pid)
             return -1;
@@ -121,7 +92,7 @@ static pid_t bttcd_start(unsigned port, const char *genesis, const char *log, co
 static int run(const char *plugin, uint64_t chain_id, const char *genesis, const char *log,
                const char *dir, const char *const *conf)
 {
-    unsigned port = free_port();
+    unsigned port = anvil_free_port();
     pid_t pid = bttcd_start(port, genesis, log, dir);
     if (pid < 0) {
         fprintf(stderr, "cannot start bttcd --dev on port %u\n", port);
@@ -131,7 +102,7 @@ static int run(const char *plugin, uint64_t chain_id, const char *genesis, const
     char url[64];
     snprintf(url, sizeof(url), "http://127.0.0.1:%u", port);
     struct bts_conform_rootchain c = {
-        .plugin_path = plugin, .url = url, .chain_id = chain_id, .seckey = dev_key, .conf = conf};
+        .plugin_path = plugin, .url = url, .chain_id = chain_id, .seckey = anvil_key, .conf = conf};
     struct bts_conform_rootchain_result r = {0};
     printf("== %s against bttcd --dev (chain %llu%s%s) at %s\n", plugin,
            (unsigned long long)chain_id, genesis ? ", BSC-like genesis" : "",
