@@ -11,17 +11,6 @@
 #include <event2/event.h>
 #include <jansson.h>
 
-static void answer_json(struct bt_rpc_call *call, json_t *v)
-{
-    char *out = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-    json_decref(v);
-    if (out)
-        rpc_call_result(call, out);
-    else
-        rpc_call_error(call, RPC_ERR_INTERNAL, "out of memory", NULL);
-    free(out);
-}
-
 static void m_plugins(void *arg, struct bt_rpc_call *call)
 {
     struct net *n = arg;
@@ -37,7 +26,7 @@ static void m_plugins(void *arg, struct bt_rpc_call *call)
                                               pi->kind, "version", pi->version, "file", pi->file,
                                               "memory", (json_int_t)mem));
     }
-    answer_json(call, list);
+    rpc_call_result_json(call, list);
 }
 
 static void m_node_info(void *arg, struct bt_rpc_call *call)
@@ -50,7 +39,7 @@ static void m_node_info(void *arg, struct bt_rpc_call *call)
     json_t *obj = json_pack("{s:s,s:s}", "name", rpc_client_version, "datadir", n->datadir);
     if (obj && n->node_info)
         n->node_info(n->node_info_arg, obj);
-    answer_json(call, obj);
+    rpc_call_result_json(call, obj);
 }
 
 /* --- test subscriptions: test_subscribe([count, interval_ms]) pushes 1..count ---------------- */

@@ -384,6 +384,17 @@ void rpc_call_result(struct bt_rpc_call *call, const char *json)
     rpc_answer(c->srv, c->owner, call, 0, 0, json, NULL, NULL);
 }
 
+void rpc_call_result_json(struct bt_rpc_call *call, struct json_t *v)
+{
+    char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    json_decref(v);
+    if (text)
+        rpc_call_result(call, text);
+    else
+        rpc_call_error(call, RPC_ERR_INTERNAL, "out of memory", NULL);
+    free(text);
+}
+
 void rpc_call_error(struct bt_rpc_call *call, int32_t code, const char *message,
                     const char *data_json)
 {

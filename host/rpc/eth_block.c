@@ -13,7 +13,7 @@ static void m_chain_id(void *arg, struct bt_rpc_call *call)
 {
     struct eth_api *api = arg;
     if (eth_no_params(call))
-        eth_reply(call, bts_json_new_u64(chain_config(api->c)->chain_id));
+        rpc_call_result_json(call, bts_json_new_u64(chain_config(api->c)->chain_id));
 }
 
 static void m_block_number(void *arg, struct bt_rpc_call *call)
@@ -24,7 +24,7 @@ static void m_block_number(void *arg, struct bt_rpc_call *call)
     if (!eth_no_params(call))
         return;
     chain_head(api->c, &n, h);
-    eth_reply(call, bts_json_new_u64(n));
+    rpc_call_result_json(call, bts_json_new_u64(n));
 }
 
 static void m_syncing(void *arg, struct bt_rpc_call *call)
@@ -45,7 +45,7 @@ static void m_syncing(void *arg, struct bt_rpc_call *call)
         json_decref(o);
         o = NULL;
     }
-    eth_reply(call, o);
+    rpc_call_result_json(call, o);
 }
 
 static void m_accounts(void *arg, struct bt_rpc_call *call)
@@ -100,7 +100,7 @@ static void reply_block(struct eth_api *api, struct bt_rpc_call *call, struct ch
         chain_receipts_free(&rs);
     }
     int has_td = chain_td(api->c, hd->hash, &td) == BT_OK;
-    eth_reply(call, ethjson_block(hd, &body, has_td ? &td : NULL, is_full));
+    rpc_call_result_json(call, ethjson_block(hd, &body, has_td ? &td : NULL, is_full));
     chain_body_free(&body);
     chain_header_free(hd);
 }
@@ -178,7 +178,7 @@ static void reply_tx_count(struct eth_api *api, struct bt_rpc_call *call, struct
 {
     struct chain_body body;
     if (chain_body_by_hash(api->c, hd->hash, &body) == BT_OK)
-        eth_reply(call, bts_json_new_u64(body.n_txs));
+        rpc_call_result_json(call, bts_json_new_u64(body.n_txs));
     else
         rpc_call_result(call, "null");
     chain_body_free(&body);

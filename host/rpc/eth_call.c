@@ -120,7 +120,7 @@ static void m_call(void *arg, struct bt_rpc_call *call)
             eth_server_error(call, err[0] ? err : bts_status_str(rc));
         } else {
             if (out.outcome == BT_EVM_SUCCESS)
-                eth_reply(call, bts_json_new_data(out.output, out.output_len));
+                rpc_call_result_json(call, bts_json_new_data(out.output, out.output_len));
             else if (out.outcome == BT_EVM_REVERT)
                 eth_reply_revert(call, out.output, out.output_len);
             else
@@ -220,7 +220,7 @@ static void m_estimate(void *arg, struct bt_rpc_call *call)
     }
     /* geth: a plain transfer (no data, to an account without code) costs exactly 21000. */
     if (r.a.m.has_to && r.a.m.data_len == 0 && used == TX_GAS && is_plain_target(&r)) {
-        eth_reply(call, bts_json_new_u64(TX_GAS));
+        rpc_call_result_json(call, bts_json_new_u64(TX_GAS));
         goto out;
     }
     /* The gas used (after refunds) minus one can never suffice... except with refunds, which
@@ -255,7 +255,7 @@ static void m_estimate(void *arg, struct bt_rpc_call *call)
         else
             lo = mid;
     }
-    eth_reply(call, bts_json_new_u64(hi));
+    rpc_call_result_json(call, bts_json_new_u64(hi));
 out:
     free(rev);
     chain_header_free(&r.hd);
@@ -318,7 +318,7 @@ static void m_trace_call(void *arg, struct bt_rpc_call *call)
             if (out.release)
                 out.release(&out);
             if (rc == BT_OK)
-                eth_reply(call, res);
+                rpc_call_result_json(call, res);
             else
                 rpc_call_error(call, RPC_ERR_INTERNAL, "out of memory", NULL);
         }

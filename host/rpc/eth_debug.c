@@ -38,7 +38,7 @@ static void m_trace_tx(void *arg, struct bt_rpc_call *call)
             if (out.release)
                 out.release(&out);
             if (rc == BT_OK)
-                eth_reply(call, res);
+                rpc_call_result_json(call, res);
             else
                 rpc_call_error(call, RPC_ERR_INTERNAL, "out of memory", NULL);
         }

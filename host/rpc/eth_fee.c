@@ -104,7 +104,7 @@ static void m_max_priority_fee(void *arg, struct bt_rpc_call *call)
     if (!eth_no_params(call))
         return;
     struct bts_u256 tip = suggest_tip(api);
-    eth_reply(call, eth_u256_json(&tip));
+    rpc_call_result_json(call, eth_u256_json(&tip));
 }
 
 static void m_gas_price(void *arg, struct bt_rpc_call *call)
@@ -116,7 +116,7 @@ static void m_gas_price(void *arg, struct bt_rpc_call *call)
     const struct bts_header *h = &chain_head_header(api->c)->h;
     if (h->n_optional >= BTS_HEADER_OPT_BASE_FEE)
         bts_u256_add(&p, &p, &h->base_fee);
-    eth_reply(call, eth_u256_json(&p));
+    rpc_call_result_json(call, eth_u256_json(&p));
 }
 
 struct tipgas {
@@ -253,7 +253,7 @@ static void m_fee_history(void *arg, struct bt_rpc_call *call)
     json_decref(fees);
     json_decref(ratio);
     json_decref(rewards);
-    eth_reply(call, o);
+    rpc_call_result_json(call, o);
 out:
     json_decref(p);
 }

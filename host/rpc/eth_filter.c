@@ -207,7 +207,7 @@ static void m_get_logs(void *arg, struct bt_rpc_call *call)
     } else {
         json_t *arr = query_logs(api, call, &crit);
         if (arr)
-            eth_reply(call, arr);
+            rpc_call_result_json(call, arr);
         logfilter_free(&crit);
     }
     json_decref(p);
@@ -237,7 +237,7 @@ static void install(struct eth_api *api, struct bt_rpc_call *call, enum fkind ki
     f->last_poll = api->now_s();
     f->next = api->filters->head;
     api->filters->head = f;
-    eth_reply(call, json_string(f->id));
+    rpc_call_result_json(call, json_string(f->id));
 }
 
 static void m_new_filter(void *arg, struct bt_rpc_call *call)
@@ -289,7 +289,7 @@ static void m_filter_changes(void *arg, struct bt_rpc_call *call)
         json_t *out = f->queued;
         f->queued = json_array();
         f->last_poll = api->now_s();
-        eth_reply(call, out);
+        rpc_call_result_json(call, out);
     }
     json_decref(p);
 }
@@ -305,7 +305,7 @@ static void m_filter_logs(void *arg, struct bt_rpc_call *call)
         f->last_poll = api->now_s();
         json_t *arr = query_logs(api, call, &f->crit);
         if (arr)
-            eth_reply(call, arr);
+            rpc_call_result_json(call, arr);
     }
     json_decref(p);
 }

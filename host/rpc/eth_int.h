@@ -48,8 +48,6 @@ void eth_api_free(struct eth_api *api);
 
 /* --- eth_util.c ---------------------------------------------------------------------------- */
 
-/** Answer `call` with `v` (stolen; NULL answers an out-of-memory error). */
-void eth_reply(struct bt_rpc_call *call, json_t *v);
 /** For methods without parameters: 1 when params are absent or empty, else 0 after answering
  *  geth's -32602 "too many arguments, want at most 0". */
 int eth_no_params(struct bt_rpc_call *call);

@@ -114,7 +114,7 @@ static void state_method(struct eth_api *api, struct bt_rpc_call *call, enum wha
     if (rc != BT_OK)
         eth_server_error(call, bts_status_str(rc));
     else
-        eth_reply(call, res);
+        rpc_call_result_json(call, res);
 out:
     json_decref(p);
 }
@@ -257,8 +257,8 @@ static void m_proof(void *arg, struct bt_rpc_call *call)
     } else if (rc != BT_OK || !sp || !ap) {
         eth_server_error(call, bts_status_str(rc != BT_OK ? rc : BT_ENOMEM));
     } else {
-        eth_reply(call,
-                  json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "address", bts_json_new_address(addr),
+        rpc_call_result_json(
+            call, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "address", bts_json_new_address(addr),
                             "accountProof", ap, "balance", bts_json_new_u256(bal), "codeHash",
                             bts_json_new_hash(code_hash), "nonce", bts_json_new_u64(nonce),
                             "storageHash", bts_json_new_hash(storage_root), "storageProof", sp));

@@ -33,7 +33,7 @@ static void m_send_raw(void *arg, struct bt_rpc_call *call)
         eth_server_error(call, txpool_strerror(rc));
         return;
     }
-    eth_reply(call, bts_json_new_hash(added.hash.bytes));
+    rpc_call_result_json(call, bts_json_new_hash(added.hash.bytes));
 }
 
 static json_t *mined_json(struct eth_api *api, struct chain_tx *t)
@@ -66,14 +66,14 @@ static void m_tx_by_hash(void *arg, struct bt_rpc_call *call)
     struct chain_tx t;
     rc = chain_tx_by_hash(api->c, h, &t);
     if (rc == BT_OK) {
-        eth_reply(call, mined_json(api, &t));
+        rpc_call_result_json(call, mined_json(api, &t));
         chain_tx_free(&t);
         return;
     }
     chain_tx_free(&t);
     const struct txpool_tx *pt = txpool_get(chain_txpool(api->c), h);
     if (pt)
-        eth_reply(call, txjson_new(&pt->tx, &pt->from, NULL));
+        rpc_call_result_json(call, txjson_new(&pt->tx, &pt->from, NULL));
     else if (rc == BT_ENOTFOUND)
         rpc_call_result(call, "null");
     else
@@ -109,7 +109,7 @@ static void tx_by_block(struct eth_api *api, struct bt_rpc_call *call, int by_ha
     }
     struct chain_tx t;
     if (idx <= UINT32_MAX && chain_tx_by_block(api->c, h, (uint32_t)idx, &t) == BT_OK)
-        eth_reply(call, mined_json(api, &t));
+        rpc_call_result_json(call, mined_json(api, &t));
     else
         rpc_call_result(call, "null");
     chain_tx_free(&t);
@@ -144,7 +144,7 @@ static void m_receipt(void *arg, struct bt_rpc_call *call)
     struct chain_receipts rs;
     rc = chain_receipt_by_tx(api->c, h, &rs);
     if (rc == BT_OK && rs.n == 1)
-        eth_reply(call, ethjson_receipt(&rs, 0));
+        rpc_call_result_json(call, ethjson_receipt(&rs, 0));
     else if (rc == BT_ENOTFOUND || rc == BT_OK)
         rpc_call_result(call, "null");
     else
@@ -159,7 +159,7 @@ static void m_pool_status(void *arg, struct bt_rpc_call *call)
     if (rpc_params(call, 0, 0, &p) != BT_OK)
         return;
     json_decref(p);
-    eth_reply(call, txpool_status_json(chain_txpool(api->c)));
+    rpc_call_result_json(call, txpool_status_json(chain_txpool(api->c)));
 }
 
 static void m_pool_content(void *arg, struct bt_rpc_call *call)
@@ -169,7 +169,7 @@ static void m_pool_content(void *arg, struct bt_rpc_call *call)
     if (rpc_params(call, 0, 0, &p) != BT_OK)
         return;
     json_decref(p);
-    eth_reply(call, txpool_content_json(chain_txpool(api->c)));
+    rpc_call_result_json(call, txpool_content_json(chain_txpool(api->c)));
 }
 
 bt_status eth_tx_register(struct eth_api *api)

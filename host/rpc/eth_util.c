@@ -8,18 +8,6 @@
 
 #include <bts/json.h>
 
-void eth_reply(struct bt_rpc_call *call, json_t *v)
-{
-    char *text = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-    json_decref(v);
-    if (!text) {
-        rpc_call_error(call, RPC_ERR_INTERNAL, "out of memory", NULL);
-        return;
-    }
-    rpc_call_result(call, text);
-    free(text);
-}
-
 int eth_no_params(struct bt_rpc_call *call)
 {
     json_t *p;

@@ -108,6 +108,10 @@ void rpc_pending_cancel(struct rpc_pending *p);
 
 /** Answer with result JSON text (copied; must be valid JSON). */
 void rpc_call_result(struct bt_rpc_call *call, const char *json);
+struct json_t;
+/** Answer with `v` as the result (its reference is stolen; NULL, or a value that cannot be
+ *  serialised, answers -32603 "out of memory"). */
+void rpc_call_result_json(struct bt_rpc_call *call, struct json_t *v);
 /** Answer with an error; data_json may be NULL. */
 void rpc_call_error(struct bt_rpc_call *call, int32_t code, const char *message,
                     const char *data_json);

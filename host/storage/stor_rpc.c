@@ -19,17 +19,6 @@ struct stor_rpc_sub {
     char id[RPC_SUB_ID_MAX];
 };
 
-void stor_rpc_answer(struct bt_rpc_call *call, json_t *v)
-{
-    char *out = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-    json_decref(v);
-    if (out)
-        rpc_call_result(call, out);
-    else
-        rpc_call_error(call, RPC_ERR_INTERNAL, "out of memory", NULL);
-    free(out);
-}
-
 json_t *stor_rpc_object_param(struct bt_rpc_call *call, const char *want)
 {
     json_t *p;
@@ -185,7 +174,7 @@ static void m_swap(void *arg, struct bt_rpc_call *call)
         rpc_call_error(call, RPC_ERR_SERVER, err, NULL);
         return;
     }
-    stor_rpc_answer(call, status_json(r));
+    rpc_call_result_json(call, status_json(r));
     notify_all(r);
 }
 
@@ -195,7 +184,7 @@ static void m_swap_status(void *arg, struct bt_rpc_call *call)
     if (rpc_params(call, 0, 0, &p) != BT_OK)
         return;
     json_decref(p);
-    stor_rpc_answer(call, status_json(arg));
+    rpc_call_result_json(call, status_json(arg));
 }
 
 /* --- subscriptions ---------------------------------------------------------------------------- */
@@ -262,12 +251,12 @@ static void m_stats(void *arg, struct bt_rpc_call *call)
         rpc_call_error(call, RPC_ERR_SERVER, msg, NULL);
         return;
     }
-    stor_rpc_answer(call,
-                    json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:b}", "backend", stor_backend_name(s),
-                              "path", stor_path(s), "generation", (json_int_t)stor_generation(s),
-                              "approxKeys", (json_int_t)st.approx_keys, "approxBytes",
-                              (json_int_t)st.approx_bytes, "diskBytes", (json_int_t)st.disk_bytes,
-                              "swapRunning", stor_swap_running(s)));
+    rpc_call_result_json(
+        call,
+        json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:b}", "backend", stor_backend_name(s), "path",
+                  stor_path(s), "generation", (json_int_t)stor_generation(s), "approxKeys",
+                  (json_int_t)st.approx_keys, "approxBytes", (json_int_t)st.approx_bytes,
+                  "diskBytes", (json_int_t)st.disk_bytes, "swapRunning", stor_swap_running(s)));
 }
 
 struct verify_job {
@@ -298,9 +287,9 @@ static void done_verify(void *arg, bt_status st)
     } else {
         char hex[67] = "0x";
         stor_digest_hex(&v->d, hex + 2);
-        stor_rpc_answer(v->call, json_pack("{s:s,s:I,s:I,s:s}", "backend", v->backend, "keys",
-                                           (json_int_t)v->d.n_keys, "bytes",
-                                           (json_int_t)v->d.n_bytes, "digest", hex));
+        rpc_call_result_json(v->call, json_pack("{s:s,s:I,s:I,s:s}", "backend", v->backend, "keys",
+                                                (json_int_t)v->d.n_keys, "bytes",
+                                                (json_int_t)v->d.n_bytes, "digest", hex));
     }
     free(v);
 }

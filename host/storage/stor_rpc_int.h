@@ -21,8 +21,6 @@ struct stor_rpc {
     struct stor_test *test;    /* BTTCD_STORAGE_TEST=1 */
 };
 
-/** Answer call with v (taken; NULL: out of memory). */
-void stor_rpc_answer(struct bt_rpc_call *call, struct json_t *v);
 /** The one object parameter of a call, or an empty object when params are absent; NULL after
  *  answering an error. Returns a new reference. */
 struct json_t *stor_rpc_object_param(struct bt_rpc_call *call, const char *want);

@@ -109,7 +109,7 @@ static void m_write_stop(void *arg, struct bt_rpc_call *call)
     json_t *o = json_pack("{s:I}", "acked", (json_int_t)t->acked);
     if (o && t->st != BT_OK)
         json_object_set_new(o, "error", json_string(bts_status_str(t->st)));
-    stor_rpc_answer(call, o);
+    rpc_call_result_json(call, o);
 }
 
 /* --- fill and check, on a worker
@@ -191,12 +191,13 @@ static void job_done(void *arg, bt_status st)
         rpc_call_error(j->call, RPC_ERR_SERVER, msg, NULL);
     } else if (j->is_check) {
         struct stor *s = j->t->r->sn->s;
-        stor_rpc_answer(j->call, json_pack("{s:s,s:I,s:I,s:I,s:I}", "backend", stor_backend_name(s),
-                                           "checked", (json_int_t)j->checked, "missing",
-                                           (json_int_t)j->missing, "wrong", (json_int_t)j->wrong,
-                                           "extra", (json_int_t)j->extra));
+        rpc_call_result_json(
+            j->call, json_pack("{s:s,s:I,s:I,s:I,s:I}", "backend", stor_backend_name(s), "checked",
+                               (json_int_t)j->checked, "missing", (json_int_t)j->missing, "wrong",
+                               (json_int_t)j->wrong, "extra", (json_int_t)j->extra));
     } else {
-        stor_rpc_answer(j->call, json_pack("{s:I}", "keys", (json_int_t)(j->batches * j->keys)));
+        rpc_call_result_json(j->call,
+                             json_pack("{s:I}", "keys", (json_int_t)(j->batches * j->keys)));
     }
     free(j);
 }

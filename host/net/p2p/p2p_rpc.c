@@ -149,24 +149,13 @@ json_t *p2p_peers_json(const struct p2p *p)
     return a;
 }
 
-static void answer(struct bt_rpc_call *call, json_t *v)
-{
-    char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-    json_decref(v);
-    if (s)
-        rpc_call_result(call, s);
-    else
-        rpc_call_error(call, RPC_ERR_INTERNAL, "out of memory", NULL);
-    free(s);
-}
-
 static void m_peers(void *arg, struct bt_rpc_call *call)
 {
     json_t *prm;
     if (rpc_params(call, 0, 0, &prm) != BT_OK)
         return;
     json_decref(prm);
-    answer(call, p2p_peers_json(arg));
+    rpc_call_result_json(call, p2p_peers_json(arg));
 }
 
 static void add_peer(struct p2p *p, struct bt_rpc_call *call, int is_trusted)
