@@ -20,19 +20,22 @@ const char *chain_engine_error(const struct chain *c, bt_status st)
     return m && *m ? m : bts_status_str(st);
 }
 
-/* A struct chain_header view of an in-memory header (rlp in buf). */
-bt_status chain_header_view(const struct bts_header *h, struct bts_buf *buf,
-                            struct chain_header *out)
+/* The engine's view (struct bt_header) of an in-memory header: its RLP goes into buf, which
+ * with h must outlive out. */
+bt_status chain_engine_header(const struct bts_header *h, struct bts_buf *buf,
+                              struct bt_header *out)
 {
-    memset(out, 0, sizeof(*out));
+    struct chain_header hd;
+    memset(&hd, 0, sizeof(hd));
     bts_buf_reset(buf);
     bt_status rc = bts_header_encode(buf, h);
     if (rc != BT_OK)
         return rc;
-    out->h = *h;
-    out->rlp = buf->data;
-    out->rlp_len = buf->len;
-    bts_keccak256(out->hash, buf->data, buf->len);
+    hd.h = *h;
+    hd.rlp = buf->data;
+    hd.rlp_len = buf->len;
+    bts_keccak256(hd.hash, buf->data, buf->len);
+    chain_bt_header(&hd, out);
     return BT_OK;
 }
 
@@ -108,11 +111,9 @@ bt_status chain_finalize_cb(void *arg, struct state *st, const struct bts_header
     if (!c->o.engine.vt)
         return BT_OK;
     struct bts_buf b = BTS_BUF_INIT;
-    struct chain_header hd;
-    bt_status rc = chain_header_view(h, &b, &hd);
+    struct bt_header bh;
+    bt_status rc = chain_engine_header(h, &b, &bh);
     if (rc == BT_OK) {
-        struct bt_header bh;
-        chain_bt_header(&hd, &bh);
         struct fin_ctx f = {c, st, h};
         rc = c->o.engine.vt->finalize(c->o.engine.self, &bh, &fin_ops, &f);
         if (rc != BT_OK)
@@ -129,13 +130,10 @@ bt_status chain_author_of(struct chain *c, const struct bts_header *h, uint8_t o
     if (!c->o.engine.vt)
         return BT_OK;
     struct bts_buf b = BTS_BUF_INIT;
-    struct chain_header hd;
-    bt_status rc = chain_header_view(h, &b, &hd);
-    if (rc == BT_OK) {
-        struct bt_header bh;
-        chain_bt_header(&hd, &bh);
+    struct bt_header bh;
+    bt_status rc = chain_engine_header(h, &b, &bh);
+    if (rc == BT_OK)
         rc = c->o.engine.vt->author(c->o.engine.self, &bh, out);
-    }
     bts_buf_free(&b);
     return rc;
 }

@@ -39,9 +39,10 @@ struct chain {
 
 /** The engine's last message for a failure, else the status name. */
 const char *chain_engine_error(const struct chain *c, bt_status st);
-/** A chain_header view of an in-memory header (its RLP in buf). BT_OK, BT_ENOMEM. */
-bt_status chain_header_view(const struct bts_header *h, struct bts_buf *buf,
-                            struct chain_header *out);
+/** The engine's view of an in-memory header: its RLP is encoded into buf and hashed; out
+ *  points into buf and h (both must outlive it). BT_OK, BT_ENOMEM. */
+bt_status chain_engine_header(const struct bts_header *h, struct bts_buf *buf,
+                              struct bt_header *out);
 /** block_exec.finalize: the engine's finalize with the state ops (system calls, set code). */
 bt_status chain_finalize_cb(void *arg, struct state *st, const struct bts_header *h, char *err,
                             size_t err_cap);

@@ -186,11 +186,9 @@ static bt_status produce(struct chain *c, uint64_t time, uint8_t *out_hash, size
     /* The author (fee recipient) signs the header: seal a copy once to learn it. */
     uint8_t to[20];
     struct bts_buf b = BTS_BUF_INIT;
-    struct chain_header hd;
     struct pick p = {0};
     struct block_receipts rs = {0};
-    if ((rc = chain_header_view(&h, &b, &hd)) == BT_OK) {
-        chain_bt_header(&hd, &bp);
+    if ((rc = chain_engine_header(&h, &b, &bp)) == BT_OK) {
         rc = c->o.engine.vt->seal(c->o.engine.self, &bp, extra, h.extra_len);
         if (rc == BT_OK)
             rc = chain_author_of(c, &h, to);
@@ -215,8 +213,7 @@ static bt_status produce(struct chain *c, uint64_t time, uint8_t *out_hash, size
         pick_drop(&p, bad);
         rc = BT_OK;
     }
-    if (rc == BT_OK && (rc = chain_header_view(&h, &b, &hd)) == BT_OK) {
-        chain_bt_header(&hd, &bp);
+    if (rc == BT_OK && (rc = chain_engine_header(&h, &b, &bp)) == BT_OK) {
         rc = c->o.engine.vt->seal(c->o.engine.self, &bp, extra, h.extra_len);
         if (rc != BT_OK) {
             chain_msg(err, err_cap, "seal: %s", chain_engine_error(c, rc));
