@@ -233,6 +233,7 @@ bt_status chain_open(struct chain **out, const struct chain_opts *o, char *err, 
     if (o->journal_path &&
         (rc = txpool_journal_open(c->pool, o->journal_path, NULL, err, err_cap)) != BT_OK)
         goto fail;
+    c->rejournal_at = chain_now_ms();
     *out = c;
     return BT_OK;
 fail:

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "log_int.h"
+
 /* --- pool ------------------------------------------------------------------------------------ */
 
 struct txpool *chain_txpool(struct chain *c)
@@ -30,6 +32,20 @@ bt_status chain_submit_tx(struct chain *c, const uint8_t *raw, size_t raw_len,
         chain_reschedule(c);
     }
     return BT_OK;
+}
+
+void chain_rejournal_due(struct chain *c)
+{
+    if (!c->o.journal_path)
+        return;
+    double now = chain_now_ms();
+    uint64_t every = c->o.rejournal_ms ? c->o.rejournal_ms : CHAIN_REJOURNAL_MS;
+    if (now - c->rejournal_at < (double)every)
+        return;
+    c->rejournal_at = now;
+    char err[256] = "";
+    if (txpool_journal_rotate(c->pool, err, sizeof(err)) != BT_OK)
+        hlog(BT_LOG_WARN, "txpool journal rewrite failed", "err=\"%s\"", err);
 }
 
 /* --- events and sync ------------------------------------------------------------------------- */

@@ -211,23 +211,34 @@ void chain_after_commit(struct chain *c, struct chain_header *hd, const struct b
     if (c->o.engine.vt && BT_HAS(struct bt_consensus_vtbl, c->o.engine.vt, on_head) &&
         c->o.engine.vt->on_head)
         c->o.engine.vt->on_head(c->o.engine.self, &bh);
-    if (c->n_subs) {
-        struct chain_body body;
-        struct chain_receipts rcs;
-        if (chain_body_by_hash(c, c->head.hash, &body) == BT_OK) {
-            if (chain_receipts_by_hash(c, c->head.hash, &rcs) == BT_OK) {
-                /* Senders come with the receipts; the body read above has none. */
-                for (size_t i = 0; i < rcs.n && i < body.n_txs; i++)
-                    body.senders[i] = rcs.r[i].from;
-                struct chain_event ev = {
-                    .kind = CHAIN_EV_HEAD, .header = &c->head, .body = &body, .receipts = &rcs};
-                chain_emit(c, &ev);
-                chain_receipts_free(&rcs);
-            }
-            chain_body_free(&body);
-        }
-    }
+    chain_rejournal_due(c);
+    if (c->n_subs)
+        chain_emit_block(c, CHAIN_EV_HEAD, c->head.hash);
     chain_reschedule(c);
+}
+
+void chain_emit_block(struct chain *c, enum chain_event_kind kind, const uint8_t hash[32])
+{
+    struct chain_header hd;
+    struct chain_body body;
+    struct chain_receipts rcs;
+    int is_head = memcmp(hash, c->head.hash, 32) == 0;
+    if (!is_head && chain_header_by_hash(c, hash, &hd) != BT_OK)
+        return;
+    if (chain_body_by_hash(c, hash, &body) == BT_OK) {
+        if (chain_receipts_by_hash(c, hash, &rcs) == BT_OK) {
+            /* Senders come with the receipts; the body read above has none. */
+            for (size_t i = 0; i < rcs.n && i < body.n_txs; i++)
+                body.senders[i] = rcs.r[i].from;
+            struct chain_event ev = {
+                .kind = kind, .header = is_head ? &c->head : &hd, .body = &body, .receipts = &rcs};
+            chain_emit(c, &ev);
+            chain_receipts_free(&rcs);
+        }
+        chain_body_free(&body);
+    }
+    if (!is_head)
+        chain_header_free(&hd);
 }
 
 /* --- import ---------------------------------------------------------------------------------- */
@@ -266,11 +277,9 @@ static bt_status import_prep(struct chain *c, struct chain_prep *p, int *out_ski
             *out_skipped = 1;
         return BT_OK;
     }
-    if (h->number != c->head.h.number + 1 || memcmp(h->parent_hash.bytes, c->head.hash, 32) != 0) {
-        chain_msg(err, err_cap, "unknown ancestor (block %llu, head %llu)",
-                  (unsigned long long)h->number, (unsigned long long)c->head.h.number);
-        return BT_ENOTFOUND;
-    }
+    /* Not on the head: a side block, perhaps a reorg (chain_reorg.c). */
+    if (h->number != c->head.h.number + 1 || memcmp(h->parent_hash.bytes, c->head.hash, 32) != 0)
+        return chain_import_side(c, p, out_skipped, err, err_cap);
     if (p->has_uncles) {
         chain_msg(err, err_cap, "block %llu: uncles not allowed", (unsigned long long)h->number);
         return BT_EINVAL;

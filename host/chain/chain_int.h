@@ -76,9 +76,16 @@ struct chain_opts {
     struct workers *workers;    /* sender recovery fan-out; NULL: on the calling thread */
     struct loop *loop;          /* production timers; NULL: produce only when asked */
     struct txpool_config pool;  /* zeroed: txpool_config_default() */
-    const char *journal_path;   /* txpool journal file; NULL: none */
+    const char *journal_path;   /* txpool journal file; NULL: none. Every admitted transaction
+                                   is appended at once (a SIGKILL keeps it); the file is
+                                   rewritten with the live set at open, at close, and after a
+                                   committed block once rejournal_ms have passed */
+    uint64_t rejournal_ms;      /* 0: CHAIN_REJOURNAL_MS */
     uint32_t write_flags;       /* stor_write flags per block: BT_STORAGE_SYNC or 0 */
 };
+
+/** Default interval of the journal rewrite: geth's txpool.rejournal, 1 hour. */
+#define CHAIN_REJOURNAL_MS 3600000u
 
 /** Open the chain over `o->s`. On an empty store the genesis block (state allocation, header,
  *  empty body and receipts, canonical entry, TD, head) is written as one batch. On a store
@@ -294,15 +301,31 @@ bt_status chain_submit_tx(struct chain *c, const uint8_t *raw, size_t raw_len,
 
 /* --- import and production ----------------------------------------------------------------- */
 
-/** Import one block in wire form rlp([header, txs, uncles]) on top of the head: decode,
+/** The deepest reorg the chain makes: a heavier branch whose common ancestor with the head is
+ *  more than this many blocks below the head (or whose own walk back to the canonical chain is
+ *  longer) is stored as a side block and the head is kept, with a warning. 64 = Bttc's sprint
+ *  window (PROTOCOL.md §2: sprint length 64): producers of one sprint may compete, a deeper
+ *  fork is a different history that sync, not fork choice, has to settle. */
+#define CHAIN_REORG_MAX_DEPTH 64
+
+/** Import one block in wire form rlp([header, txs, uncles]) whose parent is stored: decode,
  *  consensus verify_header (with its parent), sender recovery (worker pool), EVM execution on
- *  the parent state (block_import_check: roots must match), engine finalize, ONE stor_write
- *  (header, body, receipts, tx lookups, TD, canonical entry, head, trie nodes), txpool reset,
- *  engine on_head, events. A block already known is skipped (BT_OK, *out_skipped = 1).
- *  Only extensions of the head are accepted (no side chains or reorgs yet).
+ *  the parent state (block_import_check: roots must match), engine finalize, ONE stor_write.
+ *  - Parent = head: the block extends the chain (header, body, receipts, tx lookups, TD,
+ *    canonical entry, head, trie nodes in the batch), txpool reset, engine on_head, HEAD event.
+ *  - Parent elsewhere (a side branch, or an older canonical block): the block is stored by hash
+ *    with its total difficulty (a side block). If its TD is greater than the head's (equal:
+ *    the head stays, as geth) and the fork is at most CHAIN_REORG_MAX_DEPTH deep, the
+ *    canonical chain switches to its branch in the same batch: canonical entries, transaction
+ *    lookups (dropped ones deleted, the new branch's written) and the head. Then the txpool
+ *    re-takes the dropped transactions the new branch does not carry, the engine's on_head gets
+ *    the new head, a `chain reorg` line is logged, and subscribers get CHAIN_EV_REORG, one
+ *    CHAIN_EV_REMOVED per dropped block and one CHAIN_EV_HEAD per new-branch block.
+ *  A block already stored (canonical or side) is skipped (BT_OK, *out_skipped = 1).
  *  Returns: BT_OK; BT_EINVAL (invalid block: the message names the rule, e.g. "invalid merkle
  *           root (remote: .. local: ..)"; nothing was written); BT_ENOTFOUND ("unknown
- *           ancestor": the parent is not the head); BT_EBUSY (future block); BT_EIO; BT_ENOMEM.
+ *           ancestor": the parent is not stored; sync has to fetch it first); BT_EBUSY (future
+ *           block); BT_EIO (storage; nothing was written, the head is unchanged); BT_ENOMEM.
  *  Out:     out_skipped (may be NULL). */
 bt_status chain_import(struct chain *c, const uint8_t *rlp, size_t rlp_len, int *out_skipped,
                        char *err, size_t err_cap);
@@ -325,21 +348,25 @@ bt_status chain_start_producing(struct chain *c);
 enum chain_event_kind {
     CHAIN_EV_HEAD = 1,       /* a block was committed as the new head */
     CHAIN_EV_PENDING_TX = 2, /* a transaction entered the pool's pending set */
-    CHAIN_EV_REORG = 3       /* the canonical chain switched branch (not emitted yet: only
-                                head extensions are imported; reserved for consensus-bttc) */
+    CHAIN_EV_REORG = 3,      /* the canonical chain switched branch (chain_import) */
+    CHAIN_EV_REMOVED = 4     /* a block left the canonical chain in a reorg: its logs are
+                                reported as removed (geth RemovedLogsEvent) */
 };
 
 /** An event. Every pointer is borrowed for the callback. */
 struct chain_event {
     enum chain_event_kind kind;
-    /* CHAIN_EV_HEAD: the new head block with its receipts (logs carry every position). */
+    /* CHAIN_EV_HEAD: the new head block with its receipts (logs carry every position); in a
+     * reorg, each block of the new branch in turn (header is that block, not yet the head
+     * for all but the last). CHAIN_EV_REMOVED: a dropped block, the same fields. */
     const struct chain_header *header;
     const struct chain_body *body;
     const struct chain_receipts *receipts;
     /* CHAIN_EV_PENDING_TX: the pooled transaction. */
     const struct txpool_tx *tx;
-    /* CHAIN_EV_REORG: the old head and the last common block; HEAD events of the new branch
-     * follow, in order. Logs of the dropped blocks are to be reported as removed. */
+    /* CHAIN_EV_REORG: header is the new head; the old head and the last common block. The
+     * REMOVED events of the dropped blocks follow (ascending), then the HEAD events of the new
+     * branch (ascending). */
     uint64_t old_number;
     struct bt_hash old_hash;
     uint64_t ancestor_number;
@@ -370,6 +397,7 @@ void chain_sync_status(const struct chain *c, struct chain_sync *out);
 struct chain_stats {
     uint64_t blocks_imported, blocks_produced, txs; /* txs: in committed blocks */
     uint64_t blocks_refused;                        /* imports that failed validation */
+    uint64_t reorgs;                                /* canonical branch switches */
     double last_block_ms;  /* wall time of the last import or production, commit included */
     double total_block_ms; /* sum of those */
 };

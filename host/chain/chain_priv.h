@@ -7,6 +7,8 @@
 #include "chain_int.h"
 #include "chaindb_int.h"
 
+struct chain_prep;
+
 struct chain_sub {
     uint64_t id;
     chain_event_fn fn;
@@ -33,6 +35,8 @@ struct chain {
     uint64_t timer_id;  /* armed production timer (0: none) */
     uint64_t timer_due; /* wall-clock ms it fires at */
     struct chain_stats stats;
+    double rejournal_at; /* monotonic ms of the last journal rewrite */
+    int fail_next_write; /* tests: the next side/reorg batch fails as a storage error would */
 };
 
 /* --- shared by import and production (chain_import.c) --- */
@@ -71,6 +75,19 @@ void chain_pool_head(const struct chain *c, struct txpool_head *out);
 /** After a commit: make `hd` (taken over) the head, reset the pool, tell the engine, emit the
  *  HEAD event, re-arm production. */
 void chain_after_commit(struct chain *c, struct chain_header *hd, const struct bts_u256 *td);
+
+/** Emit a block event (HEAD or REMOVED) for the stored block `hash` with its body (senders
+ *  filled) and receipts. Nothing is emitted when the block cannot be read. */
+void chain_emit_block(struct chain *c, enum chain_event_kind kind, const uint8_t hash[32]);
+
+/** Import a prepared block whose parent is not the head (chain_reorg.c): stored as a side
+ *  block, or made the head by a reorg when its total difficulty is greater. */
+bt_status chain_import_side(struct chain *c, struct chain_prep *p, int *out_skipped, char *err,
+                            size_t err_cap);
+
+/** Rewrite the txpool journal when opts.rejournal_ms have passed since the last time (called
+ *  after every committed head). */
+void chain_rejournal_due(struct chain *c);
 
 /** Emit an event to every subscriber. */
 void chain_emit(struct chain *c, const struct chain_event *ev);

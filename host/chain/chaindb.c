@@ -62,8 +62,17 @@ bt_status chaindb_put(struct chaindb_batch *b, const uint8_t *key, size_t key_le
     op->vlen = val_len;
     if (val_len && bts_buf_append(&b->mem, val, val_len) != BT_OK)
         return BT_ENOMEM;
+    op->is_delete = 0;
     b->n++;
     return BT_OK;
+}
+
+bt_status chaindb_del(struct chaindb_batch *b, const uint8_t *key, size_t key_len)
+{
+    bt_status rc = chaindb_put(b, key, key_len, NULL, 0);
+    if (rc == BT_OK)
+        b->ops[b->n - 1].is_delete = 1;
+    return rc;
 }
 
 bt_status chaindb_batch_ops(struct chaindb_batch *b, const struct stor_op **out, size_t *out_n)
@@ -74,8 +83,12 @@ bt_status chaindb_batch_ops(struct chaindb_batch *b, const struct stor_op **out,
         return BT_ENOMEM;
     for (size_t i = 0; i < b->n; i++) {
         const struct chaindb_op *op = &b->ops[i];
-        b->out[i] = (struct stor_op){BT_STORAGE_PUT, &stor_ns_chain,         b->mem.data + op->koff,
-                                     op->klen,       b->mem.data + op->voff, op->vlen};
+        b->out[i] = (struct stor_op){op->is_delete ? BT_STORAGE_DELETE : BT_STORAGE_PUT,
+                                     &stor_ns_chain,
+                                     b->mem.data + op->koff,
+                                     op->klen,
+                                     op->is_delete ? NULL : b->mem.data + op->voff,
+                                     op->is_delete ? 0 : op->vlen};
     }
     *out = b->out;
     *out_n = b->n;
@@ -90,9 +103,9 @@ void chaindb_batch_free(struct chaindb_batch *b)
     memset(b, 0, sizeof(*b));
 }
 
-bt_status chaindb_add_block(struct chaindb_batch *b, const struct chaindb_block *blk)
+bt_status chaindb_add_records(struct chaindb_batch *b, const struct chaindb_block *blk)
 {
-    uint8_t k[CHAINDB_KEY_MAX], td[32], loc[44];
+    uint8_t k[CHAINDB_KEY_MAX], td[32];
     bts_u256_store_be(td, blk->td);
     bt_status rc = BT_OK;
     if ((rc = chaindb_put(b, k, chaindb_key_hash(k, CHAINDB_HEADER, blk->hash), blk->header_rlp,
@@ -100,24 +113,36 @@ bt_status chaindb_add_block(struct chaindb_batch *b, const struct chaindb_block 
         (rc = chaindb_put(b, k, chaindb_key_hash(k, CHAINDB_BODY, blk->hash), blk->body_rlp,
                           blk->body_rlp_len)) != BT_OK ||
         (rc = chaindb_put(b, k, chaindb_key_hash(k, CHAINDB_RECEIPTS, blk->hash), blk->receipts_rlp,
-                          blk->receipts_rlp_len)) != BT_OK ||
-        (rc = chaindb_put(b, k, chaindb_key_hash(k, CHAINDB_TD, blk->hash), td, 32)) != BT_OK ||
-        (rc = chaindb_put(b, k, chaindb_key_number(k, blk->number), blk->hash, 32)) != BT_OK)
+                          blk->receipts_rlp_len)) != BT_OK)
         return rc;
-    be64(loc, blk->number);
-    memcpy(loc + 8, blk->hash, 32);
-    for (size_t i = 0; i < blk->n_txs; i++) {
+    return chaindb_put(b, k, chaindb_key_hash(k, CHAINDB_TD, blk->hash), td, 32);
+}
+
+bt_status chaindb_add_canonical(struct chaindb_batch *b, uint64_t number, const uint8_t hash[32],
+                                const struct bts_tx *txs, size_t n_txs)
+{
+    uint8_t k[CHAINDB_KEY_MAX], loc[44];
+    bt_status rc = chaindb_put(b, k, chaindb_key_number(k, number), hash, 32);
+    be64(loc, number);
+    memcpy(loc + 8, hash, 32);
+    for (size_t i = 0; rc == BT_OK && i < n_txs; i++) {
         loc[40] = (uint8_t)(i >> 24);
         loc[41] = (uint8_t)(i >> 16);
         loc[42] = (uint8_t)(i >> 8);
         loc[43] = (uint8_t)i;
-        rc = chaindb_put(b, k, chaindb_key_hash(k, CHAINDB_LOOKUP, blk->txs[i].hash.bytes), loc,
+        rc = chaindb_put(b, k, chaindb_key_hash(k, CHAINDB_LOOKUP, txs[i].hash.bytes), loc,
                          sizeof(loc));
-        if (rc != BT_OK)
-            return rc;
     }
+    return rc;
+}
+
+bt_status chaindb_add_block(struct chaindb_batch *b, const struct chaindb_block *blk)
+{
+    bt_status rc = chaindb_add_records(b, blk);
+    if (rc == BT_OK)
+        rc = chaindb_add_canonical(b, blk->number, blk->hash, blk->txs, blk->n_txs);
     /* The head last: readers of a batch never see it before the records it names. */
-    return chaindb_put(b, chaindb_key_head, 1, blk->hash, 32);
+    return rc == BT_OK ? chaindb_put(b, chaindb_key_head, 1, blk->hash, 32) : rc;
 }
 
 /* --- encoders -------------------------------------------------------------------------------- */

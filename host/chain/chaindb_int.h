@@ -42,6 +42,7 @@ struct chaindb_batch {
     struct bts_buf mem;
     struct chaindb_op {
         size_t koff, klen, voff, vlen;
+        int is_delete;
     } * ops;
     size_t n, cap;
     struct stor_op *out; /* built by chaindb_batch_ops */
@@ -50,6 +51,8 @@ struct chaindb_batch {
 /** Add a PUT in stor_ns_chain. Returns: BT_OK, BT_ENOMEM. */
 bt_status chaindb_put(struct chaindb_batch *b, const uint8_t *key, size_t key_len,
                       const uint8_t *val, size_t val_len);
+/** Add a DELETE in stor_ns_chain. Returns: BT_OK, BT_ENOMEM. */
+bt_status chaindb_del(struct chaindb_batch *b, const uint8_t *key, size_t key_len);
 /** The stor_op array (valid until the batch changes or is freed). Returns BT_OK, BT_ENOMEM. */
 bt_status chaindb_batch_ops(struct chaindb_batch *b, const struct stor_op **out, size_t *out_n);
 void chaindb_batch_free(struct chaindb_batch *b);
@@ -72,6 +75,15 @@ struct chaindb_block {
 /** Add every record of a canonical block that becomes the head: header, body, receipts, TD,
  *  canonical entry, lookups, head. Returns BT_OK, BT_ENOMEM. */
 bt_status chaindb_add_block(struct chaindb_batch *b, const struct chaindb_block *blk);
+
+/** Add the records of a block by hash only (header, body, receipts, TD): a side block, or the
+ *  first part of a block that a reorg makes canonical. Returns BT_OK, BT_ENOMEM. */
+bt_status chaindb_add_records(struct chaindb_batch *b, const struct chaindb_block *blk);
+
+/** Add the canonical entry of `number` -> `hash` and the lookups of its transactions (txs:
+ *  hash set). Returns BT_OK, BT_ENOMEM. */
+bt_status chaindb_add_canonical(struct chaindb_batch *b, uint64_t number, const uint8_t hash[32],
+                                const struct bts_tx *txs, size_t n_txs);
 
 /** Encode the receipts record of a block. Returns BT_OK, BT_ENOMEM. */
 bt_status chaindb_receipts_record(struct bts_buf *out, const struct block_receipts *rs,

@@ -94,10 +94,10 @@ static struct eth_filter *filter_find(struct eth_api *api, const char *id)
 
 /* --- log queries --------------------------------------------------------------------------- */
 
-/* Append the logs of one block that match to arr (removed = 0). */
+/* Append the logs of one block that match to arr (removed: a block a reorg dropped). */
 static bt_status block_logs(struct eth_api *api, const struct logfilter *crit,
                             const struct chain_header *hd, const struct chain_receipts *given,
-                            json_t *arr)
+                            int removed, json_t *arr)
 {
     if (!logfilter_bloom_ok(crit, hd->h.bloom))
         return BT_OK;
@@ -116,7 +116,7 @@ static bt_status block_logs(struct eth_api *api, const struct logfilter *crit,
             if (!logfilter_match(crit, &rc_->logs[k].log))
                 continue;
             json_t *l = ethjson_log(&rc_->logs[k], &r->block_hash, r->block_number, &rc_->tx_hash,
-                                    rc_->tx_index, 0);
+                                    rc_->tx_index, removed);
             if (!l || json_array_append_new(arr, l) != 0)
                 rc = BT_ENOMEM;
         }
@@ -143,7 +143,7 @@ static json_t *query_logs(struct eth_api *api, struct bt_rpc_call *call,
             json_decref(arr);
             return NULL;
         }
-        bt_status rc = block_logs(api, crit, &hd, NULL, arr);
+        bt_status rc = block_logs(api, crit, &hd, NULL, 0, arr);
         chain_header_free(&hd);
         if (rc != BT_OK) {
             eth_server_error(call, bts_status_str(rc));
@@ -183,7 +183,7 @@ static json_t *query_logs(struct eth_api *api, struct bt_rpc_call *call,
         struct chain_header hd;
         bt_status rc = chain_header_by_number(api->c, b, &hd);
         if (rc == BT_OK)
-            rc = block_logs(api, crit, &hd, NULL, arr);
+            rc = block_logs(api, crit, &hd, NULL, 0, arr);
         chain_header_free(&hd);
         if (rc != BT_OK) {
             eth_server_error(call, bts_status_str(rc));
@@ -439,15 +439,19 @@ static struct outgoing *outgoing_new(struct eth_api *api, size_t *out_n)
     return n ? calloc(n, sizeof(struct outgoing)) : NULL;
 }
 
-static void on_head(struct eth_api *api, const struct chain_event *ev)
+/* A new head block (or a block of a reorg's new branch), or with `removed` a block a reorg
+ * dropped: its logs go out with removed: true (geth RemovedLogsEvent), to log filters and log
+ * subscriptions only. */
+static void on_block(struct eth_api *api, const struct chain_event *ev, int removed)
 {
     json_t *hash = bts_json_new_hash(ev->header->hash);
     for (struct eth_filter *f = api->filters->head; f; f = f->next) {
         if (f->kind == F_BLOCKS) {
-            queue(f, hash);
+            if (!removed)
+                queue(f, hash);
         } else if (f->kind == F_LOGS && !f->crit.has_block_hash) {
             json_t *arr = json_array();
-            if (arr && block_logs(api, &f->crit, ev->header, ev->receipts, arr) == BT_OK) {
+            if (arr && block_logs(api, &f->crit, ev->header, ev->receipts, removed, arr) == BT_OK) {
                 size_t i;
                 json_t *l;
                 json_array_foreach(arr, i, l) queue(f, l);
@@ -461,13 +465,13 @@ static void on_head(struct eth_api *api, const struct chain_event *ev)
     json_t *head = NULL;
     for (struct eth_sub *s = api->subs->head; o && s; s = s->next) {
         json_t *v = NULL;
-        if (s->kind == F_BLOCKS) {
+        if (s->kind == F_BLOCKS && !removed) {
             if (!head)
                 head = ethjson_header(ev->header);
             v = json_incref(head);
         } else if (s->kind == F_LOGS) {
             v = json_array();
-            if (v && block_logs(api, &s->crit, ev->header, ev->receipts, v) != BT_OK) {
+            if (v && block_logs(api, &s->crit, ev->header, ev->receipts, removed, v) != BT_OK) {
                 json_decref(v);
                 v = NULL;
             }
@@ -515,13 +519,16 @@ void eth_filter_on_event(struct eth_api *api, const struct chain_event *ev)
     switch (ev->kind) {
     case CHAIN_EV_HEAD:
         sweep(api);
-        on_head(api, ev);
+        on_block(api, ev, 0);
+        break;
+    case CHAIN_EV_REMOVED:
+        on_block(api, ev, 1);
         break;
     case CHAIN_EV_PENDING_TX:
         on_pending(api, ev);
         break;
     case CHAIN_EV_REORG:
-        break; /* not emitted yet (chain_int.h) */
+        break; /* the REMOVED and HEAD events that follow carry what filters report */
     }
 }
 
