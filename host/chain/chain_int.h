@@ -272,6 +272,21 @@ bt_status chain_call(struct chain *c, struct state *st, const struct bts_header 
                      const struct chain_msg *m, struct bt_evm_result *out, char *err,
                      size_t err_cap);
 
+/** The pending block, what the JSON-RPC "pending" tag reads (geth 1.10's miner pending block,
+ *  built on request): the child of the head (number head + 1, time max(now, head time + 1),
+ *  the head's gas limit and difficulty, the next base fee from London on, fees to the head's
+ *  author as the likely next producer) holding the pool's pending transactions in production
+ *  order (price and nonce, while they fit the gas limit; a sender whose transaction fails is
+ *  left out with its later ones), executed on the head state. Not finalized by the engine (no
+ *  system calls: at a sprint end those need Delivery's span) and not sealed: the hash is that
+ *  of the unsealed header. With an empty pool the state equals the head's.
+ *  Returns: BT_OK; storage or execution errors (message); BT_ENOMEM.
+ *  Out:     out_st (read-only as chain_state_at; state_free), out_hd (roots, gas used and bloom
+ *           filled; chain_header_free), out_body (txs with senders; chain_body_free); each may
+ *           be NULL. */
+bt_status chain_pending(struct chain *c, struct state **out_st, struct chain_header *out_hd,
+                        struct chain_body *out_body, char *err, size_t err_cap);
+
 /** The state just before transaction `index` of block `block_hash` (index = the number of
  *  transactions: after all of them, before finalize): the parent's state with the block's
  *  first `index` transactions re-executed, for debug_traceTransaction and for calls at a

@@ -60,6 +60,20 @@ bt_status chain_commit_block(struct chain *c, const struct bts_header *h, const 
                              const struct block_receipts *rs, uint8_t out_hash[32], char *err,
                              size_t err_cap);
 
+/** The pool's pending transactions that fit a gas limit, best first (chain_produce.c). */
+struct chain_pick {
+    struct bts_tx *txs; /* borrowed from the pool: valid until it changes */
+    struct bt_address *senders;
+    size_t n, cap;
+};
+/** Take the pool's transactions in price-and-nonce order while they fit `gas_limit`.
+ *  BT_OK, BT_ENOMEM. Free p->txs and p->senders. */
+bt_status chain_pick_txs(struct chain *c, uint64_t gas_limit, struct chain_pick *p);
+/** Drop transaction `bad` and every later one of the same sender (their nonces now gap). */
+void chain_pick_drop(struct chain_pick *p, size_t bad);
+/** EIP-1559 base fee of the child of `p`; the first London block takes the initial 1 gwei. */
+struct bts_u256 chain_next_base_fee(const struct bts_header *p, int parent_london);
+
 /** Monotonic milliseconds. */
 double chain_now_ms(void);
 

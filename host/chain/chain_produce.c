@@ -27,7 +27,7 @@ static const uint8_t empty_uncle_hash[32] = {
 
 /* EIP-1559 base fee of the child of `p` (elasticity 2, denominator 8); the first London block
  * takes the initial 1 gwei. */
-static struct bts_u256 next_base_fee(const struct bts_header *p, int parent_london)
+struct bts_u256 chain_next_base_fee(const struct bts_header *p, int parent_london)
 {
     if (!parent_london)
         return bts_u256_from_u64(1000000000);
@@ -59,14 +59,7 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* The pool's pending transactions that fit the gas limit, best first. */
-struct pick {
-    struct bts_tx *txs;
-    struct bt_address *senders;
-    size_t n, cap;
-};
-
-static bt_status pick_add(struct pick *p, const struct txpool_tx *t)
+static bt_status pick_add(struct chain_pick *p, const struct txpool_tx *t)
 {
     if (p->n == p->cap) {
         size_t cap = p->cap ? 2 * p->cap : 64;
@@ -85,7 +78,7 @@ static bt_status pick_add(struct pick *p, const struct txpool_tx *t)
     return BT_OK;
 }
 
-static bt_status pick_txs(struct chain *c, uint64_t gas_limit, struct pick *p)
+bt_status chain_pick_txs(struct chain *c, uint64_t gas_limit, struct chain_pick *p)
 {
     struct txpool_iter *it;
     bt_status rc = txpool_iter_new(&it, c->pool);
@@ -106,8 +99,7 @@ static bt_status pick_txs(struct chain *c, uint64_t gas_limit, struct pick *p)
     return rc;
 }
 
-/* Drop transaction `bad` and every later one of the same sender (their nonces now gap). */
-static void pick_drop(struct pick *p, size_t bad)
+void chain_pick_drop(struct chain_pick *p, size_t bad)
 {
     struct bt_address who = p->senders[bad];
     size_t w = bad;
@@ -175,7 +167,7 @@ static bt_status produce(struct chain *c, uint64_t time, uint8_t *out_hash, size
     uint32_t fork = chaincfg_fork_at(c->cfg, h.number, h.time);
     if (fork >= BT_EVM_LONDON) {
         h.n_optional = BTS_HEADER_OPT_BASE_FEE;
-        h.base_fee = next_base_fee(ph, ph->n_optional >= BTS_HEADER_OPT_BASE_FEE);
+        h.base_fee = chain_next_base_fee(ph, ph->n_optional >= BTS_HEADER_OPT_BASE_FEE);
     }
     if (fork >= BT_EVM_SHANGHAI) {
         h.n_optional = BTS_HEADER_OPT_WITHDRAWALS_ROOT;
@@ -186,7 +178,7 @@ static bt_status produce(struct chain *c, uint64_t time, uint8_t *out_hash, size
     /* The author (fee recipient) signs the header: seal a copy once to learn it. */
     uint8_t to[20];
     struct bts_buf b = BTS_BUF_INIT;
-    struct pick p = {0};
+    struct chain_pick p = {0};
     struct block_receipts rs = {0};
     if ((rc = chain_engine_header(&h, &b, &bp)) == BT_OK) {
         rc = c->o.engine.vt->seal(c->o.engine.self, &bp, extra, h.extra_len);
@@ -196,7 +188,7 @@ static bt_status produce(struct chain *c, uint64_t time, uint8_t *out_hash, size
             chain_msg(err, err_cap, "seal: %s", chain_engine_error(c, rc));
     }
     if (rc == BT_OK)
-        rc = pick_txs(c, h.gas_limit, &p);
+        rc = chain_pick_txs(c, h.gas_limit, &p);
     c->bx.finalize = chain_finalize_cb;
     c->bx.finalize_arg = c;
     /* A transaction the EVM refuses (its sender's balance went to an earlier one, ...) is
@@ -210,7 +202,7 @@ static bt_status produce(struct chain *c, uint64_t time, uint8_t *out_hash, size
         if (rc != BT_EINVAL || sscanf(err, "tx %zu:", &bad) != 1 || bad >= p.n)
             break;
         hlog(BT_LOG_DEBUG, "dropping transaction from block", "index=%zu err=\"%s\"", bad, err);
-        pick_drop(&p, bad);
+        chain_pick_drop(&p, bad);
         rc = BT_OK;
     }
     if (rc == BT_OK && (rc = chain_engine_header(&h, &b, &bp)) == BT_OK) {

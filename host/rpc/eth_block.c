@@ -148,6 +148,29 @@ static int header_by_hash_arg(struct eth_api *api, struct bt_rpc_call *call, jso
     return 0;
 }
 
+/* "pending": the pending block (chain_pending), with hash, nonce and miner null and no total
+ * difficulty, as geth 1.10 shows its miner's pending block. */
+static void reply_pending_block(struct eth_api *api, struct bt_rpc_call *call, int is_full)
+{
+    struct chain_header hd;
+    struct chain_body body;
+    char err[300] = "";
+    bt_status rc = chain_pending(api->c, NULL, &hd, &body, err, sizeof(err));
+    if (rc != BT_OK) {
+        eth_server_error(call, err[0] ? err : bts_status_str(rc));
+        return;
+    }
+    json_t *b = ethjson_block(&hd, &body, NULL, is_full);
+    if (b) {
+        json_object_set_new(b, "hash", json_null());
+        json_object_set_new(b, "nonce", json_null());
+        json_object_set_new(b, "miner", json_null());
+    }
+    rpc_call_result_json(call, b);
+    chain_header_free(&hd);
+    chain_body_free(&body);
+}
+
 static void m_block_by_number(void *arg, struct bt_rpc_call *call)
 {
     struct eth_api *api = arg;
@@ -156,7 +179,10 @@ static void m_block_by_number(void *arg, struct bt_rpc_call *call)
     if (rpc_params(call, 2, 2, &p) != BT_OK)
         return;
     int full = full_flag(call, p);
-    if (full >= 0 && header_by_number_arg(api, call, p, &hd) == 0)
+    const char *tag = json_string_value(json_array_get(p, 0));
+    if (full >= 0 && tag && strcmp(tag, "pending") == 0)
+        reply_pending_block(api, call, full);
+    else if (full >= 0 && header_by_number_arg(api, call, p, &hd) == 0)
         reply_block(api, call, &hd, full);
     json_decref(p);
 }

@@ -19,21 +19,34 @@
 
 struct run {
     struct eth_api *api;
-    struct chain_header hd; /* the block the call is in */
+    struct chain_header hd; /* the block the call is in ("pending": chain_pending's) */
+    int is_pending;         /* the state is chain_pending's, rebuilt for every run */
     struct bts_header blk;  /* its context (base fee zeroed for a zero-price call) */
     const json_t *override;
     struct eth_call_args a;
     int is_override_bad; /* the last run_once failed on the override: argument error */
 };
 
+/* A fresh state of the run's block: the block's, or the pending block's (geth 1.10: "pending"
+ * reads the miner's pending state: head + the pool's pending transactions). */
+static bt_status run_state(struct run *r, struct state **st, char *err, size_t err_cap)
+{
+    if (r->is_pending)
+        return chain_pending(r->api->c, st, NULL, NULL, err, err_cap);
+    return chain_state_at(r->api->c, r->hd.hash, st);
+}
+
 /* One execution of a.m on a fresh state. Returns chain_call's status; *out as chain_call. */
 static bt_status run_traced(struct run *r, uint64_t gas, const struct bt_evm_tracer *tracer,
                             struct bt_evm_result *out, char *err, size_t err_cap)
 {
     struct state *st = NULL;
-    bt_status rc = chain_state_at(r->api->c, r->hd.hash, &st);
+    err[0] = '\0';
+    bt_status rc = run_state(r, &st, err, err_cap);
     if (rc != BT_OK) {
-        snprintf(err, err_cap, "%s", rc == BT_ENOTFOUND ? "header not found" : bts_status_str(rc));
+        if (!err[0] || rc == BT_ENOTFOUND)
+            snprintf(err, err_cap, "%s",
+                     rc == BT_ENOTFOUND ? "header not found" : bts_status_str(rc));
         return rc == BT_ENOTFOUND ? BT_EIO : rc;
     }
     r->is_override_bad = 0;
@@ -66,8 +79,17 @@ static int prepare(struct eth_api *api, struct bt_rpc_call *call, json_t *p, str
         return -1;
     }
     if (json_array_size(p) > 1 && !json_is_null(json_array_get(p, 1))) {
-        if (eth_block_arg(api, call, p, 1, &r->hd, NULL) != BT_OK)
+        if (eth_block_arg(api, call, p, 1, &r->hd, &r->is_pending) != BT_OK)
             return -1;
+        if (r->is_pending) {
+            chain_header_free(&r->hd);
+            err[0] = '\0';
+            bt_status rc = chain_pending(api->c, NULL, &r->hd, NULL, err, sizeof(err));
+            if (rc != BT_OK) {
+                eth_server_error(call, err[0] ? err : bts_status_str(rc));
+                return -1;
+            }
+        }
     } else {
         json_t *latest = json_pack("[s,s]", "", "latest");
         bt_status rc = eth_block_arg(api, call, latest, 1, &r->hd, NULL);
@@ -172,7 +194,7 @@ static int is_plain_target(struct run *r)
     struct state *st = NULL;
     char err[64];
     int plain = 0;
-    if (chain_state_at(r->api->c, r->hd.hash, &st) == BT_OK &&
+    if (run_state(r, &st, err, sizeof(err)) == BT_OK &&
         eth_state_override(st, r->override, err, sizeof(err)) == BT_OK) {
         struct bt_value code = {0};
         bt_status rc = state_evm_iface.get_code(st, r->a.m.to.bytes, &code);

@@ -1,5 +1,6 @@
 /* Account state at a block: eth_getBalance, eth_getCode, eth_getStorageAt,
- * eth_getTransactionCount (with "pending": the pool's next nonce). go-ethereum
+ * eth_getTransactionCount; "pending" reads the pending block's state (chain_pending) and the
+ * nonce counts every pooled pending transaction (also those past the block's gas). go-ethereum
  * internal/ethapi/api.go (BlockChainAPI). */
 #include "eth_int.h"
 
@@ -67,10 +68,16 @@ static void state_method(struct eth_api *api, struct bt_rpc_call *call, enum wha
             goto out;
     }
     struct state *st = NULL;
-    bt_status rc = chain_state_at(api->c, hd.hash, &st);
+    /* "pending": the pending block's state (chain_pending: head + the pool's pending
+     * transactions executed), as geth 1.10 answers from its miner's pending state. */
+    err[0] = '\0';
+    bt_status rc = is_pending ? chain_pending(api->c, &st, NULL, NULL, err, sizeof(err))
+                              : chain_state_at(api->c, hd.hash, &st);
     chain_header_free(&hd);
     if (rc != BT_OK) {
-        eth_server_error(call, rc == BT_ENOTFOUND ? "header not found" : bts_status_str(rc));
+        eth_server_error(call, rc == BT_ENOTFOUND ? "header not found"
+                               : err[0]           ? err
+                                                  : bts_status_str(rc));
         goto out;
     }
     uint64_t nonce = 0;

@@ -1,7 +1,8 @@
 /* The eth_* methods over a real chain (memory storage, the EVM linked in, the in-memory dev
  * engine): JSON shapes of blocks, transactions and receipts as geth sends them, account
  * state with "pending", calls with reverts and state overrides, estimateGas, logs, filters
- * with expiry, subscriptions, txpool errors, and the log filter matching rules. */
+ * with expiry, subscriptions, txpool errors, the log filter matching rules, the "pending" block
+ * and the removed logs of a reorg. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -790,8 +791,142 @@ static void test_eth_rpc_logfilter_rules(void)
     json_decref(c);
 }
 
+/* "pending": the pending block (head + the pool's pending transactions executed). */
+static void test_eth_rpc_pending_block(void)
+{
+    node_open();
+    char to[43];
+    hex20(to, to_addr);
+    json_t *r = send_tx(0, 0, to_addr, 5, NULL, 0, 21000);
+    json_decref(r);
+    r = rpc("eth_getBalance", "[\"%s\", \"latest\"]", to);
+    CU_ASSERT_STRING_EQUAL(res_str(r), "0x0");
+    json_decref(r);
+    r = rpc("eth_getBalance", "[\"%s\", \"pending\"]", to);
+    CU_ASSERT_STRING_EQUAL(res_str(r), "0x5");
+    json_decref(r);
+    /* A contract (state override) returning BALANCE(0x42): the block tag decides. */
+    static const char bal_call[] = "{\"to\": \"0x0000000000000000000000000000000000000099\"}";
+    static const char bal_code[] = "{\"0x0000000000000000000000000000000000000099\": "
+                                   "{\"code\": \"0x60423160005260206000f3\"}}";
+    r = rpc("eth_call", "[%s, \"latest\", %s]", bal_call, bal_code);
+    CU_ASSERT_STRING_EQUAL(res_str(r),
+                           "0x0000000000000000000000000000000000000000000000000000000000000000");
+    json_decref(r);
+    r = rpc("eth_call", "[%s, \"pending\", %s]", bal_call, bal_code);
+    CU_ASSERT_STRING_EQUAL(res_str(r),
+                           "0x0000000000000000000000000000000000000000000000000000000000000005");
+    json_decref(r);
+    r = rpc("eth_estimateGas", "[%s, \"pending\", %s]", bal_call, bal_code);
+    CU_ASSERT(strncmp(res_str(r), "0x", 2) == 0);
+    json_decref(r);
+    /* The pending block: number head + 1, the transaction, hash/nonce/miner null. */
+    r = rpc("eth_getBlockByNumber", "[\"pending\", false]");
+    json_t *b = json_object_get(r, "result");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(b, "number")), "0x1");
+    CU_ASSERT_EQUAL(json_array_size(json_object_get(b, "transactions")), 1);
+    CU_ASSERT(json_is_null(json_object_get(b, "hash")));
+    CU_ASSERT(json_is_null(json_object_get(b, "miner")));
+    CU_ASSERT(json_is_null(json_object_get(b, "nonce")));
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(b, "gasUsed")), "0x5208");
+    json_decref(r);
+    produce();
+    r = rpc("eth_getBlockByNumber", "[\"pending\", true]");
+    b = json_object_get(r, "result");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(b, "number")), "0x2");
+    CU_ASSERT_EQUAL(json_array_size(json_object_get(b, "transactions")), 0);
+    json_decref(r);
+    r = rpc("eth_getBalance", "[\"%s\", \"pending\"]", to);
+    CU_ASSERT_STRING_EQUAL(res_str(r), "0x5");
+    json_decref(r);
+    node_close();
+}
+
+/* A reorg: the dropped block's logs reach log filters and subscriptions with removed: true;
+ * the dropped transaction is pending again. */
+static void test_eth_rpc_reorg_removed_logs(void)
+{
+    node_open();
+    json_t *r = rpc("eth_newFilter", "[{\"topics\": [\"%s\"]}]", topic77);
+    char lf[40], sub[40];
+    snprintf(lf, sizeof(lf), "%s", res_str(r));
+    json_decref(r);
+    r = rpc("eth_subscribe", "[\"logs\", {}]");
+    snprintf(sub, sizeof(sub), "%s", res_str(r));
+    json_decref(r);
+    r = send_tx(1, 0, NULL, 0, log_init, sizeof(log_init), 200000);
+    char txh[67];
+    snprintf(txh, sizeof(txh), "%s", res_str(r));
+    json_decref(r);
+    produce();
+    r = rpc("eth_getFilterChanges", "[\"%s\"]", lf);
+    json_t *res = json_object_get(r, "result");
+    CU_ASSERT_EQUAL_FATAL(json_array_size(res), 1);
+    CU_ASSERT(json_is_false(json_object_get(json_array_get(res, 0), "removed")));
+    json_decref(r);
+    /* Another chain from the same genesis builds two empty blocks: heavier (TD 2 > 1). */
+    struct stl t2;
+    struct genesis g2;
+    struct ctl_engine e2;
+    struct chain *c2;
+    char err[512] = "";
+    stl_open(&t2, "storage-memory");
+    CU_ASSERT_EQUAL_FATAL(genesis_preset(&g2, "dev", 4, err, sizeof(err)), BT_OK);
+    ctl_engine_init(&e2);
+    struct chain_opts o;
+    ctl_opts(&o, t2.sn.s, &g2, &e2, &t2.rt.workers);
+    CU_ASSERT_EQUAL_FATAL(chain_open(&c2, &o, err, sizeof(err)), BT_OK);
+    for (uint64_t k = 1; k <= 2; k++) {
+        CU_ASSERT_EQUAL_FATAL(chain_produce(c2, 0, NULL, err, sizeof(err)), BT_OK);
+        uint8_t *raw;
+        size_t len;
+        CU_ASSERT_EQUAL_FATAL(chain_block_rlp(c2, k, &raw, &len), BT_OK);
+        bt_status rc = chain_import(N.c, raw, len, NULL, err, sizeof(err));
+        if (rc != BT_OK)
+            fprintf(stderr, "import: %s\n", err);
+        CU_ASSERT_EQUAL(rc, BT_OK);
+        free(raw);
+    }
+    chain_close(c2);
+    stl_close(&t2);
+    genesis_free(&g2);
+    r = rpc("eth_blockNumber", "[]");
+    CU_ASSERT_STRING_EQUAL(res_str(r), "0x2");
+    json_decref(r);
+    r = rpc("eth_getFilterChanges", "[\"%s\"]", lf);
+    res = json_object_get(r, "result");
+    CU_ASSERT_EQUAL_FATAL(json_array_size(res), 1);
+    json_t *l = json_array_get(res, 0);
+    CU_ASSERT(json_is_true(json_object_get(l, "removed")));
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(l, "transactionHash")), txh);
+    json_decref(r);
+    /* The subscription: the log, then the same log removed. */
+    int n_added = 0, n_removed = 0;
+    for (size_t i = 0; i < n_notes; i++) {
+        json_t *note = json_loads(notes[i], 0, NULL);
+        json_t *pr = json_object_get(note, "params");
+        if (strcmp(json_string_value(json_object_get(pr, "subscription")), sub) == 0) {
+            json_t *rm = json_object_get(json_object_get(pr, "result"), "removed");
+            n_added += json_is_false(rm);
+            n_removed += json_is_true(rm) && n_added == 1;
+        }
+        json_decref(note);
+    }
+    CU_ASSERT_EQUAL(n_added, 1);
+    CU_ASSERT_EQUAL(n_removed, 1);
+    /* Unmined again: pending, no receipt. */
+    r = rpc("eth_getTransactionByHash", "[\"%s\"]", txh);
+    CU_ASSERT(json_is_null(json_object_get(json_object_get(r, "result"), "blockHash")));
+    json_decref(r);
+    r = rpc("eth_getTransactionReceipt", "[\"%s\"]", txh);
+    CU_ASSERT(json_is_null(json_object_get(r, "result")));
+    json_decref(r);
+    node_close();
+}
+
 BTS_TEST_SUITE("eth_rpc", NULL, NULL, BTS_TEST(test_eth_rpc_chain_basics),
                BTS_TEST(test_eth_rpc_transactions_and_receipts),
                BTS_TEST(test_eth_rpc_call_revert_override), BTS_TEST(test_eth_rpc_revert_text),
                BTS_TEST(test_eth_rpc_storage_proof), BTS_TEST(test_eth_rpc_logs_filters_subs),
-               BTS_TEST(test_eth_rpc_logfilter_rules));
+               BTS_TEST(test_eth_rpc_logfilter_rules), BTS_TEST(test_eth_rpc_pending_block),
+               BTS_TEST(test_eth_rpc_reorg_removed_logs));
