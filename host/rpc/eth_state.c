@@ -69,10 +69,13 @@ static void state_method(struct eth_api *api, struct bt_rpc_call *call, enum wha
     }
     struct state *st = NULL;
     /* "pending": the pending block's state (chain_pending: head + the pool's pending
-     * transactions executed), as geth 1.10 answers from its miner's pending state. */
+     * transactions executed), as geth 1.10 answers from its miner's pending state; except the
+     * nonce, which geth takes from the pool (the head's nonce raised by the pooled pending
+     * transactions): cheap, and it counts those past the block's gas too. */
     err[0] = '\0';
-    bt_status rc = is_pending ? chain_pending(api->c, &st, NULL, NULL, err, sizeof(err))
-                              : chain_state_at(api->c, hd.hash, &st);
+    bt_status rc = is_pending && w != W_NONCE
+                       ? chain_pending(api->c, &st, NULL, NULL, err, sizeof(err))
+                       : chain_state_at(api->c, hd.hash, &st);
     chain_header_free(&hd);
     if (rc != BT_OK) {
         eth_server_error(call, rc == BT_ENOTFOUND ? "header not found"
