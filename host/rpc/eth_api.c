@@ -80,6 +80,11 @@ static double blocks_refused(void *arg)
     return (double)stats_of(arg).blocks_refused;
 }
 
+static double reorgs(void *arg)
+{
+    return (double)stats_of(arg).reorgs;
+}
+
 static double block_seconds_total(void *arg)
 {
     return stats_of(arg).total_block_ms / 1000.0;
@@ -101,6 +106,8 @@ static const struct {
     {"bttcd_chain_blocks_produced_total", "Blocks produced and committed by this node",
      blocks_produced, 0, 1},
     {"bttcd_chain_blocks_refused_total", "Imported blocks refused by validation", blocks_refused, 0,
+     1},
+    {"bttcd_chain_reorgs_total", "Switches of the canonical chain to a heavier branch", reorgs, 0,
      1},
     {"bttcd_chain_block_seconds_total",
      "Wall time spent importing or producing blocks, commit included (divide by the block "
