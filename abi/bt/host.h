@@ -169,7 +169,7 @@ struct bt_host {
 
     /** Register a metric named bttcd_<plugin>_<name> ([a-z0-9_]+). Histograms take ascending
      *  bucket bounds (copied). *out_id is used with metric_* below. Thread: loop.
-     *  Not yet backed: the /metrics endpoint (values are kept, not yet served). */
+     *  Served on /metrics as bttcd_<plugin>_<name> (plugin name with [^a-z0-9_] as `_`). */
     bt_status (*metric_register)(struct bt_host_ctx *h, uint32_t type, const char *name,
                                  const char *help, const double *buckets, size_t n_buckets,
                                  uint32_t *out_id);

@@ -267,6 +267,12 @@ void metric_add(struct metric *s, uint64_t n)
         atomic_add_double(&s->value, (double)n);
 }
 
+void metric_add_double(struct metric *s, double d)
+{
+    if (s && d >= 0)
+        atomic_add_double(&s->value, d);
+}
+
 void metric_set(struct metric *s, double v)
 {
     if (s)

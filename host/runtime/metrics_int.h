@@ -61,6 +61,9 @@ bt_status metrics_counter_fn(struct metrics *m, const char *name, const char *la
 
 /** Add n to a counter (or a gauge). NULL series ok (no-op). Thread: any. */
 void metric_add(struct metric *s, uint64_t n);
+/** Add d >= 0 to a counter (or a gauge): the plugins' metric_update takes doubles (a
+ *  negative or NaN d is ignored, as the counter rule says). NULL ok. Thread: any. */
+void metric_add_double(struct metric *s, double d);
 /** Set a gauge. NULL ok. Thread: any. */
 void metric_set(struct metric *s, double v);
 /** Record one observation in a histogram. NULL ok. Thread: any. */

@@ -1,4 +1,5 @@
-/* Metrics (values kept; the /metrics endpoint comes with the network work), JSON-RPC methods
+/* Metrics (kept per instance and mirrored into the process registry that /metrics serves, as
+ * bttcd_<plugin>_<name>), JSON-RPC methods
  * and REST routes (host/rpc, host/net/rest.c), p2p topics (host/net/p2p), and the services
  * this host build does not back yet: they check their arguments like the real ones will, then
  * answer BT_ENOTSUP (or do nothing, for the void entries), as host.h documents. */
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics_int.h"
 #include "p2p_int.h"
 #include "rest_int.h"
 #include "rpc_int.h"
@@ -20,7 +22,46 @@ struct services_metric {
     size_t n_buckets;
     double value; /* counter/gauge value; histogram sum */
     uint64_t count;
+    struct metric *series; /* bttcd_<plugin>_<name> in metrics_global(); NULL: not exported */
 };
+
+/* The exported name: "bttcd_" + the plugin name with every character outside [a-z0-9_]
+ * turned into '_' ("rootchain-tron" -> "rootchain_tron") + "_" + the metric's name, so two
+ * plugins never share a family and the result is always a valid Prometheus name. */
+static void metric_export_name(char *out, size_t cap, const char *plugin, const char *name)
+{
+    size_t n = (size_t)snprintf(out, cap, "bttcd_%s_%s", plugin, name);
+    size_t plen = strlen(plugin);
+    for (size_t i = 6; i < 6 + plen && i < n && i < cap; i++) {
+        char c = out[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+            out[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : '_';
+    }
+}
+
+/* The series a plugin metric feeds in the process registry. A failure (ENOMEM, or a family of
+ * that name with another kind) leaves the metric unexported: the plugin's own view through
+ * metric_update/services_metric_value still works, so it is not an error for the caller. */
+static struct metric *metric_export(const char *plugin, uint32_t type, const char *name,
+                                    const char *help, const double *buckets, size_t n_buckets)
+{
+    struct metrics *reg = metrics_global();
+    char full[160];
+    metric_export_name(full, sizeof(full), plugin, name);
+    if (!reg)
+        return NULL;
+    switch ((enum bt_metric_type)type) {
+    case BT_METRIC_COUNTER:
+        return metrics_counter(reg, full, NULL, help);
+    case BT_METRIC_GAUGE:
+        return metrics_gauge(reg, full, NULL, help);
+    case BT_METRIC_HISTOGRAM:
+        return n_buckets <= METRICS_MAX_BUCKETS
+                   ? metrics_histogram(reg, full, NULL, help, buckets, n_buckets)
+                   : NULL;
+    }
+    return NULL;
+}
 
 static int metric_name_ok(const char *s)
 {
@@ -76,6 +117,7 @@ bt_status h_metric_register(struct bt_host_ctx *h, uint32_t type, const char *na
         memcpy(m->buckets, buckets, n_buckets * sizeof(double));
     m->n_buckets = n_buckets;
     m->type = type;
+    m->series = metric_export(h->name, type, name, help, buckets, n_buckets);
     m->id = rt->next_metric_id++;
     memcpy(m->name, name, strlen(name) + 1);
     m->next = h->metrics;
@@ -99,6 +141,13 @@ void h_metric_update(struct bt_host_ctx *h, uint32_t id, double v)
         else
             m->value += v;
         m->count++;
+        /* Series are lock-free; updating under our lock keeps their order equal to ours. */
+        if (m->type == BT_METRIC_GAUGE)
+            metric_set(m->series, v);
+        else if (m->type == BT_METRIC_HISTOGRAM)
+            metric_observe(m->series, v);
+        else
+            metric_add_double(m->series, v);
     }
     pthread_mutex_unlock(&h->rt->metrics_lock);
     if (!m)

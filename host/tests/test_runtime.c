@@ -2,11 +2,13 @@
  * callback), defer from any thread, work_submit with results on the loop and cancellation at
  * shutdown, per-instance memory, messages, config, metrics, misuse reports, unsupported
  * services, and release of everything an instance registered. */
+#include "metrics_int.h"
 #include "services_int.h"
 
 #include <bts/test.h>
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -308,14 +310,14 @@ static void test_runtime_config_access(void)
 static void test_runtime_metrics_kept(void)
 {
     struct bt_host_ctx *h = start_rt(1);
-    uint32_t c, g, hist;
+    uint32_t c, g, g2, hist;
     static const double bounds[] = {1, 5, 10};
     CU_ASSERT_EQUAL(H->metric_register(h, BT_METRIC_COUNTER, "blocks_total", "blocks", NULL, 0, &c),
                     BT_OK);
     CU_ASSERT_EQUAL(H->metric_register(h, BT_METRIC_GAUGE, "peers", "peers", NULL, 0, &g), BT_OK);
     CU_ASSERT_EQUAL(H->metric_register(h, BT_METRIC_HISTOGRAM, "import_ms", "ms", bounds, 3, &hist),
                     BT_OK);
-    CU_ASSERT_EQUAL(H->metric_register(h, BT_METRIC_GAUGE, "peers", "again", NULL, 0, &g),
+    CU_ASSERT_EQUAL(H->metric_register(h, BT_METRIC_GAUGE, "peers", "again", NULL, 0, &g2),
                     BT_EEXIST);
     H->metric_update(h, c, 2);
     H->metric_update(h, c, 3);
@@ -327,6 +329,21 @@ static void test_runtime_metrics_kept(void)
     CU_ASSERT(v == 5 && n == 2);
     CU_ASSERT_EQUAL(services_metric_value(h, hist, &v, &n), BT_OK);
     CU_ASSERT(v == 10 && n == 2);
+    H->metric_update(h, g, 7);
+    /* The same values reach /metrics as bttcd_<plugin>_<name>. */
+    size_t len = 0;
+    char *text = metrics_render(metrics_global(), &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    char want[128];
+    snprintf(want, sizeof(want), "bttcd_%s_blocks_total 5\n", h->name);
+    for (char *p = want + 6; *p && p < want + 6 + strlen(h->name); p++)
+        if (*p == '-')
+            *p = '_';
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, want));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "_import_ms_bucket{le=\"5\"} 1\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "_import_ms_count 2\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "_peers 7\n"));
+    free(text);
     stop_rt(h);
 }
 
