@@ -184,7 +184,8 @@ static bt_status reorg_plan(struct chain *c, const struct chain_prep *p,
     for (size_t i = 0; i < r->n_added; i++)
         for (size_t k = 0; k < r->added[i].n_txs; k++)
             r->added_txs[r->n_added_txs++] = r->added[i].txs[k].hash;
-    qsort(r->added_txs, r->n_added_txs, 32, hash_cmp);
+    if (r->n_added_txs)
+        qsort(r->added_txs, r->n_added_txs, 32, hash_cmp);
     return BT_OK;
 }
 
