@@ -473,6 +473,42 @@ static void test_chain_reorg_refusals(void)
     node_close(&b);
 }
 
+/* A reorg on LevelDB, then the whole node stopped and started again on the same datadir. */
+static void test_chain_reorg_restart_leveldb(void)
+{
+    struct node a, b;
+    memset(&a, 0, sizeof(a));
+    stl_open(&a.t, "storage-leveldb");
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(genesis_preset(&a.g, "dev", 4, err, sizeof(err)), BT_OK);
+    ctl_engine_init(&a.e.e);
+    node_open_chain(&a);
+    node_open(&b);
+    uint8_t h[32], b1[32], b2[32];
+    struct bt_hash ta = submit(&a, 0, 0, 1);
+    produce(&a, 1, h);
+    struct bt_hash tb = submit(&b, 1, 0, 0);
+    produce(&b, 1, b1);
+    produce(&b, 1, b2);
+    import_ok(&a, &b, 1);
+    import_ok(&a, &b, 2);
+    head_is(&a, 2, b2);
+    chain_close(a.c);
+    stl_stop(&a.t);
+    stl_open_in(&a.t, "storage-leveldb");
+    node_open_chain(&a);
+    head_is(&a, 2, b2);
+    canonical_is(&a, 1, b1);
+    struct chain_tx_loc loc;
+    CU_ASSERT_EQUAL(chain_tx_lookup(a.c, tb.bytes, &loc), BT_OK);
+    CU_ASSERT_EQUAL(memcmp(loc.block_hash.bytes, b1, 32), 0);
+    CU_ASSERT_EQUAL(chain_tx_lookup(a.c, ta.bytes, &loc), BT_ENOTFOUND);
+    struct bts_u256 td;
+    CU_ASSERT_EQUAL(chain_td(a.c, h, &td), BT_OK); /* the old block stays, by hash */
+    node_close(&a);
+    node_close(&b);
+}
+
 /* --- the txpool journal ---------------------------------------------------------------------- */
 
 static off_t file_size(const char *path)
@@ -529,4 +565,5 @@ static void test_chain_journal_survives_sigkill(void)
 BTS_TEST_SUITE("chain_reorg", NULL, NULL, BTS_TEST(test_chain_reorg_heavier_branch_wins),
                BTS_TEST(test_chain_reorg_to_shorter_heavier_branch),
                BTS_TEST(test_chain_reorg_failed_write_keeps_old_chain),
-               BTS_TEST(test_chain_reorg_refusals), BTS_TEST(test_chain_journal_survives_sigkill));
+               BTS_TEST(test_chain_reorg_refusals), BTS_TEST(test_chain_reorg_restart_leveldb),
+               BTS_TEST(test_chain_journal_survives_sigkill));
