@@ -239,7 +239,27 @@ static void reply_no_uncles(struct eth_api *api, struct bt_rpc_call *call, struc
 
 static void m_count_by_number(void *arg, struct bt_rpc_call *call)
 {
-    with_block_arg(arg, call, 0, reply_tx_count);
+    struct eth_api *api = arg;
+    json_t *p;
+    /* "pending": the pending block's count (geth 1.10: its miner's pending block). */
+    if (rpc_params(call, 1, 1, &p) != BT_OK)
+        return;
+    const char *tag = json_string_value(json_array_get(p, 0));
+    int is_pending = tag && strcmp(tag, "pending") == 0;
+    json_decref(p);
+    if (!is_pending) {
+        with_block_arg(arg, call, 0, reply_tx_count);
+        return;
+    }
+    struct chain_body body;
+    char err[300] = "";
+    bt_status rc = chain_pending(api->c, NULL, NULL, &body, err, sizeof(err));
+    if (rc != BT_OK) {
+        eth_server_error(call, err[0] ? err : bts_status_str(rc));
+        return;
+    }
+    rpc_call_result_json(call, bts_json_new_u64(body.n_txs));
+    chain_body_free(&body);
 }
 
 static void m_count_by_hash(void *arg, struct bt_rpc_call *call)

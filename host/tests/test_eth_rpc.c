@@ -830,6 +830,9 @@ static void test_eth_rpc_pending_block(void)
     CU_ASSERT(json_is_null(json_object_get(b, "nonce")));
     CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(b, "gasUsed")), "0x5208");
     json_decref(r);
+    r = rpc("eth_getBlockTransactionCountByNumber", "[\"pending\"]");
+    CU_ASSERT_STRING_EQUAL(res_str(r), "0x1");
+    json_decref(r);
     produce();
     r = rpc("eth_getBlockByNumber", "[\"pending\", true]");
     b = json_object_get(r, "result");
