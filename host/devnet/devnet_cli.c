@@ -339,6 +339,12 @@ static int up(struct devnet *d, const struct dn_opts *o)
             json_t *s = dn_status_json(d);
             dn_status_print(d, s, 1);
             json_decref(s);
+            /* the exits dn_reap printed were cleared with the screen: repeat them */
+            for (size_t k = 0; k < d->n_procs; k++)
+                if (d->procs[k].has_exited)
+                    printf("EXITED: %s (see %s/logs/%s.log)\n", d->procs[k].name, d->dir,
+                           d->procs[k].name);
+            fflush(stdout);
         }
         for (int k = 0; k < 10 && !g_stop; k++)
             usleep(100 * 1000);

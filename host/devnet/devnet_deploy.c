@@ -174,8 +174,8 @@ struct run {
     size_t err_cap;
 };
 
-static bt_status send(struct run *r, uint32_t key, const uint8_t *to, const uint8_t *data,
-                      size_t len, uint64_t gas, const char *what)
+static bt_status send_tx(struct run *r, uint32_t key, const uint8_t *to, const uint8_t *data,
+                         size_t len, uint64_t gas, const char *what)
 {
     if (r->n_tx >= MAX_TXS)
         return BT_ERANGE;
@@ -204,7 +204,7 @@ static bt_status create(struct run *r, const char *dir, const char *evm, enum dn
                bts_status_str(st));
     if (st == BT_OK) {
         dn_create_address(r->b->addr[c], deployer, r->nonce[0]);
-        st = send(r, 0, NULL, code.data, code.len, GAS_CREATE, dn_contract_names[c]);
+        st = send_tx(r, 0, NULL, code.data, code.len, GAS_CREATE, dn_contract_names[c]);
     }
     bts_buf_free(&code);
     return st;
@@ -224,7 +224,7 @@ static bt_status call(struct run *r, uint32_t key, const uint8_t to[20], const c
     if (st != BT_OK)
         dn_fmt(r->err, r->err_cap, "%s: encoding: %s", sig, bts_status_str(st));
     if (st == BT_OK)
-        st = send(r, key, to, data.data, data.len, gas, sig);
+        st = send_tx(r, key, to, data.data, data.len, gas, sig);
     bts_buf_free(&data);
     return st;
 }
