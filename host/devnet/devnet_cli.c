@@ -17,6 +17,7 @@
 #include <bts/hex.h>
 
 #include "genesis_int.h"
+#include "keys_int.h"
 
 enum dn_cmd { DN_UP, DN_DOWN, DN_STATUS };
 
@@ -297,6 +298,8 @@ static int up(struct devnet *d, const struct dn_opts *o)
                (unsigned long long)b->chain_id);
         fflush(stdout);
     }
+    if (!g_stop && dn_setup_signer(d, err, sizeof(err)) != BT_OK)
+        return fail(d, "keystore", err);
     for (int c = 0; c < DN_N_CHAINS && !g_stop; c++) {
         struct dn_base *b = &d->base[c];
         if (!b->is_enabled)
@@ -401,6 +404,7 @@ int devnet_main(int argc, char **argv)
             rc = fresh(d) == 0 ? resolve(d, o.dir, 1) : -1;
         }
         rc = rc == 0 ? up(d, &o) : 1;
+        signer_free(d->signer); /* wipes the unlocked dev keys */
     } else if (resolve(d, o.dir, 0) != 0) {
         rc = 1;
     } else if (o.cmd == DN_DOWN) {

@@ -179,8 +179,9 @@ static bt_status send_tx(struct run *r, uint32_t key, const uint8_t *to, const u
 {
     if (r->n_tx >= MAX_TXS)
         return BT_ERANGE;
-    bt_status st = dn_send_tx(r->b->url, r->b->chain_id, key, r->nonce[key], r->gas_price, gas, to,
-                              data, len, r->hashes[r->n_tx], r->err, r->err_cap);
+    bt_status st =
+        dn_send_tx(r->b->url, r->b->chain_id, r->d->signer, r->d->val[key].addr, r->nonce[key],
+                   r->gas_price, gas, to, data, len, r->hashes[r->n_tx], r->err, r->err_cap);
     if (st != BT_OK)
         return st;
     dn_fmt(r->what[r->n_tx++], sizeof(r->what[0]), "%s", what);

@@ -73,9 +73,12 @@ struct dn_proc {
     int status;
 };
 
+struct signer;
+
 struct devnet {
-    char dir[4096]; /* absolute */
-    char exe[4096]; /* this bttcd */
+    struct signer *signer; /* DIR/keystore: dev keys 0..n_val-1, unlocked (dn_setup_signer) */
+    char dir[4096];        /* absolute */
+    char exe[4096];        /* this bttcd */
     uint32_t n_val;
     struct dn_base base[DN_N_CHAINS];
     struct dn_val val[DN_MAX_VALIDATORS];
@@ -128,11 +131,12 @@ bt_status dn_rpc_call(const char *url, const uint8_t to[20], const uint8_t *data
 /** eth_getCode length at `addr`. */
 bt_status dn_rpc_code_len(const char *url, const uint8_t addr[20], size_t *out_len, char *err,
                           size_t err_cap);
-/** Sign a legacy EIP-155 transaction with dev key `key_index` (genesis_dev_key) and send it
- *  with eth_sendRawTransaction. to NULL: contract creation. out_hash: the tx hash. */
-bt_status dn_send_tx(const char *url, uint64_t chain_id, uint32_t key_index, uint64_t nonce,
-                     uint64_t gas_price, uint64_t gas, const uint8_t *to, const uint8_t *data,
-                     size_t data_len, uint8_t out_hash[32], char *err, size_t err_cap);
+/** Sign a legacy EIP-155 transaction with key `from` of the host signer `sg` and send it with
+ *  eth_sendRawTransaction. to NULL: contract creation. out_hash: the tx hash. */
+bt_status dn_send_tx(const char *url, uint64_t chain_id, struct signer *sg, const uint8_t from[20],
+                     uint64_t nonce, uint64_t gas_price, uint64_t gas, const uint8_t *to,
+                     const uint8_t *data, size_t data_len, uint8_t out_hash[32], char *err,
+                     size_t err_cap);
 /** Wait for a receipt (polling) up to timeout_ms. Returns BT_OK (status 1), BT_EINVAL (status 0:
  *  reverted), BT_ETIMEDOUT. */
 bt_status dn_wait_receipt(const char *url, const uint8_t hash[32], int timeout_ms, char *err,
@@ -159,6 +163,9 @@ bt_status dn_staked_count(const struct devnet *d, enum dn_chain c, uint64_t *out
 /** First start: keystore, node key, password file, plugins.conf of every validator, the Bttc
  *  genesis and the span file. Also fills val[].enode on later starts. */
 bt_status dn_setup_validators(struct devnet *d, char *err, size_t err_cap);
+/** DIR/keystore with dev keys 0..n_val-1 (empty password), a host signer over it in
+ *  d->signer with every key unlocked: the deployer and the validators' stake transactions. */
+bt_status dn_setup_signer(struct devnet *d, char *err, size_t err_cap);
 /** (Re)write every validator's plugins.conf from the state (addresses, URLs). */
 bt_status dn_write_confs(const struct devnet *d, char *err, size_t err_cap);
 

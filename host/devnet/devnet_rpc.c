@@ -19,7 +19,7 @@
 #include <bts/tx.h>
 #include <bts/u256.h>
 
-#include "genesis_int.h"
+#include "keys_int.h"
 
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
 {
@@ -162,9 +162,10 @@ bt_status dn_rpc_code_len(const char *url, const uint8_t addr[20], size_t *out_l
     return st;
 }
 
-bt_status dn_send_tx(const char *url, uint64_t chain_id, uint32_t key_index, uint64_t nonce,
-                     uint64_t gas_price, uint64_t gas, const uint8_t *to, const uint8_t *data,
-                     size_t data_len, uint8_t out_hash[32], char *err, size_t err_cap)
+bt_status dn_send_tx(const char *url, uint64_t chain_id, struct signer *sg, const uint8_t from[20],
+                     uint64_t nonce, uint64_t gas_price, uint64_t gas, const uint8_t *to,
+                     const uint8_t *data, size_t data_len, uint8_t out_hash[32], char *err,
+                     size_t err_cap)
 {
     struct bts_tx tx;
     memset(&tx, 0, sizeof(tx));
@@ -180,13 +181,10 @@ bt_status dn_send_tx(const char *url, uint64_t chain_id, uint32_t key_index, uin
     }
     tx.data = data;
     tx.data_len = data_len;
-    uint8_t digest[32], key[32], sig[65];
+    uint8_t digest[32], sig[65];
     bt_status st = bts_tx_signing_hash(digest, &tx);
     if (st == BT_OK)
-        st = genesis_dev_key(key, key_index);
-    if (st == BT_OK)
-        st = bts_secp_sign(sig, key, digest);
-    explicit_bzero(key, sizeof(key));
+        st = signer_sign(sg, sig, from, digest);
     if (st != BT_OK) {
         dn_fmt(err, err_cap, "signing: %s", bts_status_str(st));
         return st;

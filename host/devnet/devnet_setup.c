@@ -144,7 +144,51 @@ static bt_status write_spans(const struct devnet *d, char *err, size_t err_cap)
     return rc == 0 ? BT_OK : BT_EIO;
 }
 
-/* Keystore (dev key i, empty password, light scrypt), password.txt and the node key. */
+/* Dev key i in keystore directory kd (empty password, light scrypt) unless it is there. */
+static bt_status store_dev_key(const char *kd, uint32_t i, const uint8_t addr[20], char *err,
+                               size_t err_cap)
+{
+    struct keydir_list l;
+    memset(&l, 0, sizeof(l));
+    bt_status st = BT_OK;
+    if (dn_mkdir(kd) != 0) {
+        dn_fmt(err, err_cap, "%s: cannot create", kd);
+        return BT_EIO;
+    }
+    const struct keydir_entry *found = NULL;
+    int has_key =
+        keydir_scan(&l, kd, err, err_cap) == BT_OK && keydir_find(&l, addr, &found) != BT_ENOTFOUND;
+    keydir_list_free(&l);
+    if (has_key)
+        return BT_OK;
+    uint8_t key[32];
+    char *json = NULL, *out = NULL;
+    st = genesis_dev_key(key, i);
+    if (st == BT_OK)
+        st = ks_encrypt(&json, key, "", 0, &ks_params_light, err, err_cap);
+    explicit_bzero(key, sizeof(key));
+    if (st == BT_OK)
+        st = keydir_store(&out, kd, addr, json, err, err_cap);
+    free(json);
+    free(out);
+    return st;
+}
+
+bt_status dn_setup_signer(struct devnet *d, char *err, size_t err_cap)
+{
+    char kd[4200];
+    dn_path(d, kd, sizeof(kd), "keystore", NULL);
+    bt_status st = BT_OK;
+    for (uint32_t i = 0; st == BT_OK && i < d->n_val; i++)
+        st = store_dev_key(kd, i, d->val[i].addr, err, err_cap);
+    if (st == BT_OK)
+        st = signer_new(&d->signer, kd, err, err_cap);
+    for (uint32_t i = 0; st == BT_OK && i < d->n_val; i++)
+        st = signer_unlock(d->signer, d->val[i].addr, "", 0, err, err_cap);
+    return st;
+}
+
+/* password.txt, the keystore with dev key i, and the node key. */
 static bt_status validator_keys(struct devnet *d, uint32_t i, const char *vdir, char *err,
                                 size_t err_cap)
 {
@@ -153,29 +197,7 @@ static bt_status validator_keys(struct devnet *d, uint32_t i, const char *vdir, 
     if (dn_write_file(path, "\n", 1, err, err_cap) != 0)
         return BT_EIO;
     char *kd = keydir_path(vdir);
-    struct keydir_list l;
-    memset(&l, 0, sizeof(l));
-    bt_status st = kd ? BT_OK : BT_ENOMEM;
-    if (st == BT_OK && dn_mkdir(kd) != 0) {
-        dn_fmt(err, err_cap, "%s: cannot create", kd);
-        st = BT_EIO;
-    }
-    const struct keydir_entry *found = NULL;
-    int has_key = st == BT_OK && keydir_scan(&l, kd, err, err_cap) == BT_OK &&
-                  keydir_find(&l, d->val[i].addr, &found) != BT_ENOTFOUND;
-    if (st == BT_OK && !has_key) {
-        uint8_t key[32];
-        char *json = NULL, *out = NULL;
-        st = genesis_dev_key(key, i);
-        if (st == BT_OK)
-            st = ks_encrypt(&json, key, "", 0, &ks_params_light, err, err_cap);
-        explicit_bzero(key, sizeof(key));
-        if (st == BT_OK)
-            st = keydir_store(&out, kd, d->val[i].addr, json, err, err_cap);
-        free(json);
-        free(out);
-    }
-    keydir_list_free(&l);
+    bt_status st = kd ? store_dev_key(kd, i, d->val[i].addr, err, err_cap) : BT_ENOMEM;
     free(kd);
     uint8_t nk[32], id[64];
     if (st == BT_OK && (st = p2p_nodekey_load(vdir, nk, err, err_cap)) == BT_OK) {

@@ -10,6 +10,7 @@
 
 #include <bts/borspan.h>
 #include <bts/hex.h>
+#include <bts/secp.h>
 
 #include "devnet_int.h"
 #include "genesis_int.h"
@@ -212,6 +213,34 @@ static void test_devnet_setup_files(void)
     free(d);
 }
 
+static void test_devnet_signer_dev_keys(void)
+{
+    struct devnet *d = calloc(1, sizeof(*d));
+    char err[512];
+    make_devnet(d, "signer", 3);
+    CU_ASSERT_FATAL(dn_setup_signer(d, err, sizeof(err)) == BT_OK);
+    uint8_t digest[32], sig[65], back[20];
+    memset(digest, 0x5a, sizeof(digest));
+    for (uint32_t i = 0; i < 3; i++) {
+        int is_unlocked = 0;
+        CU_ASSERT(signer_has(d->signer, d->val[i].addr, &is_unlocked) == BT_OK && is_unlocked);
+        CU_ASSERT_FATAL(signer_sign(d->signer, sig, d->val[i].addr, digest) == BT_OK);
+        CU_ASSERT(bts_secp_recover(back, digest, sig, 0) == BT_OK);
+        CU_ASSERT(memcmp(back, d->val[i].addr, 20) == 0);
+    }
+    signer_free(d->signer);
+    /* a second setup finds the keys and writes no new file */
+    CU_ASSERT_FATAL(dn_setup_signer(d, err, sizeof(err)) == BT_OK);
+    signer_free(d->signer);
+    char kd[4200];
+    struct keydir_list l;
+    snprintf(kd, sizeof(kd), "%s/keystore", d->dir);
+    CU_ASSERT_FATAL(keydir_scan(&l, kd, err, sizeof(err)) == BT_OK);
+    CU_ASSERT_EQUAL(l.n, 3);
+    keydir_list_free(&l);
+    free(d);
+}
+
 static void test_devnet_contracts_dir(void)
 {
     char buf[4096], err[512];
@@ -235,4 +264,5 @@ static void test_devnet_free_port(void)
 BTS_TEST_SUITE("devnet", suite_init, suite_clean, BTS_TEST(test_devnet_create_address_hardhat),
                BTS_TEST(test_devnet_state_roundtrip), BTS_TEST(test_devnet_state_errors),
                BTS_TEST(test_devnet_genesis_default_unchanged), BTS_TEST(test_devnet_setup_files),
-               BTS_TEST(test_devnet_contracts_dir), BTS_TEST(test_devnet_free_port));
+               BTS_TEST(test_devnet_signer_dev_keys), BTS_TEST(test_devnet_contracts_dir),
+               BTS_TEST(test_devnet_free_port));
