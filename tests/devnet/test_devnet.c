@@ -73,7 +73,7 @@ static void make_devnet(struct devnet *d, const char *sub, uint32_t n)
 
 static void test_devnet_state_roundtrip(void)
 {
-    struct devnet *d = calloc(2, sizeof(*d)), *e = d + 1;
+    struct devnet *d = calloc(1, sizeof(*d)), *e = calloc(1, sizeof(*e));
     char err[512];
     make_devnet(d, "state", 3);
     snprintf(d->val[1].enode, sizeof(d->val[1].enode), "enode://ab@127.0.0.1:22001");
@@ -91,6 +91,7 @@ static void test_devnet_state_roundtrip(void)
     CU_ASSERT(memcmp(e->base[DN_TRON].addr, d->base[DN_TRON].addr, sizeof(d->base[0].addr)) == 0);
     CU_ASSERT_STRING_EQUAL(e->base[DN_ETH].url, d->base[DN_ETH].url);
     free(d);
+    free(e);
 }
 
 static void test_devnet_state_errors(void)
