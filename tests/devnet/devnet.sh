@@ -23,6 +23,12 @@ fail() {
     exit 1
 }
 say() { echo "== $*"; }
+# Under the sanitizer build every process reports into its output: none may.
+sanitizer_clean() {
+    grep -l "AddressSanitizer\|LeakSanitizer\|runtime error:" "$T/out" "$D"/logs/*.log 2>/dev/null &&
+        fail "sanitizer report (files above)"
+    return 0
+}
 
 # start [OPTIONS]: the supervisor in the background, until its ready line.
 start() {
@@ -100,8 +106,12 @@ say "down"
 pids=$(cat "$D"/run/*.pid)
 [ "$(echo "$pids" | wc -w)" -eq 6 ] || fail "6 pid files (supervisor, 3 basechains, 2 validators): $pids"
 "$B" devnet down --dir "$D" | grep -q stopped || fail "devnet down"
-wait "$sup"; sup=
+wait "$sup"
+rc=$?
+sup=
+[ $rc -eq 0 ] || fail "supervisor exit status $rc"
 for p in $pids; do kill -0 "$p" 2>/dev/null && fail "process $p still runs after down"; done
+sanitizer_clean
 ls "$D"/run/*.pid >/dev/null 2>&1 && fail "pid files left"
 grep -q "bttcd devnet: stopped" "$T/out" || fail "supervisor did not report its stop"
 
@@ -120,7 +130,11 @@ for (let i=0;i<2;i++) if (a.validators[i].http!==b.validators[i].http) { console
 say "--fresh"
 old_tron=$(node -e "console.log(require('$T/s3.json').basechains[0].head)")
 "$B" devnet down --dir "$D" >/dev/null || fail "down before fresh"
-wait "$sup"; sup=
+wait "$sup"
+rc=$?
+sup=
+[ $rc -eq 0 ] || fail "supervisor exit status $rc"
+sanitizer_clean
 start --fresh
 grep -q "a new network" "$T/out" || fail "--fresh did not start over"
 status s4
@@ -131,6 +145,10 @@ if (s.basechains.some(b=>b.staked!==2)) { console.error('not staked after fresh'
 " || fail "fresh network"
 pids=$(cat "$D"/run/*.pid)
 "$B" devnet down --dir "$D" >/dev/null || fail "final down"
-wait "$sup"; sup=
+wait "$sup"
+rc=$?
+sup=
+[ $rc -eq 0 ] || fail "supervisor exit status $rc"
+sanitizer_clean
 for p in $pids; do kill -0 "$p" 2>/dev/null && fail "process $p still runs after the final down"; done
 echo "devnet e2e: ok"
