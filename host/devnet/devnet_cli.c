@@ -285,13 +285,18 @@ static int up(struct devnet *d, const struct dn_opts *o)
     printf("bttcd devnet: %s network in %s (%u validators)\n", is_new ? "a new" : "resuming the",
            d->dir, d->n_val);
     fflush(stdout);
+    /* Basechains: start them all, then wait for each. */
+    for (int c = 0; c < DN_N_CHAINS && !g_stop; c++)
+        if (d->base[c].is_enabled && !d->base[c].is_external &&
+            dn_start_base(d, (enum dn_chain)c, err, sizeof(err)) != BT_OK)
+            return fail(d, dn_chain_names[c], err);
     for (int c = 0; c < DN_N_CHAINS && !g_stop; c++) {
         struct dn_base *b = &d->base[c];
         if (!b->is_enabled)
             continue;
         int rc = b->is_external ? external_ready(d, (enum dn_chain)c, err, sizeof(err))
-                 : dn_start_base(d, (enum dn_chain)c, err, sizeof(err)) == BT_OK ? 0
-                                                                                 : -1;
+                 : dn_wait_base(d, (enum dn_chain)c, err, sizeof(err)) == BT_OK ? 0
+                                                                                : -1;
         if (rc != 0)
             return fail(d, dn_chain_names[c], err);
         printf("basechain %s: %s (chain id %llu)\n", dn_chain_names[c], b->url,
@@ -302,32 +307,40 @@ static int up(struct devnet *d, const struct dn_opts *o)
         return fail(d, "keystore", err);
     for (int c = 0; c < DN_N_CHAINS && !g_stop; c++) {
         struct dn_base *b = &d->base[c];
-        if (!b->is_enabled)
+        size_t n = 0;
+        if (b->is_enabled && b->is_deployed &&
+            (dn_rpc_code_len(b->url, b->addr[DN_C_ROOT_CHAIN], &n, err, sizeof(err)) != BT_OK ||
+             n == 0))
+            return fail(d, dn_chain_names[c],
+                        "the recorded RootChain has no code: the basechain lost its state "
+                        "(start over with --fresh)");
+    }
+    int was_deployed[DN_N_CHAINS];
+    for (int c = 0; c < DN_N_CHAINS; c++)
+        was_deployed[c] = d->base[c].is_deployed;
+    enum dn_chain failed = DN_TRON;
+    if (!g_stop && dn_deploy(d, contracts, &failed, err, sizeof(err)) != BT_OK)
+        return fail(d, dn_chain_names[failed], err);
+    for (int c = 0; c < DN_N_CHAINS && !g_stop; c++) {
+        struct dn_base *b = &d->base[c];
+        if (!b->is_enabled || was_deployed[c])
             continue;
-        if (b->is_deployed) {
-            size_t n = 0;
-            if (dn_rpc_code_len(b->url, b->addr[DN_C_ROOT_CHAIN], &n, err, sizeof(err)) != BT_OK ||
-                n == 0)
-                return fail(d, dn_chain_names[c],
-                            "the recorded RootChain has no code: the basechain lost its state "
-                            "(start over with --fresh)");
-            continue;
-        }
-        if (dn_deploy(d, (enum dn_chain)c, contracts, err, sizeof(err)) != BT_OK)
-            return fail(d, dn_chain_names[c], err);
         char h[43];
         (c == DN_TRON ? dn_tron_hex : dn_addr_hex)(h, b->addr[DN_C_ROOT_CHAIN]);
         printf("basechain %s: contracts deployed (RootChain %s), %u validators staked\n",
                dn_chain_names[c], h, d->n_val);
-        fflush(stdout);
-        if (dn_state_save(d, err, sizeof(err)) != BT_OK)
-            return fail(d, "state", err);
     }
+    fflush(stdout);
+    if (!g_stop && dn_state_save(d, err, sizeof(err)) != BT_OK)
+        return fail(d, "state", err);
     if (!g_stop && (dn_setup_validators(d, err, sizeof(err)) != BT_OK ||
                     dn_state_save(d, err, sizeof(err)) != BT_OK))
         return fail(d, "validators", err);
     for (uint32_t i = 0; i < d->n_val && !g_stop; i++)
         if (dn_start_validator(d, i, err, sizeof(err)) != BT_OK)
+            return fail(d, "validator", err);
+    for (uint32_t i = 0; i < d->n_val && !g_stop; i++)
+        if (dn_wait_validator(d, i, err, sizeof(err)) != BT_OK)
             return fail(d, "validator", err);
     if (!g_stop) {
         printf("bttcd devnet: ready; Bttc JSON-RPC %s://127.0.0.1:%d (chain id %d); Ctrl-C or "

@@ -363,48 +363,71 @@ static bt_status stake_all(struct run *r)
     return st;
 }
 
-bt_status dn_deploy(struct devnet *d, enum dn_chain c, const char *dir, char *err, size_t err_cap)
+/* The deployed code and stakes of chain c, checked. */
+static bt_status check(struct devnet *d, enum dn_chain c, char *err, size_t err_cap)
 {
-    struct run *r = calloc(1, sizeof(*r));
-    if (!r)
-        return BT_ENOMEM;
-    r->d = d;
-    r->b = &d->base[c];
-    r->err = err;
-    r->err_cap = err_cap;
-    uint64_t gp = 0;
-    bt_status st = dn_rpc_u64(r->b->url, "eth_gasPrice", &gp, 5000, err, err_cap);
-    r->gas_price = gp ? 2 * gp : 1000000000u;
-    for (uint32_t i = 0; st == BT_OK && i < d->n_val; i++)
-        st = pending_nonce(r->b->url, d->val[i].addr, &r->nonce[i], err, err_cap);
-    if (st == BT_OK)
-        st = deploy_contracts(r, dir, c == DN_TRON ? "berlin" : "london", d->val[0].addr,
-                              c == DN_TRON);
-    if (st == BT_OK)
-        st = settle(r);
-    if (st == BT_OK)
-        st = stake_all(r);
-    if (st == BT_OK)
-        st = settle(r);
+    const struct dn_base *b = &d->base[c];
+    bt_status st = BT_OK;
     for (int k = 0; st == BT_OK && k < DN_N_CONTRACTS; k++) {
         size_t n = 0;
-        st = dn_rpc_code_len(r->b->url, r->b->addr[k], &n, err, err_cap);
+        st = dn_rpc_code_len(b->url, b->addr[k], &n, err, err_cap);
         if (st == BT_OK && n == 0) {
-            dn_fmt(err, err_cap, "%s: no code at the %s address", dn_chain_names[c],
-                   dn_contract_names[k]);
+            dn_fmt(err, err_cap, "no code at the %s address", dn_contract_names[k]);
             st = BT_EPROTO;
         }
     }
     uint64_t staked = 0;
     if (st == BT_OK && (st = dn_staked_count(d, c, &staked, err, err_cap)) == BT_OK &&
         staked != d->n_val) {
-        dn_fmt(err, err_cap, "%s: %llu validators staked, want %u", dn_chain_names[c],
-               (unsigned long long)staked, d->n_val);
+        dn_fmt(err, err_cap, "%llu validators staked, want %u", (unsigned long long)staked,
+               d->n_val);
         st = BT_EPROTO;
     }
-    if (st == BT_OK)
-        r->b->is_deployed = 1;
-    free(r);
+    return st;
+}
+
+bt_status dn_deploy(struct devnet *d, const char *dir, enum dn_chain *out_failed, char *err,
+                    size_t err_cap)
+{
+    /* Every chain goes through each phase before the next phase starts, so the chains'
+     * blocks are waited for in parallel: send the deployment, settle, stake, settle, check. */
+    struct run *runs = calloc(DN_N_CHAINS, sizeof(*runs));
+    if (!runs)
+        return BT_ENOMEM;
+    bt_status st = BT_OK;
+    for (int phase = 0; phase < 5 && st == BT_OK; phase++) {
+        for (int c = 0; c < DN_N_CHAINS && st == BT_OK; c++) {
+            struct run *r = &runs[c];
+            struct dn_base *b = &d->base[c];
+            if (!b->is_enabled || b->is_deployed)
+                continue;
+            *out_failed = (enum dn_chain)c;
+            r->d = d;
+            r->b = b;
+            r->err = err;
+            r->err_cap = err_cap;
+            if (phase == 0) {
+                uint64_t gp = 0;
+                st = dn_rpc_u64(b->url, "eth_gasPrice", &gp, 5000, err, err_cap);
+                r->gas_price = gp ? 2 * gp : 1000000000u;
+                for (uint32_t i = 0; st == BT_OK && i < d->n_val; i++)
+                    st = pending_nonce(b->url, d->val[i].addr, &r->nonce[i], err, err_cap);
+                if (st == BT_OK)
+                    st = deploy_contracts(r, dir, c == DN_TRON ? "berlin" : "london",
+                                          d->val[0].addr, c == DN_TRON);
+            } else if (phase == 1 || phase == 3) {
+                st = settle(r);
+            } else if (phase == 2) {
+                st = stake_all(r);
+            } else {
+                st = check(d, (enum dn_chain)c, err, err_cap);
+            }
+        }
+    }
+    for (int c = 0; st == BT_OK && c < DN_N_CHAINS; c++)
+        if (d->base[c].is_enabled)
+            d->base[c].is_deployed = 1;
+    free(runs);
     return st;
 }
 

@@ -150,10 +150,11 @@ void dn_create_address(uint8_t out[20], const uint8_t sender[20], uint64_t nonce
  *  tree's (compile-time), or the installation's share/bttcd/contracts. NULL with err when none
  *  holds london/RootChain.json. */
 const char *dn_contracts_dir(const char *exe, char *buf, size_t cap, char *err, size_t err_cap);
-/** Deploy and wire the root side on basechain c (see devnet_deploy.c) and stake the
- *  validators; fills b->addr and sets is_deployed. */
-bt_status dn_deploy(struct devnet *d, enum dn_chain c, const char *contracts_dir, char *err,
-                    size_t err_cap);
+/** Deploy and wire the root side on every enabled basechain not deployed yet (see
+ *  devnet_deploy.c) and stake the validators there; fills addr[] and sets is_deployed. On
+ *  failure *out_failed names the basechain. */
+bt_status dn_deploy(struct devnet *d, const char *contracts_dir, enum dn_chain *out_failed,
+                    char *err, size_t err_cap);
 /** Validators staked on basechain c's StakeManager (currentValidatorSetSize()). */
 bt_status dn_staked_count(const struct devnet *d, enum dn_chain c, uint64_t *out, char *err,
                           size_t err_cap);
@@ -171,10 +172,14 @@ bt_status dn_write_confs(const struct devnet *d, char *err, size_t err_cap);
 
 /* --- devnet_proc.c: children ------------------------------------------------------------- */
 
-/** Start basechain c's dev node; waits until its JSON-RPC answers. */
+/** Start basechain c's dev node (its genesis written on the first start). */
 bt_status dn_start_base(struct devnet *d, enum dn_chain c, char *err, size_t err_cap);
+/** Wait until basechain c's JSON-RPC answers (60 s), or report its exit. */
+bt_status dn_wait_base(struct devnet *d, enum dn_chain c, char *err, size_t err_cap);
 /** Start validator i. */
 bt_status dn_start_validator(struct devnet *d, uint32_t i, char *err, size_t err_cap);
+/** Wait until validator i's JSON-RPC answers (60 s), or report its exit. */
+bt_status dn_wait_validator(struct devnet *d, uint32_t i, char *err, size_t err_cap);
 /** Reap exited children (non-blocking); returns how many exited since the last call and
  *  prints one line per exit to stderr. */
 size_t dn_reap(struct devnet *d);

@@ -147,7 +147,14 @@ static bt_status wait_rpc(struct devnet *d, const char *name, const char *url, i
                           char *err, size_t err_cap)
 {
     long t0 = now_ms();
-    struct dn_proc *p = &d->procs[d->n_procs - 1];
+    struct dn_proc *p = NULL;
+    for (size_t i = 0; i < d->n_procs; i++)
+        if (strcmp(d->procs[i].name, name) == 0)
+            p = &d->procs[i];
+    if (!p || p->has_exited) {
+        dn_fmt(err, err_cap, "%s is not running", name);
+        return BT_EIO;
+    }
     for (;;) {
         uint64_t h;
         char e[256];
@@ -211,14 +218,17 @@ bt_status dn_start_base(struct devnet *d, enum dn_chain c, char *err, size_t err
         argv[n++] = tport;
     }
     argv[n] = NULL;
-    if ((st = spawn(d, name, dd, argv, err, err_cap)) != BT_OK)
-        return st;
-    return wait_rpc(d, name, d->base[c].url, 60000, err, err_cap);
+    return spawn(d, name, dd, argv, err, err_cap);
+}
+
+bt_status dn_wait_base(struct devnet *d, enum dn_chain c, char *err, size_t err_cap)
+{
+    return wait_rpc(d, dn_chain_names[c], d->base[c].url, 60000, err, err_cap);
 }
 
 bt_status dn_start_validator(struct devnet *d, uint32_t i, char *err, size_t err_cap)
 {
-    char name[16], vdir[4200], conf[4300], gen[4200], hp[16], wp[16], pp[16], url[64];
+    char name[16], vdir[4200], conf[4300], gen[4200], hp[16], wp[16], pp[16];
     char statics[DN_MAX_VALIDATORS * 200] = "";
     dn_fmt(name, sizeof(name), "v%u", i);
     dn_fmt(vdir, sizeof(vdir), "%s/nodes/v%u", d->dir, i);
@@ -246,9 +256,15 @@ bt_status dn_start_validator(struct devnet *d, uint32_t i, char *err, size_t err
         argv[n++] = statics;
     }
     argv[n] = NULL;
-    bt_status st = spawn(d, name, vdir, argv, err, err_cap);
+    return spawn(d, name, vdir, argv, err, err_cap);
+}
+
+bt_status dn_wait_validator(struct devnet *d, uint32_t i, char *err, size_t err_cap)
+{
+    char name[16], url[64];
+    dn_fmt(name, sizeof(name), "v%u", i);
     dn_fmt(url, sizeof(url), "http://127.0.0.1:%d", d->val[i].http_port);
-    return st == BT_OK ? wait_rpc(d, name, url, 30000, err, err_cap) : st;
+    return wait_rpc(d, name, url, 60000, err, err_cap);
 }
 
 static const char *exit_text(int status, char *buf, size_t cap)
