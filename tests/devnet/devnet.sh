@@ -98,6 +98,14 @@ h2=$(node -e "console.log(require('$T/s2.json').validators[0].head)")
 [ "$h2" -gt "$h1" ] || fail "v0 head did not advance ($h1 -> $h2)"
 "$B" devnet status --dir "$D" | grep -q "DEVELOPMENT KEYS" || fail "status table"
 
+say "the validators' rootchain adapters reach the three basechains"
+"$B" rootchain status --config "$D/nodes/v0/plugins.conf" --json >"$T/rc.json" 2>"$T/rc.err" ||
+    { cat "$T/rc.err"; fail "rootchain status"; }
+js rc "
+ok(s.length===3,'3 adapters');
+for (const a of s) ok(a.ok && Number.isInteger(a.head) && a.head>0 && !a.error, a.name+' answers');
+" "rootchain adapters"
+
 say "a second start is refused while it runs"
 "$B" devnet --dir "$D" --no-tui >"$T/out2" 2>&1 && fail "second supervisor started"
 grep -q "runs already" "$T/out2" || fail "second start message"
