@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "devnet/devnet_int.h"
 #include "evmtool/evmtool_int.h"
 #include "keys/keys_cli_int.h"
 #include "net/p2p/p2p_int.h"
@@ -23,6 +24,9 @@ int main(int argc, char **argv)
         return rc;
     if (o.wants_help && o.cmd == CLI_CMD_EVM) {
         evmtool_help(stdout);
+    } else if (o.wants_help && o.cmd == CLI_CMD_DEVNET) {
+        char *help_argv[] = {"devnet", "--help", NULL};
+        rc = devnet_main(2, help_argv);
     } else if (o.wants_help) {
         cli_help(stdout, o.cmd, o.is_top);
     } else {
@@ -86,6 +90,9 @@ int main(int argc, char **argv)
         case CLI_CMD_EVM:
             setup_log_console(&o, NULL); /* the tools print; they never write the log file */
             rc = evmtool_main(o.evm_argc, o.evm_argv, o.plugin_dirs, o.n_plugin_dirs);
+            break;
+        case CLI_CMD_DEVNET:
+            rc = devnet_main(o.devnet_argc, o.devnet_argv);
             break;
         case CLI_CMD_STORAGE_SWAP:
             rc = stor_swap_cli_run(&o);

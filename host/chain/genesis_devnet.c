@@ -117,9 +117,20 @@ static bt_status add_contract(struct genesis *g, uint16_t low, const char *hex,
 
 bt_status genesis_devnet(struct genesis *g, uint32_t n_dev, char *err, size_t err_cap)
 {
+    return genesis_devnet_signers(g, n_dev, NULL, 0, err, err_cap);
+}
+
+bt_status genesis_devnet_signers(struct genesis *g, uint32_t n_dev,
+                                 const struct bt_address *producers, uint32_t n_producers,
+                                 char *err, size_t err_cap)
+{
     memset(g, 0, sizeof(*g));
     if (n_dev == 0 || n_dev > GENESIS_DEV_ACCOUNTS_MAX) {
         ERR("dev accounts: %u requested, want 1..%u", n_dev, GENESIS_DEV_ACCOUNTS_MAX);
+        return BT_EINVAL;
+    }
+    if (producers && (n_producers == 0 || n_producers > GENESIS_DEV_ACCOUNTS_MAX)) {
+        ERR("devnet producers: %u given, want 1..%u", n_producers, GENESIS_DEV_ACCOUNTS_MAX);
         return BT_EINVAL;
     }
     bt_status st = chaincfg_preset(&g->config, CHAINCFG_MAINNET);
@@ -132,15 +143,18 @@ bt_status genesis_devnet(struct genesis *g, uint32_t n_dev, char *err, size_t er
     g->difficulty = bts_u256_from_u64(1);
 
     uint32_t n_val = n_dev < GENESIS_DEVNET_VALIDATORS ? n_dev : GENESIS_DEVNET_VALIDATORS;
-    struct bt_address signers[GENESIS_DEVNET_VALIDATORS];
+    struct bt_address dev_signers[GENESIS_DEVNET_VALIDATORS];
+    const struct bt_address *signers = producers ? producers : dev_signers;
+    if (producers)
+        n_val = n_producers;
     struct bts_u256 bal = bts_u256_from_u64(GENESIS_DEV_BALANCE_ETHER), wei, zero = {{0}};
     struct bts_u256 ether = bts_u256_from_u64(1000000000000000000u);
     bts_u256_mul(&wei, &bal, &ether);
     for (uint32_t i = 0; st == BT_OK && i < n_dev; i++) {
         struct bt_address a;
         st = genesis_dev_address(&a, i);
-        if (st == BT_OK && i < n_val)
-            signers[i] = a;
+        if (st == BT_OK && !producers && i < n_val)
+            dev_signers[i] = a;
         if (st == BT_OK)
             st = alloc_add_balance(&g->alloc, &a, &wei);
     }

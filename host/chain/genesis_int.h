@@ -72,6 +72,14 @@ extern const char genesis_devnet_mrc20_hex[];
  *  Returns: BT_OK, BT_EINVAL (n_dev 0 or too many; message in err), BT_ENOMEM. */
 bt_status genesis_devnet(struct genesis *out, uint32_t n_dev, char *err, size_t err_cap);
 
+/** genesis_devnet() with the producers of span 0 given (ids 1..n_producers, power 1 each, in
+ *  this order) instead of the first dev accounts; NULL producers: as genesis_devnet(). For
+ *  `bttcd devnet --validators N` (host/devnet).
+ *  Returns: as genesis_devnet, plus BT_EINVAL (n_producers 0 or above GENESIS_DEV_ACCOUNTS_MAX). */
+bt_status genesis_devnet_signers(struct genesis *out, uint32_t n_dev,
+                                 const struct bt_address *producers, uint32_t n_producers,
+                                 char *err, size_t err_cap);
+
 /** A preset: "dev" (chain id 1337, every fork through Cancun at 0, `n_dev` accounts funded
  *  with GENESIS_DEV_BALANCE_ETHER each, gas limit 30,000,000, base fee 1 gwei), "donau" or
  *  "mainnet" (config and header constants of PROTOCOL.md §2/§3.10, expected genesis hash;

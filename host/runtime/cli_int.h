@@ -34,7 +34,8 @@ enum cli_cmd {
     CLI_CMD_EXPORT = 20, /* export FILE [FROM TO] */
     CLI_CMD_IMPORT = 21, /* import FILE */
     CLI_CMD_EVM = 22,    /* "evm ...": the words after it go to evmtool_main (host/evmtool) */
-    CLI_CMD_N = 23
+    CLI_CMD_DEVNET = 23, /* "devnet ...": the words after it go to devnet_main (host/devnet) */
+    CLI_CMD_N = 24
 };
 
 /** Exit codes of bttcd. */
@@ -80,6 +81,8 @@ struct cli_opts {
     uint64_t export_from, export_to; /* export FILE [FROM TO]: default 0 .. UINT64_MAX */
     int evm_argc;                    /* evm: "evm" and everything after it, options included */
     char **evm_argv;
+    int devnet_argc; /* devnet: "devnet" and everything after it, options included */
+    char **devnet_argv;
     /* The dev TRON API (host/tronapi). */
     int has_tron_api;            /* --tron-api.port given */
     int tron_api_port;           /* --tron-api.port N */
