@@ -8,14 +8,19 @@
  * Yes / No / Skip:
  *
  *   answer status    meaning                                        vote
- *   BT_OK            the fact was read (fields below)               compare → Yes or No
- *   BT_ENOTFOUND     the fact definitively does not exist           No
+ *   BT_OK            the fact was read (fields below)               compare: Yes if every
+ *                                                                   fact matches, else Skip
+ *   BT_ENOTFOUND     the fact definitively does not exist           Skip
  *                    (no receipt / log, header block unset, Bttc block absent)
  *   anything else    could not ask (node down, timeout, not yet     Skip
  *                    confirmed enough)
  *
+ * A failed check is a Skip, never a No: upstream's side handlers answer every error with
+ * ErrorSideTx, whose result is Skip (bttcprotocol/delivery@v1.0.9:common/error.go); the
+ * outcome is the same (nothing applies without +2/3 Yes).
+ *
  * Confirmations are the oracle's business: a receipt is answered only once it has the required
- * depth on its chain (ETH 6, TRON 18, BSC per chain info; §2), otherwise BT_EAGAIN (→ Skip).
+ * depth on its chain (ETH 6, TRON 18, BSC per chain info; §2), otherwise BT_EBUSY (→ Skip).
  * Implemented over the host's "rootchain/…" adapters and "chain" service by the bridge
  * (plugins/consensus-bttc/bridge), and by a mock in the tests. */
 #ifndef DLV_ORACLE_H
