@@ -13,10 +13,10 @@ static void meta_key(struct dlv_key *k)
     dlv_key_init(k, DLV_T_META);
 }
 
-bt_status dlv_app_open(struct dlv_app **out, const struct dlv_app_config *cfg)
+bt_status dlv_app_open(struct dlv_application **out, const struct dlv_app_config *cfg)
 {
     *out = NULL;
-    struct dlv_app *a = calloc(1, sizeof *a);
+    struct dlv_application *a = calloc(1, sizeof *a);
     if (!a)
         return BT_ENOMEM;
     a->oracle = cfg->oracle;
@@ -50,7 +50,7 @@ bt_status dlv_app_open(struct dlv_app **out, const struct dlv_app_config *cfg)
     return BT_OK;
 }
 
-void dlv_app_free(struct dlv_app *a)
+void dlv_app_free(struct dlv_application *a)
 {
     if (!a)
         return;
@@ -63,7 +63,7 @@ void dlv_app_free(struct dlv_app *a)
     free(a);
 }
 
-bt_status dlv_app_info(const struct dlv_app *a, uint64_t *out_height, uint8_t out_hash[32])
+bt_status dlv_app_info(const struct dlv_application *a, uint64_t *out_height, uint8_t out_hash[32])
 {
     if (!a->have_genesis)
         return BT_ENOTFOUND;
@@ -72,22 +72,22 @@ bt_status dlv_app_info(const struct dlv_app *a, uint64_t *out_height, uint8_t ou
     return BT_OK;
 }
 
-const char *dlv_app_chain_id(const struct dlv_app *a)
+const char *dlv_app_chain_id(const struct dlv_application *a)
 {
     return a->have_genesis ? a->p.chain_id : NULL;
 }
 
-bt_status dlv_app_valset(const struct dlv_app *a, struct bts_valset *out)
+bt_status dlv_app_valset(const struct dlv_application *a, struct bts_valset *out)
 {
     if (!a->have_genesis)
         return BT_ENOTFOUND;
-    return dlv_get_valset((struct dlv_app *)a, out, 1);
+    return dlv_get_valset((struct dlv_application *)a, out, 1);
 }
 
 /* Decode, verify and validate a tx; the deliver-stage handler runs in the tx overlay, which
  * the caller commits or aborts. */
-static uint32_t run_tx(struct dlv_app *a, const uint8_t *tx, size_t tx_len, struct dlv_tx *out,
-                       char *err, size_t err_cap)
+static uint32_t run_tx(struct dlv_application *a, const uint8_t *tx, size_t tx_len,
+                       struct dlv_tx *out, char *err, size_t err_cap)
 {
     if (dlv_tx_decode(out, tx, tx_len, err, err_cap) != BT_OK)
         return DLV_CODE_DECODE;
@@ -103,7 +103,7 @@ static uint32_t run_tx(struct dlv_app *a, const uint8_t *tx, size_t tx_len, stru
     return DLV_CODE_OK;
 }
 
-bt_status dlv_app_check_tx(struct dlv_app *a, const uint8_t *tx, size_t tx_len, char *err,
+bt_status dlv_app_check_tx(struct dlv_application *a, const uint8_t *tx, size_t tx_len, char *err,
                            size_t err_cap)
 {
     if (err && err_cap)
@@ -188,7 +188,8 @@ static void tally(const uint8_t hash[32], const struct dlv_commit_val *last, siz
     }
 }
 
-static bt_status run_post(struct dlv_app *a, const struct stored_tx *t, enum bts_dlvside_result r)
+static bt_status run_post(struct dlv_application *a, const struct stored_tx *t,
+                          enum bts_dlvside_result r)
 {
     struct dlv_tx tx;
     if (dlv_tx_decode(&tx, t->bytes, t->len, NULL, 0) != BT_OK)
@@ -206,7 +207,8 @@ static bt_status run_post(struct dlv_app *a, const struct stored_tx *t, enum bts
     return dlv_state_tx_commit(&a->st);
 }
 
-static bt_status begin_side(struct dlv_app *a, const struct dlv_commit_val *last, size_t n_last)
+static bt_status begin_side(struct dlv_application *a, const struct dlv_commit_val *last,
+                            size_t n_last)
 {
     if (a->cur_height <= 2)
         return BT_OK;
@@ -239,7 +241,7 @@ static bt_status begin_side(struct dlv_app *a, const struct dlv_commit_val *last
     return st;
 }
 
-bt_status dlv_app_begin_block(struct dlv_app *a, uint64_t height, uint64_t time_ms,
+bt_status dlv_app_begin_block(struct dlv_application *a, uint64_t height, uint64_t time_ms,
                               const uint8_t proposer[20], const struct dlv_commit_val *last,
                               size_t n_last)
 {
@@ -259,7 +261,7 @@ bt_status dlv_app_begin_block(struct dlv_app *a, uint64_t height, uint64_t time_
     return st;
 }
 
-bt_status dlv_app_deliver_tx(struct dlv_app *a, const uint8_t *tx, size_t tx_len,
+bt_status dlv_app_deliver_tx(struct dlv_application *a, const uint8_t *tx, size_t tx_len,
                              uint32_t *out_code)
 {
     *out_code = DLV_CODE_DECODE;
@@ -302,8 +304,8 @@ bt_status dlv_app_deliver_tx(struct dlv_app *a, const uint8_t *tx, size_t tx_len
 
 /* --- end block (§4.3.3) ---------------------------------------------------------------- */
 
-bt_status dlv_app_end_block(struct dlv_app *a, uint64_t height, const struct dlv_val_update **out,
-                            size_t *out_n)
+bt_status dlv_app_end_block(struct dlv_application *a, uint64_t height,
+                            const struct dlv_val_update **out, size_t *out_n)
 {
     *out = NULL;
     *out_n = 0;
@@ -366,7 +368,7 @@ bt_status dlv_app_end_block(struct dlv_app *a, uint64_t height, const struct dlv
 
 /* --- commit ----------------------------------------------------------------------------- */
 
-bt_status dlv_app_commit_height(struct dlv_app *a, uint64_t height,
+bt_status dlv_app_commit_height(struct dlv_application *a, uint64_t height,
                                 bt_status (*sink)(void *, const struct dlv_kv_op *, size_t),
                                 void *sink_arg)
 {
@@ -396,7 +398,7 @@ static int cmp_hash(const void *x, const void *y)
     return memcmp(x, y, 32);
 }
 
-bt_status dlv_app_commit(struct dlv_app *a,
+bt_status dlv_app_commit(struct dlv_application *a,
                          bt_status (*sink)(void *arg, const struct dlv_kv_op *ops, size_t n),
                          void *sink_arg, uint8_t out_hash[32])
 {
@@ -434,8 +436,9 @@ bt_status dlv_app_commit(struct dlv_app *a,
     return BT_OK;
 }
 
-bt_status dlv_app_side_results(struct dlv_app *a, uint64_t height, struct dlv_side_answer *out,
-                               size_t cap, size_t *out_n, size_t *out_pending)
+bt_status dlv_app_side_results(struct dlv_application *a, uint64_t height,
+                               struct dlv_side_answer *out, size_t cap, size_t *out_n,
+                               size_t *out_pending)
 {
     size_t n = 0, pending = 0;
     /* Checks are kept newest first; report in tx-hash order (the order they were started). */

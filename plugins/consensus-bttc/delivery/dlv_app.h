@@ -51,44 +51,44 @@ struct dlv_app_config {
     void *sign_ctx;
 };
 
-struct dlv_app; /* opaque */
+struct dlv_application; /* opaque */
 
 /** Open the application over a store: loads the committed state (height 0 after a genesis,
  *  nothing at all on an empty store: then call dlv_app_init_genesis).
  *  Returns: BT_OK; BT_EIO (store unreadable or inconsistent); BT_ENOMEM.
  *  Out: *out: free with dlv_app_free. Thread: loop. */
-bt_status dlv_app_open(struct dlv_app **out, const struct dlv_app_config *cfg) BT_MUST_CHECK
+bt_status dlv_app_open(struct dlv_application **out, const struct dlv_app_config *cfg) BT_MUST_CHECK
     BT_NONNULL(1, 2);
 
 /** Release the application (outstanding oracle queries are cancelled). NULL ignored. */
-void dlv_app_free(struct dlv_app *a);
+void dlv_app_free(struct dlv_application *a);
 
 /** Write the initial state from a genesis JSON document and commit it as height 0 (see
  *  dlv_genesis.c for the shape: chain ids, params and dev intervals, root chains and their
  *  contracts, validators, span 0, dividend accounts).
  *  Returns: BT_OK; BT_EEXIST (the store already holds a state); BT_EINVAL (err says what);
  *  BT_EIO; BT_ENOMEM. Thread: loop. */
-bt_status dlv_app_init_genesis(struct dlv_app *a, const char *json, size_t json_len, char *err,
-                               size_t err_cap) BT_MUST_CHECK BT_NONNULL(1, 2);
+bt_status dlv_app_init_genesis(struct dlv_application *a, const char *json, size_t json_len,
+                               char *err, size_t err_cap) BT_MUST_CHECK BT_NONNULL(1, 2);
 
 /** The last committed height (0: genesis) and its app hash.
  *  Returns: BT_OK; BT_ENOTFOUND (no genesis yet). */
-bt_status dlv_app_info(const struct dlv_app *a, uint64_t *out_height,
+bt_status dlv_app_info(const struct dlv_application *a, uint64_t *out_height,
                        uint8_t out_hash[32]) BT_MUST_CHECK BT_NONNULL(1, 2, 3);
 
 /** The Delivery chain id string signed into txs ("delivery-199"). NULL before genesis. */
-const char *dlv_app_chain_id(const struct dlv_app *a) BT_NONNULL(1);
+const char *dlv_app_chain_id(const struct dlv_application *a) BT_NONNULL(1);
 
 /** Copy the current Delivery validator set (with proposer priorities: the checkpoint proposer
  *  is its proposer, §4.3.3) into `out` (initialised; overwritten).
  *  Returns: BT_OK, BT_ENOMEM, BT_ENOTFOUND (no genesis). */
-bt_status dlv_app_valset(const struct dlv_app *a, struct bts_valset *out) BT_MUST_CHECK
+bt_status dlv_app_valset(const struct dlv_application *a, struct bts_valset *out) BT_MUST_CHECK
     BT_NONNULL(1, 2);
 
 /** Mempool admission: decode, signature, ValidateBasic and the deliver-stage checks against
  *  the committed state (no state change).
  *  Returns: BT_OK; BT_EINVAL (refused; err says why). */
-bt_status dlv_app_check_tx(struct dlv_app *a, const uint8_t *tx, size_t tx_len, char *err,
+bt_status dlv_app_check_tx(struct dlv_application *a, const uint8_t *tx, size_t tx_len, char *err,
                            size_t err_cap) BT_MUST_CHECK BT_NONNULL(1);
 
 /** A side-tx vote as carried in a precommit (§4.1 step 3). */
@@ -111,14 +111,14 @@ struct dlv_commit_val {
  *  txs stored at height-2 against `last` (the precommits of height-1) and runs each post-handler
  *  with Yes / No / Skip (§4.1 step 4; heights <= 2 ignored).
  *  Returns: BT_OK; BT_EINVAL (height not last+1); BT_ENOMEM; BT_EIO. Errors are fatal. */
-bt_status dlv_app_begin_block(struct dlv_app *a, uint64_t height, uint64_t time_ms,
+bt_status dlv_app_begin_block(struct dlv_application *a, uint64_t height, uint64_t time_ms,
                               const uint8_t proposer[20], const struct dlv_commit_val *last,
                               size_t n_last) BT_MUST_CHECK BT_NONNULL(1, 4);
 
 /** Deliver one tx of the current block. *out_code: 0 applied, nonzero refused (state untouched
  *  by it; see DLV_CODE_*). A side tx that passes is stored for its votes.
  *  Returns: BT_OK; BT_ENOMEM / BT_EIO (fatal). */
-bt_status dlv_app_deliver_tx(struct dlv_app *a, const uint8_t *tx, size_t tx_len,
+bt_status dlv_app_deliver_tx(struct dlv_application *a, const uint8_t *tx, size_t tx_len,
                              uint32_t *out_code) BT_MUST_CHECK BT_NONNULL(1, 4);
 
 /** Per-tx result codes of deliver_tx. */
@@ -139,14 +139,15 @@ struct dlv_val_update {
 /** End block: validator-set maintenance (§4.3.3).
  *  Out: *out, *out_n: app-owned updates valid until the next call into the app.
  *  Returns: BT_OK, BT_ENOMEM, BT_EIO. */
-bt_status dlv_app_end_block(struct dlv_app *a, uint64_t height, const struct dlv_val_update **out,
-                            size_t *out_n) BT_MUST_CHECK BT_NONNULL(1, 3, 4);
+bt_status dlv_app_end_block(struct dlv_application *a, uint64_t height,
+                            const struct dlv_val_update **out, size_t *out_n) BT_MUST_CHECK
+    BT_NONNULL(1, 3, 4);
 
 /** Commit the block: write its state changes and the meta record atomically (through `sink`
  *  when non-NULL, e.g. the node's commit batch; else the store), compute the app hash, and
  *  start the side checks of this height's side txs.
  *  Returns: BT_OK, BT_EIO, BT_ENOMEM (fatal). */
-bt_status dlv_app_commit(struct dlv_app *a,
+bt_status dlv_app_commit(struct dlv_application *a,
                          bt_status (*sink)(void *arg, const struct dlv_kv_op *ops, size_t n),
                          void *sink_arg, uint8_t out_hash[32]) BT_MUST_CHECK BT_NONNULL(1, 4);
 
@@ -161,9 +162,9 @@ struct dlv_side_answer {
     uint8_t result;
     uint8_t sig[65];
 };
-bt_status dlv_app_side_results(struct dlv_app *a, uint64_t height, struct dlv_side_answer *out,
-                               size_t cap, size_t *out_n, size_t *out_pending) BT_MUST_CHECK
-    BT_NONNULL(1, 5);
+bt_status dlv_app_side_results(struct dlv_application *a, uint64_t height,
+                               struct dlv_side_answer *out, size_t cap, size_t *out_n,
+                               size_t *out_pending) BT_MUST_CHECK BT_NONNULL(1, 5);
 
 /** The span and event-record source (borspan.h, service BTS_SPAN_SOURCE_SERVICE) over the
  *  committed state: pass `a` as self. Spans not yet frozen answer BT_ENOTFOUND. */

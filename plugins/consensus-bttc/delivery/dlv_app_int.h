@@ -47,7 +47,7 @@ struct dlv_qarg {
 struct dlv_check {
     struct dlv_check *next;
     struct dlv_qarg qarg[3];
-    struct dlv_app *app;
+    struct dlv_application *app;
     uint64_t height;
     uint8_t tx_hash[32];
     struct dlv_msg msg;
@@ -66,7 +66,7 @@ struct dlv_check {
     uint8_t sig[65];
 };
 
-struct dlv_app {
+struct dlv_application {
     struct dlv_state st;
     const struct dlv_oracle_iface *oracle;
     void *oracle_self;
@@ -95,66 +95,72 @@ struct dlv_app {
 /* dlv_genesis.c */
 bt_status dlv_params_from_json(struct dlv_params *p, const json_t *j, char *err, size_t err_cap);
 json_t *dlv_params_to_json(const struct dlv_params *p);
-bt_status dlv_app_load_params(struct dlv_app *a);
+bt_status dlv_app_load_params(struct dlv_application *a);
 /* Fold the block overlay into the store as `height` (meta, app hash); shared by genesis. */
-bt_status dlv_app_commit_height(struct dlv_app *a, uint64_t height,
+bt_status dlv_app_commit_height(struct dlv_application *a, uint64_t height,
                                 bt_status (*sink)(void *, const struct dlv_kv_op *, size_t),
                                 void *sink_arg);
 
 /* Typed state access (dlv_store.c). Getters return BT_OK or BT_ENOTFOUND (or BT_EIO on a
  * corrupt record); `committed` reads bypass the overlays (queries). */
-bt_status dlv_get_u64(struct dlv_app *a, const struct dlv_key *k, uint64_t *out, int committed);
-bt_status dlv_put_u64(struct dlv_app *a, const struct dlv_key *k, uint64_t v) BT_MUST_CHECK;
-bt_status dlv_get_validator(struct dlv_app *a, const uint8_t signer[20], struct dlv_validator *v,
-                            int committed);
-bt_status dlv_get_validator_by_id(struct dlv_app *a, uint64_t id, struct dlv_validator *v,
+bt_status dlv_get_u64(struct dlv_application *a, const struct dlv_key *k, uint64_t *out,
+                      int committed);
+bt_status dlv_put_u64(struct dlv_application *a, const struct dlv_key *k, uint64_t v) BT_MUST_CHECK;
+bt_status dlv_get_validator(struct dlv_application *a, const uint8_t signer[20],
+                            struct dlv_validator *v, int committed);
+bt_status dlv_get_validator_by_id(struct dlv_application *a, uint64_t id, struct dlv_validator *v,
                                   int committed);
-bt_status dlv_put_validator(struct dlv_app *a, const struct dlv_validator *v) BT_MUST_CHECK;
+bt_status dlv_put_validator(struct dlv_application *a, const struct dlv_validator *v) BT_MUST_CHECK;
 /* All validator records in signer order (malloc'd array). */
-bt_status dlv_list_validators(struct dlv_app *a, struct dlv_validator **out, size_t *n,
+bt_status dlv_list_validators(struct dlv_application *a, struct dlv_validator **out, size_t *n,
                               int committed) BT_MUST_CHECK;
-bt_status dlv_get_valset(struct dlv_app *a, struct bts_valset *out, int committed);
-bt_status dlv_put_valset(struct dlv_app *a, const struct bts_valset *s) BT_MUST_CHECK;
-uint64_t dlv_ack_count(struct dlv_app *a, enum dlv_root r, int committed);
-bt_status dlv_get_checkpoint(struct dlv_app *a, uint8_t table, enum dlv_root r, uint64_t number,
-                             struct dlv_checkpoint *c, int committed);
-bt_status dlv_put_checkpoint(struct dlv_app *a, uint8_t table, enum dlv_root r, uint64_t number,
-                             const struct dlv_checkpoint *c) BT_MUST_CHECK;
-bt_status dlv_del_checkpoint(struct dlv_app *a, uint8_t table, enum dlv_root r) BT_MUST_CHECK;
-bt_status dlv_get_span(struct dlv_app *a, uint64_t id, struct dlv_span_rec *out, int committed);
-bt_status dlv_put_span(struct dlv_app *a, const struct dlv_span_rec *s) BT_MUST_CHECK;
-bt_status dlv_latest_span(struct dlv_app *a, struct dlv_span_rec *out, int committed);
-bt_status dlv_get_record(struct dlv_app *a, uint64_t id, struct dlv_record *out, int committed);
-int dlv_has_sequence(struct dlv_app *a, uint8_t module, uint64_t seq);
-bt_status dlv_set_sequence(struct dlv_app *a, uint8_t module, uint64_t seq) BT_MUST_CHECK;
-bt_status dlv_stake_queue_head(struct dlv_app *a, enum dlv_root r, struct dlv_stake_record *out,
-                               struct dlv_key *out_key, int committed);
-bt_status dlv_stake_queue_push(struct dlv_app *a, const struct dlv_stake_record *rec) BT_MUST_CHECK;
+bt_status dlv_get_valset(struct dlv_application *a, struct bts_valset *out, int committed);
+bt_status dlv_put_valset(struct dlv_application *a, const struct bts_valset *s) BT_MUST_CHECK;
+uint64_t dlv_ack_count(struct dlv_application *a, enum dlv_root r, int committed);
+bt_status dlv_get_checkpoint(struct dlv_application *a, uint8_t table, enum dlv_root r,
+                             uint64_t number, struct dlv_checkpoint *c, int committed);
+bt_status dlv_put_checkpoint(struct dlv_application *a, uint8_t table, enum dlv_root r,
+                             uint64_t number, const struct dlv_checkpoint *c) BT_MUST_CHECK;
+bt_status dlv_del_checkpoint(struct dlv_application *a, uint8_t table,
+                             enum dlv_root r) BT_MUST_CHECK;
+bt_status dlv_get_span(struct dlv_application *a, uint64_t id, struct dlv_span_rec *out,
+                       int committed);
+bt_status dlv_put_span(struct dlv_application *a, const struct dlv_span_rec *s) BT_MUST_CHECK;
+bt_status dlv_latest_span(struct dlv_application *a, struct dlv_span_rec *out, int committed);
+bt_status dlv_get_record(struct dlv_application *a, uint64_t id, struct dlv_record *out,
+                         int committed);
+int dlv_has_sequence(struct dlv_application *a, uint8_t module, uint64_t seq);
+bt_status dlv_set_sequence(struct dlv_application *a, uint8_t module, uint64_t seq) BT_MUST_CHECK;
+bt_status dlv_stake_queue_head(struct dlv_application *a, enum dlv_root r,
+                               struct dlv_stake_record *out, struct dlv_key *out_key,
+                               int committed);
+bt_status dlv_stake_queue_push(struct dlv_application *a,
+                               const struct dlv_stake_record *rec) BT_MUST_CHECK;
 /* Dividend accounts sorted by user (malloc'd). */
-bt_status dlv_list_accounts(struct dlv_app *a, struct bts_dlvckpt_account **out, size_t *n,
+bt_status dlv_list_accounts(struct dlv_application *a, struct bts_dlvckpt_account **out, size_t *n,
                             int committed) BT_MUST_CHECK;
-bt_status dlv_account_root(struct dlv_app *a, uint8_t out[32], int committed);
+bt_status dlv_account_root(struct dlv_application *a, uint8_t out[32], int committed);
 /* epoch = ackCount(tron) + 1; isCurrent / spanEligible of §4.3.1. */
 int dlv_val_is_current(const struct dlv_validator *v, uint64_t ack_count);
 /* Fill `out` (bts_valset changes) for the current validators; used by genesis too. */
-bt_status dlv_current_validators(struct dlv_app *a, struct dlv_validator **out, size_t *n,
+bt_status dlv_current_validators(struct dlv_application *a, struct dlv_validator **out, size_t *n,
                                  int committed) BT_MUST_CHECK;
 
 /* dlv_handlers.c: deliver-stage checks and effects (non-side messages apply here). */
-bt_status dlv_handle(struct dlv_app *a, const struct dlv_msg *m, char *err, size_t err_cap);
+bt_status dlv_handle(struct dlv_application *a, const struct dlv_msg *m, char *err, size_t err_cap);
 /* Post-handler of a side message with the tallied result at the current block. */
-bt_status dlv_post(struct dlv_app *a, const struct dlv_msg *m, const uint8_t tx_hash[32],
+bt_status dlv_post(struct dlv_application *a, const struct dlv_msg *m, const uint8_t tx_hash[32],
                    enum bts_dlvside_result r);
 
 /* dlv_spans.c */
-bt_status dlv_freeze_span(struct dlv_app *a, const struct dlv_msg_propose_span *m,
+bt_status dlv_freeze_span(struct dlv_application *a, const struct dlv_msg_propose_span *m,
                           const uint8_t seed[32]) BT_MUST_CHECK;
 
 /* dlv_side.c: start this validator's side check of a committed side tx. */
-bt_status dlv_side_start(struct dlv_app *a, uint64_t height, const uint8_t tx_hash[32],
+bt_status dlv_side_start(struct dlv_application *a, uint64_t height, const uint8_t tx_hash[32],
                          const struct dlv_msg *m) BT_MUST_CHECK;
-void dlv_side_free_all(struct dlv_app *a);
-void dlv_side_prune(struct dlv_app *a, uint64_t below_height);
+void dlv_side_free_all(struct dlv_application *a);
+void dlv_side_prune(struct dlv_application *a, uint64_t below_height);
 
 /* Format Unix ms as RFC 3339 UTC with nanoseconds trimmed like Go's time.Time JSON. */
 void dlv_format_time(char out[40], uint64_t ms);

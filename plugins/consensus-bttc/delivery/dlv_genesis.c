@@ -189,7 +189,7 @@ json_t *dlv_params_to_json(const struct dlv_params *p)
     return o;
 }
 
-bt_status dlv_app_load_params(struct dlv_app *a)
+bt_status dlv_app_load_params(struct dlv_application *a)
 {
     struct dlv_key k;
     dlv_key_init(&k, DLV_T_PARAMS);
@@ -230,8 +230,8 @@ static bt_status parse_validator(struct dlv_validator *v, const json_t *o)
 }
 
 /* Build the set of current validators (address = signer) as a fresh bts_valset. */
-static bt_status fresh_valset(struct dlv_app *a, struct bts_valset *vs, struct dlv_validator **cur,
-                              size_t *n)
+static bt_status fresh_valset(struct dlv_application *a, struct bts_valset *vs,
+                              struct dlv_validator **cur, size_t *n)
 {
     bt_status st = dlv_current_validators(a, cur, n, 0);
     if (st != BT_OK)
@@ -248,7 +248,8 @@ static bt_status fresh_valset(struct dlv_app *a, struct bts_valset *vs, struct d
     return st;
 }
 
-static bt_status genesis_state(struct dlv_app *a, const json_t *j, char *err, size_t err_cap)
+static bt_status genesis_state(struct dlv_application *a, const json_t *j, char *err,
+                               size_t err_cap)
 {
     const json_t *vals = json_object_get(j, "validators");
     if (!json_is_array(vals) || json_array_size(vals) == 0)
@@ -319,8 +320,8 @@ static bt_status genesis_state(struct dlv_app *a, const json_t *j, char *err, si
     return BT_OK;
 }
 
-bt_status dlv_app_init_genesis(struct dlv_app *a, const char *json, size_t json_len, char *err,
-                               size_t err_cap)
+bt_status dlv_app_init_genesis(struct dlv_application *a, const char *json, size_t json_len,
+                               char *err, size_t err_cap)
 {
     if (a->have_genesis)
         return BT_EEXIST;

@@ -20,7 +20,7 @@ static bt_status refuse(char *err, size_t cap, const char *why)
     return BT_EINVAL;
 }
 
-static uint64_t now_s(const struct dlv_app *a)
+static uint64_t now_s(const struct dlv_application *a)
 {
     return a->cur_time_ms / 1000;
 }
@@ -32,8 +32,8 @@ static bt_status staking_seq(uint64_t *seq, const struct dlv_msg_log_ref *l)
 
 /* --- deliver stage --------------------------------------------------------------------- */
 
-static bt_status h_join(struct dlv_app *a, const struct dlv_msg_validator_join *m, char *err,
-                        size_t cap)
+static bt_status h_join(struct dlv_application *a, const struct dlv_msg_validator_join *m,
+                        char *err, size_t cap)
 {
     uint64_t seq;
     struct dlv_validator v;
@@ -49,8 +49,8 @@ static bt_status h_join(struct dlv_app *a, const struct dlv_msg_validator_join *
     return BT_OK;
 }
 
-static bt_status h_exit(struct dlv_app *a, const struct dlv_msg_validator_exit *m, char *err,
-                        size_t cap)
+static bt_status h_exit(struct dlv_application *a, const struct dlv_msg_validator_exit *m,
+                        char *err, size_t cap)
 {
     uint64_t seq;
     struct dlv_validator v;
@@ -63,8 +63,8 @@ static bt_status h_exit(struct dlv_app *a, const struct dlv_msg_validator_exit *
     return BT_OK;
 }
 
-static bt_status h_signer(struct dlv_app *a, const struct dlv_msg_signer_update *m, char *err,
-                          size_t cap)
+static bt_status h_signer(struct dlv_application *a, const struct dlv_msg_signer_update *m,
+                          char *err, size_t cap)
 {
     uint64_t seq;
     struct dlv_validator v;
@@ -75,8 +75,8 @@ static bt_status h_signer(struct dlv_app *a, const struct dlv_msg_signer_update 
     return BT_OK;
 }
 
-static bt_status h_staking_sync(struct dlv_app *a, const struct dlv_msg_staking_sync *m, int is_ack,
-                                char *err, size_t cap)
+static bt_status h_staking_sync(struct dlv_application *a, const struct dlv_msg_staking_sync *m,
+                                int is_ack, char *err, size_t cap)
 {
     struct dlv_stake_record rec;
     if (m->root == DLV_ROOT_TRON || !a->p.root[m->root].enabled)
@@ -92,7 +92,8 @@ static bt_status h_staking_sync(struct dlv_app *a, const struct dlv_msg_staking_
     return BT_OK;
 }
 
-static bt_status h_topup(struct dlv_app *a, const struct dlv_msg_topup *m, char *err, size_t cap)
+static bt_status h_topup(struct dlv_application *a, const struct dlv_msg_topup *m, char *err,
+                         size_t cap)
 {
     uint64_t seq;
     if (staking_seq(&seq, &m->log) != BT_OK || dlv_has_sequence(a, SEQ_TOPUP, seq))
@@ -100,7 +101,7 @@ static bt_status h_topup(struct dlv_app *a, const struct dlv_msg_topup *m, char 
     return BT_OK;
 }
 
-static bt_status h_span(struct dlv_app *a, const struct dlv_msg_propose_span *m, char *err,
+static bt_status h_span(struct dlv_application *a, const struct dlv_msg_propose_span *m, char *err,
                         size_t cap)
 {
     struct dlv_span_rec last;
@@ -122,8 +123,8 @@ static bt_status h_span(struct dlv_app *a, const struct dlv_msg_propose_span *m,
 }
 
 /* The continuity rules shared by the handler and the post-handler of MsgCheckpoint. */
-static bt_status ckpt_continuity(struct dlv_app *a, enum dlv_root r, uint64_t start, char *err,
-                                 size_t cap)
+static bt_status ckpt_continuity(struct dlv_application *a, enum dlv_root r, uint64_t start,
+                                 char *err, size_t cap)
 {
     struct dlv_checkpoint last;
     uint64_t acks = dlv_ack_count(a, r, 0);
@@ -138,8 +139,8 @@ static bt_status ckpt_continuity(struct dlv_app *a, enum dlv_root r, uint64_t st
     return BT_OK;
 }
 
-static bt_status h_checkpoint(struct dlv_app *a, const struct dlv_msg_checkpoint *m, char *err,
-                              size_t cap)
+static bt_status h_checkpoint(struct dlv_application *a, const struct dlv_msg_checkpoint *m,
+                              char *err, size_t cap)
 {
     struct dlv_checkpoint buf;
     if (!a->p.root[m->root].enabled)
@@ -177,7 +178,7 @@ static bt_status h_checkpoint(struct dlv_app *a, const struct dlv_msg_checkpoint
     return BT_OK;
 }
 
-static bt_status h_ack(struct dlv_app *a, const struct dlv_msg_checkpoint_ack *m, char *err,
+static bt_status h_ack(struct dlv_application *a, const struct dlv_msg_checkpoint_ack *m, char *err,
                        size_t cap)
 {
     struct dlv_checkpoint buf;
@@ -190,8 +191,8 @@ static bt_status h_ack(struct dlv_app *a, const struct dlv_msg_checkpoint_ack *m
     return BT_OK;
 }
 
-static bt_status h_noack(struct dlv_app *a, const struct dlv_msg_checkpoint_noack *m, char *err,
-                         size_t cap)
+static bt_status h_noack(struct dlv_application *a, const struct dlv_msg_checkpoint_noack *m,
+                         char *err, size_t cap)
 {
     uint64_t now = now_s(a), buffer = a->p.checkpoint_buffer_time;
     struct dlv_checkpoint last;
@@ -224,8 +225,8 @@ static bt_status h_noack(struct dlv_app *a, const struct dlv_msg_checkpoint_noac
     return st;
 }
 
-static bt_status h_ckpt_sync(struct dlv_app *a, const struct dlv_msg_checkpoint_sync *m, int is_ack,
-                             char *err, size_t cap)
+static bt_status h_ckpt_sync(struct dlv_application *a, const struct dlv_msg_checkpoint_sync *m,
+                             int is_ack, char *err, size_t cap)
 {
     struct dlv_checkpoint buf;
     if (m->root == DLV_ROOT_TRON || !a->p.root[m->root].enabled)
@@ -247,8 +248,8 @@ static bt_status record_map_key(struct dlv_key *k, enum dlv_root r, uint64_t roo
     return BT_OK;
 }
 
-static bt_status h_record(struct dlv_app *a, const struct dlv_msg_event_record *m, char *err,
-                          size_t cap)
+static bt_status h_record(struct dlv_application *a, const struct dlv_msg_event_record *m,
+                          char *err, size_t cap)
 {
     struct dlv_key k;
     const uint8_t *v;
@@ -268,7 +269,7 @@ static bt_status h_record(struct dlv_app *a, const struct dlv_msg_event_record *
     return BT_OK;
 }
 
-bt_status dlv_handle(struct dlv_app *a, const struct dlv_msg *m, char *err, size_t err_cap)
+bt_status dlv_handle(struct dlv_application *a, const struct dlv_msg *m, char *err, size_t err_cap)
 {
     switch (m->type) {
     case DLV_MSG_VALIDATOR_JOIN:
@@ -308,8 +309,8 @@ static void seq_string(char out[32], uint64_t seq)
     snprintf(out, 32, "%llu", (unsigned long long)seq);
 }
 
-static bt_status queue_stake(struct dlv_app *a, const char *type, uint64_t id, uint64_t nonce,
-                             const uint8_t tx_hash[32])
+static bt_status queue_stake(struct dlv_application *a, const char *type, uint64_t id,
+                             uint64_t nonce, const uint8_t tx_hash[32])
 {
     struct dlv_stake_record r;
     memset(&r, 0, sizeof r);
@@ -321,7 +322,7 @@ static bt_status queue_stake(struct dlv_app *a, const char *type, uint64_t id, u
     return dlv_stake_queue_push(a, &r);
 }
 
-static bt_status p_join(struct dlv_app *a, const struct dlv_msg_validator_join *m,
+static bt_status p_join(struct dlv_application *a, const struct dlv_msg_validator_join *m,
                         const uint8_t tx_hash[32])
 {
     uint64_t seq;
@@ -347,7 +348,7 @@ static bt_status p_join(struct dlv_app *a, const struct dlv_msg_validator_join *
     return st;
 }
 
-static bt_status p_exit(struct dlv_app *a, const struct dlv_msg_validator_exit *m,
+static bt_status p_exit(struct dlv_application *a, const struct dlv_msg_validator_exit *m,
                         const uint8_t tx_hash[32])
 {
     uint64_t seq;
@@ -366,7 +367,8 @@ static bt_status p_exit(struct dlv_app *a, const struct dlv_msg_validator_exit *
     return st;
 }
 
-static bt_status move_balance(struct dlv_app *a, const uint8_t from[20], const uint8_t to[20])
+static bt_status move_balance(struct dlv_application *a, const uint8_t from[20],
+                              const uint8_t to[20])
 {
     struct dlv_key kf, kt;
     const uint8_t *v;
@@ -390,7 +392,7 @@ static bt_status move_balance(struct dlv_app *a, const uint8_t from[20], const u
     return st == BT_OK ? dlv_state_put(&a->st, &kt, amount, 32) : st;
 }
 
-static bt_status p_signer(struct dlv_app *a, const struct dlv_msg_signer_update *m,
+static bt_status p_signer(struct dlv_application *a, const struct dlv_msg_signer_update *m,
                           const uint8_t tx_hash[32])
 {
     uint64_t seq;
@@ -424,7 +426,8 @@ static bt_status p_signer(struct dlv_app *a, const struct dlv_msg_signer_update 
     return st;
 }
 
-static bt_status p_staking_sync(struct dlv_app *a, const struct dlv_msg_staking_sync *m, int is_ack)
+static bt_status p_staking_sync(struct dlv_application *a, const struct dlv_msg_staking_sync *m,
+                                int is_ack)
 {
     struct dlv_stake_record rec;
     struct dlv_key k;
@@ -446,7 +449,7 @@ static bt_status p_staking_sync(struct dlv_app *a, const struct dlv_msg_staking_
     return st;
 }
 
-static bt_status p_topup(struct dlv_app *a, const struct dlv_msg_topup *m)
+static bt_status p_topup(struct dlv_application *a, const struct dlv_msg_topup *m)
 {
     uint64_t seq;
     if (staking_seq(&seq, &m->log) != BT_OK || dlv_has_sequence(a, SEQ_TOPUP, seq))
@@ -468,7 +471,7 @@ static bt_status p_topup(struct dlv_app *a, const struct dlv_msg_topup *m)
     return st == BT_OK ? dlv_set_sequence(a, SEQ_TOPUP, seq) : st;
 }
 
-static bt_status p_span(struct dlv_app *a, const struct dlv_msg_propose_span *m)
+static bt_status p_span(struct dlv_application *a, const struct dlv_msg_propose_span *m)
 {
     struct dlv_span_rec s;
     if (dlv_get_span(a, m->span_id, &s, 0) == BT_OK) {
@@ -478,7 +481,7 @@ static bt_status p_span(struct dlv_app *a, const struct dlv_msg_propose_span *m)
     return dlv_freeze_span(a, m, m->seed);
 }
 
-static bt_status p_checkpoint(struct dlv_app *a, const struct dlv_msg_checkpoint *m)
+static bt_status p_checkpoint(struct dlv_application *a, const struct dlv_msg_checkpoint *m)
 {
     struct dlv_checkpoint c;
     if (ckpt_continuity(a, m->root, m->start_block, NULL, 0) != BT_OK)
@@ -495,7 +498,7 @@ static bt_status p_checkpoint(struct dlv_app *a, const struct dlv_msg_checkpoint
     return dlv_put_checkpoint(a, DLV_T_CKPT_BUFFER, m->root, 0, &c);
 }
 
-static bt_status p_ack(struct dlv_app *a, const struct dlv_msg_checkpoint_ack *m)
+static bt_status p_ack(struct dlv_application *a, const struct dlv_msg_checkpoint_ack *m)
 {
     struct dlv_checkpoint c;
     if (dlv_get_checkpoint(a, DLV_T_CKPT_BUFFER, m->root, 0, &c, 0) != BT_OK ||
@@ -530,7 +533,8 @@ static bt_status p_ack(struct dlv_app *a, const struct dlv_msg_checkpoint_ack *m
     return st;
 }
 
-static bt_status p_ckpt_sync(struct dlv_app *a, const struct dlv_msg_checkpoint_sync *m, int is_ack)
+static bt_status p_ckpt_sync(struct dlv_application *a, const struct dlv_msg_checkpoint_sync *m,
+                             int is_ack)
 {
     struct dlv_checkpoint c;
     if (is_ack) {
@@ -550,7 +554,7 @@ static bt_status p_ckpt_sync(struct dlv_app *a, const struct dlv_msg_checkpoint_
     return dlv_put_checkpoint(a, DLV_T_SYNC_BUFFER, m->root, 0, &c);
 }
 
-static bt_status p_record(struct dlv_app *a, const struct dlv_msg_event_record *m)
+static bt_status p_record(struct dlv_application *a, const struct dlv_msg_event_record *m)
 {
     struct dlv_key k;
     const uint8_t *v;
@@ -603,7 +607,7 @@ static bt_status p_record(struct dlv_app *a, const struct dlv_msg_event_record *
     return st;
 }
 
-bt_status dlv_post(struct dlv_app *a, const struct dlv_msg *m, const uint8_t tx_hash[32],
+bt_status dlv_post(struct dlv_application *a, const struct dlv_msg *m, const uint8_t tx_hash[32],
                    enum bts_dlvside_result r)
 {
     /* Every post-handler of v1.0.9 applies only a Yes; No and Skip leave the state alone. */

@@ -193,8 +193,8 @@ struct answer {
     const char *error;
 };
 
-static bt_status write_answer(struct dlv_app *a, const struct answer *ans, uint32_t *out_status,
-                              struct bts_buf *out)
+static bt_status write_answer(struct dlv_application *a, const struct answer *ans,
+                              uint32_t *out_status, struct bts_buf *out)
 {
     json_t *o;
     if (ans->status == 200) {
@@ -268,7 +268,7 @@ static struct answer ok(json_t *r)
     return (struct answer){200, r, NULL};
 }
 
-static struct answer q_span(struct dlv_app *a, int latest, const char *id_s)
+static struct answer q_span(struct dlv_application *a, int latest, const char *id_s)
 {
     struct dlv_span_rec s;
     uint64_t id = 0;
@@ -282,7 +282,7 @@ static struct answer q_span(struct dlv_app *a, int latest, const char *id_s)
     return ok(j);
 }
 
-static struct answer q_record(struct dlv_app *a, const char *id_s)
+static struct answer q_record(struct dlv_application *a, const char *id_s)
 {
     struct dlv_record r;
     uint64_t id;
@@ -295,7 +295,7 @@ static struct answer q_record(struct dlv_app *a, const char *id_s)
     return ok(j);
 }
 
-static struct answer q_record_list(struct dlv_app *a, const char *query)
+static struct answer q_record_list(struct dlv_application *a, const char *query)
 {
     char v[32];
     uint64_t limit = 50, from = 1, page = 1, latest = 0;
@@ -350,7 +350,7 @@ static int root_of(const char *s, enum dlv_root *r)
     return dlv_root_parse(r, s) == BT_OK;
 }
 
-static struct answer q_checkpoint(struct dlv_app *a, const char *what, const char *root_s,
+static struct answer q_checkpoint(struct dlv_application *a, const char *what, const char *root_s,
                                   const char *num_s)
 {
     enum dlv_root r;
@@ -381,7 +381,7 @@ static struct answer q_checkpoint(struct dlv_app *a, const char *what, const cha
     return ok(checkpoint_json(&c, 1, n));
 }
 
-static struct answer q_valset(struct dlv_app *a, int proposer_only)
+static struct answer q_valset(struct dlv_application *a, int proposer_only)
 {
     struct bts_valset s;
     bts_valset_init(&s);
@@ -405,7 +405,7 @@ static struct answer q_valset(struct dlv_app *a, int proposer_only)
     return ok(j);
 }
 
-static struct answer q_validator(struct dlv_app *a, const char *key, int by_signer)
+static struct answer q_validator(struct dlv_application *a, const char *key, int by_signer)
 {
     struct dlv_validator v;
     uint64_t id;
@@ -452,7 +452,7 @@ static int visit_queue(void *arg, const uint8_t *key, size_t key_len, const uint
     return q->first_only;
 }
 
-static struct answer q_queue(struct dlv_app *a, const char *root_s, int head_only)
+static struct answer q_queue(struct dlv_application *a, const char *root_s, int head_only)
 {
     enum dlv_root r;
     if (!root_of(root_s, &r))
@@ -472,7 +472,7 @@ static struct answer q_queue(struct dlv_app *a, const char *root_s, int head_onl
     return h ? ok(h) : not_found("No staking record found");
 }
 
-static struct answer q_topup(struct dlv_app *a, const char *addr_s)
+static struct answer q_topup(struct dlv_application *a, const char *addr_s)
 {
     if (!addr_s) {
         uint8_t root[32];
@@ -497,13 +497,13 @@ static struct answer q_topup(struct dlv_app *a, const char *addr_s)
     return ok(obj(2, "user", jhex(user, 20), "feeAmount", json_string(dec)));
 }
 
-static json_t *params_json(struct dlv_app *a)
+static json_t *params_json(struct dlv_application *a)
 {
     return obj(3, "sprint_duration", ju(a->p.sprint_duration), "span_duration",
                ju(a->p.span_duration), "producer_count", ju(a->p.producer_count));
 }
 
-static struct answer route(struct dlv_app *a, char **seg, size_t n, const char *query)
+static struct answer route(struct dlv_application *a, char **seg, size_t n, const char *query)
 {
     if (n >= 2 && strcmp(seg[0], "bor") == 0) {
         if (n == 3 && strcmp(seg[1], "span") == 0)
@@ -565,8 +565,8 @@ static struct answer route(struct dlv_app *a, char **seg, size_t n, const char *
 
 #define MAX_SEGS 8
 
-bt_status dlv_query(struct dlv_app *a, const char *path, const char *query, uint32_t *out_status,
-                    struct bts_buf *out_body)
+bt_status dlv_query(struct dlv_application *a, const char *path, const char *query,
+                    uint32_t *out_status, struct bts_buf *out_body)
 {
     if (!a->have_genesis) {
         struct answer ans = {503, NULL, "no genesis"};
@@ -589,7 +589,7 @@ bt_status dlv_query(struct dlv_app *a, const char *path, const char *query, uint
     return write_answer(a, &ans, out_status, out_body);
 }
 
-uint64_t dlv_query_seed_block(struct dlv_app *a)
+uint64_t dlv_query_seed_block(struct dlv_application *a)
 {
     struct dlv_key k;
     uint64_t last = 0;
@@ -599,7 +599,8 @@ uint64_t dlv_query_seed_block(struct dlv_app *a)
     return last + 1;
 }
 
-bt_status dlv_query_seed_answer(struct dlv_app *a, const uint8_t hash[32], struct bts_buf *out)
+bt_status dlv_query_seed_answer(struct dlv_application *a, const uint8_t hash[32],
+                                struct bts_buf *out)
 {
     struct answer ans = ok(jhex(hash, 32));
     uint32_t status;

@@ -38,14 +38,15 @@ extern const char *const dlv_query_routes[];
  *  dlv_query_seed_answer.
  *  Returns: BT_OK (*out_status and out_body set, also for 4xx answers); BT_ENOMEM.
  *  Thread: loop. */
-bt_status dlv_query(struct dlv_app *a, const char *path, const char *query, uint32_t *out_status,
-                    struct bts_buf *out_body) BT_MUST_CHECK BT_NONNULL(1, 2, 4, 5);
+bt_status dlv_query(struct dlv_application *a, const char *path, const char *query,
+                    uint32_t *out_status, struct bts_buf *out_body) BT_MUST_CHECK
+    BT_NONNULL(1, 2, 4, 5);
 
 /** The Ethereum block whose hash seeds the next span (§4.5.2: last seed block + 1). */
-uint64_t dlv_query_seed_block(struct dlv_app *a) BT_NONNULL(1);
+uint64_t dlv_query_seed_block(struct dlv_application *a) BT_NONNULL(1);
 
 /** The envelope answering /bor/next-span-seed with `hash`. Returns: BT_OK, BT_ENOMEM. */
-bt_status dlv_query_seed_answer(struct dlv_app *a, const uint8_t hash[32],
+bt_status dlv_query_seed_answer(struct dlv_application *a, const uint8_t hash[32],
                                 struct bts_buf *out_body) BT_MUST_CHECK BT_NONNULL(1, 2, 3);
 
 #ifdef __cplusplus

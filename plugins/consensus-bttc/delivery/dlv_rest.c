@@ -7,13 +7,13 @@
 #include "dlv_app_int.h"
 #include "dlv_query.h"
 
-static void reply(struct dlv_app *a, struct bt_http_request *req, uint32_t status,
+static void reply(struct dlv_application *a, struct bt_http_request *req, uint32_t status,
                   const struct bts_buf *body)
 {
     a->rest_host->http_reply(a->rest_hctx, req, status, "application/json", body->data, body->len);
 }
 
-static void reply_error(struct dlv_app *a, struct bt_http_request *req, uint32_t status,
+static void reply_error(struct dlv_application *a, struct bt_http_request *req, uint32_t status,
                         const char *msg)
 {
     struct bts_buf b;
@@ -26,7 +26,7 @@ static void reply_error(struct dlv_app *a, struct bt_http_request *req, uint32_t
 }
 
 struct seed_wait {
-    struct dlv_app *a;
+    struct dlv_application *a;
     struct bt_http_request *req;
 };
 
@@ -45,7 +45,7 @@ static void on_seed(void *arg, const struct dlv_oracle_answer *ans)
 
 static void serve(void *arg, struct bt_http_request *req)
 {
-    struct dlv_app *a = arg;
+    struct dlv_application *a = arg;
     if (strcmp(req->path, "/bor/next-span-seed") == 0 && a->have_genesis && a->oracle) {
         struct seed_wait *w = malloc(sizeof *w);
         struct dlv_oracle_query q;
@@ -72,7 +72,8 @@ static void serve(void *arg, struct bt_http_request *req)
     bts_buf_free(&b);
 }
 
-bt_status dlv_rest_register(const struct bt_host *host, struct bt_host_ctx *hctx, struct dlv_app *a)
+bt_status dlv_rest_register(const struct bt_host *host, struct bt_host_ctx *hctx,
+                            struct dlv_application *a)
 {
     if (!BT_HAS(struct bt_host, host, http_reply) || !host->http_register || !host->http_reply)
         return BT_ENOTSUP;

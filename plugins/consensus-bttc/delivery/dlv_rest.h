@@ -19,7 +19,7 @@ extern "C" {
  *  Returns: BT_OK; the first http_register error (BT_EEXIST, BT_ENOMEM); BT_ENOTSUP when the
  *  host has no REST service (http_register NULL). Thread: loop. */
 bt_status dlv_rest_register(const struct bt_host *host, struct bt_host_ctx *hctx,
-                            struct dlv_app *a) BT_MUST_CHECK BT_NONNULL(1, 3);
+                            struct dlv_application *a) BT_MUST_CHECK BT_NONNULL(1, 3);
 
 #ifdef __cplusplus
 }

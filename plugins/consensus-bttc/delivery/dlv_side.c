@@ -92,7 +92,8 @@ static int addr_ok(const uint8_t want[20], const uint8_t got[20])
     return memcmp(want, zero, 20) == 0 || memcmp(want, got, 20) == 0;
 }
 
-static int check_log(const struct dlv_app *a, const struct dlv_msg *m, const struct dlv_log *l)
+static int check_log(const struct dlv_application *a, const struct dlv_msg *m,
+                     const struct dlv_log *l)
 {
     const uint8_t *w;
     const uint8_t *b;
@@ -210,7 +211,7 @@ static int evaluate(const struct dlv_check *c)
 
 static void finish(struct dlv_check *c)
 {
-    struct dlv_app *a = c->app;
+    struct dlv_application *a = c->app;
     c->done = 1;
     c->result = evaluate(c) ? BTS_DLVSIDE_YES : BTS_DLVSIDE_SKIP;
     memset(c->sig, 0, sizeof c->sig);
@@ -262,7 +263,7 @@ static void on_answer(void *arg, const struct dlv_oracle_answer *ans)
 static void ask(struct dlv_check *c, int slot, int role, enum dlv_oracle_kind kind,
                 enum dlv_root root, uint64_t qa, uint64_t qb, const struct dlv_msg_log_ref *log)
 {
-    struct dlv_app *a = c->app;
+    struct dlv_application *a = c->app;
     struct dlv_oracle_query q;
     memset(&q, 0, sizeof q);
     q.kind = kind;
@@ -282,7 +283,7 @@ static void ask(struct dlv_check *c, int slot, int role, enum dlv_oracle_kind ki
     }
 }
 
-bt_status dlv_side_start(struct dlv_app *a, uint64_t height, const uint8_t tx_hash[32],
+bt_status dlv_side_start(struct dlv_application *a, uint64_t height, const uint8_t tx_hash[32],
                          const struct dlv_msg *m)
 {
     struct dlv_check *c = calloc(1, sizeof *c);
@@ -374,7 +375,7 @@ static void free_check(struct dlv_check *c)
     free(c);
 }
 
-void dlv_side_free_all(struct dlv_app *a)
+void dlv_side_free_all(struct dlv_application *a)
 {
     while (a->checks) {
         struct dlv_check *c = a->checks;
@@ -383,7 +384,7 @@ void dlv_side_free_all(struct dlv_app *a)
     }
 }
 
-void dlv_side_prune(struct dlv_app *a, uint64_t below_height)
+void dlv_side_prune(struct dlv_application *a, uint64_t below_height)
 {
     /* Finished checks of old heights go; a check still waiting for the oracle stays (its
      * callback holds a pointer into it). */

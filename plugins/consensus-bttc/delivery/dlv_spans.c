@@ -9,14 +9,14 @@
 
 /* The sdk selection switches algorithm at the mainnet constant; a network configured with
  * another switch height (dev genesis) is mapped onto it. */
-static uint64_t selection_height(const struct dlv_app *a, uint64_t h)
+static uint64_t selection_height(const struct dlv_application *a, uint64_t h)
 {
     if (h >= a->p.new_select_height)
         return h > BTS_DLVSPAN_NEW_SELECT_HEIGHT ? h : BTS_DLVSPAN_NEW_SELECT_HEIGHT;
     return h < BTS_DLVSPAN_NEW_SELECT_HEIGHT ? h : BTS_DLVSPAN_NEW_SELECT_HEIGHT - 1;
 }
 
-bt_status dlv_freeze_span(struct dlv_app *a, const struct dlv_msg_propose_span *m,
+bt_status dlv_freeze_span(struct dlv_application *a, const struct dlv_msg_propose_span *m,
                           const uint8_t seed[32])
 {
     struct dlv_validator *cur = NULL;

@@ -15,7 +15,7 @@ static void to_span_val(struct bts_span_validator *o, const struct dlv_validator
 
 static bt_status src_span(void *self, uint64_t id, struct bts_span *out)
 {
-    struct dlv_app *a = self;
+    struct dlv_application *a = self;
     struct dlv_span_rec s;
     memset(out, 0, sizeof *out);
     if (!a->have_genesis)
@@ -49,7 +49,7 @@ static bt_status src_span(void *self, uint64_t id, struct bts_span *out)
 static bt_status src_records(void *self, uint64_t from_id, int64_t to_time,
                              struct bts_event_list *out)
 {
-    struct dlv_app *a = self;
+    struct dlv_application *a = self;
     if (!a->have_genesis)
         return BT_OK;
     for (uint64_t id = from_id ? from_id : 1;; id++) {

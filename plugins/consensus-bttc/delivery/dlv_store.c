@@ -4,13 +4,14 @@
 
 #include "dlv_app_int.h"
 
-static bt_status get_raw(struct dlv_app *a, const struct dlv_key *k, const uint8_t **v, size_t *n,
-                         int committed)
+static bt_status get_raw(struct dlv_application *a, const struct dlv_key *k, const uint8_t **v,
+                         size_t *n, int committed)
 {
     return committed ? dlv_state_get_committed(&a->st, k, v, n) : dlv_state_get(&a->st, k, v, n);
 }
 
-bt_status dlv_get_u64(struct dlv_app *a, const struct dlv_key *k, uint64_t *out, int committed)
+bt_status dlv_get_u64(struct dlv_application *a, const struct dlv_key *k, uint64_t *out,
+                      int committed)
 {
     const uint8_t *v;
     size_t n;
@@ -22,7 +23,7 @@ bt_status dlv_get_u64(struct dlv_app *a, const struct dlv_key *k, uint64_t *out,
     return r.bad || r.n ? BT_EIO : BT_OK;
 }
 
-bt_status dlv_put_u64(struct dlv_app *a, const struct dlv_key *k, uint64_t v)
+bt_status dlv_put_u64(struct dlv_application *a, const struct dlv_key *k, uint64_t v)
 {
     uint8_t x[8];
     for (int i = 0; i < 8; i++)
@@ -30,7 +31,7 @@ bt_status dlv_put_u64(struct dlv_app *a, const struct dlv_key *k, uint64_t v)
     return dlv_state_put(&a->st, k, x, 8);
 }
 
-static bt_status put_buf(struct dlv_app *a, const struct dlv_key *k, struct bts_buf *b,
+static bt_status put_buf(struct dlv_application *a, const struct dlv_key *k, struct bts_buf *b,
                          bt_status st)
 {
     if (st == BT_OK)
@@ -39,8 +40,8 @@ static bt_status put_buf(struct dlv_app *a, const struct dlv_key *k, struct bts_
     return st;
 }
 
-bt_status dlv_get_validator(struct dlv_app *a, const uint8_t signer[20], struct dlv_validator *v,
-                            int committed)
+bt_status dlv_get_validator(struct dlv_application *a, const uint8_t signer[20],
+                            struct dlv_validator *v, int committed)
 {
     struct dlv_key k;
     dlv_key_init(&k, DLV_T_VALIDATOR);
@@ -51,7 +52,7 @@ bt_status dlv_get_validator(struct dlv_app *a, const uint8_t signer[20], struct 
     return st == BT_OK ? dlv_validator_decode(v, p, n) : st;
 }
 
-bt_status dlv_get_validator_by_id(struct dlv_app *a, uint64_t id, struct dlv_validator *v,
+bt_status dlv_get_validator_by_id(struct dlv_application *a, uint64_t id, struct dlv_validator *v,
                                   int committed)
 {
     struct dlv_key k;
@@ -69,7 +70,7 @@ bt_status dlv_get_validator_by_id(struct dlv_app *a, uint64_t id, struct dlv_val
     return dlv_get_validator(a, signer, v, committed);
 }
 
-bt_status dlv_put_validator(struct dlv_app *a, const struct dlv_validator *v)
+bt_status dlv_put_validator(struct dlv_application *a, const struct dlv_validator *v)
 {
     struct dlv_key k;
     struct bts_buf b;
@@ -112,7 +113,7 @@ static int collect_val(void *arg, const uint8_t *key, size_t key_len, const uint
     return 0;
 }
 
-bt_status dlv_list_validators(struct dlv_app *a, struct dlv_validator **out, size_t *n,
+bt_status dlv_list_validators(struct dlv_application *a, struct dlv_validator **out, size_t *n,
                               int committed)
 {
     struct dlv_key k;
@@ -139,7 +140,7 @@ int dlv_val_is_current(const struct dlv_validator *v, uint64_t ack_count)
            v->power > 0;
 }
 
-bt_status dlv_current_validators(struct dlv_app *a, struct dlv_validator **out, size_t *n,
+bt_status dlv_current_validators(struct dlv_application *a, struct dlv_validator **out, size_t *n,
                                  int committed)
 {
     bt_status st = dlv_list_validators(a, out, n, committed);
@@ -154,7 +155,7 @@ bt_status dlv_current_validators(struct dlv_app *a, struct dlv_validator **out, 
     return BT_OK;
 }
 
-bt_status dlv_get_valset(struct dlv_app *a, struct bts_valset *out, int committed)
+bt_status dlv_get_valset(struct dlv_application *a, struct bts_valset *out, int committed)
 {
     struct dlv_key k;
     dlv_key_init(&k, DLV_T_VALSET);
@@ -164,7 +165,7 @@ bt_status dlv_get_valset(struct dlv_app *a, struct bts_valset *out, int committe
     return st == BT_OK ? dlv_valset_decode(out, p, n) : st;
 }
 
-bt_status dlv_put_valset(struct dlv_app *a, const struct bts_valset *s)
+bt_status dlv_put_valset(struct dlv_application *a, const struct bts_valset *s)
 {
     struct dlv_key k;
     struct bts_buf b;
@@ -173,7 +174,7 @@ bt_status dlv_put_valset(struct dlv_app *a, const struct bts_valset *s)
     return put_buf(a, &k, &b, dlv_valset_encode(&b, s));
 }
 
-uint64_t dlv_ack_count(struct dlv_app *a, enum dlv_root r, int committed)
+uint64_t dlv_ack_count(struct dlv_application *a, enum dlv_root r, int committed)
 {
     struct dlv_key k;
     uint64_t v = 0;
@@ -192,8 +193,8 @@ static void ckpt_key(struct dlv_key *k, uint8_t table, enum dlv_root r, uint64_t
         dlv_key_u64(k, number);
 }
 
-bt_status dlv_get_checkpoint(struct dlv_app *a, uint8_t table, enum dlv_root r, uint64_t number,
-                             struct dlv_checkpoint *c, int committed)
+bt_status dlv_get_checkpoint(struct dlv_application *a, uint8_t table, enum dlv_root r,
+                             uint64_t number, struct dlv_checkpoint *c, int committed)
 {
     struct dlv_key k;
     ckpt_key(&k, table, r, number);
@@ -203,8 +204,8 @@ bt_status dlv_get_checkpoint(struct dlv_app *a, uint8_t table, enum dlv_root r, 
     return st == BT_OK ? dlv_checkpoint_decode(c, p, n) : st;
 }
 
-bt_status dlv_put_checkpoint(struct dlv_app *a, uint8_t table, enum dlv_root r, uint64_t number,
-                             const struct dlv_checkpoint *c)
+bt_status dlv_put_checkpoint(struct dlv_application *a, uint8_t table, enum dlv_root r,
+                             uint64_t number, const struct dlv_checkpoint *c)
 {
     struct dlv_key k;
     struct bts_buf b;
@@ -213,14 +214,15 @@ bt_status dlv_put_checkpoint(struct dlv_app *a, uint8_t table, enum dlv_root r, 
     return put_buf(a, &k, &b, dlv_checkpoint_encode(&b, c));
 }
 
-bt_status dlv_del_checkpoint(struct dlv_app *a, uint8_t table, enum dlv_root r)
+bt_status dlv_del_checkpoint(struct dlv_application *a, uint8_t table, enum dlv_root r)
 {
     struct dlv_key k;
     ckpt_key(&k, table, r, 0);
     return dlv_state_del(&a->st, &k);
 }
 
-bt_status dlv_get_span(struct dlv_app *a, uint64_t id, struct dlv_span_rec *out, int committed)
+bt_status dlv_get_span(struct dlv_application *a, uint64_t id, struct dlv_span_rec *out,
+                       int committed)
 {
     struct dlv_key k;
     dlv_key_init(&k, DLV_T_SPAN);
@@ -231,7 +233,7 @@ bt_status dlv_get_span(struct dlv_app *a, uint64_t id, struct dlv_span_rec *out,
     return st == BT_OK ? dlv_span_decode(out, p, n) : st;
 }
 
-bt_status dlv_put_span(struct dlv_app *a, const struct dlv_span_rec *s)
+bt_status dlv_put_span(struct dlv_application *a, const struct dlv_span_rec *s)
 {
     struct dlv_key k;
     struct bts_buf b;
@@ -245,7 +247,7 @@ bt_status dlv_put_span(struct dlv_app *a, const struct dlv_span_rec *s)
     return dlv_put_u64(a, &k, s->id);
 }
 
-bt_status dlv_latest_span(struct dlv_app *a, struct dlv_span_rec *out, int committed)
+bt_status dlv_latest_span(struct dlv_application *a, struct dlv_span_rec *out, int committed)
 {
     struct dlv_key k;
     uint64_t id;
@@ -254,7 +256,8 @@ bt_status dlv_latest_span(struct dlv_app *a, struct dlv_span_rec *out, int commi
     return st == BT_OK ? dlv_get_span(a, id, out, committed) : st;
 }
 
-bt_status dlv_get_record(struct dlv_app *a, uint64_t id, struct dlv_record *out, int committed)
+bt_status dlv_get_record(struct dlv_application *a, uint64_t id, struct dlv_record *out,
+                         int committed)
 {
     struct dlv_key k;
     dlv_key_init(&k, DLV_T_RECORD);
@@ -265,7 +268,7 @@ bt_status dlv_get_record(struct dlv_app *a, uint64_t id, struct dlv_record *out,
     return st == BT_OK ? dlv_record_decode(out, p, n) : st;
 }
 
-int dlv_has_sequence(struct dlv_app *a, uint8_t module, uint64_t seq)
+int dlv_has_sequence(struct dlv_application *a, uint8_t module, uint64_t seq)
 {
     struct dlv_key k;
     dlv_key_init(&k, DLV_T_SEQUENCE);
@@ -276,7 +279,7 @@ int dlv_has_sequence(struct dlv_app *a, uint8_t module, uint64_t seq)
     return dlv_state_get(&a->st, &k, &p, &n) == BT_OK;
 }
 
-bt_status dlv_set_sequence(struct dlv_app *a, uint8_t module, uint64_t seq)
+bt_status dlv_set_sequence(struct dlv_application *a, uint8_t module, uint64_t seq)
 {
     struct dlv_key k;
     dlv_key_init(&k, DLV_T_SEQUENCE);
@@ -303,8 +306,8 @@ static int first_visit(void *arg, const uint8_t *key, size_t key_len, const uint
     return 1;
 }
 
-bt_status dlv_stake_queue_head(struct dlv_app *a, enum dlv_root r, struct dlv_stake_record *out,
-                               struct dlv_key *out_key, int committed)
+bt_status dlv_stake_queue_head(struct dlv_application *a, enum dlv_root r,
+                               struct dlv_stake_record *out, struct dlv_key *out_key, int committed)
 {
     struct dlv_key k;
     dlv_key_init(&k, DLV_T_STAKE_QUEUE);
@@ -314,7 +317,7 @@ bt_status dlv_stake_queue_head(struct dlv_app *a, enum dlv_root r, struct dlv_st
     return st == BT_OK ? q.st : st;
 }
 
-bt_status dlv_stake_queue_push(struct dlv_app *a, const struct dlv_stake_record *rec)
+bt_status dlv_stake_queue_push(struct dlv_application *a, const struct dlv_stake_record *rec)
 {
     for (int r = DLV_ROOT_ETH; r <= DLV_ROOT_BSC; r++) {
         if (!a->p.root[r].enabled)
@@ -369,7 +372,7 @@ static int collect_acct(void *arg, const uint8_t *key, size_t key_len, const uin
     return 0;
 }
 
-bt_status dlv_list_accounts(struct dlv_app *a, struct bts_dlvckpt_account **out, size_t *n,
+bt_status dlv_list_accounts(struct dlv_application *a, struct bts_dlvckpt_account **out, size_t *n,
                             int committed)
 {
     struct dlv_key k;
@@ -388,7 +391,7 @@ bt_status dlv_list_accounts(struct dlv_app *a, struct bts_dlvckpt_account **out,
     return st;
 }
 
-bt_status dlv_account_root(struct dlv_app *a, uint8_t out[32], int committed)
+bt_status dlv_account_root(struct dlv_application *a, uint8_t out[32], int committed)
 {
     struct bts_dlvckpt_account *acc;
     size_t n;

@@ -514,7 +514,7 @@ static void test_dlv_app_genesis_rules(void)
     tkeys_init();
     struct dlv_memkv *kv;
     CU_ASSERT_EQUAL_FATAL(dlv_memkv_new(&kv), BT_OK);
-    struct dlv_app *a;
+    struct dlv_application *a;
     struct dlv_app_config cfg = {dlv_memkv_iface(), kv, NULL, NULL, NULL, NULL};
     CU_ASSERT_EQUAL_FATAL(dlv_app_open(&a, &cfg), BT_OK);
     uint64_t h;

@@ -245,7 +245,7 @@ static void toracle_add_header(struct toracle *o, enum dlv_root root, uint64_t i
 
 struct tchain {
     struct dlv_memkv *kv;
-    struct dlv_app *app;
+    struct dlv_application *app;
     struct toracle *oracle;
     uint64_t time_ms;
     /* Forced vote: -1 none; else every validator votes this on every side tx (yes_count of
@@ -507,7 +507,7 @@ static void t_checkpoint_msg(struct dlv_msg *m, int prop, uint64_t start, uint64
 }
 
 /* REST GET: parse the body; returns the "result" member (borrowed from *doc). */
-static json_t *t_get(struct dlv_app *a, const char *path, const char *query, uint32_t want,
+static json_t *t_get(struct dlv_application *a, const char *path, const char *query, uint32_t want,
                      json_t **doc)
 {
     struct bts_buf b;
