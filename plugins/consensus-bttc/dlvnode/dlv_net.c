@@ -159,8 +159,8 @@ void dlv_net_sync_serve(struct dlv_node *n, uint64_t peer, uint64_t height)
 }
 
 /* A committed block and its certificate from a peer: decide our height with it. */
-static void on_sync_answer(struct dlv_node *n, uint64_t h, const uint8_t *blk, size_t bl,
-                           const struct bts_rlp_item *cert)
+static void on_sync_answer(struct dlv_node *n, uint64_t peer, uint64_t h, const uint8_t *blk,
+                           size_t bl, const struct bts_rlp_item *cert)
 {
     uint8_t hash[32];
     struct bft_msg *votes;
@@ -191,6 +191,10 @@ static void on_sync_answer(struct dlv_node *n, uint64_t h, const uint8_t *blk, s
     } else if (n->pend_commit) {
         dlv_node_block_ready(n, hash);
     }
+    if (n->height == h && n->height + 1 < n->peer_top) {
+        n->sync_req_ms = 0; /* still behind: ask for the next one at once */
+        dlv_net_sync_request(n, peer, n->height + 1);
+    }
 out:
     free(votes);
 }
@@ -212,7 +216,7 @@ static void on_sync(struct dlv_node *n, uint64_t peer, const uint8_t *msg, size_
         dlv_net_sync_serve(n, peer, h);
     else if (kind == 2 && bts_rlp_iter_next(&it, &c) == BT_OK &&
              bts_rlp_item_bytes(&c, &blk, &bl) == BT_OK && bts_rlp_iter_next(&it, &d) == BT_OK)
-        on_sync_answer(n, h, blk, bl, &d);
+        on_sync_answer(n, peer, h, blk, bl, &d);
 }
 
 static void on_cons(struct dlv_node *n, uint64_t peer, const uint8_t *msg, size_t len)
@@ -224,6 +228,8 @@ static void on_cons(struct dlv_node *n, uint64_t peer, const uint8_t *msg, size_
         return;
     if (n->env.metric)
         n->env.metric(n->env.self, DLV_METRIC_VOTES, 1);
+    if (m.height > n->peer_top)
+        n->peer_top = m.height;
     if (m.height > n->height + 1) { /* others are ahead: ask for what we lack */
         dlv_net_sync_request(n, peer, n->height + 1);
         return;
