@@ -81,6 +81,8 @@ bt_status dlv_host_config_read(const struct bt_host *host, struct bt_host_ctx *h
         st = conf_u64(host, hctx, "delivery_timeout_vote_ms", &out->vote_ms);
     if (st == BT_OK)
         st = conf_u64(host, hctx, "delivery_timeout_vote_delta_ms", &out->vote_delta_ms);
+    if (st == BT_OK)
+        st = conf_u64(host, hctx, "delivery_timeout_commit_ms", &out->commit_ms);
     return st;
 }
 
@@ -254,7 +256,8 @@ bt_status dlv_host_new(struct dlv_host **out, const struct bt_host *host, struct
                                  .propose_ms = cfg->propose_ms,
                                  .propose_delta_ms = cfg->propose_delta_ms,
                                  .vote_ms = cfg->vote_ms,
-                                 .vote_delta_ms = cfg->vote_delta_ms};
+                                 .vote_delta_ms = cfg->vote_delta_ms,
+                                 .commit_wait_ms = cfg->commit_ms};
     if (cfg->has_key && (st = host->key_address(hctx, cfg->key_id, nc.address)) != BT_OK) {
         host->set_error(hctx, "delivery_key: %s not in the keystore", cfg->key_id);
         goto fail;

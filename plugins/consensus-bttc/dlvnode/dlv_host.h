@@ -13,6 +13,7 @@
  *                                       the datadir); the set the app reports for height 1
  *   delivery_timeout_propose_ms = 3000  (and _delta 500) Tendermint's timeout_propose
  *   delivery_timeout_vote_ms = 1000     (and _delta 500) timeout_prevote / timeout_precommit
+ *   delivery_timeout_commit_ms = 0      pause between a commit and the next height
  *
  * Thread: loop (every entry and every callback). */
 #ifndef DLV_HOST_H
@@ -33,7 +34,7 @@ struct dlv_host_config {
     int has_key;
     char key_id[43]; /* "0x" + 40 hex */
     char genesis[512];
-    uint64_t propose_ms, propose_delta_ms, vote_ms, vote_delta_ms;
+    uint64_t propose_ms, propose_delta_ms, vote_ms, vote_delta_ms, commit_ms;
 };
 
 /** Read the keys from the plugin's section. Returns: BT_OK; BT_EINVAL (a bad value: the

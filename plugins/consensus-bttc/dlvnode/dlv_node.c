@@ -218,6 +218,14 @@ static void engine_start(struct dlv_node *n)
     dlv_node_run(n, &out);
 }
 
+static void next_height(void *arg)
+{
+    struct dlv_node *n = arg;
+    n->next_timer = 0;
+    if (n->started && !n->halted && !n->e && !n->pend_commit)
+        engine_start(n);
+}
+
 /* --- blocks ---------------------------------------------------------------------------------- */
 
 static void build_block(struct dlv_node *n, uint64_t h, int32_t r)
@@ -328,7 +336,11 @@ void dlv_node_block_ready(struct dlv_node *n, const uint8_t hash[32])
             free(n->pend_cert);
             n->pend_cert = NULL;
             prune(n);
-            engine_start(n);
+            /* the next height starts from a timer (Tendermint's timeout_commit), never inside
+             * this call chain: a lone validator would otherwise recurse height after height */
+            if (n->env.timer_add(n->env.self, n->cfg.commit_wait_ms, next_height, n,
+                                 &n->next_timer) != BT_OK)
+                engine_start(n);
         }
         return;
     }
@@ -479,6 +491,9 @@ void dlv_node_stop(struct dlv_node *n)
     if (!n)
         return;
     timers_clear(n);
+    if (n->next_timer)
+        n->env.timer_del(n->env.self, n->next_timer);
+    n->next_timer = 0;
     bft_engine_free(n->e);
     n->e = NULL;
     n->gen++;
