@@ -9,6 +9,7 @@
 #include <bts/hex.h>
 
 #include "dlv_host.h"
+#include "dlv_kvapp.h"
 
 struct dlv_host {
     const struct bt_host *host;
@@ -20,6 +21,9 @@ struct dlv_host {
     uint32_t metric[DLV_METRIC_N];
     int has_metric;
     struct dlv_node *node;
+    struct dlv_kvapp *kv; /* owned when run with dlv_host_run_kv */
+    char chain_id[65];
+    struct dlv_app app;
 };
 
 /* --- config -------------------------------------------------------------------------------- */
@@ -53,6 +57,10 @@ bt_status dlv_host_config_read(const struct bt_host *host, struct bt_host_ctx *h
             host->set_error(hctx, "%s:%u: delivery: expected on or off", e.file, e.line);
             return BT_EINVAL;
         }
+    }
+    if (host->conf_get(hctx, "delivery_app", &e) == BT_OK && strcmp(e.value, "kv") != 0) {
+        host->set_error(hctx, "%s:%u: delivery_app: only kv is built in", e.file, e.line);
+        return BT_EINVAL;
     }
     if (host->conf_get(hctx, "delivery_key", &e) == BT_OK) {
         uint8_t a[20];
@@ -243,6 +251,12 @@ bt_status dlv_host_new(struct dlv_host **out, const struct bt_host *host, struct
     d->host = host;
     d->hctx = hctx;
     d->cfg = *cfg;
+    if (strlen(chain_id) >= sizeof d->chain_id) {
+        free(d);
+        return BT_EINVAL;
+    }
+    snprintf(d->chain_id, sizeof d->chain_id, "%s", chain_id);
+    d->app = *app;
     bt_status st = BT_ENOTSUP;
     if (host->service_find(hctx, "storage", &iface, &svc) != BT_OK ||
         !BT_HAS(struct bt_storage_svc, (const struct bt_storage_svc *)iface, write)) {
@@ -251,7 +265,7 @@ bt_status dlv_host_new(struct dlv_host **out, const struct bt_host *host, struct
     }
     d->stor = iface;
     d->stor_self = svc;
-    struct dlv_node_config nc = {.chain_id = chain_id,
+    struct dlv_node_config nc = {.chain_id = d->chain_id,
                                  .has_key = cfg->has_key,
                                  .propose_ms = cfg->propose_ms,
                                  .propose_delta_ms = cfg->propose_delta_ms,
@@ -284,7 +298,7 @@ bt_status dlv_host_new(struct dlv_host **out, const struct bt_host *host, struct
                           .write = e_write,
                           .log = e_log,
                           .metric = e_metric};
-    st = dlv_node_new(&d->node, &nc, &env, app);
+    st = dlv_node_new(&d->node, &nc, &env, &d->app);
     if (st != BT_OK)
         goto fail;
     *out = d;
@@ -312,5 +326,98 @@ void dlv_host_free(struct dlv_host *d)
     if (!d)
         return;
     dlv_node_free(d->node);
+    dlv_kvapp_free(d->kv);
     free(d);
+}
+
+/* --- the kv stand-in app with its JSON-RPC methods ------------------------------------------ */
+
+static void rpc_status(void *arg, struct bt_rpc_call *call)
+{
+    struct dlv_host *d = arg;
+    struct dlv_node_status s;
+    char hex[65], json[256];
+    dlv_node_status(d->node, &s);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", s.app_hash[i]);
+    snprintf(json, sizeof json,
+             "{\"height\":%llu,\"appHash\":\"0x%s\",\"round\":%d,\"mempool\":%zu,"
+             "\"halted\":%s}",
+             (unsigned long long)s.height, hex, s.round, s.mempool_txs,
+             s.halted ? "true" : "false");
+    d->host->rpc_result(d->hctx, call, json);
+}
+
+static void rpc_submit(void *arg, struct bt_rpc_call *call)
+{
+    struct dlv_host *d = arg;
+    json_t *p = json_loadb(call->params, call->params_len, 0, NULL);
+    json_t *tx = json_array_get(p, 0);
+    if (!json_is_string(tx)) {
+        d->host->rpc_error(d->hctx, call, -32602, "want [\"key=value\"]", NULL);
+    } else {
+        bt_status st = dlv_node_submit_tx(d->node, (const uint8_t *)json_string_value(tx),
+                                          json_string_length(tx));
+        if (st == BT_OK || st == BT_EEXIST)
+            d->host->rpc_result(d->hctx, call, "true");
+        else
+            d->host->rpc_error(d->hctx, call, -32000, "tx refused", NULL);
+    }
+    json_decref(p);
+}
+
+bt_status dlv_host_run_kv(struct dlv_host **out, const struct bt_host *host,
+                          struct bt_host_ctx *hctx, const struct dlv_host_config *cfg)
+{
+    struct bts_valset g;
+    char chain[65];
+    struct dlv_app app;
+    struct dlv_kvapp *kv = NULL;
+    const void *iface;
+    void *svc;
+    struct bt_value v;
+    *out = NULL;
+    bts_valset_init(&g);
+    if (!cfg->genesis[0]) {
+        host->set_error(hctx, "delivery_genesis: missing");
+        return BT_EINVAL;
+    }
+    bt_status st = dlv_genesis_load(cfg->genesis, chain, sizeof chain, &g);
+    if (st != BT_OK) {
+        host->set_error(hctx, "delivery_genesis: %s: unreadable or malformed", cfg->genesis);
+        return st;
+    }
+    memset(&v, 0, sizeof v);
+    if (host->service_find(hctx, "storage", &iface, &svc) != BT_OK) {
+        bts_valset_free(&g);
+        host->set_error(hctx, "delivery: no storage service");
+        return BT_ENOTSUP;
+    }
+    const struct bt_storage_svc *stor = iface;
+    bt_status gs = stor->get(svc, hctx, NULL, (const uint8_t *)"app/kv", 6, &v);
+    st = gs == BT_OK || gs == BT_ENOTFOUND
+             ? dlv_kvapp_new(&kv, &g, gs == BT_OK ? v.data : NULL, gs == BT_OK ? v.len : 0, &app)
+             : gs;
+    if (gs == BT_OK && v.release)
+        v.release(&v);
+    bts_valset_free(&g);
+    if (st != BT_OK)
+        return st;
+    struct dlv_host *d;
+    st = dlv_host_new(&d, host, hctx, cfg, chain, &app);
+    if (st != BT_OK) {
+        dlv_kvapp_free(kv);
+        return st;
+    }
+    d->kv = kv;
+    if ((host->rpc_register(hctx, "dlv_status", rpc_status, d) != BT_OK ||
+         host->rpc_register(hctx, "dlv_submitTx", rpc_submit, d) != BT_OK))
+        host->log(hctx, BT_LOG_WARN, "dlv rpc methods not registered", NULL);
+    st = dlv_host_start(d);
+    if (st != BT_OK) {
+        dlv_host_free(d);
+        return st;
+    }
+    *out = d;
+    return BT_OK;
 }

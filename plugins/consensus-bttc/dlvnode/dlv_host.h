@@ -8,6 +8,8 @@
  *   delivery = on | off                 run the Delivery node (default off)
  *   delivery_key = 0x<40 hex>           keystore address of the validator key (absent:
  *                                       observer: follows, serves sync, never signs)
+ *   delivery_app = kv                   the application (today only the kv stand-in,
+ *                                       dlv_kvapp.h; the lead wires delivery/ later)
  *   delivery_genesis = <file>           JSON {"chain_id": "...", "validators":
  *                                       [{"address": "0x..", "power": N}, ...]} (relative to
  *                                       the datadir); the set the app reports for height 1
@@ -63,6 +65,15 @@ bt_status dlv_host_start(struct dlv_host *d) BT_MUST_CHECK;
 
 /** The node (for RPC/REST: status, submit_tx, blocks). */
 struct dlv_node *dlv_host_node(struct dlv_host *d);
+
+/** Run the node with the key-value stand-in app (dlv_kvapp.h; "delivery_app = kv"): the
+ *  genesis file gives the chain id and set, the app's state is read from storage, and the
+ *  JSON-RPC methods dlv_status (→ {height, appHash, round, mempool, halted}) and
+ *  dlv_submitTx (["key=value"] → true) are registered. Then starts the node.
+ *  Returns: as dlv_host_new and dlv_host_start; BT_EINVAL (genesis missing or malformed). */
+bt_status dlv_host_run_kv(struct dlv_host **out, const struct bt_host *host,
+                          struct bt_host_ctx *hctx,
+                          const struct dlv_host_config *cfg) BT_MUST_CHECK;
 
 /** Stop and free (NULL ignored). Call from the plugin's stop()/destroy(). */
 void dlv_host_free(struct dlv_host *d);

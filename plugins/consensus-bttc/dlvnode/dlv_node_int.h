@@ -132,8 +132,8 @@ struct dlv_node {
     uint64_t sync_req_ms;
     uint64_t peer_top;
     uint64_t next_timer;
-        /* the timer starting the next height (0: none) */ /* highest height seen in peers'
-                                                              consensus messages */
+    /* the timer starting the next height (0: none) */ /* highest height seen in peers'
+                                                          consensus messages */
     struct dlv_mempool mp;
 };
 
