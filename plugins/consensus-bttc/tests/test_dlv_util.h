@@ -36,7 +36,7 @@ struct tkey {
 
 static struct tkey tkeys[T_KEYS];
 
-static void tkeys_init(void)
+static inline void tkeys_init(void)
 {
     for (int i = 0; i < T_KEYS; i++) {
         memset(tkeys[i].sec, 0x11 * (i + 1), 32);
@@ -81,7 +81,7 @@ struct toracle {
 };
 
 /* The fake Bttc root over [start, end] and the fake Ethereum block hash of n. */
-static void t_bttc_root(uint8_t out[32], uint64_t start, uint64_t end)
+static inline void t_bttc_root(uint8_t out[32], uint64_t start, uint64_t end)
 {
     uint8_t b[17] = {'r'};
     for (int i = 0; i < 8; i++) {
@@ -91,7 +91,7 @@ static void t_bttc_root(uint8_t out[32], uint64_t start, uint64_t end)
     bts_keccak256(out, b, sizeof b);
 }
 
-static void t_eth_hash(uint8_t out[32], uint64_t n)
+static inline void t_eth_hash(uint8_t out[32], uint64_t n)
 {
     uint8_t b[9] = {'e'};
     for (int i = 0; i < 8; i++)
@@ -99,8 +99,8 @@ static void t_eth_hash(uint8_t out[32], uint64_t n)
     bts_keccak256(out, b, sizeof b);
 }
 
-static void toracle_answer(struct toracle *o, const struct dlv_oracle_query *q,
-                           dlv_oracle_done_fn done, void *arg)
+static inline void toracle_answer(struct toracle *o, const struct dlv_oracle_query *q,
+                                  dlv_oracle_done_fn done, void *arg)
 {
     struct dlv_oracle_answer a;
     memset(&a, 0, sizeof a);
@@ -148,8 +148,8 @@ static void toracle_answer(struct toracle *o, const struct dlv_oracle_query *q,
     done(arg, &a);
 }
 
-static bt_status toracle_query(void *self, const struct dlv_oracle_query *q,
-                               dlv_oracle_done_fn done, void *arg)
+static inline bt_status toracle_query(void *self, const struct dlv_oracle_query *q,
+                                      dlv_oracle_done_fn done, void *arg)
 {
     struct toracle *o = self;
     o->queries++;
@@ -165,7 +165,7 @@ static bt_status toracle_query(void *self, const struct dlv_oracle_query *q,
     return BT_OK;
 }
 
-static void toracle_flush(struct toracle *o)
+static inline void toracle_flush(struct toracle *o)
 {
     size_t n = o->n_q;
     o->n_q = 0;
@@ -173,7 +173,7 @@ static void toracle_flush(struct toracle *o)
         toracle_answer(o, &o->q[i].q, o->q[i].done, o->q[i].arg);
 }
 
-static void toracle_cancel(void *self)
+static inline void toracle_cancel(void *self)
 {
     ((struct toracle *)self)->n_q = 0;
 }
@@ -197,29 +197,29 @@ static struct tlog *toracle_add_log(struct toracle *o, enum dlv_root root, uint8
     return l;
 }
 
-static void tlog_topic_hex(struct tlog *l, const char *hex)
+static inline void tlog_topic_hex(struct tlog *l, const char *hex)
 {
     CU_ASSERT_EQUAL(bts_hex_parse_hash(l->log.topics[l->log.n_topics++], hex, strlen(hex)), BT_OK);
 }
 
-static void tlog_topic_u64(struct tlog *l, uint64_t v)
+static inline void tlog_topic_u64(struct tlog *l, uint64_t v)
 {
     bts_solabi_word_u64(l->log.topics[l->log.n_topics++], v);
 }
 
-static void tlog_topic_addr(struct tlog *l, const uint8_t a[20])
+static inline void tlog_topic_addr(struct tlog *l, const uint8_t a[20])
 {
     bts_solabi_word_address(l->log.topics[l->log.n_topics++], a);
 }
 
-static void tlog_word_u64(struct tlog *l, uint64_t v)
+static inline void tlog_word_u64(struct tlog *l, uint64_t v)
 {
     bts_solabi_word_u64(l->data + l->log.data_len, v);
     l->log.data_len += 32;
 }
 
 /* Appends an ABI `bytes` tail; its offset word must already be in place at `off_word`. */
-static void tlog_bytes(struct tlog *l, size_t off_word, const uint8_t *p, size_t n)
+static inline void tlog_bytes(struct tlog *l, size_t off_word, const uint8_t *p, size_t n)
 {
     bts_solabi_word_u64(l->data + 32 * off_word, l->log.data_len);
     tlog_word_u64(l, n);
@@ -227,8 +227,8 @@ static void tlog_bytes(struct tlog *l, size_t off_word, const uint8_t *p, size_t
     l->log.data_len += (n + 31) / 32 * 32;
 }
 
-static void toracle_add_header(struct toracle *o, enum dlv_root root, uint64_t id, uint64_t start,
-                               uint64_t end, const uint8_t proposer[20])
+static inline void toracle_add_header(struct toracle *o, enum dlv_root root, uint64_t id,
+                                      uint64_t start, uint64_t end, const uint8_t proposer[20])
 {
     CU_ASSERT_FATAL(o->n_headers < T_HEADERS);
     o->headers[o->n_headers].root = root;
@@ -258,13 +258,13 @@ struct tchain {
     struct dlv_val_update updates[16];
 };
 
-static bt_status t_sign(void *ctx, const uint8_t digest[32], uint8_t out[65])
+static inline bt_status t_sign(void *ctx, const uint8_t digest[32], uint8_t out[65])
 {
     (void)ctx;
     return bts_secp_sign(out, tkeys[0].sec, digest);
 }
 
-static char *t_genesis_json(void)
+static inline char *t_genesis_json(void)
 {
     char pub[2 * 65 + 3];
     size_t n;
@@ -293,7 +293,7 @@ static char *t_genesis_json(void)
     return s;
 }
 
-static void tchain_open(struct tchain *c, struct dlv_memkv *kv, struct toracle *o)
+static inline void tchain_open(struct tchain *c, struct dlv_memkv *kv, struct toracle *o)
 {
     c->kv = kv;
     c->oracle = o;
@@ -301,7 +301,7 @@ static void tchain_open(struct tchain *c, struct dlv_memkv *kv, struct toracle *
     CU_ASSERT_EQUAL_FATAL(dlv_app_open(&c->app, &cfg), BT_OK);
 }
 
-static void tchain_init(struct tchain *c)
+static inline void tchain_init(struct tchain *c)
 {
     memset(c, 0, sizeof *c);
     tkeys_init();
@@ -319,7 +319,7 @@ static void tchain_init(struct tchain *c)
     c->force = -1;
 }
 
-static void tchain_free(struct tchain *c)
+static inline void tchain_free(struct tchain *c)
 {
     dlv_app_free(c->app);
     dlv_memkv_free(c->kv);
@@ -328,8 +328,8 @@ static void tchain_free(struct tchain *c)
 
 /* Run one height with the given txs; returns the app hash. The last commit: every validator
  * of the app's set votes on the side txs of height-2 what this app decided (or `force`). */
-static void tchain_block(struct tchain *c, const struct bts_buf *txs, size_t n, uint32_t *codes,
-                         uint8_t out_hash[32])
+static inline void tchain_block(struct tchain *c, const struct bts_buf *txs, size_t n,
+                                uint32_t *codes, uint8_t out_hash[32])
 {
     uint64_t h;
     uint8_t hash[32];
@@ -379,14 +379,14 @@ static void tchain_block(struct tchain *c, const struct bts_buf *txs, size_t n, 
     bts_valset_free(&vs);
 }
 
-static void tchain_empty(struct tchain *c, int blocks)
+static inline void tchain_empty(struct tchain *c, int blocks)
 {
     for (int i = 0; i < blocks; i++)
         tchain_block(c, NULL, 0, NULL, NULL);
 }
 
 /* One tx through two empty blocks: delivered at H, voted in H+1, applied at H+2. */
-static uint32_t tchain_tx(struct tchain *c, const struct bts_buf *tx)
+static inline uint32_t tchain_tx(struct tchain *c, const struct bts_buf *tx)
 {
     uint32_t code = 99;
     tchain_block(c, tx, 1, &code, NULL);
@@ -394,7 +394,7 @@ static uint32_t tchain_tx(struct tchain *c, const struct bts_buf *tx)
     return code;
 }
 
-static void t_sign_msg(struct bts_buf *out, const struct dlv_msg *m, int key)
+static inline void t_sign_msg(struct bts_buf *out, const struct dlv_msg *m, int key)
 {
     struct dlv_tx tx;
     bts_buf_init(out);
@@ -409,8 +409,8 @@ static const char *const T_STATE_SYNCED_HEX =
     "0x103fed9db65eac19c4d870f49ab7520fe03b99f1838e5996caf47e9e43308392";
 
 /* A Staked log on TRON for key k (validator id) and the matching MsgValidatorJoin tx. */
-static void t_join(struct tchain *c, struct bts_buf *tx, int k, uint64_t id, uint64_t epoch,
-                   uint8_t tx_byte, uint64_t block)
+static inline void t_join(struct tchain *c, struct bts_buf *tx, int k, uint64_t id, uint64_t epoch,
+                          uint8_t tx_byte, uint64_t block)
 {
     static const uint8_t staking_info[20] = {[19] = 0xa1};
     struct tlog *l = toracle_add_log(c->oracle, DLV_ROOT_TRON, tx_byte, 0, block);
@@ -440,8 +440,8 @@ static void t_join(struct tchain *c, struct bts_buf *tx, int k, uint64_t id, uin
 }
 
 /* A StateSynced log on `root` and the matching MsgEventRecord tx. */
-static void t_record(struct tchain *c, struct bts_buf *tx, enum dlv_root root, uint64_t id,
-                     uint8_t tx_byte, uint64_t block, const char *payload)
+static inline void t_record(struct tchain *c, struct bts_buf *tx, enum dlv_root root, uint64_t id,
+                            uint8_t tx_byte, uint64_t block, const char *payload)
 {
     static const uint8_t sender_tron[20] = {[19] = 0xa2}, sender_eth[20] = {[19] = 0xe2};
     static const uint8_t receiver[20] = {[0] = 0xcc, [19] = 0x01};
@@ -469,7 +469,7 @@ static void t_record(struct tchain *c, struct bts_buf *tx, enum dlv_root root, u
 }
 
 /* The checkpoint proposer's key index (the app's valset proposer). */
-static int t_proposer_key(struct tchain *c)
+static inline int t_proposer_key(struct tchain *c)
 {
     struct bts_valset vs;
     bts_valset_init(&vs);
@@ -484,8 +484,8 @@ static int t_proposer_key(struct tchain *c)
     return k;
 }
 
-static void t_checkpoint_msg(struct dlv_msg *m, int prop, uint64_t start, uint64_t end,
-                             uint64_t epoch, enum dlv_root root)
+static inline void t_checkpoint_msg(struct dlv_msg *m, int prop, uint64_t start, uint64_t end,
+                                    uint64_t epoch, enum dlv_root root)
 {
     memset(m, 0, sizeof *m);
     m->type = DLV_MSG_CHECKPOINT;
@@ -507,8 +507,8 @@ static void t_checkpoint_msg(struct dlv_msg *m, int prop, uint64_t start, uint64
 }
 
 /* REST GET: parse the body; returns the "result" member (borrowed from *doc). */
-static json_t *t_get(struct dlv_application *a, const char *path, const char *query, uint32_t want,
-                     json_t **doc)
+static inline json_t *t_get(struct dlv_application *a, const char *path, const char *query,
+                            uint32_t want, json_t **doc)
 {
     struct bts_buf b;
     uint32_t status = 0;
