@@ -13,6 +13,8 @@ static void meta_key(struct dlv_key *k)
     dlv_key_init(k, DLV_T_META);
 }
 
+static bt_status resume_checks(struct dlv_application *a);
+
 bt_status dlv_app_open(struct dlv_application **out, const struct dlv_app_config *cfg)
 {
     *out = NULL;
@@ -42,6 +44,10 @@ bt_status dlv_app_open(struct dlv_application **out, const struct dlv_app_config
     } else if (st == BT_ENOTFOUND) {
         st = BT_OK;
     }
+    /* The votes this validator still owes: the side txs of the last committed height (its
+     * precommit of height+1 carries them), checked again after a restart. */
+    if (st == BT_OK && a->have_genesis && a->height > 2)
+        st = resume_checks(a);
     if (st != BT_OK) {
         dlv_app_free(a);
         return st;
@@ -434,6 +440,33 @@ bt_status dlv_app_commit(struct dlv_application *a,
     if (a->height > 8)
         dlv_side_prune(a, a->height - 8);
     return BT_OK;
+}
+
+struct resume {
+    struct dlv_application *a;
+    bt_status st;
+};
+
+static int resume_visit(void *arg, const uint8_t *key, size_t key_len, const uint8_t *val,
+                        size_t val_len)
+{
+    struct resume *r = arg;
+    struct dlv_tx tx;
+    if (key_len != DLV_KEY_PREFIX_LEN + 1 + 8 + 32 ||
+        dlv_tx_decode(&tx, val, val_len, NULL, 0) != BT_OK)
+        return 0;
+    r->st = dlv_side_start(r->a, r->a->height, key + key_len - 32, &tx.msg);
+    dlv_tx_free(&tx);
+    return r->st != BT_OK;
+}
+
+static bt_status resume_checks(struct dlv_application *a)
+{
+    struct dlv_key k;
+    side_key(&k, a->height, NULL);
+    struct resume r = {a, BT_OK};
+    bt_status st = dlv_state_iter(&a->st, &k, 1, resume_visit, &r);
+    return st == BT_OK ? r.st : st;
 }
 
 bt_status dlv_app_side_results(struct dlv_application *a, uint64_t height,

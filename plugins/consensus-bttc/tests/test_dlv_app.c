@@ -328,6 +328,40 @@ static void test_dlv_app_side_results(void)
     tchain_free(&c);
 }
 
+/* After a restart the app checks again the side txs of its last height (its precommit of the
+ * next height still owes those votes). */
+static void test_dlv_app_side_checks_resume_after_restart(void)
+{
+    struct tchain c;
+    tchain_init(&c);
+    step_joins(&c);
+    c.oracle->bttc_head = 300;
+    int p = t_proposer_key(&c);
+    struct dlv_msg m;
+    struct bts_buf tx;
+    t_checkpoint_msg(&m, p, 0, 255, 1, DLV_ROOT_TRON);
+    t_sign_msg(&tx, &m, p);
+    tchain_block(&c, &tx, 1, NULL, NULL);
+    bts_buf_free(&tx);
+    uint64_t h;
+    uint8_t hash[32];
+    CU_ASSERT_EQUAL(dlv_app_info(c.app, &h, hash), BT_OK);
+    dlv_app_free(c.app);
+    tchain_open(&c, c.kv, c.oracle);
+    struct dlv_side_answer ans[2];
+    size_t n, pending;
+    CU_ASSERT_EQUAL(dlv_app_side_results(c.app, h, ans, 2, &n, &pending), BT_OK);
+    CU_ASSERT_EQUAL(n, 1);
+    CU_ASSERT_EQUAL(pending, 0);
+    CU_ASSERT_EQUAL(ans[0].result, BTS_DLVSIDE_YES);
+    tchain_empty(&c, 2);
+    json_t *doc;
+    json_t *r = t_get(c.app, "/checkpoints/buffer/tron", NULL, 200, &doc);
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(r, "end_block")), 255);
+    json_decref(doc);
+    tchain_free(&c);
+}
+
 static uint32_t deliver_one(struct tchain *c, const struct dlv_msg *m, int key)
 {
     struct bts_buf tx;
@@ -556,5 +590,6 @@ static void test_dlv_app_genesis_rules(void)
 BTS_TEST_SUITE("dlv_app", NULL, NULL, BTS_TEST(test_dlv_app_scenario),
                BTS_TEST(test_dlv_app_side_threshold), BTS_TEST(test_dlv_app_side_results),
                BTS_TEST(test_dlv_app_handler_refusals),
+               BTS_TEST(test_dlv_app_side_checks_resume_after_restart),
                BTS_TEST(test_dlv_app_hash_determinism_and_restart),
                BTS_TEST(test_dlv_app_genesis_rules));
