@@ -152,7 +152,10 @@ bt_status dlv_handle(struct dlv_application *a, const struct dlv_msg *m, char *e
 bt_status dlv_post(struct dlv_application *a, const struct dlv_msg *m, const uint8_t tx_hash[32],
                    enum bts_dlvside_result r);
 
-/* dlv_spans.c */
+/* dlv_spans.c: SelectNextProducers into a span record (not stored), and FreezeSet. */
+bt_status dlv_build_span(struct dlv_application *a, const struct dlv_msg_propose_span *m,
+                         const uint8_t seed[32], uint64_t height, int committed,
+                         struct dlv_span_rec *out) BT_MUST_CHECK;
 bt_status dlv_freeze_span(struct dlv_application *a, const struct dlv_msg_propose_span *m,
                           const uint8_t seed[32]) BT_MUST_CHECK;
 

@@ -1,6 +1,7 @@
 /* Delivery REST answers (dlv_query.h). */
 #include "dlv_query.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@ const char *const dlv_query_routes[] = {
     "/bor/span/{id}",
     "/bor/latest-span",
     "/bor/next-span-seed",
+    "/bor/prepare-next-span",
     "/bor/params",
     "/clerk/event-record/list",
     "/clerk/event-record/{id}",
@@ -512,7 +514,8 @@ static struct answer route(struct dlv_application *a, char **seg, size_t n, cons
             return q_span(a, 1, NULL);
         if (n == 2 && strcmp(seg[1], "params") == 0)
             return ok(params_json(a));
-        if (n == 2 && strcmp(seg[1], "next-span-seed") == 0)
+        if (n == 2 &&
+            (strcmp(seg[1], "next-span-seed") == 0 || strcmp(seg[1], "prepare-next-span") == 0))
             return (struct answer){503, NULL, "seed needs the Ethereum node"};
     }
     if (n == 3 && strcmp(seg[0], "clerk") == 0 && strcmp(seg[1], "event-record") == 0)
@@ -605,4 +608,33 @@ bt_status dlv_query_seed_answer(struct dlv_application *a, const uint8_t hash[32
     struct answer ans = ok(jhex(hash, 32));
     uint32_t status;
     return write_answer(a, &ans, &status, out);
+}
+
+bt_status dlv_query_prepare_span(struct dlv_application *a, const char *query,
+                                 const uint8_t seed[32], uint32_t *out_status,
+                                 struct bts_buf *out_body)
+{
+    char v[40];
+    struct dlv_msg_propose_span m;
+    memset(&m, 0, sizeof m);
+    struct answer ans;
+    if (!query_get(query, "span_id", v, sizeof v) || !parse_u64(v, strlen(v), &m.span_id))
+        ans = bad("invalid span_id");
+    else if (!query_get(query, "start_block", v, sizeof v) ||
+             !parse_u64(v, strlen(v), &m.start_block) ||
+             m.start_block > UINT64_MAX - a->p.span_duration)
+        ans = bad("invalid start_block");
+    else if (!query_get(query, "chain_id", m.bor_chain_id, sizeof m.bor_chain_id))
+        ans = bad("invalid chain_id");
+    else {
+        struct dlv_span_rec s;
+        m.end_block = m.start_block + a->p.span_duration - 1;
+        if (dlv_build_span(a, &m, seed, a->height, 1, &s) != BT_OK) {
+            ans = not_found("no eligible validators");
+        } else {
+            ans = ok(span_json(&s));
+            dlv_span_rec_free(&s);
+        }
+    }
+    return write_answer(a, &ans, out_status, out_body);
 }

@@ -7,6 +7,7 @@
  *
  * Routes (DLV_QUERY_ROUTES lists the patterns registered on the host's REST server):
  *   /bor/span/{id}  /bor/latest-span  /bor/next-span-seed  /bor/params
+ *   /bor/prepare-next-span?span_id=I&start_block=S&chain_id=C
  *   /clerk/event-record/{id}
  *   /clerk/event-record/list?from-id=F&to-time=T&limit=L   (or ?page=P&limit=L)
  *   /checkpoints/latest/{root}  /checkpoints/buffer/{root}  /checkpoints/sync/{root}
@@ -48,6 +49,15 @@ uint64_t dlv_query_seed_block(struct dlv_application *a) BT_NONNULL(1);
 /** The envelope answering /bor/next-span-seed with `hash`. Returns: BT_OK, BT_ENOMEM. */
 bt_status dlv_query_seed_answer(struct dlv_application *a, const uint8_t hash[32],
                                 struct bts_buf *out_body) BT_MUST_CHECK BT_NONNULL(1, 2, 3);
+
+/** Answer /bor/prepare-next-span (`query` as received) given the next span's seed: the span the
+ *  committed state would freeze now (current validator set, SelectNextProducers at the last
+ *  committed height, end = start + span_duration - 1). The REST layer fetches the seed as for
+ *  /bor/next-span-seed. Returns: BT_OK (status 200 or 400), BT_ENOMEM.
+ *  Source: bttcprotocol/delivery@v1.0.9:bor/client/rest/query.go prepareNextSpanHandlerFn. */
+bt_status dlv_query_prepare_span(struct dlv_application *a, const char *query,
+                                 const uint8_t seed[32], uint32_t *out_status,
+                                 struct bts_buf *out_body) BT_MUST_CHECK BT_NONNULL(1, 3, 4, 5);
 
 #ifdef __cplusplus
 }

@@ -28,6 +28,7 @@ static void reply_error(struct dlv_application *a, struct bt_http_request *req, 
 struct seed_wait {
     struct dlv_application *a;
     struct bt_http_request *req;
+    char *query; /* /bor/prepare-next-span: its query string; NULL: /bor/next-span-seed */
 };
 
 static void on_seed(void *arg, const struct dlv_oracle_answer *ans)
@@ -35,30 +36,38 @@ static void on_seed(void *arg, const struct dlv_oracle_answer *ans)
     struct seed_wait *w = arg;
     struct bts_buf b;
     bts_buf_init(&b);
-    if (ans->status == BT_OK && dlv_query_seed_answer(w->a, ans->hash, &b) == BT_OK)
-        reply(w->a, w->req, 200, &b);
+    uint32_t status = 200;
+    if (ans->status == BT_OK &&
+        (w->query ? dlv_query_prepare_span(w->a, w->query, ans->hash, &status, &b)
+                  : dlv_query_seed_answer(w->a, ans->hash, &b)) == BT_OK)
+        reply(w->a, w->req, status, &b);
     else
         reply_error(w->a, w->req, 503, "Ethereum block hash unavailable");
     bts_buf_free(&b);
+    free(w->query);
     free(w);
 }
 
 static void serve(void *arg, struct bt_http_request *req)
 {
     struct dlv_application *a = arg;
-    if (strcmp(req->path, "/bor/next-span-seed") == 0 && a->have_genesis && a->oracle) {
-        struct seed_wait *w = malloc(sizeof *w);
+    int seed = strcmp(req->path, "/bor/next-span-seed") == 0;
+    int prepare = strcmp(req->path, "/bor/prepare-next-span") == 0;
+    if ((seed || prepare) && a->have_genesis && a->oracle) {
+        struct seed_wait *w = calloc(1, sizeof *w);
         struct dlv_oracle_query q;
         memset(&q, 0, sizeof q);
         q.kind = DLV_Q_ETH_BLOCK_HASH;
         q.a = dlv_query_seed_block(a);
-        if (w) {
+        if (w && (!prepare || (w->query = strdup(req->query ? req->query : "")))) {
             w->a = a;
             w->req = req;
             if (a->oracle->query(a->oracle_self, &q, on_seed, w) == BT_OK)
                 return;
-            free(w);
         }
+        if (w)
+            free(w->query);
+        free(w);
         reply_error(a, req, 503, "Ethereum block hash unavailable");
         return;
     }

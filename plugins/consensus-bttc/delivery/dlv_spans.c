@@ -16,15 +16,16 @@ static uint64_t selection_height(const struct dlv_application *a, uint64_t h)
     return h < BTS_DLVSPAN_NEW_SELECT_HEIGHT ? h : BTS_DLVSPAN_NEW_SELECT_HEIGHT - 1;
 }
 
-bt_status dlv_freeze_span(struct dlv_application *a, const struct dlv_msg_propose_span *m,
-                          const uint8_t seed[32])
+bt_status dlv_build_span(struct dlv_application *a, const struct dlv_msg_propose_span *m,
+                         const uint8_t seed[32], uint64_t height, int committed,
+                         struct dlv_span_rec *out)
 {
     struct dlv_validator *cur = NULL;
     size_t n = 0;
     struct dlv_span_rec s;
     memset(&s, 0, sizeof s);
     bts_valset_init(&s.set);
-    bt_status st = dlv_current_validators(a, &cur, &n, 0);
+    bt_status st = dlv_current_validators(a, &cur, &n, committed);
     /* spanEligible = current and not exiting (§4.3.1). */
     size_t ne = 0;
     for (size_t i = 0; st == BT_OK && i < n; i++)
@@ -43,7 +44,7 @@ bt_status dlv_freeze_span(struct dlv_application *a, const struct dlv_msg_propos
     }
     if (st == BT_OK)
         st = bts_dlvspan_select_producers(prod, ne, &np, seed, vals, ne, a->p.producer_count,
-                                          selection_height(a, a->cur_height));
+                                          selection_height(a, height));
     if (st == BT_OK && np && !(s.producers = calloc(np, sizeof *s.producers)))
         st = BT_ENOMEM;
     for (size_t i = 0; st == BT_OK && i < np; i++) {
@@ -56,18 +57,37 @@ bt_status dlv_freeze_span(struct dlv_application *a, const struct dlv_msg_propos
     s.n_producers = np;
     /* The span carries the current Delivery validator set, accums included. */
     if (st == BT_OK)
-        st = dlv_get_valset(a, &s.set, 0);
+        st = dlv_get_valset(a, &s.set, committed);
     if (st == BT_OK && s.set.n && !(s.set_vals = calloc(s.set.n, sizeof *s.set_vals)))
         st = BT_ENOMEM;
     for (size_t i = 0; st == BT_OK && i < s.set.n; i++)
-        st = dlv_get_validator(a, s.set.v[i].address, &s.set_vals[i], 0);
+        st = dlv_get_validator(a, s.set.v[i].address, &s.set_vals[i], committed);
     if (st == BT_OK) {
         s.id = m->span_id;
         s.start_block = m->start_block;
         s.end_block = m->end_block;
         memcpy(s.bor_chain_id, m->bor_chain_id, sizeof s.bor_chain_id);
-        st = dlv_put_span(a, &s);
     }
+    free(vals);
+    free(prod);
+    free(cur);
+    if (st != BT_OK) {
+        dlv_span_rec_free(&s);
+        return st;
+    }
+    *out = s;
+    return BT_OK;
+}
+
+bt_status dlv_freeze_span(struct dlv_application *a, const struct dlv_msg_propose_span *m,
+                          const uint8_t seed[32])
+{
+    struct dlv_span_rec s;
+    bt_status st = dlv_build_span(a, m, seed, a->cur_height, 0, &s);
+    if (st != BT_OK)
+        return st;
+    st = dlv_put_span(a, &s);
+    dlv_span_rec_free(&s);
     if (st == BT_OK) {
         struct dlv_key k;
         uint64_t last_eth = 0;
@@ -76,9 +96,5 @@ bt_status dlv_freeze_span(struct dlv_application *a, const struct dlv_msg_propos
             last_eth = 0;
         st = dlv_put_u64(a, &k, last_eth + 1);
     }
-    free(vals);
-    free(prod);
-    free(cur);
-    dlv_span_rec_free(&s);
     return st;
 }

@@ -126,9 +126,26 @@ static void test_dlv_app_scenario(void)
     CU_ASSERT_EQUAL(vs.total, 5);
     bts_valset_free(&vs);
 
+    /* What /bor/prepare-next-span previews is what the span freezes (same seed, same set). */
+    uint8_t seed1[32];
+    t_eth_hash(seed1, 1);
+    struct bts_buf pb;
+    uint32_t pst;
+    bts_buf_init(&pb);
+    CU_ASSERT_EQUAL(
+        dlv_query_prepare_span(c.app, "span_id=1&start_block=256&chain_id=1029", seed1, &pst, &pb),
+        BT_OK);
+    CU_ASSERT_EQUAL(pst, 200);
+    json_t *prep = json_loadb((const char *)pb.data, pb.len, 0, NULL);
+    bts_buf_free(&pb);
     step_span(&c);
     json_t *doc;
     json_t *r = t_get(c.app, "/bor/latest-span", NULL, 200, &doc);
+    json_t *pr = json_object_get(prep, "result");
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(pr, "end_block")), 319);
+    CU_ASSERT_TRUE(json_equal(json_object_get(pr, "selected_producers"),
+                              json_object_get(r, "selected_producers")));
+    json_decref(prep);
     CU_ASSERT_EQUAL(json_integer_value(json_object_get(r, "span_id")), 1);
     CU_ASSERT_EQUAL(json_integer_value(json_object_get(r, "start_block")), 256);
     CU_ASSERT_EQUAL(json_integer_value(json_object_get(r, "end_block")), 319);
