@@ -34,13 +34,19 @@ void dlv_key_bytes(struct dlv_key *k, const uint8_t *p, size_t n)
 
 /* --- overlays --------------------------------------------------------------------------- */
 
+struct loader {
+    struct dlv_map *m;
+    bt_status st;
+};
+
 static int load_visit(void *arg, const uint8_t *key, size_t key_len, const uint8_t *value,
                       size_t value_len)
 {
-    struct dlv_map *m = arg;
+    struct loader *l = arg;
     static const uint8_t empty[1];
     /* A put with an empty value must stay a put (non-NULL). */
-    return dlv_map_put(m, key, key_len, value ? value : empty, value_len) != BT_OK;
+    l->st = dlv_map_put(l->m, key, key_len, value ? value : empty, value_len);
+    return l->st != BT_OK;
 }
 
 bt_status dlv_state_load(struct dlv_state *s, const struct dlv_kv_iface *kv, void *kv_self)
@@ -50,11 +56,11 @@ bt_status dlv_state_load(struct dlv_state *s, const struct dlv_kv_iface *kv, voi
     s->kv_self = kv_self;
     if (!kv)
         return BT_OK;
-    bt_status st = kv->iterate(kv_self, (const uint8_t *)DLV_KEY_PREFIX, DLV_KEY_PREFIX_LEN,
-                               load_visit, &s->committed);
-    /* load_visit stops the iteration on ENOMEM: detect it by a short map is impossible, so
-     * re-check the last put by counting is skipped; ENOMEM is reported by the caller's next
-     * allocation anyway. */
+    struct loader l = {&s->committed, BT_OK};
+    bt_status st =
+        kv->iterate(kv_self, (const uint8_t *)DLV_KEY_PREFIX, DLV_KEY_PREFIX_LEN, load_visit, &l);
+    if (st == BT_OK)
+        st = l.st;
     if (st != BT_OK)
         dlv_state_free(s);
     return st;
