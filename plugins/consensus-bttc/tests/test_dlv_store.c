@@ -7,6 +7,7 @@
 #include <bts/test.h>
 
 #include "dlv_app.h"
+#include "dlv_kv_storage.h"
 #include "dlv_state.h"
 
 static int count_visit(void *arg, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
@@ -173,6 +174,195 @@ static void test_dlv_store_corrupt_meta_refused(void)
     dlv_memkv_free(m);
 }
 
+/* A storage service over an in-memory store, as the host's proxy would serve the plugin's
+ * namespace (abi/bt/storage_service.h). */
+struct fake_iter {
+    uint8_t **k, **v;
+    size_t *kl, *vl;
+    size_t n, pos;
+};
+
+static void release_value(struct bt_value *v)
+{
+    free(v->opaque);
+}
+
+static bt_status fs_get(void *self, struct bt_host_ctx *h, const struct bt_storage_svc_snap *snap,
+                        const uint8_t *key, size_t key_len, struct bt_value *out)
+{
+    (void)h;
+    (void)snap;
+    struct bts_buf b;
+    bts_buf_init(&b);
+    bt_status st = dlv_memkv_iface()->get(self, key, key_len, &b);
+    if (st != BT_OK) {
+        bts_buf_free(&b);
+        return st;
+    }
+    size_t n;
+    out->opaque = bts_buf_detach(&b, &n);
+    out->data = out->opaque;
+    out->len = n;
+    out->release = release_value;
+    return BT_OK;
+}
+
+static bt_status fs_write(void *self, struct bt_host_ctx *h, const struct bt_storage_batch *b)
+{
+    (void)h;
+    struct dlv_kv_op ops[64];
+    CU_ASSERT_FATAL(b->n_ops <= 64);
+    CU_ASSERT(b->flags & BT_STORAGE_SYNC);
+    for (size_t i = 0; i < b->n_ops; i++)
+        ops[i] = (struct dlv_kv_op){b->ops[i].key, b->ops[i].key_len,
+                                    b->ops[i].type == BT_STORAGE_PUT
+                                        ? (b->ops[i].value ? b->ops[i].value : (const uint8_t *)"")
+                                        : NULL,
+                                    b->ops[i].value_len};
+    return dlv_memkv_iface()->write(self, ops, b->n_ops);
+}
+
+struct collect {
+    struct fake_iter *it;
+    const struct bt_storage_range *r;
+};
+
+static int fs_collect(void *arg, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
+{
+    struct collect *c = arg;
+    struct fake_iter *it = c->it;
+    if (c->r->upper && dlv_key_cmp(k, kl, c->r->upper, c->r->upper_len) >= 0)
+        return 1;
+    it->k = realloc(it->k, (it->n + 1) * sizeof *it->k);
+    it->v = realloc(it->v, (it->n + 1) * sizeof *it->v);
+    it->kl = realloc(it->kl, (it->n + 1) * sizeof *it->kl);
+    it->vl = realloc(it->vl, (it->n + 1) * sizeof *it->vl);
+    it->k[it->n] = malloc(kl + 1);
+    memcpy(it->k[it->n], k, kl);
+    it->v[it->n] = malloc(vl + 1);
+    if (vl)
+        memcpy(it->v[it->n], v, vl);
+    it->kl[it->n] = kl;
+    it->vl[it->n] = vl;
+    it->n++;
+    return 0;
+}
+
+static bt_status fs_iter_new(void *self, struct bt_host_ctx *h,
+                             const struct bt_storage_svc_snap *snap,
+                             const struct bt_storage_range *range, struct bt_storage_svc_iter **out)
+{
+    (void)h;
+    (void)snap;
+    struct fake_iter *it = calloc(1, sizeof *it);
+    struct collect c = {it, range};
+    /* Everything from the lower bound on (memkv iterates by prefix: use the empty prefix). */
+    CU_ASSERT_EQUAL(dlv_memkv_iface()->iterate(self, (const uint8_t *)"", 0, fs_collect, &c),
+                    BT_OK);
+    it->pos = it->n;
+    *out = (struct bt_storage_svc_iter *)it;
+    return BT_OK;
+}
+
+static bt_status fs_seek(struct bt_storage_svc_iter *i, const uint8_t *key, size_t key_len)
+{
+    struct fake_iter *it = (struct fake_iter *)i;
+    it->pos = 0;
+    while (it->pos < it->n && dlv_key_cmp(it->k[it->pos], it->kl[it->pos], key, key_len) < 0)
+        it->pos++;
+    return BT_OK;
+}
+
+static bt_status fs_next(struct bt_storage_svc_iter *i)
+{
+    struct fake_iter *it = (struct fake_iter *)i;
+    if (it->pos < it->n)
+        it->pos++;
+    return BT_OK;
+}
+
+static int fs_valid(struct bt_storage_svc_iter *i)
+{
+    struct fake_iter *it = (struct fake_iter *)i;
+    return it->pos < it->n;
+}
+
+static bt_status fs_entry(struct bt_storage_svc_iter *i, const uint8_t **k, size_t *kl,
+                          const uint8_t **v, size_t *vl)
+{
+    struct fake_iter *it = (struct fake_iter *)i;
+    *k = it->k[it->pos];
+    *kl = it->kl[it->pos];
+    *v = it->v[it->pos];
+    *vl = it->vl[it->pos];
+    return BT_OK;
+}
+
+static bt_status fs_status(struct bt_storage_svc_iter *i)
+{
+    (void)i;
+    return BT_OK;
+}
+
+static void fs_free(struct bt_storage_svc_iter *i)
+{
+    struct fake_iter *it = (struct fake_iter *)i;
+    for (size_t j = 0; j < it->n; j++) {
+        free(it->k[j]);
+        free(it->v[j]);
+    }
+    free(it->k);
+    free(it->v);
+    free(it->kl);
+    free(it->vl);
+    free(it);
+}
+
+static void test_dlv_store_over_storage_service(void)
+{
+    struct dlv_memkv *m;
+    CU_ASSERT_EQUAL_FATAL(dlv_memkv_new(&m), BT_OK);
+    struct bt_storage_svc svc;
+    memset(&svc, 0, sizeof svc);
+    svc.struct_size = sizeof svc;
+    svc.get = fs_get;
+    svc.write = fs_write;
+    svc.iter_new = fs_iter_new;
+    svc.iter_seek = fs_seek;
+    svc.iter_next = fs_next;
+    svc.iter_valid = fs_valid;
+    svc.iter_entry = fs_entry;
+    svc.iter_status = fs_status;
+    svc.iter_free = fs_free;
+    struct dlv_kv_storage ks = {&svc, m, NULL};
+    const struct dlv_kv_iface *kv = dlv_kv_storage_iface();
+    struct dlv_kv_op ops[3] = {
+        {(const uint8_t *)"app/\x01", 5, (const uint8_t *)"a", 1},
+        {(const uint8_t *)"app/\xff", 5, (const uint8_t *)"b", 1},
+        {(const uint8_t *)"apq", 3, (const uint8_t *)"c", 1},
+    };
+    CU_ASSERT_EQUAL(kv->write(&ks, ops, 3), BT_OK);
+    int n = 0;
+    CU_ASSERT_EQUAL(kv->iterate(&ks, (const uint8_t *)"app/", 4, count_visit, &n), BT_OK);
+    CU_ASSERT_EQUAL(n, 2);
+    struct bts_buf b;
+    bts_buf_init(&b);
+    CU_ASSERT_EQUAL(kv->get(&ks, (const uint8_t *)"apq", 3, &b), BT_OK);
+    CU_ASSERT_EQUAL(b.len, 1);
+    CU_ASSERT_EQUAL(kv->get(&ks, (const uint8_t *)"zzz", 3, &b), BT_ENOTFOUND);
+    bts_buf_free(&b);
+    struct dlv_kv_op del = {(const uint8_t *)"apq", 3, NULL, 0};
+    CU_ASSERT_EQUAL(kv->write(&ks, &del, 1), BT_OK);
+    CU_ASSERT_EQUAL(dlv_memkv_count(m), 2);
+    /* A state written through it loads back through it. */
+    struct dlv_state s;
+    CU_ASSERT_EQUAL_FATAL(dlv_state_load(&s, kv, &ks), BT_OK);
+    CU_ASSERT_EQUAL(s.committed.n, 2);
+    dlv_state_free(&s);
+    dlv_memkv_free(m);
+}
+
 BTS_TEST_SUITE("dlv_store", NULL, NULL, BTS_TEST(test_dlv_store_memkv),
                BTS_TEST(test_dlv_store_overlays), BTS_TEST(test_dlv_store_encodings),
-               BTS_TEST(test_dlv_store_corrupt_meta_refused));
+               BTS_TEST(test_dlv_store_corrupt_meta_refused),
+               BTS_TEST(test_dlv_store_over_storage_service));
