@@ -20,6 +20,7 @@
 #include <bts/hex.h>
 
 #include "bttc_int.h"
+#include "dlv_host.h"
 
 static const uint8_t VALIDATOR_CONTRACT[20] = {[18] = 0x10, [19] = 0x00};
 static const uint8_t STATE_RECEIVER[20] = {[18] = 0x10, [19] = 0x01};
@@ -185,6 +186,8 @@ static bt_status read_conf(struct bttc *b, char *span_file, char *event_file, ch
             snprintf(event_file, 512, "%s", e.value);
         else if (strcmp(e.key, "delivery_url") == 0)
             snprintf(url, 512, "%s", e.value);
+        else if (strncmp(e.key, "delivery", 8) == 0)
+            ; /* the Delivery node's keys, read by dlv_host_config_read (dlvnode/dlv_host.h) */
         else if (strcmp(e.key, "block_alloc") == 0)
             st = add_alloc(b, &e);
         else
@@ -268,12 +271,20 @@ bt_status bttc_start(void *self)
         b->host->log(b->hctx, BT_LOG_WARN, "no span source: spans and state syncs cannot commit",
                      NULL);
     }
-    return bttc_rpc_register(b);
+    bt_status st = bttc_rpc_register(b);
+    struct dlv_host_config dc;
+    if (st == BT_OK)
+        st = dlv_host_config_read(b->host, b->hctx, &dc);
+    if (st == BT_OK && dc.enabled) /* the Delivery node (today with the kv stand-in app) */
+        st = dlv_host_run_kv(&b->dlv, b->host, b->hctx, &dc);
+    return st;
 }
 
 void bttc_stop(void *self)
 {
     struct bttc *b = self;
+    dlv_host_free(b->dlv);
+    b->dlv = NULL;
     bttc_rest_free(b->rest);
     b->rest = NULL;
     if (b->src == &bttc_rest_iface)

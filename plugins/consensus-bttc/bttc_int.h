@@ -83,9 +83,11 @@ struct bttc_leafent {
 struct bttc_rest;
 struct bttc_filesrc;
 
+struct dlv_host;
 struct bttc {
     const struct bt_host *host;
     struct bt_host_ctx *hctx;
+    struct dlv_host *dlv; /* the Delivery node when delivery = on (dlvnode/dlv_host.h) */
     struct bttc_params p;
     char key_id[48];
     uint8_t signer[20];

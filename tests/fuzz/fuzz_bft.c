@@ -4,10 +4,14 @@
  * timer expiries and application answers. Invariants: no action list overflows, our own
  * signatures never conflict for one (height, round, type), commits come at consecutive heights,
  * the height never goes back, evidence names one validator with two values. Any violation
- * aborts. Input: frames of [len][len bytes]; len 0 is a timer, len 255 an application answer. */
+ * aborts. Input: frames of [len][len bytes]; len 0 is a timer, len 255 an application answer.
+ * Messages may carry a precommit extension (the side-tx results blob): it must round-trip too,
+ * and the engine's own precommits carry one (f_ext) that must stay encodable. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <bts/keccak.h>
 
 #include "bft.h"
 
@@ -54,15 +58,27 @@ static bt_status f_wal(void *ctx, const struct bft_wal_rec *rec)
     return BT_OK;
 }
 
+static const uint8_t own_ext[4] = {'e', 'x', 't', '!'};
+
+static void f_ext(void *ctx, uint64_t height, uint8_t out_hash[32])
+{
+    (void)ctx, (void)height;
+    bts_keccak256(out_hash, own_ext, sizeof own_ext);
+}
+
 static void watch(const struct bft_actions *a)
 {
     check(a->overflow == 0, "action list overflow");
     for (size_t i = 0; i < a->n; i++) {
         const struct bft_action *x = &a->a[i];
         if (x->kind == BFT_ACT_BROADCAST && x->msg.validator == 0) {
-            uint8_t enc[BFT_MSG_MAX];
+            static uint8_t enc[BFT_WIRE_MAX];
+            static const uint8_t zero[32];
             size_t len;
-            check(bft_msg_encode(&x->msg, enc, &len) == BT_OK, "own message not encodable");
+            int ext = memcmp(x->msg.ext_hash, zero, 32) != 0;
+            check(bft_msg_encode_ext(&x->msg, ext ? own_ext : NULL, ext ? sizeof own_ext : 0, enc,
+                                     sizeof enc, &len) == BT_OK,
+                  "own message not encodable");
             for (size_t k = 0; k < nsigned; k++) {
                 const struct own *o = &signed_[k];
                 if (o->h == x->msg.height && o->r == x->msg.round && o->type == x->msg.type)
@@ -107,7 +123,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                              .rebroadcast_ms = 5,
                              .sign = f_sign,
                              .verify = f_verify,
-                             .wal_write = f_wal};
+                             .wal_write = f_wal,
+                             .ext = f_ext};
     memset(v, 0, sizeof v);
     for (int i = 0; i < 4; i++) {
         v[i].address[0] = (uint8_t)(i + 1);
@@ -148,11 +165,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (len > size - p)
                 len = size - p;
             struct bft_msg m;
-            if (bft_msg_decode(&m, data + p, len) == BT_OK) {
-                uint8_t enc[BFT_MSG_MAX];
+            const uint8_t *ext;
+            size_t ext_len;
+            if (bft_msg_decode_ext(&m, data + p, len, &ext, &ext_len) == BT_OK) {
+                static uint8_t enc[BFT_WIRE_MAX];
                 size_t n;
-                check(bft_msg_encode(&m, enc, &n) == BT_OK && n == len &&
-                          !memcmp(enc, data + p, len),
+                check(bft_msg_encode_ext(&m, ext, ext_len, enc, sizeof enc, &n) == BT_OK &&
+                          n == len && !memcmp(enc, data + p, len),
                       "decode/encode not canonical");
                 (void)bft_engine_on_message(e, &m, &out);
                 struct bft_msg cert[1] = {m};

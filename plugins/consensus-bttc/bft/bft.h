@@ -57,8 +57,13 @@ enum bft_timer {
 #define BFT_MAX_ACTIONS 48
 /** Size of a signature (secp256k1 r || s || v). */
 #define BFT_SIG_LEN 65
-/** Largest encoded dlv/1 message; anything longer is refused before decoding. */
+/** Largest encoded dlv/1 message without an extension, and largest sign bytes. */
 #define BFT_MSG_MAX 192
+/** Largest precommit extension blob (the side-tx results, PROTOCOL.md §4.1 step 3). */
+#define BFT_EXT_MAX 2048
+/** Hard cap of any encoded dlv/1 consensus message (with its extension); anything longer is
+ *  refused before decoding. */
+#define BFT_WIRE_MAX (BFT_MSG_MAX + BFT_EXT_MAX + 3)
 
 /** One consensus message (decoded form). Votes for nil have has_value 0 and a zero value.
  *  pol_round is -1 ("no proof of lock") for proposals without one and always -1 for votes. */
@@ -71,6 +76,12 @@ struct bft_msg {
     uint8_t value[32];
     uint32_t validator; /* index in the height's validator set (sorted by address) */
     uint8_t sig[BFT_SIG_LEN];
+    /* Precommits for a value may carry an extension (the side-tx results of the previous
+     * height, §4.1): an opaque blob that travels with the message on the wire and whose keccak
+     * hash is kept here and bound into the sign bytes. All zero: no extension. The engine only
+     * ever sees the hash; the host keeps the blobs (by hash) to relay votes and store the
+     * commit certificate with them. */
+    uint8_t ext_hash[32];
 };
 
 /** Our last signature of one type: (height, round) and the value signed (height 0: none). */
@@ -79,6 +90,7 @@ struct bft_wal_sig {
     int32_t round;
     uint8_t has_value;
     uint8_t value[32];
+    uint8_t ext_hash[32]; /* precommits: the extension signed (re-signed unchanged) */
 };
 
 /** The double-sign guard record, written through wal_write before every new signature (and
@@ -146,6 +158,10 @@ typedef bt_status (*bft_sign_fn)(void *ctx, const uint8_t *bytes, size_t len,
 /** Return 1 if `sig` is validator `index`'s (address `address`) signature over `bytes`. */
 typedef int (*bft_verify_fn)(void *ctx, uint32_t index, const uint8_t address[20],
                              const uint8_t *bytes, size_t len, const uint8_t sig[BFT_SIG_LEN]);
+/** The extension hash to put into our precommits for a value at `height` (the host built the
+ *  blob and keeps it by hash); all zero: none. Asked once per precommit signature; after a
+ *  restart a precommit of the recorded (height, round) reuses the recorded hash instead. */
+typedef void (*bft_ext_fn)(void *ctx, uint64_t height, uint8_t out_hash[32]);
 /** Durably store the guard record (fsync'd before returning BT_OK). Called before every new
  *  signature and when a round above 0 starts. */
 typedef bt_status (*bft_wal_fn)(void *ctx, const struct bft_wal_rec *rec);
@@ -162,7 +178,8 @@ struct bft_config {
     bft_sign_fn sign;
     bft_verify_fn verify;
     bft_wal_fn wal_write;
-    void *ctx; /* passed to the three callbacks */
+    bft_ext_fn ext; /* optional (NULL: precommits carry no extension) */
+    void *ctx;      /* passed to the callbacks */
 };
 
 struct bft_engine; /* opaque */
@@ -230,16 +247,32 @@ uint32_t bft_engine_proposer(struct bft_engine *e, int32_t round);
 /* --- dlv/1 message encoding (bft_msg.c) -----------------------------------------------------
  * A message is the RLP list [type, height, round, pol_round + 1, value, validator, sig] with
  * value empty (nil) or 32 bytes and sig 65 bytes; integers canonical; a vote's pol_round + 1
- * is 0. The sign bytes are the RLP list ["dlv/1", chain_id, type, height, round, pol_round + 1,
- * value]. */
+ * is 0. A precommit for a value may add an 8th item, its extension blob (1..BFT_EXT_MAX
+ * bytes; never an empty 8th item). The sign bytes are the RLP list ["dlv/1", chain_id, type,
+ * height, round, pol_round + 1, value], plus keccak256(extension) as an 8th item when the
+ * message has one. */
 
-/** Encode `m` into out (at most BFT_MSG_MAX bytes). Returns BT_OK, BT_EINVAL (m malformed). */
+/** Encode `m`, which has no extension, into out (at most BFT_MSG_MAX bytes).
+ *  Returns BT_OK, BT_EINVAL (m malformed or with an extension). */
 bt_status bft_msg_encode(const struct bft_msg *m, uint8_t out[BFT_MSG_MAX], size_t *out_len);
 
-/** Strictly decode one message: exactly one canonical RLP list of 7 items, length limits,
- *  type 1..3, round < BFT_MAX_ROUND, pol_round < round for proposals and absent for votes,
- *  validator < BFT_MAX_VALIDATORS, height > 0.
- *  Returns: BT_OK; BT_EINVAL (anything else; out zeroed). */
+/** Encode `m` with its extension blob (ext_len 0: none; then m->ext_hash must be zero, else
+ *  keccak256(ext) must equal m->ext_hash) into out (out_cap bytes; BFT_WIRE_MAX always fit).
+ *  Returns BT_OK, BT_EINVAL (m malformed, blob too long or not matching, out too small). */
+bt_status bft_msg_encode_ext(const struct bft_msg *m, const uint8_t *ext, size_t ext_len,
+                             uint8_t *out, size_t out_cap, size_t *out_len);
+
+/** Strictly decode one message with an optional extension (in_len at most BFT_WIRE_MAX):
+ *  the checks of bft_msg_decode, then m->ext_hash = keccak256(blob) when an 8th item is there.
+ *  Returns: BT_OK; BT_EINVAL (out zeroed).
+ *  Out: *out_ext, *out_ext_len: the blob, borrowed from `in` (NULL, 0: none). */
+bt_status bft_msg_decode_ext(struct bft_msg *out, const uint8_t *in, size_t in_len,
+                             const uint8_t **out_ext, size_t *out_ext_len);
+
+/** Strictly decode one message without an extension (one with: BT_EINVAL): exactly one
+ *  canonical RLP list of 7 items, at most BFT_MSG_MAX bytes, length limits, type 1..3, round <
+ * BFT_MAX_ROUND, pol_round < round for proposals and absent for votes, validator <
+ * BFT_MAX_VALIDATORS, height > 0. Returns: BT_OK; BT_EINVAL (anything else; out zeroed). */
 bt_status bft_msg_decode(struct bft_msg *out, const uint8_t *in, size_t in_len);
 
 /** The bytes a signature covers. Returns BT_OK, BT_EINVAL. out must hold BFT_MSG_MAX bytes. */

@@ -139,6 +139,12 @@ static void sign_send(struct bft_engine *e, uint8_t type, int32_t pol, int has_v
     m.validator = (uint32_t)e->cfg.self;
     struct bft_wal_sig *g = &e->guard.last[type - 1];
     int c = key_cmp(m.height, m.round, 0, g->height, g->round, 0);
+    if (type == BFT_PRECOMMIT && has_value) {
+        if (g->height && c == 0)
+            memcpy(m.ext_hash, g->ext_hash, 32); /* the very bytes signed before the restart */
+        else if (e->cfg.ext)
+            e->cfg.ext(e->cfg.ctx, m.height, m.ext_hash);
+    }
     if (g->height && c < 0)
         return; /* behind what we already signed of this type */
     if (g->height && c == 0 &&
@@ -151,6 +157,7 @@ static void sign_send(struct bft_engine *e, uint8_t type, int32_t pol, int has_v
         r->round = m.round;
         r->has_value = m.has_value;
         memcpy(r->value, m.value, 32);
+        memcpy(r->ext_hash, m.ext_hash, 32);
         rec.lock_height = e->height;
         rec.locked_round = e->locked_round;
         memcpy(rec.locked_value, e->locked_value, 32);

@@ -41,6 +41,7 @@ struct sig_rec {
     uint64_t key;
     uint8_t used, has_value;
     uint8_t value[32];
+    uint8_t ext[32]; /* precommits: the extension hash signed */
 };
 
 struct sim {
@@ -205,7 +206,8 @@ static void note_signed(struct sim *s, const struct bft_msg *m)
     while (s->sigs[j].used) {
         if (s->sigs[j].key == key) {
             if (s->sigs[j].has_value != m->has_value ||
-                (m->has_value && memcmp(s->sigs[j].value, m->value, 32)))
+                (m->has_value && memcmp(s->sigs[j].value, m->value, 32)) ||
+                memcmp(s->sigs[j].ext, m->ext_hash, 32))
                 fail(s,
                      "double signing: honest validator %u signed two values at h=%llu r=%d "
                      "type=%d",
@@ -218,6 +220,7 @@ static void note_signed(struct sim *s, const struct bft_msg *m)
     s->sigs[j].key = key;
     s->sigs[j].has_value = m->has_value;
     memcpy(s->sigs[j].value, m->value, 32);
+    memcpy(s->sigs[j].ext, m->ext_hash, 32);
     s->sigs_n++;
 }
 
@@ -253,6 +256,10 @@ static void watch_sig(struct sim *s, uint32_t v, const uint8_t *b, size_t n)
     m.has_value = len == 32;
     if (len == 32)
         memcpy(m.value, p, 32);
+    /* the extension hash, when present, is part of what was signed */
+    if (bts_rlp_iter_next(&iter, &it) == BT_OK && bts_rlp_item_bytes(&it, &p, &len) == BT_OK &&
+        len == 32)
+        memcpy(m.ext_hash, p, 32);
     note_signed(s, &m);
 }
 
@@ -294,6 +301,58 @@ static bt_status cb_wal(void *ctx, const struct bft_wal_rec *rec)
     return BT_OK;
 }
 
+/* --- precommit extensions ---------------------------------------------------------------- */
+
+/* An honest validator's extension blob at height h: it names the node's current life (epoch),
+ * so a validator restarted at a height where it already precommitted would sign a different
+ * extension unless the engine reuses the recorded one (which note_signed checks). */
+#define EXT_LEN 14
+static void ext_blob(uint64_t h, uint32_t v, uint32_t epoch, uint8_t out[EXT_LEN])
+{
+    out[0] = 'd';
+    out[1] = 'x';
+    for (int k = 0; k < 8; k++)
+        out[2 + k] = (uint8_t)(h >> (56 - 8 * k));
+    out[10] = (uint8_t)v;
+    out[11] = (uint8_t)(epoch >> 16);
+    out[12] = (uint8_t)(epoch >> 8);
+    out[13] = (uint8_t)epoch;
+}
+
+static void cb_ext(void *ctx, uint64_t h, uint8_t out_hash[32])
+{
+    struct cbctx *c = ctx;
+    uint8_t blob[EXT_LEN];
+    ext_blob(h, c->i, c->s->nodes[c->i].epoch, blob);
+    bts_keccak256(out_hash, blob, sizeof blob);
+}
+
+/* Encode a message with its extension blob, found again by its hash (as a host keeps blobs by
+ * hash to relay others' votes). Returns BT_EINVAL when no blob matches. */
+static bt_status sim_encode(struct sim *s, const struct bft_msg *m, uint8_t out[BFT_MSG_MAX],
+                            size_t *out_len)
+{
+    static const uint8_t zero[32];
+    if (!memcmp(m->ext_hash, zero, 32) || m->validator >= s->n)
+        return bft_msg_encode(m, out, out_len);
+    for (uint32_t ep = 0; ep <= s->nodes[m->validator].epoch; ep++) {
+        uint8_t blob[EXT_LEN], h[32];
+        ext_blob(m->height, m->validator, ep, blob);
+        bts_keccak256(h, blob, sizeof blob);
+        if (!memcmp(h, m->ext_hash, 32))
+            return bft_msg_encode_ext(m, blob, sizeof blob, out, BFT_MSG_MAX, out_len);
+    }
+    *out_len = 0;
+    return BT_EINVAL;
+}
+
+static bt_status sim_decode(struct bft_msg *m, const uint8_t *p, size_t len)
+{
+    const uint8_t *ext;
+    size_t ext_len;
+    return bft_msg_decode_ext(m, p, len, &ext, &ext_len);
+}
+
 /* --- the host side of one honest validator ----------------------------------------------- */
 
 static void crash(struct sim *s, uint32_t i);
@@ -323,7 +382,7 @@ static void apply_one(struct sim *s, uint32_t i, const struct bft_action *a)
             trace(s, "v%u sends type=%d h=%llu r=%d pol=%d value=%s%02x", i, a->msg.type,
                   (unsigned long long)a->msg.height, a->msg.round, a->msg.pol_round,
                   a->msg.has_value ? "" : "nil/", a->msg.value[0]);
-        if (bft_msg_encode(&a->msg, enc, &len) != BT_OK) {
+        if (sim_encode(s, &a->msg, enc, &len) != BT_OK) {
             fail(s, "validator %u produced an unencodable message", i);
             return;
         }
@@ -375,9 +434,15 @@ static void apply_one(struct sim *s, uint32_t i, const struct bft_action *a)
         if (!s->decided[h]) {
             s->decided[h] = 1;
             memcpy(s->decision[h], a->value, 32);
-            for (size_t k = 0; k < a->cert_n && k < MAXN; k++)
-                if (bft_msg_encode(&a->cert[k], s->cert[h][k], &s->cert_len[h][k]) != BT_OK)
+            static const uint8_t zero[32];
+            for (size_t k = 0; k < a->cert_n && k < MAXN; k++) {
+                if (sim_encode(s, &a->cert[k], s->cert[h][k], &s->cert_len[h][k]) != BT_OK)
                     fail(s, "certificate not encodable");
+                if (a->cert[k].validator < s->n && s->nodes[a->cert[k].validator].byz == HONEST &&
+                    !memcmp(a->cert[k].ext_hash, zero, 32))
+                    fail(s, "certificate of %llu lost validator %u's extension",
+                         (unsigned long long)h, a->cert[k].validator);
+            }
             s->cert_n[h] = a->cert_n < MAXN ? a->cert_n : MAXN;
         }
         nd->committed = h;
@@ -453,6 +518,7 @@ static void boot(struct sim *s, uint32_t i)
         .sign = cb_sign,
         .verify = cb_verify,
         .wal_write = cb_wal,
+        .ext = cb_ext,
         .ctx = &ctxs[i],
     };
     uint64_t h = nd->committed + 1;
@@ -570,7 +636,7 @@ static void deliver(struct sim *s, const struct sim_event *ev)
 {
     struct node *nd = &s->nodes[ev->node];
     struct bft_msg m;
-    if (bft_msg_decode(&m, ev->bytes, ev->len) != BT_OK) {
+    if (sim_decode(&m, ev->bytes, ev->len) != BT_OK) {
         s->r->malformed++;
         return;
     }
@@ -593,7 +659,7 @@ static void deliver_cert(struct sim *s, const struct sim_event *ev)
     if (nd->byz != HONEST || !nd->up)
         return;
     for (size_t k = 0; k < n; k++)
-        if (bft_msg_decode(&cert[k], s->cert[ev->height][k], s->cert_len[ev->height][k]) != BT_OK) {
+        if (sim_decode(&cert[k], s->cert[ev->height][k], s->cert_len[ev->height][k]) != BT_OK) {
             fail(s, "stored certificate does not decode");
             return;
         }
