@@ -173,3 +173,60 @@ bt_status dlvb_proposal_to_msg(struct dlv_msg *out, const struct dlvb_proposal *
     m->epoch = epoch;
     return BT_OK;
 }
+
+bt_status dlvb_msg_submit_kind(enum dlvb_submit_kind *out, const struct dlv_msg *m)
+{
+    switch (m->type) {
+    case DLV_MSG_CHECKPOINT:
+        *out = DLVB_SUBMIT_CHECKPOINT;
+        return BT_OK;
+    case DLV_MSG_CHECKPOINT_SYNC:
+        *out = DLVB_SUBMIT_CHECKPOINT_SYNC;
+        return BT_OK;
+    case DLV_MSG_VALIDATOR_JOIN:
+        *out = DLVB_SUBMIT_VALIDATOR_JOIN;
+        return BT_OK;
+    case DLV_MSG_VALIDATOR_EXIT:
+        *out = DLVB_SUBMIT_VALIDATOR_EXIT;
+        return BT_OK;
+    case DLV_MSG_SIGNER_UPDATE:
+        *out = DLVB_SUBMIT_SIGNER_UPDATE;
+        return BT_OK;
+    case DLV_MSG_STAKING_SYNC:
+    case DLV_MSG_STAKING_SYNC_ACK:
+    case DLV_MSG_TOPUP:
+    case DLV_MSG_PROPOSE_SPAN:
+    case DLV_MSG_CHECKPOINT_ACK:
+    case DLV_MSG_CHECKPOINT_NOACK:
+    case DLV_MSG_CHECKPOINT_SYNC_ACK:
+    case DLV_MSG_EVENT_RECORD:
+        return BT_ENOTSUP;
+    }
+    return BT_ENOTSUP;
+}
+
+bt_status dlvb_submit_msg(const struct dlv_msg *m, const uint8_t tx_hash[32],
+                          const struct bts_dlvside_vote *votes, size_t n_votes,
+                          const struct dlvb_submit_target *t, dlvb_submit_fn fn, void *arg)
+{
+    struct dlvb_submit_req req = {.vt = t->vt,
+                                  .self = t->self,
+                                  .key_id = t->key_id,
+                                  .votes = votes,
+                                  .n_votes = n_votes,
+                                  .activation = t->activation};
+    bt_status st = dlvb_msg_submit_kind(&req.kind, m);
+    if (st != BT_OK)
+        return st;
+    struct bts_buf data = BTS_BUF_INIT;
+    st = dlv_msg_side_sign_bytes(&data, m);
+    if (st == BT_OK) {
+        memcpy(req.to, t->to, 20);
+        memcpy(req.tx_hash, tx_hash, 32);
+        req.sign_data = data.data;
+        req.sign_data_len = data.len;
+        st = dlvb_submit(&req, fn, arg); /* copies what it keeps */
+    }
+    bts_buf_free(&data);
+    return st;
+}

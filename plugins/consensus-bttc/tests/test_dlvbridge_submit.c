@@ -9,6 +9,7 @@
 #include <bts/secp.h>
 #include <bts/test.h>
 
+#include "dlvb_msgs.h"
 #include "dlvb_read.h"
 #include "dlvb_submit.h"
 #include "test_dlvbridge_fake.h"
@@ -384,8 +385,46 @@ static void test_dlvbridge_submit_sync_and_staking(void)
     CU_ASSERT(dlvb_submit(&r, on_done, &res) == BT_EINVAL);
 }
 
+static void test_dlvbridge_submit_committed_msg(void)
+{
+    keys_init();
+    struct fake_rc f = {.type = BT_ROOTCHAIN_TRON};
+    struct dlv_msg m;
+    memset(&m, 0, sizeof(m));
+    m.type = DLV_MSG_CHECKPOINT;
+    unhex(m.u.checkpoint.proposer, 20, PROPOSER);
+    m.u.checkpoint.end_block = 255;
+    unhex(m.u.checkpoint.root_hash, 32, ROOT);
+    unhex(m.u.checkpoint.account_root_hash, 32, ACCT);
+    strcpy(m.u.checkpoint.bor_chain_id, "199");
+    m.u.checkpoint.epoch = 1;
+    m.u.checkpoint.root = DLV_ROOT_TRON;
+    uint8_t data[224], tx[32], s[4][65];
+    ckpt_data(data, 0, 255); /* the msg's side-sign bytes are the §7.5 data */
+    memset(tx, 0x61, 32);
+    struct bts_dlvside_vote v[4];
+    all_votes(v, s, data, sizeof(data), tx);
+    struct dlvb_submit_target t = {.vt = &fake_vtbl, .self = &f, .key_id = "k"};
+    memset(t.to, 0x0b, 20);
+    struct result res = {0};
+    CU_ASSERT_FATAL(dlvb_submit_msg(&m, tx, v, 4, &t, on_done, &res) == BT_OK);
+    fake_run(&f);
+    CU_ASSERT(res.oc == DLVB_SUBMIT_LANDED && f.n_sends == 1 && f.sent_to[0] == 0x0b);
+    CU_ASSERT_FATAL(f.sent_len == 4 + 96 + 224 + 32 + 4 * 96);
+    CU_ASSERT(memcmp(f.sent + 4 + 96, data, 224) == 0);
+    enum dlvb_submit_kind k;
+    m.type = DLV_MSG_CHECKPOINT_SYNC;
+    CU_ASSERT(dlvb_msg_submit_kind(&k, &m) == BT_OK && k == DLVB_SUBMIT_CHECKPOINT_SYNC);
+    m.type = DLV_MSG_SIGNER_UPDATE;
+    CU_ASSERT(dlvb_msg_submit_kind(&k, &m) == BT_OK && k == DLVB_SUBMIT_SIGNER_UPDATE);
+    m.type = DLV_MSG_TOPUP;
+    CU_ASSERT(dlvb_msg_submit_kind(&k, &m) == BT_ENOTSUP);
+    CU_ASSERT(dlvb_submit_msg(&m, tx, v, 4, &t, on_done, &res) == BT_ENOTSUP);
+}
+
 BTS_TEST_SUITE("dlvbridge_submit", NULL, NULL, BTS_TEST(test_dlvbridge_submit_calldata_vector),
                BTS_TEST(test_dlvbridge_submit_sigs_filter_and_sort),
                BTS_TEST(test_dlvbridge_submit_decoders),
                BTS_TEST(test_dlvbridge_submit_checkpoint_flow),
-               BTS_TEST(test_dlvbridge_submit_sync_and_staking));
+               BTS_TEST(test_dlvbridge_submit_sync_and_staking),
+               BTS_TEST(test_dlvbridge_submit_committed_msg));
