@@ -102,6 +102,21 @@ void dlvb_proposer_stats(const struct dlvb_proposer *p, struct dlvb_proposer_sta
 int dlvb_noack_due(uint64_t *out_count, uint64_t now, uint64_t last_created_at, uint64_t last_noack,
                    uint64_t wait, uint64_t buffer_time) BT_NONNULL(1);
 
+/** Answer of dlvb_noack_check: st BT_OK and due/count as dlvb_noack_due, or the read failure. */
+typedef void (*dlvb_noack_fn)(void *arg, bt_status st, int due, uint64_t count);
+
+/** The periodic no-ack check (every `checkpoint_poll_interval`): read TRON's last header block
+ *  (`headerBlocks(currentHeaderBlock())` on its RootChain) and apply dlvb_noack_due with its
+ *  createdAt. The caller sends MsgCheckpointNoAck when due and this validator is among the next
+ *  `count` proposers.
+ *  Returns: BT_OK (fn runs once, later); the adapter's refusal (fn not called). Thread: loop.
+ *  Source: bttcprotocol/delivery@v1.0.9:bridge/setu/processor/checkpoint.go
+ *  (handleCheckpointNoAck). */
+bt_status dlvb_noack_check(const struct bt_rootchain_vtbl *vt, void *self,
+                           const uint8_t tron_root_chain[20], uint64_t now, uint64_t last_noack,
+                           uint64_t wait, uint64_t buffer_time, dlvb_noack_fn fn,
+                           void *arg) BT_MUST_CHECK BT_NONNULL(1, 3, 8);
+
 #ifdef __cplusplus
 }
 #endif

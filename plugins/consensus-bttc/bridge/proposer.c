@@ -148,19 +148,3 @@ bt_status dlvb_proposer_on_head(struct dlvb_proposer *p, uint64_t head, uint64_t
     }
     return BT_OK;
 }
-
-int dlvb_noack_due(uint64_t *out_count, uint64_t now, uint64_t last_created_at, uint64_t last_noack,
-                   uint64_t wait, uint64_t buffer_time)
-{
-    uint64_t count = 0;
-    if (last_created_at == 0)
-        count = 1;
-    else if (wait && now >= last_created_at && now - last_created_at >= wait)
-        count = (now - last_created_at) / wait;
-    *out_count = count;
-    if (count == 0)
-        return 0;
-    if (last_noack != 0 && (now < last_noack || now - last_noack < buffer_time))
-        return 0; /* one no-ack per buffer time */
-    return 1;
-}

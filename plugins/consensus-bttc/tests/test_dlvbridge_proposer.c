@@ -270,6 +270,57 @@ static void test_dlvbridge_proposer_noack(void)
     CU_ASSERT(dlvb_noack_due(&n, NOW, NOW + 100, 0, 1800, 1000) == 0);
 }
 
+struct noack_ans {
+    int calls, due;
+    bt_status st;
+    uint64_t count;
+};
+
+static void on_noack(void *arg, bt_status st, int due, uint64_t count)
+{
+    struct noack_ans *a = arg;
+    a->calls++;
+    a->st = st;
+    a->due = due;
+    a->count = count;
+}
+
+static void test_dlvbridge_proposer_noack_check(void)
+{
+    struct fake_rc tron = {.type = BT_ROOTCHAIN_TRON};
+    uint8_t rc[20];
+    memset(rc, 0x01, 20);
+    struct noack_ans a = {0};
+    /* fresh chain: due, one proposer */
+    CU_ASSERT_FATAL(dlvb_noack_check(&fake_vtbl, &tron, rc, NOW, 0, 1800, 1000, on_noack, &a) ==
+                    BT_OK);
+    CU_ASSERT_EQUAL(a.calls, 0);
+    fake_run(&tron);
+    CU_ASSERT(a.calls == 1 && a.st == BT_OK && a.due && a.count == 1);
+    /* last TRON checkpoint 1 h ago: due for the next 2 proposers */
+    last_ckpt(&tron, 3, 512, 767, NOW - 3600);
+    CU_ASSERT_FATAL(dlvb_noack_check(&fake_vtbl, &tron, rc, NOW, 0, 1800, 1000, on_noack, &a) ==
+                    BT_OK);
+    fake_run(&tron);
+    CU_ASSERT(a.calls == 2 && a.due && a.count == 2);
+    /* ten minutes ago: not due */
+    last_ckpt(&tron, 3, 512, 767, NOW - 600);
+    CU_ASSERT_FATAL(dlvb_noack_check(&fake_vtbl, &tron, rc, NOW, 0, 1800, 1000, on_noack, &a) ==
+                    BT_OK);
+    fake_run(&tron);
+    CU_ASSERT(a.calls == 3 && !a.due);
+    /* a failing read is reported; a refused one is not called back */
+    tron.fail_next_cb = 1;
+    CU_ASSERT_FATAL(dlvb_noack_check(&fake_vtbl, &tron, rc, NOW, 0, 1800, 1000, on_noack, &a) ==
+                    BT_OK);
+    fake_run(&tron);
+    CU_ASSERT(a.calls == 4 && a.st == BT_EIO && !a.due);
+    tron.refuse_next = 1;
+    CU_ASSERT(dlvb_noack_check(&fake_vtbl, &tron, rc, NOW, 0, 1800, 1000, on_noack, &a) == BT_EIO);
+    fake_run(&tron);
+    CU_ASSERT_EQUAL(a.calls, 4);
+}
+
 /* --- local root hash over a "chain" service ------------------------------------------------ */
 
 struct chain {
@@ -370,5 +421,6 @@ static void test_dlvbridge_proposer_msg(void)
 BTS_TEST_SUITE("dlvbridge_proposer", NULL, NULL, BTS_TEST(test_dlvbridge_proposer_ranges),
                BTS_TEST(test_dlvbridge_proposer_buffer_and_failures),
                BTS_TEST(test_dlvbridge_proposer_noack),
+               BTS_TEST(test_dlvbridge_proposer_noack_check),
                BTS_TEST(test_dlvbridge_proposer_local_root_hash),
                BTS_TEST(test_dlvbridge_proposer_msg));
