@@ -8,7 +8,9 @@
  *    adapter's finalized height and, when the chain has confirmations set, head − confirmations
  *    (ETH 6, TRON 18, BSC per chain info; PROTOCOL.md §4.8, §6.2); else BT_EBUSY → Skip), then
  *    its logs are read and the one with tx_hash and log_index (index within the block, as
- *    go-ethereum's Log.Index) is answered; none → BT_ENOTFOUND. a = 0 → BT_ENOTSUP (refused).
+ *    go-ethereum's Log.Index) is answered; none → BT_ENOTFOUND. With a = 0 the block is looked
+ *    up among the logs the node's own listeners delivered (dlvb_oracle_note_log); not there →
+ *    BT_EBUSY (this node has not seen it yet: Skip).
  *  - DLV_Q_VALIDATOR_NONCE: StakeManager.validatorNonce(a) on that root's stake manager.
  *  - DLV_Q_SYNCED_CHECKPOINT: TRON StakeManager.getCurrentSyncedCheckpoint(a).
  *  - DLV_Q_ETH_BLOCK_HASH: refused with BT_ENOTSUP: the rootchain ABI has no block-hash read.
@@ -46,6 +48,11 @@ bt_status dlvb_oracle_new(struct dlvb_oracle **out, const struct dlvb_oracle_cha
 /** Release: outstanding queries are cancelled (their done callbacks are not called); the
  *  memory goes when the last adapter callback has arrived. */
 void dlvb_oracle_free(struct dlvb_oracle *o);
+
+/** Remember where a root-chain log is (what the listener delivered), so DLV_Q_RECEIPT_LOG
+ *  queries without a block number can still be answered. Keeps the last 4096 notes. */
+void dlvb_oracle_note_log(struct dlvb_oracle *o, enum dlv_root root, const uint8_t tx_hash[32],
+                          uint64_t log_index, uint64_t block_number) BT_NONNULL(1, 3);
 
 /** Queries started and still waiting for an adapter. */
 size_t dlvb_oracle_pending(const struct dlvb_oracle *o) BT_NONNULL(1);

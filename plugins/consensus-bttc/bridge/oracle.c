@@ -16,7 +16,17 @@ struct oq {
     const struct dlvb_oracle_chain *c;
 };
 
+#define NOTES 4096u
+
+struct note {
+    uint8_t tx_hash[32];
+    uint64_t log_index, block;
+    uint8_t root, used;
+};
+
 struct dlvb_oracle {
+    struct note notes[NOTES]; /* ring of logs the listeners delivered */
+    size_t next_note;
     struct dlvb_oracle_chain chains[DLV_ROOT_COUNT];
     int has[DLV_ROOT_COUNT];
     struct dlvb_local local;
@@ -65,6 +75,31 @@ void dlvb_oracle_free(struct dlvb_oracle *o)
         return;
     }
     free(o);
+}
+
+void dlvb_oracle_note_log(struct dlvb_oracle *o, enum dlv_root root, const uint8_t tx_hash[32],
+                          uint64_t log_index, uint64_t block_number)
+{
+    struct note *n = &o->notes[o->next_note++ % NOTES];
+    memcpy(n->tx_hash, tx_hash, 32);
+    n->log_index = log_index;
+    n->block = block_number;
+    n->root = (uint8_t)root;
+    n->used = 1;
+}
+
+/* The block of a noted log, 0 if unknown (newest note first). */
+static uint64_t noted_block(const struct dlvb_oracle *o, const struct dlv_oracle_query *q)
+{
+    for (size_t i = 0; i < NOTES; i++) {
+        const struct note *n = &o->notes[(o->next_note + NOTES - 1 - i) % NOTES];
+        if (!n->used)
+            break;
+        if (n->root == (uint8_t)q->root && n->log_index == q->log_index &&
+            memcmp(n->tx_hash, q->tx_hash, 32) == 0)
+            return n->block;
+    }
+    return 0;
 }
 
 size_t dlvb_oracle_pending(const struct dlvb_oracle *o)
@@ -236,25 +271,29 @@ static bt_status query(void *self, const struct dlv_oracle_query *q, dlv_oracle_
     }
     if (!c)
         return BT_EINVAL;
-    if (q->kind == DLV_Q_RECEIPT_LOG && q->a == 0)
-        return BT_ENOTSUP; /* no block number to look in */
-    struct oq *x = oq_new(o, q, c, done, arg);
+    struct dlv_oracle_query qq = *q;
+    if (qq.kind == DLV_Q_RECEIPT_LOG && qq.a == 0 && (qq.a = noted_block(o, q)) == 0) {
+        struct dlv_oracle_answer a = {.status = BT_EBUSY}; /* not seen here yet: Skip */
+        done(arg, &a);
+        return BT_OK;
+    }
+    struct oq *x = oq_new(o, &qq, c, done, arg);
     if (!x)
         return BT_ENOMEM;
     bt_status st = BT_EINVAL;
     switch (q->kind) {
     case DLV_Q_HEADER_BLOCK:
-        st = dlvb_read_header(c->vt, c->self, c->root_chain, q->a, on_header, x);
+        st = dlvb_read_header(c->vt, c->self, c->root_chain, qq.a, on_header, x);
         break;
     case DLV_Q_RECEIPT_LOG:
         st = c->vt->heights(c->self, on_heights, x);
         break;
     case DLV_Q_VALIDATOR_NONCE:
-        st = dlvb_read_u64(c->vt, c->self, c->stake_manager, dlvb_sel_validator_nonce, 1, q->a,
+        st = dlvb_read_u64(c->vt, c->self, c->stake_manager, dlvb_sel_validator_nonce, 1, qq.a,
                            on_u64, x);
         break;
     case DLV_Q_SYNCED_CHECKPOINT:
-        st = dlvb_read_u64(c->vt, c->self, c->stake_manager, dlvb_sel_synced_checkpoint, 1, q->a,
+        st = dlvb_read_u64(c->vt, c->self, c->stake_manager, dlvb_sel_synced_checkpoint, 1, qq.a,
                            on_u64, x);
         break;
     case DLV_Q_BTTC_HEAD:
