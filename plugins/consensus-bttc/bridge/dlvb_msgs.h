@@ -39,6 +39,11 @@ bt_status dlvb_proposal_to_msg(struct dlv_msg *out, const struct dlvb_proposal *
                                const uint8_t proposer[20], const char *bor_chain_id,
                                uint64_t epoch) BT_MUST_CHECK BT_NONNULL(1, 2, 3, 4);
 
+/** Build MsgCheckpointSync from a sync proposal (dlvb_sync_check).
+ *  Returns: BT_OK; BT_ENOTSUP (root without a Delivery id). Thread: any. */
+bt_status dlvb_sync_to_msg(struct dlv_msg *out, const struct dlvb_sync_proposal *p,
+                           const uint8_t from[20]) BT_MUST_CHECK BT_NONNULL(1, 2, 3);
+
 /** Which submission carries a committed side msg to a root chain: MsgCheckpoint →
  *  submitCheckpoint (its root's RootChain), MsgCheckpointSync → submitCheckpointSync (TRON
  *  StakeManager), MsgValidatorJoin / MsgValidatorExit / MsgSignerUpdate → the staking-sync entry

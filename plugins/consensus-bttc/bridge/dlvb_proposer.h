@@ -117,6 +117,38 @@ bt_status dlvb_noack_check(const struct bt_rootchain_vtbl *vt, void *self,
                            uint64_t wait, uint64_t buffer_time, dlvb_noack_fn fn,
                            void *arg) BT_MUST_CHECK BT_NONNULL(1, 3, 8);
 
+/** Checkpoint sync (§4.7): the TRON StakeManager and one non-TRON root chain R. */
+struct dlvb_sync_req {
+    const struct bt_rootchain_vtbl *tron_vt; /**< TRON adapter */
+    void *tron_self;
+    uint8_t tron_stake_manager[20];
+    const struct bt_rootchain_vtbl *vt; /**< R's adapter */
+    void *self;
+    uint8_t root_chain[20]; /**< R's RootChain */
+    uint32_t root_type;     /**< R's chain type (its root id) */
+};
+
+/** The MsgCheckpointSync to propose: R's checkpoint `number` (index, not header-block id). */
+struct dlvb_sync_proposal {
+    uint32_t root_type;
+    uint64_t number, start, end;
+    uint8_t proposer[20];
+};
+
+/** Answer of dlvb_sync_check: st BT_OK and p the proposal, or p NULL when R has no checkpoint
+ *  past the synced one; or the read failure (p NULL). */
+typedef void (*dlvb_sync_fn)(void *arg, bt_status st, const struct dlvb_sync_proposal *p);
+
+/** The periodic checkpoint-sync check (every half checkpoint interval; the caller skips roots
+ *  whose sync buffer is younger than buffer_time / 5): n = TRON
+ *  StakeManager.getCurrentSyncedCheckpoint(rootId(R)) + 1, then R.headerBlocks(n × 10000); a
+ *  set entry (end != 0) is proposed.
+ *  Returns: BT_OK (fn runs once, later); the adapter's refusal; BT_ENOMEM. Thread: loop.
+ *  Source: bttcprotocol/delivery@v1.0.9:bridge/setu/processor/checkpointsync.go
+ *  (handleCheckpointSync). */
+bt_status dlvb_sync_check(const struct dlvb_sync_req *r, dlvb_sync_fn fn, void *arg) BT_MUST_CHECK
+    BT_NONNULL(1, 2);
+
 #ifdef __cplusplus
 }
 #endif

@@ -174,6 +174,25 @@ bt_status dlvb_proposal_to_msg(struct dlv_msg *out, const struct dlvb_proposal *
     return BT_OK;
 }
 
+bt_status dlvb_sync_to_msg(struct dlv_msg *out, const struct dlvb_sync_proposal *p,
+                           const uint8_t from[20])
+{
+    memset(out, 0, sizeof(*out));
+    struct dlv_msg_checkpoint_sync *m = &out->u.ckpt_sync;
+    bt_status st = dlvb_root_of(&m->root, p->root_type);
+    if (st != BT_OK) {
+        memset(out, 0, sizeof(*out));
+        return st;
+    }
+    out->type = DLV_MSG_CHECKPOINT_SYNC;
+    memcpy(m->from, from, 20);
+    m->number = p->number;
+    memcpy(m->proposer, p->proposer, 20);
+    m->start_block = p->start;
+    m->end_block = p->end;
+    return BT_OK;
+}
+
 bt_status dlvb_msg_submit_kind(enum dlvb_submit_kind *out, const struct dlv_msg *m)
 {
     switch (m->type) {

@@ -321,6 +321,75 @@ static void test_dlvbridge_proposer_noack_check(void)
     CU_ASSERT_EQUAL(a.calls, 4);
 }
 
+struct sync_ans {
+    int calls, has;
+    bt_status st;
+    struct dlvb_sync_proposal p;
+};
+
+static void on_sync(void *arg, bt_status st, const struct dlvb_sync_proposal *p)
+{
+    struct sync_ans *a = arg;
+    a->calls++;
+    a->st = st;
+    a->has = p != NULL;
+    if (p)
+        a->p = *p;
+}
+
+static void test_dlvbridge_proposer_checkpoint_sync(void)
+{
+    struct fake_rc tron = {.type = BT_ROOTCHAIN_TRON}, eth = {.type = BT_ROOTCHAIN_ETH};
+    struct dlvb_sync_req r = {.tron_vt = &fake_vtbl,
+                              .tron_self = &tron,
+                              .vt = &fake_vtbl,
+                              .self = &eth,
+                              .root_type = BT_ROOTCHAIN_ETH};
+    memset(r.tron_stake_manager, 0x5e, 20);
+    memset(r.root_chain, 0x02, 20);
+    /* ETH has checkpoints 1 and 2; TRON has synced 1: propose 2 */
+    last_ckpt(&eth, 1, 0, 255, NOW - 100);
+    last_ckpt(&eth, 2, 256, 511, NOW - 50);
+    memset(eth.hb[2].proposer, 0x0a, 20);
+    tron.synced = 1;
+    struct sync_ans a = {0};
+    CU_ASSERT_FATAL(dlvb_sync_check(&r, on_sync, &a) == BT_OK);
+    fake_run(&tron);
+    fake_run(&eth);
+    CU_ASSERT(a.calls == 1 && a.st == BT_OK && a.has);
+    CU_ASSERT(a.p.number == 2 && a.p.start == 256 && a.p.end == 511 && a.p.proposer[0] == 0x0a);
+    CU_ASSERT(a.p.root_type == BT_ROOTCHAIN_ETH);
+    uint8_t me[20] = {7};
+    struct dlv_msg m;
+    CU_ASSERT_FATAL(dlvb_sync_to_msg(&m, &a.p, me) == BT_OK);
+    CU_ASSERT(m.type == DLV_MSG_CHECKPOINT_SYNC && m.u.ckpt_sync.number == 2);
+    CU_ASSERT(m.u.ckpt_sync.root == DLV_ROOT_ETH && m.u.ckpt_sync.from[0] == 7);
+    struct bts_buf b = BTS_BUF_INIT;
+    CU_ASSERT(dlv_msg_side_sign_bytes(&b, &m) == BT_OK && b.len == 160);
+    bts_buf_free(&b);
+    dlv_msg_free(&m);
+    /* all synced: nothing to propose */
+    tron.synced = 2;
+    CU_ASSERT_FATAL(dlvb_sync_check(&r, on_sync, &a) == BT_OK);
+    fake_run(&tron);
+    fake_run(&eth);
+    CU_ASSERT(a.calls == 2 && a.st == BT_OK && !a.has);
+    /* failures on either chain */
+    tron.fail_next_cb = 1;
+    CU_ASSERT_FATAL(dlvb_sync_check(&r, on_sync, &a) == BT_OK);
+    fake_run(&tron);
+    CU_ASSERT(a.calls == 3 && a.st == BT_EIO);
+    eth.refuse_next = 1;
+    tron.synced = 0;
+    CU_ASSERT_FATAL(dlvb_sync_check(&r, on_sync, &a) == BT_OK);
+    fake_run(&tron);
+    fake_run(&eth);
+    CU_ASSERT(a.calls == 4 && a.st == BT_EIO && !a.has);
+    tron.refuse_next = 1;
+    CU_ASSERT(dlvb_sync_check(&r, on_sync, &a) == BT_EIO);
+    CU_ASSERT_EQUAL(a.calls, 4);
+}
+
 /* --- local root hash over a "chain" service ------------------------------------------------ */
 
 struct chain {
@@ -422,5 +491,6 @@ BTS_TEST_SUITE("dlvbridge_proposer", NULL, NULL, BTS_TEST(test_dlvbridge_propose
                BTS_TEST(test_dlvbridge_proposer_buffer_and_failures),
                BTS_TEST(test_dlvbridge_proposer_noack),
                BTS_TEST(test_dlvbridge_proposer_noack_check),
+               BTS_TEST(test_dlvbridge_proposer_checkpoint_sync),
                BTS_TEST(test_dlvbridge_proposer_local_root_hash),
                BTS_TEST(test_dlvbridge_proposer_msg));
