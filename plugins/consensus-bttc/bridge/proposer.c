@@ -1,0 +1,150 @@
+/* Delivery bridge: the checkpoint proposer (dlvb_proposer.h). Per root chain one check at a
+ * time: last header block (async) → range → local root hash → proposal. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <bts/dlvckpt.h>
+
+#include "dlvb_proposer.h"
+
+#define MAX_CHAINS 16u
+
+struct slot {
+    struct dlvb_proposer *p;
+    struct dlvb_proposer_chain c;
+    int busy;
+    uint64_t head, now; /* of the check in flight */
+};
+
+struct dlvb_proposer {
+    struct slot slots[MAX_CHAINS];
+    size_t n;
+    uint64_t buffer_time;
+    struct dlvb_local local;
+    struct dlvb_app_view app;
+    dlvb_propose_fn fn;
+    void *arg;
+    size_t in_flight;
+    int dead;
+    struct dlvb_proposer_stats st;
+};
+
+bt_status dlvb_proposer_new(struct dlvb_proposer **out, const struct dlvb_proposer_chain *chains,
+                            size_t n, uint64_t buffer_time, const struct dlvb_local *local,
+                            const struct dlvb_app_view *app, dlvb_propose_fn fn, void *arg)
+{
+    *out = NULL;
+    if (n == 0 || n > MAX_CHAINS)
+        return BT_EINVAL;
+    struct dlvb_proposer *p = calloc(1, sizeof(*p));
+    if (!p)
+        return BT_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        p->slots[i].p = p;
+        p->slots[i].c = chains[i];
+    }
+    p->n = n;
+    p->buffer_time = buffer_time;
+    p->local = *local;
+    p->app = *app;
+    p->fn = fn;
+    p->arg = arg;
+    *out = p;
+    return BT_OK;
+}
+
+void dlvb_proposer_free(struct dlvb_proposer *p)
+{
+    if (!p)
+        return;
+    if (p->in_flight) {
+        p->dead = 1;
+        return;
+    }
+    free(p);
+}
+
+void dlvb_proposer_stats(const struct dlvb_proposer *p, struct dlvb_proposer_stats *out)
+{
+    *out = p->st;
+}
+
+static void fail(struct dlvb_proposer *p, bt_status st)
+{
+    p->st.errors++;
+    p->st.last_status = st;
+}
+
+static int is_base_chain(uint32_t root_type)
+{
+    return root_type == BT_ROOTCHAIN_TRON || root_type == BT_ROOTCHAIN_ETH;
+}
+
+/* The last header block arrived: choose the range and propose. */
+static void on_last(void *arg, bt_status st, uint64_t header_id, const struct dlvb_header_block *hb)
+{
+    (void)header_id;
+    struct slot *s = arg;
+    struct dlvb_proposer *p = s->p;
+    s->busy = 0;
+    p->in_flight--;
+    if (p->dead) {
+        if (p->in_flight == 0)
+            free(p);
+        return;
+    }
+    if (st != BT_OK) {
+        fail(p, st);
+        return;
+    }
+    struct bts_dlvckpt_last last = {.end = hb->end, .created_at = hb->created_at};
+    struct dlvb_proposal pr = {.root_type = s->c.root_type};
+    uint64_t activation = is_base_chain(s->c.root_type) ? 0 : s->c.activation;
+    if (!bts_dlvckpt_next_range(&pr.start, &pr.end, s->head, &last, s->now, activation)) {
+        p->st.skipped_range++;
+        return;
+    }
+    st = p->local.root_hash(p->local.arg, pr.start, pr.end, pr.root_hash);
+    if (st == BT_OK)
+        st = p->app.account_root(p->app.arg, pr.account_root);
+    if (st != BT_OK) {
+        fail(p, st);
+        return;
+    }
+    p->st.proposals++;
+    p->fn(p->arg, &pr);
+}
+
+bt_status dlvb_proposer_on_head(struct dlvb_proposer *p, uint64_t head, uint64_t now)
+{
+    if (!p->app.is_proposer(p->app.arg))
+        return BT_OK;
+    if (head <= BTS_DLVCKPT_CONFIRMATIONS)
+        return BT_OK;
+    uint64_t confirmed = head - BTS_DLVCKPT_CONFIRMATIONS;
+    for (size_t i = 0; i < p->n; i++) {
+        struct slot *s = &p->slots[i];
+        if (s->busy)
+            continue;
+        if (!is_base_chain(s->c.root_type) && (s->c.activation == 0 || confirmed < s->c.activation))
+            continue; /* extra root chain not active yet */
+        uint64_t ts = 0;
+        /* a buffered checkpoint blocks until it is buffer_time old (timestamp 0: stale) */
+        if (p->app.buffered(p->app.arg, s->c.root_type, &ts) && ts != 0 &&
+            !(now > ts && now - ts >= p->buffer_time)) {
+            p->st.skipped_buffer++;
+            continue;
+        }
+        s->busy = 1;
+        s->head = head;
+        s->now = now;
+        p->in_flight++;
+        bt_status st = dlvb_read_last_header(s->c.vt, s->c.self, s->c.root_chain, on_last, s);
+        if (st != BT_OK) {
+            s->busy = 0;
+            p->in_flight--;
+            fail(p, st);
+        }
+    }
+    return BT_OK;
+}
