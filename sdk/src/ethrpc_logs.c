@@ -146,7 +146,8 @@ static void logs_on_reply(void *arg, const struct bts_ethrpc_reply *r)
         if (c->win_to >= c->to) {
             for (size_t i = 0; i < c->n; i++)
                 c->logs[i].data = c->arena.data + (uintptr_t)c->logs[i].data;
-            qsort(c->logs, c->n, sizeof(*c->logs), log_cmp);
+            if (c->n) /* qsort(NULL, 0, ...) is undefined behaviour (C11 7.22.5) */
+                qsort(c->logs, c->n, sizeof(*c->logs), log_cmp);
             c->cb(c->arg, BT_OK, c->logs, c->n, "");
             logs_ctx_free(c);
             return;

@@ -47,8 +47,9 @@ enum dlv_oracle_kind {
     /** RootChain.headerBlocks(a) (selector 0x41539d4a) on `root`; a = number × 10000.
      *  BT_ENOTFOUND when the entry is unset (createdAt 0). Out: header. */
     DLV_Q_HEADER_BLOCK = 4,
-    /** The log at `log_index` of the confirmed receipt of `tx_hash` on `root`. BT_ENOTFOUND if the
-     *  receipt or the index does not exist. Out: log (address, topics, data, block number). */
+    /** The log at `log_index` of the confirmed receipt of `tx_hash` on `root`, in block `a` (the
+     *  msg's block_number). BT_ENOTFOUND if the receipt or the index does not exist. Out: log
+     *  (address, topics, data, block number). */
     DLV_Q_RECEIPT_LOG = 5,
     /** StakeManager.validatorNonce(a) (0xebde9f93) on `root` (ETH/BSC, staking sync §4.3.4).
      *  Out: number. */

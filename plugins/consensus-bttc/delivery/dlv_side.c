@@ -273,6 +273,9 @@ static void ask(struct dlv_check *c, int slot, int role, enum dlv_oracle_kind ki
     if (log) {
         memcpy(q.tx_hash, log->tx_hash, 32);
         q.log_index = log->log_index;
+        /* The adapters read logs by block range, not receipts by hash: the oracle needs the
+         * msg's block number to find the log (dlv_oracle.h: `a` of DLV_Q_RECEIPT_LOG). */
+        q.a = log->block_number;
     }
     c->qarg[slot].c = c;
     c->qarg[slot].role = role;
