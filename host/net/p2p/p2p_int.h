@@ -160,4 +160,18 @@ void p2p_announce_block(struct p2p *p, const uint8_t hash[32], uint64_t number,
 /** Announce transaction hashes (NewPooledTransactionHashes) to peers that do not know them. */
 void p2p_announce_txs(struct p2p *p, const uint8_t *hashes, size_t n);
 
+/* --- the chain as the eth/66 backend (link.c, sync.c) ------------------------------------- */
+
+struct chain;
+struct p2p_link;
+/** Serve eth/66 from the chain `c` (Status with its genesis, head, TD and fork id; headers,
+ *  bodies, receipts, pool transactions), import announced blocks, put peers' transactions into
+ *  the pool, announce produced and imported blocks and new pool transactions to peers, and sync
+ *  from the best peer when behind. The chain identity replaces the one given to p2p_start.
+ *  Returns: BT_OK, BT_ENOMEM, BT_EIO (chain read). Out: out: for p2p_detach_chain.
+ *  Thread: loop; `c` must stay open until p2p_detach_chain. */
+bt_status p2p_attach_chain(struct p2p *p, struct chain *c, struct p2p_link **out);
+/** Undo p2p_attach_chain (before the chain closes): the previous backend serves again. NULL ok. */
+void p2p_detach_chain(struct p2p_link *l);
+
 #endif /* BTTCD_P2P_INT_H */
