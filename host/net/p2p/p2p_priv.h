@@ -73,7 +73,9 @@ struct p2p_peer {
      * its Status head (asked once by hash), NewBlock and NewBlockHashes. */
     uint64_t best_number;
     int has_best;
-    uint64_t head_req; /* the GetBlockHeaders asking for its Status head (0: not asked yet) */
+    uint64_t head_req;    /* the GetBlockHeaders asking for its Status head (0: not asked yet,
+                           * 1: answered) */
+    uint64_t head_req_ms; /* when it was sent */
 };
 
 /* A node to keep dialling (static/trusted) or a discovered candidate. */

@@ -16,6 +16,8 @@
 
 #include "log_int.h"
 
+/* How long a peer's head answer is waited for before the sync picks among the others. */
+#define SYNC_HEAD_WAIT_MS 2000
 /* Log a progress line at most this often. */
 #define SYNC_LOG_MS 2000
 
@@ -372,6 +374,7 @@ static void ask_head(struct p2p_peer *pe)
     struct bts_eth_get_headers q;
     memset(&q, 0, sizeof(q));
     q.req_id = pe->head_req = new_req();
+    pe->head_req_ms = p2p_now_ms();
     q.is_by_hash = 1;
     memcpy(q.origin_hash, pe->status.head, 32);
     q.amount = 1;
@@ -408,6 +411,11 @@ void sync_tick(struct p2p_link *l)
         return;
     uint64_t head = chain_head_header(l->c)->h.number;
     struct p2p_peer *best = NULL;
+    /* Wait (a little) for every peer's head before choosing: the best is not the first. */
+    for (struct p2p_peer *pe = l->p2p->peers; pe; pe = pe->next)
+        if (pe->is_ready && !pe->is_closing && pe->head_req > 1 &&
+            now - pe->head_req_ms < SYNC_HEAD_WAIT_MS)
+            return;
     for (struct p2p_peer *pe = l->p2p->peers; pe; pe = pe->next)
         if (pe->is_ready && pe->has_status && !pe->is_closing && pe->has_best &&
             pe->best_number > head && (!best || pe->best_number > best->best_number))
