@@ -88,14 +88,16 @@ int p2p_cmd_nodekey(const struct cli_opts *o);
  *  Returns: BT_OK; BT_EIO or BT_EINVAL (unreadable or invalid file) with a message. */
 bt_status p2p_nodekey_load(const char *datadir, uint8_t out_seckey[32], char *err, size_t err_cap);
 
-/** The chain identity of --p2p.chain (preset name or genesis.json), and its genesis header
+/** The chain identity of a preset name or genesis.json (the node's --genesis, --chain or --dev
+ *  choice; the deprecated --p2p.chain without a chain), and its genesis header
  *  RLP (for the genesis backend; NULL allowed) .
  *  Returns: BT_OK; BT_EINVAL/BT_EIO/BT_ENOTFOUND with a message; BT_ENOMEM. */
 bt_status p2p_chain_load(const char *chain, struct p2p_chain *out, struct bts_buf *out_header,
                          char *err, size_t err_cap);
 
 /** A backend serving one block, the genesis (hash; header RLP copied, none when header_len
- *  is 0), until the chain core lands. Free with p2p_genesis_backend_free. NULL on ENOMEM. */
+ *  is 0): what a node without a chain serves, and what serves before p2p_attach_chain. Free with
+ * p2p_genesis_backend_free. NULL on ENOMEM. */
 struct p2p_backend *p2p_genesis_backend_new(const uint8_t genesis[32], const uint8_t *header,
                                             size_t header_len);
 void p2p_genesis_backend_free(struct p2p_backend *b);
