@@ -1,8 +1,9 @@
 /* The chain behind eth/66 (host/net/p2p/link.c, sync.c), in one process: three chains with the
  * real EVM on in-memory storage, each attached to a p2p node on loopback. A new node syncs the
  * producer's blocks (headers, then bodies, imported through chain_import) after refusing a
- * rogue peer that serves a longer chain sealed by another key; then a produced block reaches it
- * by announcement, and a transaction submitted to it reaches the producer's pool by gossip. */
+ * rogue peer that serves a longer chain sealed by another key (or, in the second case, a rogue
+ * with valid headers but the wrong bodies); then a produced block reaches it by announcement,
+ * and a transaction submitted to it reaches the producer's pool by gossip. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ struct snode {
     struct chain *c;
     struct tnode n;
     struct p2p_link *link;
+    uint64_t nonces[4];
 };
 
 static void snode_open(struct snode *s, struct event_base *base, uint8_t seed, int key_byte)
@@ -65,7 +67,7 @@ static void submit(struct snode *s, uint32_t acct, uint64_t nonce)
 
 static void produce(struct snode *s, int n, int txs)
 {
-    static uint64_t nonces[4];
+    uint64_t *nonces = s->nonces;
     char err[512] = "";
     for (int i = 0; i < n; i++) {
         for (int k = 0; k < txs; k++)
@@ -157,6 +159,58 @@ static void test_p2p_sync_from_scratch(void)
     event_base_free(base);
 }
 
+/* A rogue serving its own (validly sealed) chain with each block's body swapped for the next
+ * block's (the last one's for the one before): the transaction root does not match. */
+static struct snode *rogue;
+
+static bt_status swapped_body(void *self, const uint8_t hash[32], struct bts_buf *out)
+{
+    (void)self;
+    struct chain_header hd, next;
+    memset(&hd, 0, sizeof(hd));
+    memset(&next, 0, sizeof(next));
+    bt_status st = chain_header_by_hash(rogue->c, hash, &hd);
+    if (st == BT_OK && chain_header_by_number(rogue->c, hd.h.number + 1, &next) != BT_OK)
+        st = chain_header_by_number(rogue->c, hd.h.number - 1, &next); /* the last block */
+    struct chain_body b;
+    memset(&b, 0, sizeof(b));
+    if (st == BT_OK)
+        st = chain_body_by_hash(rogue->c, next.hash, &b);
+    if (st == BT_OK)
+        st = bts_buf_append(out, b.rlp, b.rlp_len);
+    chain_body_free(&b);
+    chain_header_free(&hd);
+    chain_header_free(&next);
+    return st;
+}
+
+static void test_p2p_sync_bad_body_dropped(void)
+{
+    struct event_base *base = event_base_new();
+    struct snode *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b)), *r = calloc(1, sizeof(*r));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(base);
+    snode_open(a, base, 4, 0);
+    snode_open(b, base, 5, 0);
+    snode_open(r, base, 6, 0); /* the same sealer: its headers pass, its bodies do not */
+    produce(a, 60, 2);
+    produce(r, 90, 2);
+    rogue = r;
+    r->n.p->backend.body = swapped_body;
+    CU_ASSERT_EQUAL(p2p_add_peer(b->n.p, p2p_enode(r->n.p), 0), BT_OK);
+    CU_ASSERT_EQUAL(p2p_add_peer(b->n.p, p2p_enode(a->n.p), 0), BT_OK);
+    struct pair ab = {a, b};
+    CU_ASSERT_TRUE(run_until(base, same_head, &ab, 60000));
+    CU_ASSERT_EQUAL(chain_head_header(b->c)->h.number, 60);
+    CU_ASSERT_TRUE(p2p_is_banned(b->n.p, r->n.p->id));
+    snode_close(a);
+    snode_close(b);
+    snode_close(r);
+    free(a);
+    free(b);
+    free(r);
+    event_base_free(base);
+}
+
 static int init(void)
 {
     return 0;
@@ -167,4 +221,5 @@ static int clean(void)
     return 0;
 }
 
-BTS_TEST_SUITE("p2p_sync", init, clean, BTS_TEST(test_p2p_sync_from_scratch));
+BTS_TEST_SUITE("p2p_sync", init, clean, BTS_TEST(test_p2p_sync_from_scratch),
+               BTS_TEST(test_p2p_sync_bad_body_dropped));
