@@ -3,8 +3,8 @@
  * transactions into the pool through chain_submit_tx (the same door as eth_sendRawTransaction);
  * a NewBlock on our head imported at once, anything further left to the sync. Propagation from
  * the chain's events as go-ethereum's eth/handler.go: a new head goes to peers as a full block
- * (sqrt(n)) or its hash (the rest, p2p_announce_block), new pool transactions as hash
- * announcements, gathered for a few milliseconds so a flood goes out in few messages. */
+ * (sqrt(n)) or its hash (the rest, p2p_announce_block), new pool transactions the same way
+ * (p2p_broadcast_txs), gathered for a few milliseconds so a flood goes out in few messages. */
 #include "link_int.h"
 
 #include <event2/event.h>
@@ -17,7 +17,7 @@
 
 /* How long new pool transactions gather before they are announced. */
 #define TX_FLUSH_MS 20
-/* Most hashes in one announcement (go-ethereum's fetcher asks for 256 at a time). */
+/* Most transactions in one broadcast (go-ethereum's fetcher asks for 256 hashes at a time). */
 #define TX_ANNOUNCE_MAX 256
 #define TICK_MS         200
 
@@ -196,7 +196,7 @@ static void flush_txs(evutil_socket_t fd, short what, void *arg)
     l->is_tx_armed = 0;
     for (size_t i = 0; i < l->n_tx; i += TX_ANNOUNCE_MAX) {
         size_t k = l->n_tx - i < TX_ANNOUNCE_MAX ? l->n_tx - i : TX_ANNOUNCE_MAX;
-        p2p_announce_txs(l->p2p, l->tx_hashes + 32 * i, k);
+        p2p_broadcast_txs(l->p2p, l->tx_hashes + 32 * i, k, lk_pooled_tx, l);
     }
     l->n_tx = 0;
 }

@@ -161,6 +161,15 @@ void p2p_announce_block(struct p2p *p, const uint8_t hash[32], uint64_t number,
                         const uint8_t *block, size_t block_len, const uint8_t td[32]);
 /** Announce transaction hashes (NewPooledTransactionHashes) to peers that do not know them. */
 void p2p_announce_txs(struct p2p *p, const uint8_t *hashes, size_t n);
+/** A transaction's network form appended to out (typed: an RLP string of type || payload).
+ *  BT_OK, BT_ENOTFOUND (gone: skipped), BT_ENOMEM. */
+typedef bt_status (*p2p_tx_get_fn)(void *arg, const uint8_t hash[32], struct bts_buf *out);
+/** Broadcast new transactions as go-ethereum's eth/handler.go BroadcastTransactions: in full
+ *  (Transactions) to sqrt(n) peers, by hash (NewPooledTransactionHashes) to the rest; a peer
+ *  that knows a transaction (sent it, or was sent it) gets neither. At most
+ *  BTS_ETH_MAX_HASHES per peer and call. */
+void p2p_broadcast_txs(struct p2p *p, const uint8_t *hashes, size_t n, p2p_tx_get_fn get,
+                       void *arg);
 
 /* --- the chain as the eth/66 backend (link.c, sync.c) ------------------------------------- */
 
