@@ -408,6 +408,17 @@ struct chain_sync {
 };
 void chain_sync_status(const struct chain *c, struct chain_sync *out);
 
+/** Set what eth_syncing reports (the p2p sync: is_syncing, starting/current/highest block;
+ *  current_block is taken from the head while is_syncing is 0). */
+void chain_set_sync(struct chain *c, const struct chain_sync *s);
+
+/** Import `n` consecutive blocks (wire form, as chain_import) in order with `bttcd import`'s
+ *  pipeline (the senders of the next block are recovered while one executes). Stops at the
+ *  first failure. Returns: as chain_import (err names the rule). Out: out_done: blocks imported
+ *  or skipped as known before the failure (may be NULL). */
+bt_status chain_import_blocks(struct chain *c, const uint8_t *const *blocks, const size_t *lens,
+                              size_t n, size_t *out_done, char *err, size_t err_cap);
+
 /** Counters for /metrics (bttcd_chain_*): since chain_open. */
 struct chain_stats {
     uint64_t blocks_imported, blocks_produced, txs; /* txs: in committed blocks */

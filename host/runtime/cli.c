@@ -46,6 +46,7 @@ enum opt_id {
     OPT_DEV,
     OPT_DEV_PERIOD,
     OPT_DEV_ACCOUNTS,
+    OPT_DEV_FOLLOW,
     OPT_CHAIN,
     OPT_GENESIS,
     OPT_P2P_PORT,
@@ -132,6 +133,9 @@ static const struct opt opts[] = {
     {OPT_DEV_ACCOUNTS, "dev.accounts", "N",
      "--dev: fund N accounts of the anvil/hardhat test mnemonic and\nprint their keys "
      "(default 10, at most 1000)"},
+    {OPT_DEV_FOLLOW, "dev.follow", "ADDR",
+     "--dev: follow a dev chain sealed by ADDR (another node's\nsigner): verify its blocks, "
+     "never produce; no signer key made"},
     {OPT_CHAIN, "chain", "NAME", "run: the chain preset, dev, devnet, donau or mainnet"},
     {OPT_GENESIS, "genesis", "FILE", "run, init: a geth-style genesis.json"},
     {OPT_P2P_PORT, "p2p.port", "PORT",
@@ -147,8 +151,8 @@ static const struct opt opts[] = {
     {OPT_P2P_TRUSTED, "p2p.trusted", "LIST",
      "comma-separated enode URLs kept connected, exempt from\nthe peer limits and bans"},
     {OPT_P2P_CHAIN, "p2p.chain", "NAME|FILE",
-     "chain announced in the eth Status: dev, devnet, donau,\nmainnet or a genesis.json path "
-     "(default: dev)"},
+     "deprecated: --chain NAME or --genesis FILE (the chain the\nnode runs is the one p2p "
+     "serves)"},
     {OPT_JSON, "json", NULL, "rootchain status: print a JSON array instead of a table"},
     {OPT_TRON_API_PORT, "tron-api.port", "PORT",
      "--dev: serve the dev TRON API (/wallet/*, /walletsolidity/*,\n/jsonrpc) on PORT, 0 for any "
@@ -557,7 +561,15 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
         o->p2p.trusted_nodes = val;
         return 0;
     case OPT_P2P_CHAIN:
+        /* Deprecated alias: one chain for the node and its peers. */
         o->p2p.chain = val;
+        if (strchr(val, '/') || (strlen(val) > 5 && strcmp(val + strlen(val) - 5, ".json") == 0))
+            o->genesis = o->genesis ? o->genesis : val;
+        else
+            o->chain_name = o->chain_name ? o->chain_name : val;
+        return 0;
+    case OPT_DEV_FOLLOW:
+        o->dev_follow = val;
         return 0;
     case OPT_JSON:
         o->is_json = 1;

@@ -76,6 +76,7 @@ struct cli_opts {
     uint64_t dev_period;             /* --dev.period N (seconds; 0: a block per transaction) */
     uint32_t dev_accounts;           /* --dev.accounts N (default GENESIS_DEV_ACCOUNTS) */
     int has_dev_accounts;            /* --dev.accounts given */
+    const char *dev_follow;          /* --dev.follow ADDR: verify-only consensus-dev */
     const char *chain_name;          /* --chain dev|donau|mainnet */
     const char *genesis;             /* --genesis FILE */
     uint64_t export_from, export_to; /* export FILE [FROM TO]: default 0 .. UINT64_MAX */

@@ -53,6 +53,7 @@ struct node {
     char fail_text[1024];     /* the same reason as one plain line, for stderr */
     /* The p2p node's chain backend: genesis-only until the chain core provides one. */
     struct p2p_backend *p2p_backend;
+    struct p2p_link *p2p_link; /* the chain serving eth/66, once it is open */
 };
 
 /* Remember the first startup failure: `fields` for the log event, `text` for stderr. */
@@ -239,7 +240,11 @@ static int start_p2p(const struct cli_opts *o, struct node *nd, const char *data
     bts_buf_init(&header);
     bt_status st = p2p_nodekey_load(datadir, key, err, sizeof(err));
     if (st == BT_OK)
-        st = p2p_chain_load(o->p2p.chain, &chain, &header, err, sizeof(err));
+        st = p2p_chain_load(o->genesis      ? o->genesis
+                            : o->chain_name ? o->chain_name
+                            : o->is_dev     ? "dev"
+                                            : o->p2p.chain,
+                            &chain, &header, err, sizeof(err));
     if (st == BT_OK) {
         nd->p2p_backend = p2p_genesis_backend_new(chain.genesis, header.data, header.len);
         st = nd->p2p_backend ? BT_OK : BT_ENOMEM;
@@ -260,6 +265,20 @@ static int start_p2p(const struct cli_opts *o, struct node *nd, const char *data
         log_quote(qerr, sizeof(qerr), err[0] ? err : bts_status_str(st));
         snprintf(text, sizeof(text), "p2p: %s", err[0] ? err : bts_status_str(st));
         node_fail(nd, text, "step=p2p err=%s", qerr);
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* Once the chain is open, it serves eth/66 (its genesis replaces the preliminary identity,
+ * which came from the same --genesis/--chain/--dev choice) and syncs from peers. */
+static int attach_p2p(const struct cli_opts *o, struct node *nd)
+{
+    if (!nd->rt.p2p || !nd->chain.c || o->cmd != CLI_CMD_RUN)
+        return CLI_EXIT_OK;
+    bt_status st = p2p_attach_chain(nd->rt.p2p, nd->chain.c, &nd->p2p_link);
+    if (st != BT_OK) {
+        node_fail(nd, "p2p: cannot serve the chain", "step=p2p err=\"%s\"", bts_status_str(st));
         return CLI_EXIT_FAIL;
     }
     return CLI_EXIT_OK;
@@ -322,6 +341,8 @@ static void teardown(struct node *nd)
     }
     if (nd->has_rt)
         rt_quiesce(&nd->rt);
+    p2p_detach_chain(nd->p2p_link); /* before the chain closes */
+    nd->p2p_link = NULL;
     node_chain_close(&nd->chain);
     stor_node_close(&nd->storage); /* before the backend plugin is destroyed */
     for (size_t i = nd->n; i-- > 0;) {
@@ -516,6 +537,8 @@ int node_run(const struct cli_opts *o)
             rc = open_storage(&nd, datadir);
         if (rc == CLI_EXIT_OK)
             rc = open_chain(o, &nd, datadir);
+        if (rc == CLI_EXIT_OK)
+            rc = attach_p2p(o, &nd);
         if (rc == CLI_EXIT_OK)
             rc = start_all(&nd);
         if (rc == CLI_EXIT_OK)

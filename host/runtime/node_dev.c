@@ -160,13 +160,24 @@ int node_dev_setup(const struct cli_opts *o, struct config **cfgp, char **out_tm
         return CLI_EXIT_FAIL;
     }
     char signer[43], period[24];
-    int rc = dev_signer(datadir, signer);
-    if (rc != CLI_EXIT_OK)
-        return rc;
+    uint8_t follow[20];
+    if (o->dev_follow) {
+        /* A follower: the producer's signer verifies the seals; no key of our own. */
+        if (keys_parse_address(follow, o->dev_follow, strlen(o->dev_follow)) != BT_OK) {
+            setup_error("bttcd: --dev.follow: not an address: \"%s\"", o->dev_follow);
+            return CLI_EXIT_USAGE;
+        }
+        bts_hex_format_eip55(signer, follow);
+    } else {
+        int rc = dev_signer(datadir, signer);
+        if (rc != CLI_EXIT_OK)
+            return rc;
+    }
     snprintf(period, sizeof(period), "%llu", (unsigned long long)o->dev_period);
     struct conf_plugin *evm = ensure_section(cfg, "evm");
     struct conf_plugin *cons = evm ? ensure_section(cfg, "consensus-dev") : NULL;
-    if (!cons || ensure_key(cons, "signer", signer) || ensure_key(cons, "period", period))
+    if (!cons || ensure_key(cons, "signer", signer) || ensure_key(cons, "period", period) ||
+        (o->dev_follow && ensure_key(cons, "follow", "1")))
         return CLI_EXIT_FAIL;
     return CLI_EXIT_OK;
 }
@@ -174,6 +185,9 @@ int node_dev_setup(const struct cli_opts *o, struct config **cfgp, char **out_tm
 int node_dev_unlock(const struct config *cfg, struct signer *sg)
 {
     const struct conf_plugin *pl = find_section((struct config *)cfg, "consensus-dev");
+    for (size_t i = 0; pl && i < pl->n_entries; i++)
+        if (strcmp(pl->entries[i].key, "follow") == 0 && strcmp(pl->entries[i].value, "0") != 0)
+            return CLI_EXIT_OK; /* verify-only: no key to unlock */
     for (size_t i = 0; pl && i < pl->n_entries; i++) {
         if (strcmp(pl->entries[i].key, "signer") != 0)
             continue;

@@ -5,7 +5,8 @@
  * as a transaction is pending; `period = N` seals every N seconds, empty blocks included (as
  * geth --dev.period does).
  * Keys of [plugin consensus-dev]: signer = 0x<address> (required; `bttcd run --dev` fills it),
- * period = seconds (default 0). */
+ * period = seconds (default 0), follow = 1 (verify-only: the signer is another node's, whose
+ * blocks arrive over p2p; this node never produces and needs no key; `--dev.follow ADDR`). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ struct dev {
     char signer_id[43]; /* "0x" + 40 hex */
     uint8_t signer[20];
     uint64_t period;
+    uint64_t is_follow; /* verify-only */
 };
 
 static bt_status conf_u64(struct dev *d, const char *key, uint64_t *out)
@@ -58,14 +60,17 @@ static bt_status dev_create(const struct bt_host *host, struct bt_host_ctx *hctx
     struct bt_conf_entry e;
     bt_status st = BT_OK;
     while (st == BT_OK && host->conf_next(hctx, &it, &e) == BT_OK) {
-        if (strcmp(e.key, "signer") != 0 && strcmp(e.key, "period") != 0) {
-            host->set_error(hctx, "%s:%u: unknown key \"%s\" (known: signer, period)", e.file,
-                            e.line, e.key);
+        if (strcmp(e.key, "signer") != 0 && strcmp(e.key, "period") != 0 &&
+            strcmp(e.key, "follow") != 0) {
+            host->set_error(hctx, "%s:%u: unknown key \"%s\" (known: signer, period, follow)",
+                            e.file, e.line, e.key);
             st = BT_EINVAL;
         }
     }
     if (st == BT_OK)
         st = conf_u64(d, "period", &d->period);
+    if (st == BT_OK)
+        st = conf_u64(d, "follow", &d->is_follow);
     if (st == BT_OK && host->conf_get(hctx, "signer", &e) != BT_OK) {
         host->set_error(hctx, "signer: missing (the address of a keystore key; `bttcd run --dev` "
                               "creates one)");
@@ -92,6 +97,10 @@ static bt_status dev_start(void *self)
 {
     struct dev *d = self;
     uint8_t a[20];
+    if (d->is_follow) {
+        d->host->log(d->h, BT_LOG_INFO, "dev consensus", "signer=%s follow=1", d->signer_id);
+        return BT_OK;
+    }
     bt_status st = d->host->key_address(d->h, d->signer_id, a);
     if (st != BT_OK) {
         d->host->set_error(d->h, "signer %s: not in the keystore (or not unlocked)", d->signer_id);
@@ -183,6 +192,8 @@ static bt_status dev_schedule(void *self, const struct bt_header *parent, uint64
                               uint64_t *out_time_ms)
 {
     struct dev *d = self;
+    if (d->is_follow)
+        return BT_ENOTFOUND; /* a follower never produces */
     if (d->period == 0) {
         if (n_pending == 0)
             return BT_ENOTFOUND;

@@ -1,10 +1,10 @@
 /* chain_gen: write a file of dev-chain blocks full of transfers for the import tests, and
  * prepare a datadir whose --dev signer is the key that sealed them.
- *   chain_gen DATADIR OUT.rlp N_BLOCKS TXS_PER_BLOCK
+ *   chain_gen DATADIR OUT.rlp N_BLOCKS TXS_PER_BLOCK [KEY_BYTE]
  * Blocks are produced by the host's chain (storage in memory) on the `--dev` genesis with its
- * default 10 accounts, sealed by the fixed test key 0x11..11 (consensus-dev's header rules);
- * DATADIR gets that key (password-less, as --dev makes its own) and its dev-signer file, so
- * `bttcd --dev --datadir DATADIR import OUT.rlp` accepts the blocks. */
+ * default 10 accounts, sealed by the fixed test key 0x11..11 (or KEY_BYTE repeated; consensus-dev's
+ * header rules); DATADIR gets that key (password-less, as --dev makes its own) and its dev-signer
+ * file, so `bttcd --dev --datadir DATADIR import OUT.rlp` accepts the blocks. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +48,8 @@ static int write_signer(const char *datadir, const uint8_t key[32], const uint8_
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: chain_gen DATADIR OUT.rlp N_BLOCKS TXS_PER_BLOCK\n");
+    if (argc != 5 && argc != 6) {
+        fprintf(stderr, "usage: chain_gen DATADIR OUT.rlp N_BLOCKS TXS_PER_BLOCK [KEY_BYTE]\n");
         return 2;
     }
     const char *datadir = argv[1], *out = argv[2];
@@ -57,6 +57,12 @@ int main(int argc, char **argv)
     log_set_level(BT_LOG_WARN); /* no line per sealed block */
     struct ctl_engine e;
     ctl_engine_init(&e);
+    if (argc == 6) {
+        /* Another sealer (key KEY_BYTE repeated): a chain other nodes must refuse. */
+        memset(e.key, (int)strtol(argv[5], NULL, 0), 32);
+        if (bts_secp_seckey_to_address(e.addr, e.key) != BT_OK)
+            return fail("key", "invalid");
+    }
     if (write_signer(datadir, e.key, e.addr))
         return 1;
 

@@ -1,7 +1,8 @@
-/* The chain identity Status announces (network id, genesis hash, EIP-2124 fork list) from
- * --p2p.chain, and a backend that serves the genesis block only, until the chain core
- * (host/chain import) provides the real one. Bttc is a geth 1.10 fork: only block-number forks
- * enter the fork id (forkid.gatherForks of that version); time-based forks do not. */
+/* The chain identity Status announces (network id, genesis hash, EIP-2124 fork list) from a
+ * preset or genesis.json, and a backend that serves the genesis block only: for a node running
+ * without a chain, and until p2p_attach_chain (link.c) puts the real chain behind eth/66. Bttc is a
+ * geth 1.10 fork: only block-number forks enter the fork id (forkid.gatherForks of that version);
+ * time-based forks do not. */
 #include "p2p_priv.h"
 
 #include <stdio.h>

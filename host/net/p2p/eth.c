@@ -313,6 +313,11 @@ static int on_new_block(struct p2p_peer *pe, const uint8_t *data, size_t len)
     uint8_t h[32];
     bts_keccak256(h, b.header.raw, b.header.raw_len);
     p2p_known_add(&pe->known_blocks, h);
+    /* Its head moved (go-ethereum: peer.SetHead with the announced td). */
+    if (memcmp(b.td, pe->status.td, 32) > 0) {
+        memcpy(pe->status.td, b.td, 32);
+        memcpy(pe->status.head, h, 32);
+    }
     if (p->backend.on_new_block)
         p->backend.on_new_block(p->backend.self, pe->id, &b);
     return 0;

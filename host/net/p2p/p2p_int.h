@@ -88,14 +88,16 @@ int p2p_cmd_nodekey(const struct cli_opts *o);
  *  Returns: BT_OK; BT_EIO or BT_EINVAL (unreadable or invalid file) with a message. */
 bt_status p2p_nodekey_load(const char *datadir, uint8_t out_seckey[32], char *err, size_t err_cap);
 
-/** The chain identity of --p2p.chain (preset name or genesis.json), and its genesis header
+/** The chain identity of a preset name or genesis.json (the node's --genesis, --chain or --dev
+ *  choice; the deprecated --p2p.chain without a chain), and its genesis header
  *  RLP (for the genesis backend; NULL allowed) .
  *  Returns: BT_OK; BT_EINVAL/BT_EIO/BT_ENOTFOUND with a message; BT_ENOMEM. */
 bt_status p2p_chain_load(const char *chain, struct p2p_chain *out, struct bts_buf *out_header,
                          char *err, size_t err_cap);
 
 /** A backend serving one block, the genesis (hash; header RLP copied, none when header_len
- *  is 0), until the chain core lands. Free with p2p_genesis_backend_free. NULL on ENOMEM. */
+ *  is 0): what a node without a chain serves, and what serves before p2p_attach_chain. Free with
+ * p2p_genesis_backend_free. NULL on ENOMEM. */
 struct p2p_backend *p2p_genesis_backend_new(const uint8_t genesis[32], const uint8_t *header,
                                             size_t header_len);
 void p2p_genesis_backend_free(struct p2p_backend *b);
@@ -159,5 +161,28 @@ void p2p_announce_block(struct p2p *p, const uint8_t hash[32], uint64_t number,
                         const uint8_t *block, size_t block_len, const uint8_t td[32]);
 /** Announce transaction hashes (NewPooledTransactionHashes) to peers that do not know them. */
 void p2p_announce_txs(struct p2p *p, const uint8_t *hashes, size_t n);
+/** A transaction's network form appended to out (typed: an RLP string of type || payload).
+ *  BT_OK, BT_ENOTFOUND (gone: skipped), BT_ENOMEM. */
+typedef bt_status (*p2p_tx_get_fn)(void *arg, const uint8_t hash[32], struct bts_buf *out);
+/** Broadcast new transactions as go-ethereum's eth/handler.go BroadcastTransactions: in full
+ *  (Transactions) to sqrt(n) peers, by hash (NewPooledTransactionHashes) to the rest; a peer
+ *  that knows a transaction (sent it, or was sent it) gets neither. At most
+ *  BTS_ETH_MAX_HASHES per peer and call. */
+void p2p_broadcast_txs(struct p2p *p, const uint8_t *hashes, size_t n, p2p_tx_get_fn get,
+                       void *arg);
+
+/* --- the chain as the eth/66 backend (link.c, sync.c) ------------------------------------- */
+
+struct chain;
+struct p2p_link;
+/** Serve eth/66 from the chain `c` (Status with its genesis, head, TD and fork id; headers,
+ *  bodies, receipts, pool transactions), import announced blocks, put peers' transactions into
+ *  the pool, announce produced and imported blocks and new pool transactions to peers, and sync
+ *  from the best peer when behind. The chain identity replaces the one given to p2p_start.
+ *  Returns: BT_OK, BT_ENOMEM, BT_EIO (chain read). Out: out: for p2p_detach_chain.
+ *  Thread: loop; `c` must stay open until p2p_detach_chain. */
+bt_status p2p_attach_chain(struct p2p *p, struct chain *c, struct p2p_link **out);
+/** Undo p2p_attach_chain (before the chain closes): the previous backend serves again. NULL ok. */
+void p2p_detach_chain(struct p2p_link *l);
 
 #endif /* BTTCD_P2P_INT_H */

@@ -69,6 +69,13 @@ struct p2p_peer {
     double tokens;
     uint64_t tokens_ms;
     struct p2p_known known_blocks, known_txs;
+    /* For the sync (sync.c): the highest block number the peer is known to have, learnt from
+     * its Status head (asked once by hash), NewBlock and NewBlockHashes. */
+    uint64_t best_number;
+    int has_best;
+    uint64_t head_req;    /* the GetBlockHeaders asking for its Status head (0: not asked yet,
+                           * 1: answered) */
+    uint64_t head_req_ms; /* when it was sent */
 };
 
 /* A node to keep dialling (static/trusted) or a discovered candidate. */
@@ -136,6 +143,7 @@ struct p2p {
     size_t n_topics;
     uint64_t n_dropped, n_banned, n_refused;
     struct p2p_stats stats;
+    struct p2p_link *link; /* the chain attached (p2p_attach_chain), or NULL */
 };
 
 /* p2p.c */

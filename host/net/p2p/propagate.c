@@ -1,6 +1,7 @@
 /* Message counters, and propagation helpers for the chain core: blocks announced as go-ethereum's
  * eth/handler.go BroadcastBlock does (the full block to sqrt(n) peers that do not know it, the
- * hash to the rest), transaction hashes announced to peers that have not seen them, and the
+ * hash to the rest), transactions as its BroadcastTransactions (full to sqrt(n) peers, hashes
+ * to the rest) or hashes only, to peers that have not seen them, and the
  * per-peer memory of known hashes that keeps us from echoing what a peer sent. */
 #include "p2p_priv.h"
 
@@ -103,4 +104,63 @@ void p2p_announce_txs(struct p2p *p, const uint8_t *hashes, size_t n)
         bts_buf_free(&b);
     }
     free(want);
+}
+
+/* Transactions to one peer: the ones it does not know, as full transactions (`get` gives a
+ * transaction's network form; a hash it cannot find is skipped) or as hashes. */
+static void txs_to_peer(struct p2p_peer *pe, const uint8_t *hashes, size_t n, int is_full,
+                        p2p_tx_get_fn get, void *arg)
+{
+    struct bts_buf items, msg;
+    bts_buf_init(&items);
+    bts_buf_init(&msg);
+    const uint8_t **ptrs = calloc(n ? n : 1, sizeof(*ptrs));
+    size_t *lens = calloc(n ? n : 1, sizeof(*lens)), *offs = calloc(n + 1, sizeof(*offs));
+    size_t k = 0;
+    bt_status st = ptrs && lens && offs ? BT_OK : BT_ENOMEM;
+    for (size_t i = 0; st == BT_OK && i < n && k < BTS_ETH_MAX_HASHES; i++) {
+        const uint8_t *h = hashes + 32 * i;
+        if (p2p_known_has(&pe->known_txs, h))
+            continue;
+        size_t before = items.len;
+        bt_status gs = is_full ? get(arg, h, &items) : bts_buf_append(&items, h, 32);
+        if (gs == BT_ENOTFOUND)
+            continue;
+        if ((st = gs) != BT_OK)
+            break;
+        p2p_known_add(&pe->known_txs, h);
+        offs[k] = before;
+        lens[k++] = items.len - before;
+    }
+    for (size_t i = 0; st == BT_OK && i < k; i++)
+        ptrs[i] = items.data + offs[i];
+    if (st == BT_OK && k > 0) {
+        if (is_full)
+            st = bts_eth_list_encode(&msg, BTS_ETH_TRANSACTIONS, 0, ptrs, lens, k);
+        else
+            st = bts_eth_hashes_encode(&msg, BTS_ETH_NEW_POOLED_TX_HASHES, 0, items.data, k);
+        if (st == BT_OK)
+            (void)peer_send(pe, pe->eth_cap,
+                            is_full ? BTS_ETH_TRANSACTIONS : BTS_ETH_NEW_POOLED_TX_HASHES, msg.data,
+                            msg.len);
+    }
+    free(ptrs);
+    free(lens);
+    free(offs);
+    bts_buf_free(&items);
+    bts_buf_free(&msg);
+}
+
+void p2p_broadcast_txs(struct p2p *p, const uint8_t *hashes, size_t n, p2p_tx_get_fn get, void *arg)
+{
+    size_t m = 0, full = 0, i = 0;
+    for (struct p2p_peer *pe = p->peers; pe; pe = pe->next)
+        m += pe->is_ready && pe->has_status && !pe->is_closing;
+    while ((full + 1) * (full + 1) <= m) /* floor(sqrt(m)) */
+        full++;
+    for (struct p2p_peer *pe = p->peers; pe; pe = pe->next) {
+        if (!pe->is_ready || !pe->has_status || pe->is_closing)
+            continue;
+        txs_to_peer(pe, hashes, n, i++ < full, get, arg);
+    }
 }
