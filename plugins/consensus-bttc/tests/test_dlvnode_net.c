@@ -251,7 +251,8 @@ static struct tnode nodes[NV];
 static struct ev *evq;
 static size_t evn, evcap;
 static uint64_t now, seq, rng = 1, timer_ids;
-static int cut[NV]; /* 1: the node's links are down */
+static int cut[NV];       /* 1: the node's links are down */
+static int no_parts = -1; /* a validator that never receives block parts */
 
 /* what each validator signed: (h, r, type) -> value ‖ ext hash */
 struct signed_rec {
@@ -369,7 +370,7 @@ static void note_signed(uint32_t v, const struct bft_msg *m)
 static void deliver_to(struct tnode *t, uint32_t to, enum dlv_topic topic, const uint8_t *msg,
                        size_t len)
 {
-    if (to == t->i || cut[to] || cut[t->i])
+    if (to == t->i || cut[to] || cut[t->i] || (topic == DLV_TOPIC_PART && (int)to == no_parts))
         return;
     struct ev e = {.t = now + 1 + rnd() % 5,
                    .kind = EV_MSG,
@@ -498,6 +499,7 @@ static void setup(uint64_t seed)
     nsigs = 0;
     double_signs = 0;
     memset(cut, 0, sizeof cut);
+    no_parts = -1;
     for (uint32_t i = 0; i < NV; i++) {
         struct tnode *t = &nodes[i];
         kv_free(&t->disk);
@@ -701,6 +703,21 @@ static void test_dlvnode_restarts_never_double_sign(void)
     CU_ASSERT(wal_kills > 0); /* the worst moment was hit */
 }
 
+/* A validator that never gets the proposed blocks still decides from the others' precommits,
+ * then fetches each decided block by sync before applying it. */
+static void test_dlvnode_decided_without_block_fetches_it(void)
+{
+    setup(5);
+    no_parts = 3;
+    submit(0, "x=1");
+    run_until(6000);
+    CU_ASSERT(height_of(0) >= 5);
+    CU_ASSERT(height_of(3) + 1 >= height_of(0));
+    CU_ASSERT_STRING_EQUAL(nodes[3].app.vals[0], "1");
+    check_agree();
+    teardown();
+}
+
 static void test_dlvnode_mempool_rules(void)
 {
     setup(4);
@@ -722,4 +739,5 @@ BTS_TEST_SUITE("dlvnode_net", NULL, NULL, BTS_TEST(test_dlvnode_four_commit_same
                BTS_TEST(test_dlvnode_side_results_reach_begin_block),
                BTS_TEST(test_dlvnode_one_down_continues_two_down_halts),
                BTS_TEST(test_dlvnode_restarts_never_double_sign),
+               BTS_TEST(test_dlvnode_decided_without_block_fetches_it),
                BTS_TEST(test_dlvnode_mempool_rules));
