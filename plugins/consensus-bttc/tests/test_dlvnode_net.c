@@ -72,7 +72,9 @@ struct kvapp {
     uint8_t hashes[MAXH + 1][32]; /* app hash per committed height (this life and replays) */
     uint8_t side_tx[MAXH + 1][32];
     int has_side[MAXH + 1];
-    size_t side_votes[MAXH + 1]; /* side results seen in begin_block(h) */
+    size_t side_votes[MAXH + 1];      /* side results seen in begin_block(h) */
+    struct dlv_valset_update upd[NV]; /* "power=<i>:<p>" txs of the current block */
+    size_t n_upd;
 };
 
 static void app_serialise(struct kvapp *a, uint8_t *buf, size_t *len)
@@ -163,6 +165,11 @@ static bt_status app_deliver(void *self, const uint8_t *tx, size_t len, uint32_t
     *code = 0;
     snprintf(k, sizeof k, "%.*s", (int)(eq - tx), (const char *)tx);
     snprintf(v, sizeof v, "%.*s", (int)(len - (size_t)(eq - tx) - 1), (const char *)eq + 1);
+    unsigned vi, pw;
+    if (!strcmp(k, "power") && sscanf(v, "%u:%u", &vi, &pw) == 2 && vi < NV && a->n_upd < NV) {
+        memcpy(a->upd[a->n_upd].address, genesis[vi].address, 20);
+        a->upd[a->n_upd++].power = pw;
+    }
     if (!strcmp(k, "side") && a->height + 1 <= MAXH) {
         a->has_side[a->height + 1] = 1;
         bts_keccak256(a->side_tx[a->height + 1], tx, len);
@@ -184,9 +191,11 @@ static bt_status app_deliver(void *self, const uint8_t *tx, size_t len, uint32_t
 
 static bt_status app_end(void *self, uint64_t h, const struct dlv_valset_update **u, size_t *n)
 {
-    (void)self, (void)h;
-    *u = NULL;
-    *n = 0;
+    struct kvapp *a = self;
+    (void)h;
+    *u = a->n_upd ? a->upd : NULL;
+    *n = a->n_upd;
+    a->n_upd = 0; /* valid until commit returns: nothing touches it before then */
     return BT_OK;
 }
 
@@ -718,6 +727,29 @@ static void test_dlvnode_decided_without_block_fetches_it(void)
     teardown();
 }
 
+/* end_block's validator-set update at H takes effect at H+2: once validator 0 holds more than
+ * 2/3 of the power, it commits alone with the other three down. */
+static void test_dlvnode_valset_update_applies(void)
+{
+    setup(6);
+    submit(0, "power=0:100");
+    run_until(3000);
+    uint64_t h = 0;
+    for (uint32_t i = 1; i < NV; i++)
+        kill_node(&nodes[i]);
+    run_until(4000);
+    h = height_of(0);
+    run_until(8000);
+    CU_ASSERT(height_of(0) >= h + 3);
+    for (uint32_t i = 1; i < NV; i++)
+        boot(&nodes[i]); /* they sync what validator 0 committed alone */
+    run_until(14000);
+    for (uint32_t i = 1; i < NV; i++)
+        CU_ASSERT(height_of(i) + 1 >= height_of(0));
+    check_agree();
+    teardown();
+}
+
 static void test_dlvnode_mempool_rules(void)
 {
     setup(4);
@@ -740,4 +772,4 @@ BTS_TEST_SUITE("dlvnode_net", NULL, NULL, BTS_TEST(test_dlvnode_four_commit_same
                BTS_TEST(test_dlvnode_one_down_continues_two_down_halts),
                BTS_TEST(test_dlvnode_restarts_never_double_sign),
                BTS_TEST(test_dlvnode_decided_without_block_fetches_it),
-               BTS_TEST(test_dlvnode_mempool_rules));
+               BTS_TEST(test_dlvnode_valset_update_applies), BTS_TEST(test_dlvnode_mempool_rules));
