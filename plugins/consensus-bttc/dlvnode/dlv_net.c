@@ -260,6 +260,8 @@ static void on_tx(struct dlv_node *n, const uint8_t *tx, size_t len)
 bt_status dlv_node_submit_tx(struct dlv_node *n, const uint8_t *tx, size_t len)
 {
     uint8_t h[32];
+    if (!n->started)
+        return BT_EIO;
     if (len == 0 || len > DLV_TX_MAX)
         return BT_EINVAL;
     bts_keccak256(h, tx, len);

@@ -130,6 +130,7 @@ void dlv_node_on_topic(struct dlv_node *n, enum dlv_topic t, uint64_t peer, cons
 
 /** Submit a tx locally (REST/RPC): check_tx, add to the mempool, gossip.
  *  Returns: BT_OK, BT_EEXIST (already known), BT_EINVAL (refused by check_tx or too big),
+ *           BT_EIO (node not started),
  *           BT_ERANGE (mempool full), BT_ENOMEM, BT_EIO. */
 bt_status dlv_node_submit_tx(struct dlv_node *n, const uint8_t *tx, size_t len) BT_MUST_CHECK;
 
