@@ -254,6 +254,7 @@ struct tnode {
     int up, dying;
     uint32_t life;
     int crash_at_wal;
+    uint32_t vidx; /* index in the validator set (sorted by address) */
 };
 
 static struct tnode nodes[NV];
@@ -403,8 +404,8 @@ static bt_status e_send(void *self, enum dlv_topic topic, uint64_t peer, const u
         const uint8_t *ext;
         size_t el;
         CU_ASSERT_FATAL(bft_msg_decode_ext(&m, msg, len, &ext, &el) == BT_OK);
-        if (m.validator == (uint32_t)t->i)
-            note_signed(t->i, &m);
+        if (m.validator == t->vidx)
+            note_signed(t->i, &m); /* our own signature (not a relayed vote) */
     }
     if (peer == DLV_PEER_ALL) {
         for (uint32_t j = 0; j < NV; j++)
@@ -522,6 +523,9 @@ static void setup(uint64_t seed)
         genesis[i].power = 10;
         genesis[i].priority = 0;
     }
+    for (uint32_t i = 0; i < NV; i++)
+        for (uint32_t j = 0; j < NV; j++)
+            nodes[i].vidx += memcmp(genesis[j].address, nodes[i].addr, 20) < 0;
     for (uint32_t i = 0; i < NV; i++)
         boot(&nodes[i]);
 }
@@ -707,6 +711,7 @@ static void test_dlvnode_restarts_never_double_sign(void)
         for (uint32_t j = 0; j < NV; j++)
             CU_ASSERT(height_of(j) >= before + 2);
         check_agree();
+        CU_ASSERT(nsigs > 100); /* every validator's signatures were watched */
         teardown();
     }
     CU_ASSERT(wal_kills > 0); /* the worst moment was hit */
@@ -750,6 +755,40 @@ static void test_dlvnode_valset_update_applies(void)
     teardown();
 }
 
+/* Two prevotes of validator 3 for different values at one (height, round): recorded. */
+static void test_dlvnode_equivocation_recorded(void)
+{
+    setup(7);
+    run_until(500);
+    struct dlv_node_status st;
+    dlv_node_status(nodes[0].n, &st);
+    for (int k = 0; k < 2; k++) {
+        struct bft_msg m;
+        uint8_t sb[BFT_MSG_MAX], d[32], enc[BFT_MSG_MAX];
+        size_t n, len;
+        memset(&m, 0, sizeof m);
+        m.type = BFT_PREVOTE;
+        m.height = st.cur_height;
+        m.round = st.round + 1; /* a round not reached yet: no quorum is disturbed */
+        m.pol_round = -1;
+        m.has_value = 1;
+        memset(m.value, 0x40 + k, 32);
+        m.validator = 0;
+        for (uint32_t j = 0; j < NV; j++) /* validator 3's index in the set (sorted by address) */
+            m.validator += memcmp(genesis[j].address, nodes[3].addr, 20) < 0;
+        CU_ASSERT_FATAL(bft_msg_sign_bytes("delivery-test", &m, sb, &n) == BT_OK);
+        bts_keccak256(d, sb, n);
+        CU_ASSERT_FATAL(bts_secp_sign(m.sig, nodes[3].key, d) == BT_OK);
+        CU_ASSERT_FATAL(bft_msg_encode(&m, enc, &len) == BT_OK);
+        dlv_node_on_topic(nodes[0].n, DLV_TOPIC_CONS, 4, enc, len);
+    }
+    int found = 0;
+    for (size_t i = 0; i < nodes[0].disk.n; i++)
+        found |= nodes[0].disk.kl[i] == 18 && !memcmp(nodes[0].disk.k[i], "dlv/e/", 6);
+    CU_ASSERT(found);
+    teardown();
+}
+
 static void test_dlvnode_mempool_rules(void)
 {
     setup(4);
@@ -772,4 +811,5 @@ BTS_TEST_SUITE("dlvnode_net", NULL, NULL, BTS_TEST(test_dlvnode_four_commit_same
                BTS_TEST(test_dlvnode_one_down_continues_two_down_halts),
                BTS_TEST(test_dlvnode_restarts_never_double_sign),
                BTS_TEST(test_dlvnode_decided_without_block_fetches_it),
-               BTS_TEST(test_dlvnode_valset_update_applies), BTS_TEST(test_dlvnode_mempool_rules));
+               BTS_TEST(test_dlvnode_valset_update_applies),
+               BTS_TEST(test_dlvnode_equivocation_recorded), BTS_TEST(test_dlvnode_mempool_rules));
