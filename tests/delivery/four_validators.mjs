@@ -131,6 +131,10 @@ async function main() {
     'the returned validator catches up');
   check(agree(nodes), 'same app hashes after the restart');
   check(h0 >= 3 && s.every((x) => x && !x.halted), 'no node halted');
+  for (const n of nodes) n.child?.kill('SIGTERM');
+  await sleep(1500);
+  check(nodes.every((n) => !/AddressSanitizer|runtime error:|LeakSanitizer/.test(n.log)),
+    'no sanitizer report (sanitizer builds)');
 }
 
 try {
