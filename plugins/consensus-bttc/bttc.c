@@ -283,8 +283,7 @@ bt_status bttc_start(void *self)
 void bttc_stop(void *self)
 {
     struct bttc *b = self;
-    dlv_host_free(b->dlv);
-    b->dlv = NULL;
+    dlv_host_stop(b->dlv);
     bttc_rest_free(b->rest);
     b->rest = NULL;
     if (b->src == &bttc_rest_iface)
@@ -296,6 +295,7 @@ void bttc_destroy(void *self)
     struct bttc *b = self;
     if (!b)
         return;
+    dlv_host_free(b->dlv);
     bttc_rest_free(b->rest);
     bttc_filesrc_free(b->filesrc);
     for (size_t i = 0; i < BTTC_SNAP_CACHE; i++)

@@ -321,6 +321,12 @@ struct dlv_node *dlv_host_node(struct dlv_host *d)
     return d->node;
 }
 
+void dlv_host_stop(struct dlv_host *d)
+{
+    if (d)
+        dlv_node_stop(d->node);
+}
+
 void dlv_host_free(struct dlv_host *d)
 {
     if (!d)

@@ -75,7 +75,12 @@ bt_status dlv_host_run_kv(struct dlv_host **out, const struct bt_host *host,
                           struct bt_host_ctx *hctx,
                           const struct dlv_host_config *cfg) BT_MUST_CHECK;
 
-/** Stop and free (NULL ignored). Call from the plugin's stop()/destroy(). */
+/** Stop the node (timers cancelled; topic messages and RPC calls arriving later are ignored
+ *  or answered from the last state). The host keeps topic and RPC registrations until the
+ *  plugin is destroyed, so free the binding only then. NULL ignored. Call from stop(). */
+void dlv_host_stop(struct dlv_host *d);
+
+/** Stop and free (NULL ignored). Call from the plugin's destroy(). */
 void dlv_host_free(struct dlv_host *d);
 
 #ifdef __cplusplus

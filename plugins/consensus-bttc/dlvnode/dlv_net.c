@@ -183,12 +183,15 @@ static void on_sync_answer(struct dlv_node *n, uint64_t peer, uint64_t h, const 
             dlv_blob_add(n, h, votes[nv].ext_hash, ext, el);
         nv++;
     }
-    dlv_cand_add(n, h, hash, blk, bl);
+    /* The certificate decides first (the engine checks it); only a block it names is kept,
+     * so answers from a lying peer cannot push real candidates out of the cache. */
     if (n->e) {
         struct bft_actions out = {.n = 0};
         if (bft_engine_on_commit_cert(n->e, votes, nv, &out) == BT_OK)
-            dlv_node_run(n, &out); /* COMMIT: the block is at hand */
-    } else if (n->pend_commit) {
+            dlv_node_run(n, &out); /* COMMIT without the block: a pending commit */
+    }
+    if (n->pend_commit && n->pend_h == h && !memcmp(n->pend_v, hash, 32)) {
+        dlv_cand_add(n, h, hash, blk, bl);
         dlv_node_block_ready(n, hash);
     }
     if (n->height == h && n->height + 1 < n->peer_top) {
@@ -236,8 +239,11 @@ static void on_cons(struct dlv_node *n, uint64_t peer, const uint8_t *msg, size_
     }
     if (el)
         dlv_blob_add(n, m.height, m.ext_hash, ext, el);
-    if (!n->e)
+    if (!n->e) {
+        if (n->pend_commit) /* decided, block still missing: keep asking (rate-limited) */
+            dlv_net_sync_request(n, peer, n->pend_h);
         return;
+    }
     struct bft_actions out = {.n = 0};
     n->cur_peer = peer;
     (void)bft_engine_on_message(n->e, &m, &out);
@@ -254,6 +260,8 @@ static void on_tx(struct dlv_node *n, const uint8_t *tx, size_t len)
 bt_status dlv_node_submit_tx(struct dlv_node *n, const uint8_t *tx, size_t len)
 {
     uint8_t h[32];
+    if (!n->started)
+        return BT_EIO;
     if (len == 0 || len > DLV_TX_MAX)
         return BT_EINVAL;
     bts_keccak256(h, tx, len);

@@ -285,7 +285,8 @@ static int block_valid(struct dlv_node *n, const struct dlv_cand *c)
     struct dlv_block b;
     if (dlv_block_decode(&b, c->p, c->len) != BT_OK || b.height != n->height + 1 ||
         memcmp(b.last_app_hash, n->app_hash, 32) != 0 || bts_valset_find(&n->set, b.proposer) < 0 ||
-        (n->height > 0 && b.time_ms <= n->last_time) || b.n_txs > n->cfg.block_max_txs)
+        (n->height > 0 && b.time_ms <= n->last_time) || b.n_txs > n->cfg.block_max_txs ||
+        b.time_ms > n->env.wall_ms(n->env.self) + DLV_MAX_CLOCK_AHEAD_MS)
         return 0;
     size_t pos = 0;
     const uint8_t *tx;

@@ -23,6 +23,7 @@
  *   dlv/v/<h8>    validator set of height h (n × address[20] power[8] priority[8])
  *   dlv/u/<h8>    end_block(h)'s validator-set updates, applied to the set of h+2
  *   dlv/wal       the engine's guard record (+ our precommit extension blob)
+ *   dlv/e/<h8><v4> double-sign evidence: RLP [vote, vote] as on dlv/cons
  * A commit writes dlv/b, dlv/c, dlv/head, dlv/v/<h+1>, dlv/u/<h> and the app's writes in one
  * synchronous batch: app state and block store cannot disagree after a crash. dlv/wal is
  * written (synchronously) before every signature.
@@ -130,6 +131,7 @@ void dlv_node_on_topic(struct dlv_node *n, enum dlv_topic t, uint64_t peer, cons
 
 /** Submit a tx locally (REST/RPC): check_tx, add to the mempool, gossip.
  *  Returns: BT_OK, BT_EEXIST (already known), BT_EINVAL (refused by check_tx or too big),
+ *           BT_EIO (node not started),
  *           BT_ERANGE (mempool full), BT_ENOMEM, BT_EIO. */
 bt_status dlv_node_submit_tx(struct dlv_node *n, const uint8_t *tx, size_t len) BT_MUST_CHECK;
 

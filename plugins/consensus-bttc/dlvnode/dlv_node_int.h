@@ -94,6 +94,8 @@ struct dlv_parts {
 #define DLV_MAX_PARTS   4
 #define DLV_MAX_BLOBS   (4 * BFT_MAX_VALIDATORS)
 #define DLV_MAX_PENDING 8
+/* A proposed block's time may be at most this far ahead of our wall clock. */
+#define DLV_MAX_CLOCK_AHEAD_MS 30000
 
 struct dlv_node {
     struct dlv_node_config cfg;

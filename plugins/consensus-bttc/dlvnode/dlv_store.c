@@ -283,19 +283,37 @@ out:
 
 bt_status dlv_store_evidence(struct dlv_node *n, const struct bft_msg *a, const struct bft_msg *b)
 {
-    uint8_t key[24], val[2 * BFT_MSG_MAX + 2];
-    size_t la, lb;
-    size_t kl = key_of(key, "dlv/e/", a->height);
+    /* RLP [vote, vote] as on dlv/cons (with their extensions when we hold the blobs), so the
+     * two signatures can be checked by anyone later. Key: dlv/e/<height><validator>. */
+    uint8_t key[24];
+    size_t kl = strlen("dlv/e/"), mark;
+    memcpy(key, "dlv/e/", kl);
+    for (int i = 0; i < 8; i++)
+        key[kl++] = (uint8_t)(a->height >> (56 - 8 * i));
     for (int i = 0; i < 4; i++)
         key[kl++] = (uint8_t)(a->validator >> (24 - 8 * i));
-    struct bft_msg x = *a, y = *b;
-    memset(x.ext_hash, 0, 32); /* the conflict is in the value; blobs are not kept */
-    memset(y.ext_hash, 0, 32);
-    if (bft_msg_encode(&x, val + 1, &la) != BT_OK || bft_msg_encode(&y, val + 2 + la, &lb) != BT_OK)
-        return BT_EINVAL;
-    val[0] = (uint8_t)la;
-    val[1 + la] = (uint8_t)lb;
-    struct bt_storage_op op = {
-        .type = BT_STORAGE_PUT, .key = key, .key_len = kl, .value = val, .value_len = 2 + la + lb};
-    return n->env.write(n->env.self, &op, 1);
+    struct bts_buf v, x, y;
+    bts_buf_init(&v);
+    bts_buf_init(&x);
+    bts_buf_init(&y);
+    bt_status st = dlv_net_encode_vote(n, a, &x);
+    if (st == BT_OK)
+        st = dlv_net_encode_vote(n, b, &y);
+    if (st == BT_OK)
+        st = bts_rlp_list_begin(&v, &mark);
+    if (st == BT_OK)
+        st = bts_rlp_encode_bytes(&v, x.data, x.len);
+    if (st == BT_OK)
+        st = bts_rlp_encode_bytes(&v, y.data, y.len);
+    if (st == BT_OK)
+        st = bts_rlp_list_end(&v, mark);
+    if (st == BT_OK) {
+        struct bt_storage_op op = {
+            .type = BT_STORAGE_PUT, .key = key, .key_len = kl, .value = v.data, .value_len = v.len};
+        st = n->env.write(n->env.self, &op, 1);
+    }
+    bts_buf_free(&v);
+    bts_buf_free(&x);
+    bts_buf_free(&y);
+    return st;
 }

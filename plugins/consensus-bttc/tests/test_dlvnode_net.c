@@ -72,7 +72,9 @@ struct kvapp {
     uint8_t hashes[MAXH + 1][32]; /* app hash per committed height (this life and replays) */
     uint8_t side_tx[MAXH + 1][32];
     int has_side[MAXH + 1];
-    size_t side_votes[MAXH + 1]; /* side results seen in begin_block(h) */
+    size_t side_votes[MAXH + 1];      /* side results seen in begin_block(h) */
+    struct dlv_valset_update upd[NV]; /* "power=<i>:<p>" txs of the current block */
+    size_t n_upd;
 };
 
 static void app_serialise(struct kvapp *a, uint8_t *buf, size_t *len)
@@ -163,6 +165,11 @@ static bt_status app_deliver(void *self, const uint8_t *tx, size_t len, uint32_t
     *code = 0;
     snprintf(k, sizeof k, "%.*s", (int)(eq - tx), (const char *)tx);
     snprintf(v, sizeof v, "%.*s", (int)(len - (size_t)(eq - tx) - 1), (const char *)eq + 1);
+    unsigned vi, pw;
+    if (!strcmp(k, "power") && sscanf(v, "%u:%u", &vi, &pw) == 2 && vi < NV && a->n_upd < NV) {
+        memcpy(a->upd[a->n_upd].address, genesis[vi].address, 20);
+        a->upd[a->n_upd++].power = pw;
+    }
     if (!strcmp(k, "side") && a->height + 1 <= MAXH) {
         a->has_side[a->height + 1] = 1;
         bts_keccak256(a->side_tx[a->height + 1], tx, len);
@@ -184,9 +191,11 @@ static bt_status app_deliver(void *self, const uint8_t *tx, size_t len, uint32_t
 
 static bt_status app_end(void *self, uint64_t h, const struct dlv_valset_update **u, size_t *n)
 {
-    (void)self, (void)h;
-    *u = NULL;
-    *n = 0;
+    struct kvapp *a = self;
+    (void)h;
+    *u = a->n_upd ? a->upd : NULL;
+    *n = a->n_upd;
+    a->n_upd = 0; /* valid until commit returns: nothing touches it before then */
     return BT_OK;
 }
 
@@ -245,13 +254,15 @@ struct tnode {
     int up, dying;
     uint32_t life;
     int crash_at_wal;
+    uint32_t vidx; /* index in the validator set (sorted by address) */
 };
 
 static struct tnode nodes[NV];
 static struct ev *evq;
 static size_t evn, evcap;
 static uint64_t now, seq, rng = 1, timer_ids;
-static int cut[NV]; /* 1: the node's links are down */
+static int cut[NV];       /* 1: the node's links are down */
+static int no_parts = -1; /* a validator that never receives block parts */
 
 /* what each validator signed: (h, r, type) -> value ‖ ext hash */
 struct signed_rec {
@@ -369,7 +380,7 @@ static void note_signed(uint32_t v, const struct bft_msg *m)
 static void deliver_to(struct tnode *t, uint32_t to, enum dlv_topic topic, const uint8_t *msg,
                        size_t len)
 {
-    if (to == t->i || cut[to] || cut[t->i])
+    if (to == t->i || cut[to] || cut[t->i] || (topic == DLV_TOPIC_PART && (int)to == no_parts))
         return;
     struct ev e = {.t = now + 1 + rnd() % 5,
                    .kind = EV_MSG,
@@ -393,8 +404,8 @@ static bt_status e_send(void *self, enum dlv_topic topic, uint64_t peer, const u
         const uint8_t *ext;
         size_t el;
         CU_ASSERT_FATAL(bft_msg_decode_ext(&m, msg, len, &ext, &el) == BT_OK);
-        if (m.validator == (uint32_t)t->i)
-            note_signed(t->i, &m);
+        if (m.validator == t->vidx)
+            note_signed(t->i, &m); /* our own signature (not a relayed vote) */
     }
     if (peer == DLV_PEER_ALL) {
         for (uint32_t j = 0; j < NV; j++)
@@ -498,6 +509,7 @@ static void setup(uint64_t seed)
     nsigs = 0;
     double_signs = 0;
     memset(cut, 0, sizeof cut);
+    no_parts = -1;
     for (uint32_t i = 0; i < NV; i++) {
         struct tnode *t = &nodes[i];
         kv_free(&t->disk);
@@ -511,6 +523,9 @@ static void setup(uint64_t seed)
         genesis[i].power = 10;
         genesis[i].priority = 0;
     }
+    for (uint32_t i = 0; i < NV; i++)
+        for (uint32_t j = 0; j < NV; j++)
+            nodes[i].vidx += memcmp(genesis[j].address, nodes[i].addr, 20) < 0;
     for (uint32_t i = 0; i < NV; i++)
         boot(&nodes[i]);
 }
@@ -696,9 +711,82 @@ static void test_dlvnode_restarts_never_double_sign(void)
         for (uint32_t j = 0; j < NV; j++)
             CU_ASSERT(height_of(j) >= before + 2);
         check_agree();
+        CU_ASSERT(nsigs > 100); /* every validator's signatures were watched */
         teardown();
     }
     CU_ASSERT(wal_kills > 0); /* the worst moment was hit */
+}
+
+/* A validator that never gets the proposed blocks still decides from the others' precommits,
+ * then fetches each decided block by sync before applying it. */
+static void test_dlvnode_decided_without_block_fetches_it(void)
+{
+    setup(5);
+    no_parts = 3;
+    submit(0, "x=1");
+    run_until(6000);
+    CU_ASSERT(height_of(0) >= 5);
+    CU_ASSERT(height_of(3) + 1 >= height_of(0));
+    CU_ASSERT_STRING_EQUAL(nodes[3].app.vals[0], "1");
+    check_agree();
+    teardown();
+}
+
+/* end_block's validator-set update at H takes effect at H+2: once validator 0 holds more than
+ * 2/3 of the power, it commits alone with the other three down. */
+static void test_dlvnode_valset_update_applies(void)
+{
+    setup(6);
+    submit(0, "power=0:100");
+    run_until(3000);
+    uint64_t h = 0;
+    for (uint32_t i = 1; i < NV; i++)
+        kill_node(&nodes[i]);
+    run_until(4000);
+    h = height_of(0);
+    run_until(8000);
+    CU_ASSERT(height_of(0) >= h + 3);
+    for (uint32_t i = 1; i < NV; i++)
+        boot(&nodes[i]); /* they sync what validator 0 committed alone */
+    run_until(14000);
+    for (uint32_t i = 1; i < NV; i++)
+        CU_ASSERT(height_of(i) + 1 >= height_of(0));
+    check_agree();
+    teardown();
+}
+
+/* Two prevotes of validator 3 for different values at one (height, round): recorded. */
+static void test_dlvnode_equivocation_recorded(void)
+{
+    setup(7);
+    run_until(500);
+    struct dlv_node_status st;
+    dlv_node_status(nodes[0].n, &st);
+    for (int k = 0; k < 2; k++) {
+        struct bft_msg m;
+        uint8_t sb[BFT_MSG_MAX], d[32], enc[BFT_MSG_MAX];
+        size_t n, len;
+        memset(&m, 0, sizeof m);
+        m.type = BFT_PREVOTE;
+        m.height = st.cur_height;
+        m.round = st.round + 1; /* a round not reached yet: no quorum is disturbed */
+        m.pol_round = -1;
+        m.has_value = 1;
+        memset(m.value, 0x40 + k, 32);
+        m.validator = 0;
+        for (uint32_t j = 0; j < NV; j++) /* validator 3's index in the set (sorted by address) */
+            m.validator += memcmp(genesis[j].address, nodes[3].addr, 20) < 0;
+        CU_ASSERT_FATAL(bft_msg_sign_bytes("delivery-test", &m, sb, &n) == BT_OK);
+        bts_keccak256(d, sb, n);
+        CU_ASSERT_FATAL(bts_secp_sign(m.sig, nodes[3].key, d) == BT_OK);
+        CU_ASSERT_FATAL(bft_msg_encode(&m, enc, &len) == BT_OK);
+        dlv_node_on_topic(nodes[0].n, DLV_TOPIC_CONS, 4, enc, len);
+    }
+    int found = 0;
+    for (size_t i = 0; i < nodes[0].disk.n; i++)
+        found |= nodes[0].disk.kl[i] == 18 && !memcmp(nodes[0].disk.k[i], "dlv/e/", 6);
+    CU_ASSERT(found);
+    teardown();
 }
 
 static void test_dlvnode_mempool_rules(void)
@@ -722,4 +810,6 @@ BTS_TEST_SUITE("dlvnode_net", NULL, NULL, BTS_TEST(test_dlvnode_four_commit_same
                BTS_TEST(test_dlvnode_side_results_reach_begin_block),
                BTS_TEST(test_dlvnode_one_down_continues_two_down_halts),
                BTS_TEST(test_dlvnode_restarts_never_double_sign),
-               BTS_TEST(test_dlvnode_mempool_rules));
+               BTS_TEST(test_dlvnode_decided_without_block_fetches_it),
+               BTS_TEST(test_dlvnode_valset_update_applies),
+               BTS_TEST(test_dlvnode_equivocation_recorded), BTS_TEST(test_dlvnode_mempool_rules));
