@@ -50,8 +50,10 @@ bt_status tronapi_alias_add(struct tronapi *t, const uint8_t tron[20], const uin
                             size_t rec)
 {
     for (size_t i = 0; i < t->n_alias; i++)
-        if (memcmp(t->alias[i].tron, tron, 20) == 0)
+        if (memcmp(t->alias[i].tron, tron, 20) == 0) {
+            memcpy(t->alias[i].evm, evm, 20); /* the same creation, executed again */
             return BT_OK;
+        }
     if (t->n_alias == t->cap_alias) {
         size_t cap = t->cap_alias ? 2 * t->cap_alias : 8;
         void *p = realloc(t->alias, cap * sizeof(*t->alias));

@@ -45,11 +45,27 @@ static long dev_index(struct tronapi *t, const uint8_t evm[20])
     return -1;
 }
 
+/* Whether an accepted transaction's EVM form is still pending or mined. A node without a pool
+ * journal (no --datadir) loses its pool in a restart while the record stays: the same TRON
+ * transaction broadcast again is then executed again, not refused as a duplicate. */
+static int alive(struct tronapi *t, const struct tronapi_rec *r)
+{
+    if (txpool_get(chain_txpool(t->o.chain), r->evm_hash.bytes))
+        return 1;
+    struct chain_tx ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    bt_status st = chain_tx_by_hash(t->o.chain, r->evm_hash.bytes, &ctx);
+    if (st == BT_OK)
+        chain_tx_free(&ctx);
+    return st != BT_ENOTFOUND;
+}
+
 /* java-tron's checks, in its order. 1: accepted. */
 static int verify(struct tronapi *t, const struct tronapi_txin *in, struct refusal *r)
 {
     const struct bts_tron_tx *tx = &in->tx;
-    if (tronapi_rec_by_txid(t, in->txid))
+    const struct tronapi_rec *known = tronapi_rec_by_txid(t, in->txid);
+    if (known && alive(t, known))
         return refuse(r, "DUP_TRANSACTION_ERROR", "Dup transaction.");
     const struct chain_header *head = chain_head_header(t->o.chain);
     uint64_t hn = head->h.number;
