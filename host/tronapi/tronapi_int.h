@@ -20,6 +20,14 @@
  *    1 gwei) signed with that key and submitted through chain_submit_tx. An owner that is not a
  *    dev account is refused (CONTRACT_VALIDATE_ERROR): the dev node cannot sign for it, and
  *    forging a sender would make blocks other nodes cannot import.
+ *  - a CreateSmartContract (what tronweb's transactionBuilder.createSmartContract and
+ *    contract().new() build locally and send to broadcasttransaction; taken from its
+ *    raw_data_hex) is an EVM creation from the owner; the contract is then shown under the
+ *    address java-tron gives it, 0x41 ‖ keccak256(txID ‖ owner)[12:], which tronweb computes
+ *    itself: addresses, calldata, return data and logs are translated at the API's edge
+ *    (tronapi_alias.c), and getcontract serves the ABI, name and origin the creation carried.
+ *  - a known txID is a duplicate only while its EVM transaction is pending or mined (a pool
+ *    lost in a restart without a journal does not make a re-broadcast fail forever).
  *  - the TRON txID → EVM hash mapping, with the TRON transaction itself, is recorded in
  *    storage (stor_ns_chain, key 'T' ‖ txID(32), value evm hash(32) ‖ n_sigs(1) ‖ signatures
  *    (65 each) ‖ canonical raw data; written when the transaction is accepted) and loaded at

@@ -376,8 +376,9 @@ static json_t *create_json(const struct bts_tron_tx *tx)
         bts_tron_address_to_hex(hex, tx->origin);
         ok = set(o, "origin_address", json_string(hex));
     }
-    if (ok && tx->abi_len)
-        ok = set(o, "abi", tronapi_abi_json(tx->abi, tx->abi_len));
+    json_t *abi = tx->abi_len ? tronapi_abi_json(tx->abi, tx->abi_len) : NULL;
+    if (ok && abi) /* (the codec checked the ABI's protobuf; only ENOMEM leaves it out) */
+        ok = set(o, "abi", abi);
     if (ok && tx->data_len)
         ok = set(o, "bytecode", tronapi_jhex(tx->data, tx->data_len));
     if (ok && tx->amount)
@@ -385,8 +386,9 @@ static json_t *create_json(const struct bts_tron_tx *tx)
     if (ok && tx->consume_user_resource_percent)
         ok = set(o, "consume_user_resource_percent",
                  json_integer(tx->consume_user_resource_percent));
-    if (ok && tx->name_len)
-        ok = set(o, "name", json_stringn(tx->name, tx->name_len));
+    json_t *name = tx->name_len ? json_stringn(tx->name, tx->name_len) : NULL;
+    if (ok && name) /* NULL: not UTF-8, which JSON cannot carry (raw_data_hex still does) */
+        ok = set(o, "name", name);
     if (ok && tx->origin_energy_limit)
         ok = set(o, "origin_energy_limit", json_integer(tx->origin_energy_limit));
     if (!ok) {

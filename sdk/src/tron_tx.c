@@ -72,9 +72,15 @@ static uint8_t *pack_new(const ProtobufCMessage *m, size_t *out_len)
     return p;
 }
 
+static bt_status abi_check(const ProtobufCBinaryData *abi);
+
 bt_status bts_tron_tx_encode(struct bts_buf *out, const struct bts_tron_tx *tx)
 {
     bt_status st = tx_check(tx);
+    if (st == BT_OK && tx->type == BTS_TRON_CREATE_SMART_CONTRACT && tx->abi_len) {
+        ProtobufCBinaryData abi = bin(tx->abi, tx->abi_len);
+        st = abi_check(&abi);
+    }
     if (st != BT_OK)
         return st;
     uint8_t *param = NULL;
@@ -149,6 +155,35 @@ static int is_addr(const ProtobufCBinaryData *b)
     return b->len == BTS_TRON_ADDR_LEN && b->data[0] == BTS_TRON_PREFIX;
 }
 
+/* new_contract.abi must be a SmartContract.ABI that java-tron parses: it decodes as one with no
+ * field unknown to it and packs back to the same bytes. */
+static bt_status abi_check(const ProtobufCBinaryData *abi)
+{
+    BtsTronpb__Abi *a = bts_tronpb__abi__unpack(NULL, abi->len, abi->data);
+    if (!a)
+        return BT_EINVAL;
+    int ok = !a->base.n_unknown_fields;
+    for (size_t i = 0; ok && i < a->n_entrys; i++) {
+        const BtsTronpb__AbiEntry *e = a->entrys[i];
+        ok = !e->base.n_unknown_fields;
+        for (size_t k = 0; ok && k < e->n_inputs; k++)
+            ok = !e->inputs[k]->base.n_unknown_fields;
+        for (size_t k = 0; ok && k < e->n_outputs; k++)
+            ok = !e->outputs[k]->base.n_unknown_fields;
+    }
+    bt_status st = BT_EINVAL;
+    if (ok) {
+        size_t n = 0;
+        uint8_t *again = pack_new(&a->base, &n);
+        st = !again                                              ? BT_ENOMEM
+             : n == abi->len && memcmp(again, abi->data, n) == 0 ? BT_OK
+                                                                 : BT_EINVAL;
+        free(again);
+    }
+    bts_tronpb__abi__free_unpacked(a, NULL);
+    return st;
+}
+
 /* The CreateSmartContract parameter: bytecode, abi and name are copied into out_data one after
  * the other, and the pointers set once the buffer no longer moves. */
 static bt_status create_from_pb(struct bts_tron_tx *out, struct bts_buf *out_data,
@@ -159,7 +194,12 @@ static bt_status create_from_pb(struct bts_tron_tx *out, struct bts_buf *out_dat
     if (!t)
         return BT_EINVAL;
     const BtsTronpb__SmartContract *sc = t->new_contract;
-    bt_status st = BT_EINVAL;
+    bt_status st = sc && sc->abi.len ? abi_check(&sc->abi) : BT_OK;
+    if (st != BT_OK) {
+        bts_tronpb__create_smart_contract__free_unpacked(t, NULL);
+        return st;
+    }
+    st = BT_EINVAL;
     if (!t->base.n_unknown_fields && is_addr(&t->owner_address) && sc &&
         !sc->base.n_unknown_fields && !t->call_token_value && !t->token_id &&
         !sc->contract_address.len && !sc->code_hash.len && !*sc->trx_hash && !sc->version &&

@@ -99,7 +99,7 @@ static void test_tron_create_wrap_and_rules(void)
     memcpy(bad.to, tx.owner, BTS_TRON_ADDR_LEN);
     CU_ASSERT(bts_tron_tx_encode(&out, &bad) == BT_EINVAL);
     CU_ASSERT_EQUAL(out.len, 0);
-    /* a create carrying a contract_address (a field the node fills) is refused */
+    /* a create without ABI, name or origin round-trips too */
     struct bts_tron_tx plain = tx;
     plain.abi = NULL, plain.abi_len = 0, plain.name = NULL, plain.name_len = 0;
     memset(plain.origin, 0, sizeof(plain.origin));
@@ -108,6 +108,12 @@ static void test_tron_create_wrap_and_rules(void)
     struct bts_buf bd = BTS_BUF_INIT;
     CU_ASSERT(bts_tron_tx_decode(&back, &bd, out.data, out.len) == BT_OK);
     CU_ASSERT(back.abi == NULL && back.name == NULL && back.data_len == tx.data_len);
+    /* an ABI java-tron cannot parse (a field it does not know) is refused both ways */
+    static const uint8_t junk_abi[] = {0x10, 0x01};
+    bad = tx;
+    bad.abi = junk_abi, bad.abi_len = sizeof(junk_abi);
+    bts_buf_reset(&out);
+    CU_ASSERT(bts_tron_tx_encode(&out, &bad) == BT_EINVAL);
     /* truncated input */
     CU_ASSERT(bts_tron_tx_decode(&back, &bd, raw, n - 3) == BT_EINVAL);
     bts_buf_free(&bd);

@@ -118,7 +118,8 @@ struct bts_tron_tx {
     size_t data_len;
     /* CreateSmartContract only (its new_contract, a SmartContract; `to` must be all zero and
      * `amount` is new_contract.call_value). Zero / NULL fields are omitted on the wire. */
-    const uint8_t *abi; /* new_contract.abi: a serialized SmartContract.ABI, kept as bytes */
+    const uint8_t *abi; /* new_contract.abi: a serialized SmartContract.ABI, kept as bytes; it
+                           must decode as one and pack back to the same bytes */
     size_t abi_len;
     const char *name; /* new_contract.name, UTF-8, not NUL-terminated; borrowed */
     size_t name_len;
