@@ -13,10 +13,11 @@
 
 #include "bench_rootchain_int.h"
 
+/* CPU time of this process: the machine is shared, wall time would measure the neighbours. */
 static double now_s(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -81,7 +82,7 @@ int main(int argc, char **argv)
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("bench_rootchain: %zu StateSynced logs, %.1f MB answer: %.0f events/s, %.1f MB/s, "
+    printf("bench_rootchain: %zu StateSynced logs, %.1f MB answer: %.0f events/CPU-s, %.1f MB/CPU-s, "
            "peak RSS %ld KiB (checksum %llu)\n",
            n, (double)b.len / 1e6, (double)n / best, (double)b.len / 1e6 / best, ru.ru_maxrss,
            (unsigned long long)sum);

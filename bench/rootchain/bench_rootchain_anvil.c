@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include <bts/hex.h>
 
 #include "anvil_util.h"
@@ -38,6 +40,68 @@ static const uint8_t topic_state_synced[32] = {
 static const uint8_t topic_new_header[32] = {
     0xba, 0x5d, 0xe0, 0x6d, 0x22, 0xaf, 0x26, 0x85, 0xc6, 0xc7, 0x76, 0x5f, 0x60, 0x06, 0x7f, 0x7d,
     0x2b, 0x08, 0xc2, 0xd2, 0x9f, 0x53, 0xcd, 0xf1, 0x4d, 0x67, 0xf6, 0xd1, 0xc9, 0xbf, 0xb5, 0x27};
+
+static size_t count_bytes(char *p, size_t sz, size_t n, void *arg)
+{
+    (void)p;
+    *(size_t *)arg += sz * n;
+    return sz * n;
+}
+
+/* The node alone: the same eth_getLogs windows as raw HTTP POSTs, answers counted and thrown
+ * away (nothing parsed), `parallel` of them in flight at once (curl multi). Returns the wall
+ * seconds, or -1. */
+static double node_alone(const char *url, const char *contract, uint64_t from, uint64_t to,
+                         uint64_t window, int parallel, size_t n_events)
+{
+    size_t nw = (size_t)((to - from) / window + 1), bytes = 0, next = 0, done = 0;
+    char(*bodies)[256] = calloc(nw, sizeof(*bodies));
+    CURLM *m = curl_multi_init();
+    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+    if (!bodies || !m || !h)
+        return -1;
+    for (size_t i = 0; i < nw; i++) {
+        uint64_t f = from + i * window, t = f + window - 1 > to ? to : f + window - 1;
+        snprintf(bodies[i], sizeof(bodies[i]),
+                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getLogs\",\"params\":[{"
+                 "\"address\":\"%s\",\"fromBlock\":\"0x%llx\",\"toBlock\":\"0x%llx\"}]}",
+                 contract, (unsigned long long)f, (unsigned long long)t);
+    }
+    double w0 = (double)real_ms() / 1e3;
+    int running = 0, ok = 1;
+    while (done < nw && ok) {
+        while (running < parallel && next < nw) {
+            CURL *e = curl_easy_init();
+            curl_easy_setopt(e, CURLOPT_URL, url);
+            curl_easy_setopt(e, CURLOPT_POSTFIELDS, bodies[next++]);
+            curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+            curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, count_bytes);
+            curl_easy_setopt(e, CURLOPT_WRITEDATA, &bytes);
+            curl_easy_setopt(e, CURLOPT_TIMEOUT, 600L);
+            curl_multi_add_handle(m, e);
+            running++;
+        }
+        int still;
+        curl_multi_perform(m, &still);
+        curl_multi_poll(m, NULL, 0, 100, NULL);
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(m, &left))) {
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            ok = ok && msg->data.result == CURLE_OK;
+            curl_multi_remove_handle(m, msg->easy_handle);
+            curl_easy_cleanup(msg->easy_handle);
+            running--, done++;
+        }
+    }
+    double wall = (double)real_ms() / 1e3 - w0;
+    curl_multi_cleanup(m);
+    curl_slist_free_all(h);
+    free(bodies);
+    /* an answer of n events is > 500 bytes each: anything less is an error object */
+    return ok && bytes > n_events * 500 ? wall : -1;
+}
 
 static int ingestion(const struct anvil *a, size_t n)
 {
@@ -93,9 +157,10 @@ static int ingestion(const struct anvil *a, size_t n)
     snprintf(cmd, sizeof(cmd), "%s %s read %s %s %llu %llu %zu", NODE_PATH, ETHERS_JS, a->url,
              contract, (unsigned long long)from, (unsigned long long)to, n);
     json_t *r = run_json(cmd);
-    json_decref(e);
-    if (!r)
+    if (!r) {
+        json_decref(e);
         return fprintf(stderr, "bench_rootchain: reading through ethers failed\n"), 1;
+    }
     double ew = json_real_value(json_object_get(r, "wall_s"));
     double ec = json_real_value(json_object_get(r, "cpu_s"));
     printf("bench_rootchain: anvil ingestion of %zu StateSynced events (%llu blocks)\n"
@@ -106,6 +171,19 @@ static int ingestion(const struct anvil *a, size_t n)
            n, (unsigned long long)(to - from + 1), (double)n / wall, wall, (double)n / cpu, cpu,
            requests, (double)n / ew, ew, (double)n / ec, ec, ew / wall, ec / cpu);
     json_decref(r);
+    /* What the node itself allows: the same windows, nothing decoded (its ceiling), then 4 at
+     * once (does the node answer concurrent eth_getLogs in parallel?) and one 25-block window
+     * (does it answer a big range faster?). */
+    double seq = node_alone(a->url, contract, from, to, 5, 1, n);
+    double par = node_alone(a->url, contract, from, to, 5, 4, n);
+    double big = node_alone(a->url, contract, from, to, 25, 1, n);
+    json_decref(e); /* contract points into it */
+    if (seq < 0 || par < 0 || big < 0)
+        return fprintf(stderr, "bench_rootchain: raw eth_getLogs failed\n"), 1;
+    printf("  node alone (raw eth_getLogs, answers discarded): %.0f events/s in 5-block "
+           "windows one at a time, %.0f events/s 4 in flight, %.0f events/s in 25-block "
+           "windows\n",
+           (double)n / seq, (double)n / par, (double)n / big);
     return 0;
 }
 

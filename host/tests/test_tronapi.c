@@ -173,7 +173,19 @@ static void e_two(json_t *j)
 static void e_type(json_t *j)
 {
     json_object_set_new(json_array_get(json_object_get(raw_of(j), "contract"), 0), "type",
+                        json_string("AccountCreateContract"));
+}
+/* a CreateSmartContract is taken from raw_data_hex, which must then decode as one */
+static void e_create_nohex(json_t *j)
+{
+    json_object_set_new(json_array_get(json_object_get(raw_of(j), "contract"), 0), "type",
                         json_string("CreateSmartContract"));
+    json_object_del(j, "raw_data_hex");
+}
+static void e_create(json_t *j)
+{
+    e_create_nohex(j);
+    json_object_set_new(j, "raw_data_hex", json_string("0a0203e8"));
 }
 static void e_visible(json_t *j)
 {
@@ -210,6 +222,8 @@ static void test_tronapi_tx_json_refusals(void)
     refused(e_txid, "txID does not match");
     refused(e_two, "exactly one contract");
     refused(e_type, "not supported");
+    refused(e_create, "not a canonical CreateSmartContract");
+    refused(e_create_nohex, "needs raw_data_hex");
     refused(e_visible, "visible=true");
     refused(e_sig, "65 bytes");
     refused(e_refnum, "not supported");
@@ -510,7 +524,7 @@ static void e_far(json_t *tx)
 }
 static void e_fee(json_t *tx)
 {
-    json_object_set_new(json_object_get(tx, "raw_data"), "fee_limit", json_integer(2000000000LL));
+    json_object_set_new(json_object_get(tx, "raw_data"), "fee_limit", json_integer(TRONAPI_MAX_FEE_LIMIT + 1));
 }
 
 static void test_tronapi_broadcast_and_info(void)

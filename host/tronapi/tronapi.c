@@ -36,6 +36,19 @@ static const struct route routes[] = {
     {"gettransactioninfobyid", tronapi_gettransactioninfobyid, 1},
 };
 
+json_t *tronapi_jhex_view(const struct tronapi *t, const uint8_t *p, size_t n)
+{
+    uint8_t *c = malloc(n + 1);
+    if (!c)
+        return NULL;
+    if (n)
+        memcpy(c, p, n);
+    tronapi_rewrite_words(t, c, n, 0);
+    json_t *j = tronapi_jhex(c, n);
+    free(c);
+    return j;
+}
+
 json_t *tronapi_error(const char *msg)
 {
     char text[512];
@@ -87,6 +100,8 @@ bt_status tronapi_new(struct tronapi **out, const struct tronapi_opts *o)
         return BT_ENOMEM;
     t->o = *o;
     bt_status st = tronapi_rec_load(t);
+    for (size_t i = 0; st == BT_OK && i < t->n_recs; i++)
+        st = tronapi_alias_of_rec(t, i);
     if (st != BT_OK) {
         tronapi_free(t);
         return st;
@@ -106,6 +121,7 @@ void tronapi_free(struct tronapi *t)
         free(t->recs[i].sigs);
     }
     free(t->recs);
+    free(t->alias);
     free(t->dev);
     free(t);
 }

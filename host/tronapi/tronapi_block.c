@@ -209,12 +209,41 @@ json_t *tronapi_getaccount(struct tronapi *t, const json_t *params, int is_solid
     return o;
 }
 
+/* origin_address, abi, name, consume_user_resource_percent of the creating transaction. */
+static void add_create_fields(struct tronapi *t, json_t *o, const struct tronapi_rec *r)
+{
+    (void)t;
+    struct bts_tron_tx tx;
+    struct bts_buf data;
+    char hex[BTS_TRON_HEX_CAP];
+    bts_buf_init(&data);
+    if (bts_tron_tx_decode(&tx, &data, r->raw, r->raw_len) == BT_OK &&
+        tx.type == BTS_TRON_CREATE_SMART_CONTRACT) {
+        bts_tron_address_to_hex(hex, tx.owner);
+        json_object_set_new(o, "origin_address", json_string(hex));
+        if (tx.abi_len) {
+            json_t *abi = tronapi_abi_json(tx.abi, tx.abi_len);
+            if (abi)
+                json_object_set_new(o, "abi", abi);
+        }
+        if (tx.name_len)
+            json_object_set_new(o, "name", json_stringn(tx.name, tx.name_len));
+        if (tx.consume_user_resource_percent)
+            json_object_set_new(o, "consume_user_resource_percent",
+                                json_integer(tx.consume_user_resource_percent));
+        if (tx.origin_energy_limit)
+            json_object_set_new(o, "origin_energy_limit", json_integer(tx.origin_energy_limit));
+    }
+    bts_buf_free(&data);
+}
+
 json_t *tronapi_getcontract(struct tronapi *t, const json_t *params, int is_solid)
 {
     uint8_t addr[BTS_TRON_ADDR_LEN], evm[20], code_hash[32];
     if (tronapi_get_address(addr, params, "value") != BT_OK ||
         bts_tron_address_to_evm(evm, addr) != BT_OK)
         return tronapi_error("value is not a TRON address (41 + 20 bytes hex)");
+    memcpy(evm, tronapi_to_evm(t, evm), 20);
     struct state *st = NULL;
     if (state_for(t, is_solid, &st) != BT_OK)
         return tronapi_error("state not available");
@@ -227,10 +256,14 @@ json_t *tronapi_getcontract(struct tronapi *t, const json_t *params, int is_soli
     } else if (rc == BT_OK) {
         bts_keccak256(code_hash, code.data, code.len);
         /* No ABI: contracts made through the Ethereum JSON-RPC carry none (ROOTCHAINS.md
-         * §4.2.1); the caller loads one (contract.loadAbi). */
+         * §4.2.1); the caller loads one (contract.loadAbi). A CreateSmartContract's ABI, name
+         * and origin are the ones it carried. */
         o = json_pack("{s:o,s:o,s:i,s:o}", "contract_address", tronapi_jhex(addr, sizeof(addr)),
                       "bytecode", tronapi_jhex(code.data, code.len), "origin_energy_limit",
                       10000000, "code_hash", tronapi_jhex(code_hash, 32));
+        const struct tronapi_alias *al = tronapi_alias_find(t, addr + 1);
+        if (o && al)
+            add_create_fields(t, o, &t->recs[al->rec]);
     } else {
         o = tronapi_error("state not available");
     }

@@ -27,7 +27,7 @@ static const char *parse_trigger(const json_t *p, struct bts_tron_tx *tx, struct
         return "call_value must be a non-negative integer";
     if (tronapi_get_i64(&tx->fee_limit, p, "fee_limit", 0) != BT_OK ||
         tx->fee_limit > TRONAPI_MAX_FEE_LIMIT)
-        return "fee_limit must be in [0, 1000000000]";
+        return "fee_limit must be in [0, getMaxFeeLimit]";
     const char *d = json_string_value(json_object_get(p, "data"));
     const char *sel = json_string_value(json_object_get(p, "function_selector"));
     const char *par = json_string_value(json_object_get(p, "parameter"));
@@ -101,8 +101,8 @@ static json_t *trigger(struct tronapi *t, const json_t *p, int is_solid, int is_
     }
     struct chain_msg m;
     memset(&m, 0, sizeof(m));
-    memcpy(m.from.bytes, tx.owner + 1, 20); /* 0x41 ‖ 20, checked by parsing */
-    memcpy(m.to.bytes, tx.to + 1, 20);      /* 0x41 ‖ 20, checked by parsing */
+    memcpy(m.from.bytes, tx.owner + 1, 20);               /* 0x41 ‖ 20, checked by parsing */
+    memcpy(m.to.bytes, tronapi_to_evm(t, tx.to + 1), 20); /* 0x41 ‖ 20, checked by parsing */
     m.has_to = 1;
     if (!has_code(st, m.to.bytes)) {
         ans = tronapi_result_error("CONTRACT_VALIDATE_ERROR",
@@ -119,6 +119,8 @@ static json_t *trigger(struct tronapi *t, const json_t *p, int is_solid, int is_
     struct bts_u256 sun = bts_u256_from_u64((uint64_t)tx.amount),
                     scale = bts_u256_from_u64(1000000000000ULL);
     bts_u256_mul(&m.value, &sun, &scale);
+    /* the unsigned transaction above keeps the TRON view; the EVM runs on EVM addresses */
+    tronapi_rewrite_words(t, data.data, data.len, 1);
     m.data = tx.data;
     m.data_len = tx.data_len;
     struct bt_evm_result r;
@@ -147,7 +149,7 @@ static json_t *trigger(struct tronapi *t, const json_t *p, int is_solid, int is_
             json_object_set_new(txj, "ret", ret);
         ans = res ? json_pack("{s:o,s:I,s:[o],s:o}", "result", res, "energy_used",
                               (json_int_t)r.gas_used, "constant_result",
-                              tronapi_jhex(r.output, r.output_len), "transaction", txj)
+                              tronapi_jhex_view(t, r.output, r.output_len), "transaction", txj)
                   : NULL;
         if (!res)
             json_decref(txj);

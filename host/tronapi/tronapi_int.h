@@ -11,7 +11,8 @@
  *    balances are floor(wei / 10^12).
  *  - energy = EVM gas; the energy price (getEnergyFee) is TRONAPI_ENERGY_FEE sun and a
  *    transaction's gas limit is min(fee_limit / energy fee, block gas limit).
- *  - a broadcast transaction (TriggerSmartContract or TransferContract) is verified like
+ *  - a broadcast transaction (TriggerSmartContract, TransferContract or CreateSmartContract) is
+ *    verified like
  *    java-tron does (txID, signature of the owner, TaPoS, expiration, fee limit, duplicate) and
  *    then executed as an ordinary signed EVM transaction from the owner's 20-byte address: the
  *    dev node holds the keys of its pre-funded dev accounts (genesis_dev_key), so an owner
@@ -19,6 +20,14 @@
  *    1 gwei) signed with that key and submitted through chain_submit_tx. An owner that is not a
  *    dev account is refused (CONTRACT_VALIDATE_ERROR): the dev node cannot sign for it, and
  *    forging a sender would make blocks other nodes cannot import.
+ *  - a CreateSmartContract (what tronweb's transactionBuilder.createSmartContract and
+ *    contract().new() build locally and send to broadcasttransaction; taken from its
+ *    raw_data_hex) is an EVM creation from the owner; the contract is then shown under the
+ *    address java-tron gives it, 0x41 ‖ keccak256(txID ‖ owner)[12:], which tronweb computes
+ *    itself: addresses, calldata, return data and logs are translated at the API's edge
+ *    (tronapi_alias.c), and getcontract serves the ABI, name and origin the creation carried.
+ *  - a known txID is a duplicate only while its EVM transaction is pending or mined (a pool
+ *    lost in a restart without a journal does not make a re-broadcast fail forever).
  *  - the TRON txID → EVM hash mapping, with the TRON transaction itself, is recorded in
  *    storage (stor_ns_chain, key 'T' ‖ txID(32), value evm hash(32) ‖ n_sigs(1) ‖ signatures
  *    (65 each) ‖ canonical raw data; written when the transaction is accepted) and loaded at
@@ -44,8 +53,10 @@ struct stor;
 
 /** getEnergyFee of the dev chain (sun per unit of energy = gas); java-tron mainnet's value. */
 #define TRONAPI_ENERGY_FEE 420
-/** getMaxFeeLimit (sun): java-tron's genesis default. */
-#define TRONAPI_MAX_FEE_LIMIT 1000000000LL
+/** getMaxFeeLimit (sun): 15,000 TRX, so that fee_limit / TRONAPI_ENERGY_FEE covers the deployment
+ *  of a contract near the 24 KiB code limit (java-tron's genesis default, 1,000 TRX, buys 2.38 M
+ *  energy: less than StakeManager's creation takes). */
+#define TRONAPI_MAX_FEE_LIMIT 15000000000LL
 /** Expiration given to transactions built by triggersmartcontract: head time + 60 s. */
 #define TRONAPI_EXPIRATION_MS 60000
 /** Largest accepted transaction (java-tron TRANSACTION_MAX_BYTE_SIZE 500 KiB). */
@@ -91,6 +102,10 @@ bt_status tronapi_tx_from_proto(struct tronapi_txin *out, const uint8_t *p, size
  *  "raw_data_hex"} plus "signature" when n_sigs > 0. NULL on ENOMEM or an undecodable raw. */
 json_t *tronapi_tx_json(const uint8_t *raw, size_t raw_len, const uint8_t (*sigs)[BTS_TRON_SIG_LEN],
                         size_t n_sigs);
+
+/** java-tron's JSON of a serialized SmartContract.ABI ({"entrys":[…]}); NULL when malformed or
+ *  on ENOMEM (tronapi_abi.c). */
+json_t *tronapi_abi_json(const uint8_t *abi, size_t abi_len);
 
 /** A JSON string of the lowercase hex of bytes (NULL on ENOMEM). */
 json_t *tronapi_jhex(const void *p, size_t n);

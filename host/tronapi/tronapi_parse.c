@@ -182,6 +182,43 @@ static bt_status finish(struct tronapi_txin *out, char *err, size_t err_cap)
     return BT_OK;
 }
 
+/* The txID and signatures of a transaction object (after its raw data is set). */
+static bt_status sigs_and_id(struct tronapi_txin *out, const json_t *txj, char *err,
+                             size_t err_cap);
+
+/* A CreateSmartContract object: its ABI is a JSON rendering java-tron parses with its own
+ * field and enum names, so the dev TRON API takes the bytes tronweb signed, raw_data_hex (which
+ * tronweb builds from the same JSON and checks, transaction.ts txCheck), decodes them strictly
+ * and requires the owner of the JSON to be theirs. */
+static bt_status create_from_json(struct tronapi_txin *out, const json_t *txj, const json_t *val,
+                                  char *err, size_t err_cap)
+{
+    const char *h = json_string_value(json_object_get(txj, "raw_data_hex"));
+    uint8_t owner[BTS_TRON_ADDR_LEN];
+    if (!h)
+        return fail(err, err_cap, "CreateSmartContract needs raw_data_hex");
+    if (tronapi_get_address(owner, val, "owner_address") != BT_OK)
+        return fail(err, err_cap, "owner_address missing or malformed");
+    bts_buf_reset(&out->raw);
+    bt_status st = bts_hex_decode_buf(&out->raw, h, strlen(h), 0);
+    if (st == BT_ENOMEM)
+        return st;
+    if (st != BT_OK)
+        return fail(err, err_cap, "raw_data_hex is not hex");
+    if (out->raw.len > TRONAPI_MAX_TX_BYTES)
+        return fail(err, err_cap, "transaction too big");
+    st = bts_tron_tx_decode(&out->tx, &out->data, out->raw.data, out->raw.len);
+    if (st == BT_ENOMEM)
+        return st;
+    if (st != BT_OK || out->tx.type != BTS_TRON_CREATE_SMART_CONTRACT)
+        return fail(err, err_cap, "raw_data_hex is not a canonical CreateSmartContract");
+    if (memcmp(owner, out->tx.owner, sizeof(owner)) != 0)
+        return fail(err, err_cap, "raw_data and raw_data_hex name different owners");
+    if (bts_tron_tx_id(out->txid, out->raw.data, out->raw.len) != BT_OK)
+        return fail(err, err_cap, "hashing failed");
+    return sigs_and_id(out, txj, err, err_cap);
+}
+
 bt_status tronapi_tx_from_json(struct tronapi_txin *out, const json_t *txj, char *err,
                                size_t err_cap)
 {
@@ -211,6 +248,8 @@ bt_status tronapi_tx_from_json(struct tronapi_txin *out, const json_t *txj, char
     const json_t *val = json_object_get(json_object_get(c, "parameter"), "value");
     if (!type || !json_is_object(val))
         return fail(err, err_cap, "contract type or parameter missing");
+    if (strcmp(type, "CreateSmartContract") == 0)
+        return create_from_json(out, txj, val, err, err_cap);
     if (tronapi_get_i64(&v, c, "Permission_id", 0) != BT_OK || v > INT32_MAX)
         return fail(err, err_cap, "Permission_id malformed");
     tx->permission_id = (int32_t)v;
@@ -241,6 +280,12 @@ bt_status tronapi_tx_from_json(struct tronapi_txin *out, const json_t *txj, char
     bt_status st = finish(out, err, err_cap);
     if (st != BT_OK)
         return st;
+    return sigs_and_id(out, txj, err, err_cap);
+}
+
+static bt_status sigs_and_id(struct tronapi_txin *out, const json_t *txj, char *err, size_t err_cap)
+{
+    bt_status st;
     const json_t *sigs = json_object_get(txj, "signature");
     if (sigs && !json_is_array(sigs))
         return fail(err, err_cap, "signature is not an array");
@@ -312,15 +357,45 @@ bt_status tronapi_tx_from_proto(struct tronapi_txin *out, const uint8_t *p, size
         return st;
     if (st != BT_OK)
         return fail(err, err_cap, "raw_data does not decode (or is not canonical)");
-    if (out->tx.type != BTS_TRON_TRIGGER_SMART_CONTRACT &&
-        out->tx.type != BTS_TRON_TRANSFER_CONTRACT)
-        return fail(err, err_cap, "contract type not supported by the dev TRON API");
     return finish(out, err, err_cap);
 }
 
 static int set(json_t *o, const char *k, json_t *v)
 {
     return v && json_object_set_new(o, k, v) == 0;
+}
+
+/* new_contract of a CreateSmartContract as java-tron prints it (defaults omitted). */
+static json_t *create_json(const struct bts_tron_tx *tx)
+{
+    char hex[BTS_TRON_HEX_CAP];
+    static const uint8_t zero[BTS_TRON_ADDR_LEN];
+    json_t *o = json_object();
+    int ok = o != NULL;
+    if (ok && memcmp(tx->origin, zero, sizeof(zero)) != 0) {
+        bts_tron_address_to_hex(hex, tx->origin);
+        ok = set(o, "origin_address", json_string(hex));
+    }
+    json_t *abi = tx->abi_len ? tronapi_abi_json(tx->abi, tx->abi_len) : NULL;
+    if (ok && abi) /* (the codec checked the ABI's protobuf; only ENOMEM leaves it out) */
+        ok = set(o, "abi", abi);
+    if (ok && tx->data_len)
+        ok = set(o, "bytecode", tronapi_jhex(tx->data, tx->data_len));
+    if (ok && tx->amount)
+        ok = set(o, "call_value", json_integer(tx->amount));
+    if (ok && tx->consume_user_resource_percent)
+        ok = set(o, "consume_user_resource_percent",
+                 json_integer(tx->consume_user_resource_percent));
+    json_t *name = tx->name_len ? json_stringn(tx->name, tx->name_len) : NULL;
+    if (ok && name) /* NULL: not UTF-8, which JSON cannot carry (raw_data_hex still does) */
+        ok = set(o, "name", name);
+    if (ok && tx->origin_energy_limit)
+        ok = set(o, "origin_energy_limit", json_integer(tx->origin_energy_limit));
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
 }
 
 json_t *tronapi_tx_json(const uint8_t *raw, size_t raw_len, const uint8_t (*sigs)[BTS_TRON_SIG_LEN],
@@ -337,7 +412,17 @@ json_t *tronapi_tx_json(const uint8_t *raw, size_t raw_len, const uint8_t (*sigs
              bts_tron_tx_decode(&tx, &data, raw, raw_len) == BT_OK &&
              bts_tron_tx_id(id, raw, raw_len) == BT_OK;
     int is_trigger = ok && tx.type == BTS_TRON_TRIGGER_SMART_CONTRACT;
-    if (ok) {
+    int is_create = ok && tx.type == BTS_TRON_CREATE_SMART_CONTRACT;
+    const char *tname = is_trigger  ? "TriggerSmartContract"
+                        : is_create ? "CreateSmartContract"
+                                    : "TransferContract";
+    char url[80];
+    snprintf(url, sizeof(url), "type.googleapis.com/protocol.%s", tname);
+    if (is_create) {
+        bts_tron_address_to_hex(hex, tx.owner);
+        json_t *nc = create_json(&tx);
+        ok = set(val, "owner_address", json_string(hex)) && set(val, "new_contract", nc);
+    } else if (ok) {
         bts_tron_address_to_hex(hex, tx.owner);
         ok = set(val, "owner_address", json_string(hex));
         bts_tron_address_to_hex(hex, tx.to);
@@ -346,12 +431,10 @@ json_t *tronapi_tx_json(const uint8_t *raw, size_t raw_len, const uint8_t (*sigs
             ok = ok && set(val, "data", tronapi_jhex(tx.data, tx.data_len));
         if (tx.amount)
             ok = ok && set(val, is_trigger ? "call_value" : "amount", json_integer(tx.amount));
-        ok = ok && set(par, "value", json_incref(val)) &&
-             set(par, "type_url",
-                 json_string(is_trigger ? "type.googleapis.com/protocol.TriggerSmartContract"
-                                        : "type.googleapis.com/protocol.TransferContract")) &&
-             set(c, "parameter", json_incref(par)) &&
-             set(c, "type", json_string(is_trigger ? "TriggerSmartContract" : "TransferContract"));
+    }
+    if (ok) {
+        ok = set(par, "value", json_incref(val)) && set(par, "type_url", json_string(url)) &&
+             set(c, "parameter", json_incref(par)) && set(c, "type", json_string(tname));
         if (tx.permission_id)
             ok = ok && set(c, "Permission_id", json_integer(tx.permission_id));
         ok = ok && json_array_append(cs, c) == 0 && set(rd, "contract", json_incref(cs)) &&

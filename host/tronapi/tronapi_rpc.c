@@ -95,8 +95,9 @@ static json_t *block_by_number(struct tronapi *t, const json_t *params, struct r
     return o;
 }
 
-static int match_addr(const json_t *addrs, const uint8_t a[20])
+static int match_addr(const struct tronapi *t, const json_t *addrs, const uint8_t evm[20])
 {
+    const uint8_t *a = tronapi_to_tron(t, evm); /* filters name the TRON view */
     if (!addrs || json_is_null(addrs))
         return 1;
     size_t n = json_is_array(addrs) ? json_array_size(addrs) : 1;
@@ -144,13 +145,26 @@ static json_t *log_json(struct tronapi *t, const struct chain_log *cl, uint64_t 
                         const uint8_t id[32], const struct chain_receipt *r)
 {
     json_t *tp = json_array();
-    for (size_t k = 0; tp && k < cl->log.n_topics; k++)
-        json_array_append_new(tp, data0x(cl->log.topics[k].bytes, 32));
-    return json_pack(
-        "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "address", data0x(cl->log.address.bytes, 20),
-        "topics", tp, "data", data0x(cl->log.data, cl->log.data_len), "blockNumber", qty(n),
-        "blockHash", data0x(id, 32), "transactionHash", tx_name(t, r->tx_hash.bytes),
-        "transactionIndex", qty(r->tx_index), "logIndex", qty(cl->log_index), "removed", 0);
+    for (size_t k = 0; tp && k < cl->log.n_topics; k++) {
+        struct bt_hash w = cl->log.topics[k];
+        tronapi_rewrite_words(t, w.bytes, 32, 0);
+        json_array_append_new(tp, data0x(w.bytes, 32));
+    }
+    uint8_t *d = malloc(cl->log.data_len + 1);
+    if (!d) {
+        json_decref(tp);
+        return NULL;
+    }
+    if (cl->log.data_len)
+        memcpy(d, cl->log.data, cl->log.data_len);
+    tronapi_rewrite_words(t, d, cl->log.data_len, 0);
+    json_t *dj = data0x(d, cl->log.data_len);
+    free(d);
+    return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "address",
+                     data0x(tronapi_to_tron(t, cl->log.address.bytes), 20), "topics", tp, "data",
+                     dj, "blockNumber", qty(n), "blockHash", data0x(id, 32), "transactionHash",
+                     tx_name(t, r->tx_hash.bytes), "transactionIndex", qty(r->tx_index), "logIndex",
+                     qty(cl->log_index), "removed", 0);
 }
 
 static json_t *get_logs(struct tronapi *t, const json_t *params, struct rpcerr *e)
@@ -192,7 +206,7 @@ static json_t *get_logs(struct tronapi *t, const json_t *params, struct rpcerr *
         for (size_t i = 0; out && i < rs.n; i++)
             for (size_t j = 0; out && j < rs.r[i].n_logs; j++) {
                 const struct chain_log *cl = &rs.r[i].logs[j];
-                if (!match_addr(addrs, cl->log.address.bytes) || !match_topics(topics, &cl->log))
+                if (!match_addr(t, addrs, cl->log.address.bytes) || !match_topics(topics, &cl->log))
                     continue;
                 json_t *lo = log_json(t, cl, n, id, &rs.r[i]);
                 if (!lo || json_array_append_new(out, lo) != 0) {
@@ -234,12 +248,27 @@ static json_t *get_receipt(struct tronapi *t, const json_t *params, struct rpcer
         "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:n,s:o,s:o,s:s}", "transactionHash",
         data0x(txid, 32), "blockHash", data0x(id, 32), "blockNumber", qty(rs.block_number),
         "transactionIndex", qty(r->tx_index), "from", data0x(r->from.bytes, 20), "to",
-        r->has_to ? data0x(r->to.bytes, 20) : json_null(), "cumulativeGasUsed",
+        r->has_to ? data0x(tronapi_to_tron(t, r->to.bytes), 20) : json_null(), "cumulativeGasUsed",
         qty(r->cumulative_gas), "gasUsed", qty(r->gas_used), "effectiveGasPrice",
         qty(TRONAPI_ENERGY_FEE), "logsBloom", data0x(zero, 256), "contractAddress", "logs", logs,
         "status", qty(r->status == 1 ? 1 : 0), "type", "0x0");
     chain_receipts_free(&rs);
     return o;
+}
+
+/* 0x-hex of return data with EVM addresses of CreateSmartContract-made contracts shown as
+ * their TRON-view addresses (tronapi_alias.c). */
+static json_t *tron_view(const struct tronapi *t, const uint8_t *p, size_t n)
+{
+    uint8_t *c = malloc(n + 1);
+    if (!c)
+        return NULL;
+    if (n)
+        memcpy(c, p, n);
+    tronapi_rewrite_words(t, c, n, 0);
+    json_t *j = data0x(c, n);
+    free(c);
+    return j;
 }
 
 static json_t *eth_call(struct tronapi *t, const json_t *params, struct rpcerr *e)
@@ -261,12 +290,14 @@ static json_t *eth_call(struct tronapi *t, const json_t *params, struct rpcerr *
         (from && bts_hex_decode_exact(m.from.bytes, 20, from, strlen(from), 0) != BT_OK))
         return err(e, -32602, "invalid address");
     m.has_to = 1;
+    memcpy(m.to.bytes, tronapi_to_evm(t, m.to.bytes), 20);
     struct bts_buf data;
     bts_buf_init(&data);
     if (d && bts_hex_decode_buf(&data, d, strlen(d), 0) != BT_OK) {
         bts_buf_free(&data);
         return err(e, -32602, "invalid data");
     }
+    tronapi_rewrite_words(t, data.data, data.len, 1);
     m.data = data.data;
     m.data_len = data.len;
     const struct chain_header *hd = chain_head_header(t->o.chain);
@@ -281,7 +312,7 @@ static json_t *eth_call(struct tronapi *t, const json_t *params, struct rpcerr *
         err(e, -32000, msg[0] ? msg : "call failed");
     } else {
         if (r.outcome == BT_EVM_SUCCESS)
-            ans = data0x(r.output, r.output_len);
+            ans = tron_view(t, r.output, r.output_len);
         else
             err(e, -32000,
                 r.outcome == BT_EVM_REVERT ? "REVERT opcode executed" : "execution failed");

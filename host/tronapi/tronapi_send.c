@@ -45,11 +45,27 @@ static long dev_index(struct tronapi *t, const uint8_t evm[20])
     return -1;
 }
 
+/* Whether an accepted transaction's EVM form is still pending or mined. A node without a pool
+ * journal (no --datadir) loses its pool in a restart while the record stays: the same TRON
+ * transaction broadcast again is then executed again, not refused as a duplicate. */
+static int alive(struct tronapi *t, const struct tronapi_rec *r)
+{
+    if (txpool_get(chain_txpool(t->o.chain), r->evm_hash.bytes))
+        return 1;
+    struct chain_tx ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    bt_status st = chain_tx_by_hash(t->o.chain, r->evm_hash.bytes, &ctx);
+    if (st == BT_OK)
+        chain_tx_free(&ctx);
+    return st != BT_ENOTFOUND;
+}
+
 /* java-tron's checks, in its order. 1: accepted. */
 static int verify(struct tronapi *t, const struct tronapi_txin *in, struct refusal *r)
 {
     const struct bts_tron_tx *tx = &in->tx;
-    if (tronapi_rec_by_txid(t, in->txid))
+    const struct tronapi_rec *known = tronapi_rec_by_txid(t, in->txid);
+    if (known && alive(t, known))
         return refuse(r, "DUP_TRANSACTION_ERROR", "Dup transaction.");
     const struct chain_header *head = chain_head_header(t->o.chain);
     uint64_t hn = head->h.number;
@@ -86,21 +102,29 @@ static int verify(struct tronapi *t, const struct tronapi_txin *in, struct refus
             return 0;
         }
     }
-    if (tx->fee_limit > TRONAPI_MAX_FEE_LIMIT)
-        return refuse(r, "CONTRACT_VALIDATE_ERROR",
-                      "Contract validate error : feeLimit must be >= 0 and <= 1000000000");
+    if (tx->fee_limit > TRONAPI_MAX_FEE_LIMIT) {
+        snprintf(r->msg, sizeof(r->msg),
+                 "Contract validate error : feeLimit must be >= 0 and <= %lld",
+                 (long long)TRONAPI_MAX_FEE_LIMIT);
+        r->code = "CONTRACT_VALIDATE_ERROR";
+        return 0;
+    }
     return 1;
 }
 
 /* Execute an accepted transaction on the EVM chain: a legacy EIP-155 transaction signed with
- * the owner's dev key, through the pool. 1: submitted (out_hash). */
+ * the owner's dev key, through the pool; a CreateSmartContract is an EVM creation whose address
+ * (out_created) is then shown under the java-tron address (tronapi_alias.c). 1: submitted
+ * (out_hash). */
 static int execute(struct tronapi *t, const struct tronapi_txin *in, struct bt_hash *out_hash,
-                   struct refusal *r)
+                   uint8_t out_created[20], struct refusal *r)
 {
     const struct bts_tron_tx *tx = &in->tx;
+    int is_create = tx->type == BTS_TRON_CREATE_SMART_CONTRACT;
     uint8_t from[20], to[20], key[32];
     memcpy(from, tx->owner + 1, 20); /* 0x41 ‖ 20, checked by parsing */
-    memcpy(to, tx->to + 1, 20);      /* 0x41 ‖ 20, checked by parsing */
+    if (!is_create)
+        memcpy(to, tronapi_to_evm(t, tx->to + 1), 20); /* 0x41 ‖ 20, checked by parsing */
     long k = dev_index(t, from);
     if (k < 0)
         return refuse(r, "CONTRACT_VALIDATE_ERROR",
@@ -126,17 +150,25 @@ static int execute(struct tronapi *t, const struct tronapi_txin *in, struct bt_h
         if (e.gas > head->h.gas_limit)
             e.gas = head->h.gas_limit;
     }
-    e.has_to = 1;
-    memcpy(e.to.bytes, to, 20);
+    e.has_to = !is_create;
+    if (!is_create)
+        memcpy(e.to.bytes, to, 20);
+    else
+        tronapi_create_address(out_created, from, e.nonce);
     struct bts_u256 sun = bts_u256_from_u64((uint64_t)tx->amount),
                     scale = bts_u256_from_u64(1000000000000ULL);
     bts_u256_mul(&e.value, &sun, &scale);
-    e.data = tx->data;
-    e.data_len = tx->data_len;
     uint8_t digest[32], sig[65];
-    struct bts_buf raw;
+    struct bts_buf raw, data;
     bts_buf_init(&raw);
-    bt_status st = genesis_dev_key(key, (uint32_t)k);
+    bts_buf_init(&data);
+    /* calldata / constructor arguments naming TRON-view addresses run on the EVM addresses */
+    bt_status st = bts_buf_append(&data, tx->data, tx->data_len);
+    tronapi_rewrite_words(t, data.data, data.len, 1);
+    e.data = data.len ? data.data : NULL;
+    e.data_len = data.len;
+    if (st == BT_OK)
+        st = genesis_dev_key(key, (uint32_t)k);
     if (st == BT_OK)
         st = bts_tx_signing_hash(digest, &e);
     if (st == BT_OK)
@@ -152,6 +184,7 @@ static int execute(struct tronapi *t, const struct tronapi_txin *in, struct bt_h
     if (st == BT_OK)
         st = chain_submit_tx(t->o.chain, raw.data, raw.len, &added);
     bts_buf_free(&raw);
+    bts_buf_free(&data);
     if (st != BT_OK) {
         snprintf(r->msg, sizeof(r->msg), "Contract validate error : %s", txpool_strerror(st));
         r->code = "CONTRACT_VALIDATE_ERROR";
@@ -165,12 +198,19 @@ static int execute(struct tronapi *t, const struct tronapi_txin *in, struct bt_h
 static int broadcast(struct tronapi *t, const struct tronapi_txin *in, struct refusal *r)
 {
     struct bt_hash evm;
-    if (!verify(t, in, r) || !execute(t, in, &evm, r))
+    uint8_t created[20];
+    if (!verify(t, in, r) || !execute(t, in, &evm, created, r))
         return 0;
     /* the EVM transaction is in the pool already: a failed record only loses the lookup */
     if (tronapi_rec_add(t, in->txid, &evm, in->raw.data, in->raw.len,
                         (const uint8_t(*)[BTS_TRON_SIG_LEN])in->sigs, in->n_sigs) != BT_OK)
         return refuse(r, "OTHER_ERROR", "the transaction was executed but could not be recorded");
+    if (in->tx.type == BTS_TRON_CREATE_SMART_CONTRACT) {
+        uint8_t j[BTS_TRON_ADDR_LEN];
+        bts_tron_contract_address(j, in->txid, in->tx.owner);
+        if (tronapi_alias_add(t, j + 1, created, t->n_recs - 1) != BT_OK)
+            return refuse(r, "OTHER_ERROR", "out of memory");
+    }
     return 1;
 }
 
@@ -301,7 +341,7 @@ static json_t *result_data(struct tronapi *t, const struct chain_receipts *rs,
         m.data_len = ctx.tx.data_len;
         if (chain_call(t->o.chain, st, &hd.h, &m, &res, err, sizeof(err)) == BT_OK) {
             *out_outcome = res.outcome;
-            out = tronapi_jhex(res.output, res.output_len);
+            out = tronapi_jhex_view(t, res.output, res.output_len);
             if (res.release)
                 res.release(&res);
         }
@@ -327,10 +367,14 @@ json_t *tronapi_gettransactioninfobyid(struct tronapi *t, const json_t *params, 
     struct bts_tron_tx tx;
     struct bts_buf data;
     bts_buf_init(&data);
-    int is_trigger = bts_tron_tx_decode(&tx, &data, r->raw, r->raw_len) == BT_OK &&
-                     tx.type == BTS_TRON_TRIGGER_SMART_CONTRACT;
+    int decoded = bts_tron_tx_decode(&tx, &data, r->raw, r->raw_len) == BT_OK;
+    int is_create = decoded && tx.type == BTS_TRON_CREATE_SMART_CONTRACT;
+    int is_trigger = decoded && (is_create || tx.type == BTS_TRON_TRIGGER_SMART_CONTRACT);
     uint32_t outcome = BT_EVM_SUCCESS;
-    json_t *res = is_trigger ? result_data(t, &rs, r, &outcome) : json_string("");
+    /* a create's return data is the runtime code; java-tron reports none */
+    json_t *res = is_trigger && !is_create ? result_data(t, &rs, r, &outcome) : json_string("");
+    if (is_create && rs.r[0].status != 1)
+        outcome = BT_EVM_REVERT;
     json_t *o = json_pack("{s:o,s:I,s:I,s:[o]}", "id", tronapi_jhex(r->txid, 32), "blockNumber",
                           (json_int_t)rs.block_number, "blockTimeStamp",
                           (json_int_t)(hd.h.time * 1000), "contractResult", res);
@@ -343,6 +387,8 @@ json_t *tronapi_gettransactioninfobyid(struct tronapi *t, const json_t *params, 
             ? json_pack("{s:I,s:s}", "energy_usage_total", (json_int_t)rc->gas_used, "result", rr)
             : json_pack("{s:I}", "net_usage", (json_int_t)(r->raw_len + 67 * r->n_sigs + 5));
     int ok = o && receipt && json_object_set_new(o, "receipt", receipt) == 0;
+    if (ok && is_create)
+        bts_tron_contract_address(tx.to, r->txid, tx.owner);
     if (ok && is_trigger)
         ok =
             json_object_set_new(o, "contract_address", tronapi_jhex(tx.to, BTS_TRON_ADDR_LEN)) == 0;
@@ -352,11 +398,12 @@ json_t *tronapi_gettransactioninfobyid(struct tronapi *t, const json_t *params, 
             const struct bts_log *l = &rc->logs[i].log;
             json_t *topics = json_array();
             for (size_t j = 0; topics && j < l->n_topics; j++)
-                json_array_append_new(topics, tronapi_jhex(l->topics[j].bytes, 32));
-            json_t *lo = json_pack("{s:o,s:o}", "address", tronapi_jhex(l->address.bytes, 20),
-                                   "topics", topics);
+                json_array_append_new(topics, tronapi_jhex_view(t, l->topics[j].bytes, 32));
+            json_t *lo =
+                json_pack("{s:o,s:o}", "address",
+                          tronapi_jhex(tronapi_to_tron(t, l->address.bytes), 20), "topics", topics);
             if (lo && l->data_len)
-                json_object_set_new(lo, "data", tronapi_jhex(l->data, l->data_len));
+                json_object_set_new(lo, "data", tronapi_jhex_view(t, l->data, l->data_len));
             if (!lo || json_array_append_new(logs, lo) != 0)
                 ok = 0;
         }

@@ -67,6 +67,12 @@ bt_status tronapi_rec_add(struct tronapi *t, const uint8_t txid[32], const struc
         if (st != BT_OK)
             return st;
     }
+    /* a known txID executed again (its first EVM transaction was lost): the new EVM hash */
+    struct tronapi_rec *old = (struct tronapi_rec *)tronapi_rec_by_txid(t, txid);
+    if (old) {
+        old->evm_hash = *evm;
+        return BT_OK;
+    }
     return add_mem(t, txid, evm, raw, raw_len, sigs, n_sigs);
 }
 

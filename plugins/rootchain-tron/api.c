@@ -126,9 +126,20 @@ static void on_http(void *arg, const struct bts_http_resp *r)
     void *cb_arg = p->arg;
     free(p);
     if (r->st != BT_OK) {
+        if (r->st != BT_ECANCELED)
+            t->down = 1;
         tron_note(t, r->st, r->error);
         cb(cb_arg, r->st, NULL, 0, r->error);
         return;
+    }
+    /* an answer after a transport failure: the node is back (an outage ended) */
+    if (t->down) {
+        t->down = 0;
+        t->reconnects++;
+        if (t->has_metric)
+            t->host->metric_update(t->hctx, t->metric[TRON_M_RECONNECTS], 1);
+        BTS_INFO(t->hctx, "node reachable again", "url=%s reconnects=%llu", r->url,
+                 (unsigned long long)t->reconnects);
     }
     /* java-tron answers 200 even for errors (§1.6); anything else is a proxy or a wrong URL. */
     if (r->http_status != 200) {

@@ -100,6 +100,8 @@ static void register_metrics(struct tron *t)
                         "answers refused by validation (truncated, hostile, wrong chain)"},
         [TRON_M_HEAD] = {BT_METRIC_GAUGE, "head", "TRON head block"},
         [TRON_M_FINALIZED] = {BT_METRIC_GAUGE, "finalized", "TRON solidified block"},
+        [TRON_M_RECONNECTS] = {BT_METRIC_COUNTER, "reconnects_total",
+                               "answers after a transport failure (the node came back)"},
     };
     if (!BT_HAS(struct bt_host, t->host, metric_register))
         return;

@@ -49,6 +49,7 @@ enum tron_metric {
     TRON_M_BAD,        /* answers that failed validation (truncated, hostile, wrong chain) */
     TRON_M_HEAD,
     TRON_M_FINALIZED,
+    TRON_M_RECONNECTS, /* answers after a transport failure (an outage ended) */
     TRON_M_COUNT
 };
 
@@ -69,6 +70,8 @@ struct tron {
     int solid_missing; /* the solidity URL answered 404: finalized = head - confirmations */
     int chain_ok;      /* chain_id checked against the genesis block id (until an outage) */
     uint64_t head, finalized, last_ok_ms;
+    uint64_t reconnects;              /* TRON_M_RECONNECTS */
+    int down;                         /* the last transfer failed at the transport level */
     struct bts_tron_block head_block; /* newest head seen: the TaPoS reference of sends */
     uint64_t head_seen_ms;            /* now_ms when head_block was read */
     struct tron_send *sends;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <bts/hash.h>
+#include <bts/keccak.h>
 #include <bts/secp.h>
 
 #include "tron_tx.pb-c.h"
@@ -16,9 +17,10 @@
 
 static const char *tx_type_url(uint32_t type)
 {
-    return type == BTS_TRON_TRIGGER_SMART_CONTRACT ? TYPE_URL_PREFIX "TriggerSmartContract"
-           : type == BTS_TRON_TRANSFER_CONTRACT    ? TYPE_URL_PREFIX "TransferContract"
-                                                   : NULL;
+    return type == BTS_TRON_TRIGGER_SMART_CONTRACT  ? TYPE_URL_PREFIX "TriggerSmartContract"
+           : type == BTS_TRON_TRANSFER_CONTRACT     ? TYPE_URL_PREFIX "TransferContract"
+           : type == BTS_TRON_CREATE_SMART_CONTRACT ? TYPE_URL_PREFIX "CreateSmartContract"
+                                                    : NULL;
 }
 
 static ProtobufCBinaryData bin(const void *p, size_t n)
@@ -38,8 +40,20 @@ static bt_status tx_check(const struct bts_tron_tx *tx)
     if (!tx_type_url(tx->type) || tx->expiration <= 0 || tx->timestamp < 0 || tx->fee_limit < 0 ||
         tx->amount < 0 || tx->permission_id < 0)
         return BT_EINVAL;
-    if (tx->owner[0] != BTS_TRON_PREFIX || tx->to[0] != BTS_TRON_PREFIX)
+    static const uint8_t zero[BTS_TRON_ADDR_LEN];
+    if (tx->owner[0] != BTS_TRON_PREFIX)
         return BT_EINVAL;
+    if (tx->type == BTS_TRON_CREATE_SMART_CONTRACT) {
+        if (memcmp(tx->to, zero, sizeof(zero)) != 0 || tx->consume_user_resource_percent < 0 ||
+            tx->consume_user_resource_percent > 100 || tx->origin_energy_limit < 0 ||
+            (tx->origin[0] != BTS_TRON_PREFIX && memcmp(tx->origin, zero, sizeof(zero)) != 0) ||
+            (tx->abi_len && !tx->abi) || (tx->name_len && !tx->name))
+            return BT_EINVAL;
+    } else if (tx->to[0] != BTS_TRON_PREFIX || tx->abi_len || tx->name_len ||
+               tx->consume_user_resource_percent || tx->origin_energy_limit ||
+               memcmp(tx->origin, zero, sizeof(zero)) != 0) {
+        return BT_EINVAL;
+    }
     if (tx->type == BTS_TRON_TRANSFER_CONTRACT && tx->data_len)
         return BT_EINVAL;
     if (tx->data_len && !tx->data)
@@ -58,9 +72,15 @@ static uint8_t *pack_new(const ProtobufCMessage *m, size_t *out_len)
     return p;
 }
 
+static bt_status abi_check(const ProtobufCBinaryData *abi);
+
 bt_status bts_tron_tx_encode(struct bts_buf *out, const struct bts_tron_tx *tx)
 {
     bt_status st = tx_check(tx);
+    if (st == BT_OK && tx->type == BTS_TRON_CREATE_SMART_CONTRACT && tx->abi_len) {
+        ProtobufCBinaryData abi = bin(tx->abi, tx->abi_len);
+        st = abi_check(&abi);
+    }
     if (st != BT_OK)
         return st;
     uint8_t *param = NULL;
@@ -72,6 +92,28 @@ bt_status bts_tron_tx_encode(struct bts_buf *out, const struct bts_tron_tx *tx)
         t.call_value = tx->amount;
         t.data = bin(tx->data, tx->data_len);
         param = pack_new(&t.base, &param_len);
+    } else if (tx->type == BTS_TRON_CREATE_SMART_CONTRACT) {
+        static const uint8_t zero[BTS_TRON_ADDR_LEN];
+        BtsTronpb__SmartContract sc = BTS_TRONPB__SMART_CONTRACT__INIT;
+        BtsTronpb__CreateSmartContract t = BTS_TRONPB__CREATE_SMART_CONTRACT__INIT;
+        char *name = malloc(tx->name_len + 1);
+        if (!name)
+            return BT_ENOMEM;
+        if (tx->name_len)
+            memcpy(name, tx->name, tx->name_len);
+        name[tx->name_len] = 0;
+        if (memcmp(tx->origin, zero, sizeof(zero)) != 0)
+            sc.origin_address = bin(tx->origin, BTS_TRON_ADDR_LEN);
+        sc.abi = bin(tx->abi, tx->abi_len);
+        sc.bytecode = bin(tx->data, tx->data_len);
+        sc.call_value = tx->amount;
+        sc.consume_user_resource_percent = tx->consume_user_resource_percent;
+        sc.name = name;
+        sc.origin_energy_limit = tx->origin_energy_limit;
+        t.owner_address = bin(tx->owner, BTS_TRON_ADDR_LEN);
+        t.new_contract = &sc;
+        param = pack_new(&t.base, &param_len);
+        free(name);
     } else {
         BtsTronpb__TransferContract t = BTS_TRONPB__TRANSFER_CONTRACT__INIT;
         t.owner_address = bin(tx->owner, BTS_TRON_ADDR_LEN);
@@ -113,6 +155,92 @@ static int is_addr(const ProtobufCBinaryData *b)
     return b->len == BTS_TRON_ADDR_LEN && b->data[0] == BTS_TRON_PREFIX;
 }
 
+/* new_contract.abi must be a SmartContract.ABI that java-tron parses: it decodes as one with no
+ * field unknown to it and packs back to the same bytes. */
+static bt_status abi_check(const ProtobufCBinaryData *abi)
+{
+    BtsTronpb__Abi *a = bts_tronpb__abi__unpack(NULL, abi->len, abi->data);
+    if (!a)
+        return BT_EINVAL;
+    int ok = !a->base.n_unknown_fields;
+    for (size_t i = 0; ok && i < a->n_entrys; i++) {
+        const BtsTronpb__AbiEntry *e = a->entrys[i];
+        ok = !e->base.n_unknown_fields;
+        for (size_t k = 0; ok && k < e->n_inputs; k++)
+            ok = !e->inputs[k]->base.n_unknown_fields;
+        for (size_t k = 0; ok && k < e->n_outputs; k++)
+            ok = !e->outputs[k]->base.n_unknown_fields;
+    }
+    bt_status st = BT_EINVAL;
+    if (ok) {
+        size_t n = 0;
+        uint8_t *again = pack_new(&a->base, &n);
+        st = !again                                              ? BT_ENOMEM
+             : n == abi->len && memcmp(again, abi->data, n) == 0 ? BT_OK
+                                                                 : BT_EINVAL;
+        free(again);
+    }
+    bts_tronpb__abi__free_unpacked(a, NULL);
+    return st;
+}
+
+/* The CreateSmartContract parameter: bytecode, abi and name are copied into out_data one after
+ * the other, and the pointers set once the buffer no longer moves. */
+static bt_status create_from_pb(struct bts_tron_tx *out, struct bts_buf *out_data,
+                                const ProtobufCBinaryData *v)
+{
+    BtsTronpb__CreateSmartContract *t =
+        bts_tronpb__create_smart_contract__unpack(NULL, v->len, v->data);
+    if (!t)
+        return BT_EINVAL;
+    const BtsTronpb__SmartContract *sc = t->new_contract;
+    bt_status st = sc && sc->abi.len ? abi_check(&sc->abi) : BT_OK;
+    if (st != BT_OK) {
+        bts_tronpb__create_smart_contract__free_unpacked(t, NULL);
+        return st;
+    }
+    st = BT_EINVAL;
+    if (!t->base.n_unknown_fields && is_addr(&t->owner_address) && sc &&
+        !sc->base.n_unknown_fields && !t->call_token_value && !t->token_id &&
+        !sc->contract_address.len && !sc->code_hash.len && !*sc->trx_hash && !sc->version &&
+        (!sc->origin_address.len || is_addr(&sc->origin_address))) {
+        size_t name_len = strlen(sc->name);
+        memcpy(out->owner, t->owner_address.data, BTS_TRON_ADDR_LEN);
+        if (sc->origin_address.len)
+            memcpy(out->origin, sc->origin_address.data, BTS_TRON_ADDR_LEN);
+        out->amount = sc->call_value;
+        out->consume_user_resource_percent = sc->consume_user_resource_percent;
+        out->origin_energy_limit = sc->origin_energy_limit;
+        st = bts_buf_append(out_data, sc->bytecode.data, sc->bytecode.len);
+        if (st == BT_OK)
+            st = bts_buf_append(out_data, sc->abi.data, sc->abi.len);
+        if (st == BT_OK)
+            st = bts_buf_append(out_data, sc->name, name_len);
+        if (st == BT_OK) {
+            const uint8_t *p = out_data->data;
+            out->data = sc->bytecode.len ? p : NULL;
+            out->data_len = sc->bytecode.len;
+            out->abi = sc->abi.len ? p + sc->bytecode.len : NULL;
+            out->abi_len = sc->abi.len;
+            out->name = name_len ? (const char *)p + sc->bytecode.len + sc->abi.len : NULL;
+            out->name_len = name_len;
+        }
+    }
+    bts_tronpb__create_smart_contract__free_unpacked(t, NULL);
+    return st;
+}
+
+void bts_tron_contract_address(uint8_t out[BTS_TRON_ADDR_LEN], const uint8_t txid[32],
+                               const uint8_t owner[BTS_TRON_ADDR_LEN])
+{
+    uint8_t in[32 + BTS_TRON_ADDR_LEN], h[32];
+    memcpy(in, txid, 32);
+    memcpy(in + 32, owner, BTS_TRON_ADDR_LEN);
+    bts_keccak256(h, in, sizeof(in));
+    out[0] = BTS_TRON_PREFIX;
+    memcpy(out + 1, h + 12, 20);
+}
+
 /* Fill out from an unpacked raw; BT_EINVAL for anything the struct cannot represent. */
 static bt_status tx_from_pb(struct bts_tron_tx *out, struct bts_buf *out_data,
                             const BtsTronpb__Raw *raw)
@@ -149,6 +277,8 @@ static bt_status tx_from_pb(struct bts_tron_tx *out, struct bts_buf *out_data,
             st = bts_buf_append(out_data, t->data.data, t->data.len);
         }
         bts_tronpb__trigger_smart_contract__free_unpacked(t, NULL);
+    } else if (out->type == BTS_TRON_CREATE_SMART_CONTRACT) {
+        st = create_from_pb(out, out_data, v);
     } else {
         BtsTronpb__TransferContract *t =
             bts_tronpb__transfer_contract__unpack(NULL, v->len, v->data);
@@ -164,6 +294,8 @@ static bt_status tx_from_pb(struct bts_tron_tx *out, struct bts_buf *out_data,
     }
     if (st != BT_OK)
         return st;
+    if (out->type == BTS_TRON_CREATE_SMART_CONTRACT)
+        return BT_OK; /* create_from_pb set the pointers into out_data */
     out->data = out_data->len ? out_data->data : NULL;
     out->data_len = out_data->len;
     return BT_OK;

@@ -84,9 +84,10 @@ static int write_genesis(const char *file, const char *chain_id, const char *bas
 static void exec_node(const struct anvil *a, const char *p)
 {
     if (!is_bttcd(a->path)) {
-        if (a->state[0])
+        if (a->state[0]) /* dumped every second too: a SIGKILL loses at most that */
             execl(a->path, "anvil", "--host", "127.0.0.1", "--port", p, "--chain-id", a->chain_id,
-                  "--base-fee", a->base_fee, "--silent", "--state", a->state, (char *)NULL);
+                  "--base-fee", a->base_fee, "--silent", "--state", a->state, "--state-interval",
+                  "1", (char *)NULL);
         else
             execl(a->path, "anvil", "--host", "127.0.0.1", "--port", p, "--chain-id", a->chain_id,
                   "--base-fee", a->base_fee, "--silent", (char *)NULL);
@@ -104,6 +105,15 @@ static void exec_node(const struct anvil *a, const char *p)
         argv[n++] = "--genesis", argv[n++] = a->genesis;
     if (a->state[0])
         argv[n++] = "--datadir", argv[n++] = a->state;
+    char tp[16], dp[16];
+    if (a->tron_port) {
+        snprintf(tp, sizeof(tp), "%u", a->tron_port);
+        argv[n++] = "--tron-api.port", argv[n++] = tp;
+    }
+    if (a->dev_period) {
+        snprintf(dp, sizeof(dp), "%u", a->dev_period);
+        argv[n++] = "--dev.period", argv[n++] = dp;
+    }
     argv[n] = NULL;
     execv(a->path, (char *const *)argv);
 }
@@ -144,7 +154,7 @@ int anvil_start(struct anvil *a, const char *path, unsigned port, const char *ch
     }
     a->pid = pid;
     for (int i = 0; i < 600 && pid > 0; i++) {
-        if (anvil_port_open(a->port))
+        if (anvil_port_open(a->port) && (!a->tron_port || anvil_port_open(a->tron_port)))
             return 0;
         if (waitpid(pid, NULL, WNOHANG) == pid) {
             a->pid = 0;
@@ -177,8 +187,13 @@ void anvil_state_remove(const struct anvil *a)
 
 void anvil_stop(struct anvil *a)
 {
+    anvil_kill(a, SIGTERM);
+}
+
+void anvil_kill(struct anvil *a, int sig)
+{
     if (a->pid > 0) {
-        kill(-a->pid, SIGTERM);
+        kill(-a->pid, sig);
         waitpid(a->pid, NULL, 0);
         /* The binary may outlive the wrapper by a moment while it writes its state. */
         for (int i = 0; i < 100 && anvil_port_open(a->port); i++)

@@ -21,9 +21,11 @@ struct anvil {
     unsigned port;
     char url[64];
     char chain_id[24], base_fee[24];
-    char state[512];   /* --state file, "" for none (bttcd: the --datadir) */
-    char path[512];    /* the executable: anvil, or bttcd (then `bttcd run --dev`) */
-    char genesis[600]; /* bttcd: the genesis file written for a non-dev chain, "" for none */
+    char state[512];     /* --state file, "" for none (bttcd: the --datadir) */
+    char path[512];      /* the executable: anvil, or bttcd (then `bttcd run --dev`) */
+    char genesis[600];   /* bttcd: the genesis file written for a non-dev chain, "" for none */
+    unsigned tron_port;  /* bttcd: also --tron-api.port (set before anvil_start; 0: none) */
+    unsigned dev_period; /* bttcd: --dev.period (0: seal as transactions arrive) */
 };
 
 /** A free loopback TCP port (0 on failure). */
@@ -42,6 +44,8 @@ int anvil_start(struct anvil *a, const char *path, unsigned port, const char *ch
 void anvil_state_remove(const struct anvil *a);
 /** SIGTERM the process group and wait (anvil writes --state on the way out). */
 void anvil_stop(struct anvil *a);
+/** The same with another signal (SIGKILL: a crash; nothing is written on the way out). */
+void anvil_kill(struct anvil *a, int sig);
 /** Blocking JSON-RPC call; params stolen. Returns the "result" (new reference) or NULL. */
 json_t *anvil_rpc(const char *url, const char *method, json_t *params);
 /** eth_getTransactionCount(addr, tag) or UINT64_MAX on failure. */

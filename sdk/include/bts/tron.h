@@ -94,6 +94,7 @@ BTS_API bt_status bts_tron_address_to_evm(uint8_t out[20],
 
 /** ContractType values the codec builds (tronprotocol/protocol core/Tron.proto). */
 #define BTS_TRON_TRANSFER_CONTRACT      1
+#define BTS_TRON_CREATE_SMART_CONTRACT  30
 #define BTS_TRON_TRIGGER_SMART_CONTRACT 31
 /** Bytes of a TRON signature: r(32) ‖ s(32) ‖ v(1). */
 #define BTS_TRON_SIG_LEN 65
@@ -112,8 +113,19 @@ struct bts_tron_tx {
     uint8_t owner[BTS_TRON_ADDR_LEN]; /* owner_address, 0x41 ‖ 20 */
     uint8_t to[BTS_TRON_ADDR_LEN];    /* contract_address (trigger) or to_address (transfer) */
     int64_t amount;                   /* call_value (trigger) or amount (transfer), sun */
-    const uint8_t *data;              /* trigger: selector ‖ ABI args; borrowed; NULL if none */
+    const uint8_t *data; /* trigger: selector ‖ ABI args; create: new_contract.bytecode (init
+                            code ‖ constructor args); borrowed; NULL if none */
     size_t data_len;
+    /* CreateSmartContract only (its new_contract, a SmartContract; `to` must be all zero and
+     * `amount` is new_contract.call_value). Zero / NULL fields are omitted on the wire. */
+    const uint8_t *abi; /* new_contract.abi: a serialized SmartContract.ABI, kept as bytes; it
+                           must decode as one and pack back to the same bytes */
+    size_t abi_len;
+    const char *name; /* new_contract.name, UTF-8, not NUL-terminated; borrowed */
+    size_t name_len;
+    int64_t consume_user_resource_percent; /* 0..100 */
+    int64_t origin_energy_limit;
+    uint8_t origin[BTS_TRON_ADDR_LEN]; /* new_contract.origin_address; all zero: omitted */
 };
 
 /** Set the TaPoS reference of tx from a block id: ref_block_bytes = id[6..7], ref_block_hash =
@@ -131,12 +143,20 @@ BTS_API void bts_tron_tx_set_ref(struct bts_tron_tx *tx, const uint8_t block_id[
 BTS_API bt_status bts_tron_tx_encode(struct bts_buf *out,
                                      const struct bts_tron_tx *tx) BT_MUST_CHECK BT_NONNULL(1, 2);
 
+/** The address java-tron gives the contract a CreateSmartContract transaction makes:
+ *  0x41 ‖ last 20 bytes of keccak256(txID ‖ owner) (java-tron WalletUtil.generateContractAddress,
+ *  tronweb TransactionBuilder/helper.ts genContractAddress; ROOTCHAINS.md §1.3).
+ *  Out: out: 21 raw bytes. In: txid: the transaction's txID; owner: 0x41 ‖ 20. Thread: any. */
+BTS_API void bts_tron_contract_address(uint8_t out[BTS_TRON_ADDR_LEN], const uint8_t txid[32],
+                                       const uint8_t owner[BTS_TRON_ADDR_LEN]) BT_NONNULL(1, 2, 3);
+
 /** Decode Transaction.raw bytes (e.g. raw_data_hex of a node's answer) into out. Strict: one
  *  contract of a type above, no field the struct cannot hold (ref_block_num, data, scripts,
  *  auths, token fields), 21-byte 0x41 addresses, and the bytes must be canonical (encoding out
  *  again gives them back), since java-tron hashes its own re-serialization.
  *  Returns: BT_OK; BT_EINVAL (malformed, unsupported or non-canonical; out zeroed); BT_ENOMEM.
- *  Out:     out; out->data points into out_data (call bts_buf_free on it, also after an error).
+ *  Out:     out; out->data (and a create's abi and name) point into out_data (call bts_buf_free
+ *           on it, also after an error).
  *  In:      raw, raw_len. Thread: any. */
 BTS_API bt_status bts_tron_tx_decode(struct bts_tron_tx *out, struct bts_buf *out_data,
                                      const uint8_t *raw, size_t raw_len) BT_MUST_CHECK
