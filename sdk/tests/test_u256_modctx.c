@@ -70,25 +70,30 @@ static struct bts_u256 random_value(void)
 static struct bts_u256_modctx shared_ctx; /* kept across all checks, zero = empty at start */
 
 /* Checks (a + b) mod m and (a * b) mod m through the shared cache, a fresh cache and the
- * cache-less functions; counts mismatches (the first few are printed). */
+ * cache-less functions, and with the portable MULMOD kernel forced; counts mismatches (the first
+ * few are printed). */
 static void check(const struct bts_u256 *a, const struct bts_u256 *b, const struct bts_u256 *m,
                   unsigned *failures)
 {
     static const enum ref_op ops[] = {REF_ADDMOD, REF_MULMOD};
     for (size_t k = 0; k < BTS_ARRAY_SIZE(ops); k++) {
-        struct bts_u256 want, got[3];
+        struct bts_u256 want, got[4];
         struct bts_u256_modctx fresh = {.dlen = 0};
         ref_eval(&want, ops[k], a, b, m);
         if (ops[k] == REF_ADDMOD) {
             bts_u256_addmod_ctx(&got[0], a, b, m, &shared_ctx);
             bts_u256_addmod_ctx(&got[1], a, b, m, &fresh);
             bts_u256_addmod(&got[2], a, b, m);
+            got[3] = got[2];
         } else {
             bts_u256_mulmod_ctx(&got[0], a, b, m, &shared_ctx);
             bts_u256_mulmod_ctx(&got[1], a, b, m, &fresh);
             bts_u256_mulmod(&got[2], a, b, m);
+            /* the portable kernel too, where the x86-64 ADX one is the default */
+            fresh.adx = 0;
+            bts_u256_mulmod_ctx(&got[3], a, b, m, &fresh);
         }
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             char why[1024];
             if (ref_differs(why, sizeof(why), ref_op_names[ops[k]], &got[i], &want, a, b, m)) {
                 if (++*failures <= 5)
