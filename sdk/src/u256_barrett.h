@@ -183,10 +183,14 @@ static inline void mulmod_barrett_c(uint64_t r[4], const uint64_t a[4], const ui
  * and ADOX for the high ones (the pattern of Intel's white paper "New instructions supporting
  * large integer arithmetic"), which is about half the instructions of what GCC makes of the C
  * version and no spills. Same bounds and same steps as the C version, which the tests compare
- * it with. ctx offsets: m.w at 0, mu at 72 (checked below). a, b and r may alias: r is written
- * last. */
+ * it with; for a modulus below 2^254 (ctx->adx == 2: BN254's field and group orders, for
+ * instance) the quotient times m and the final subtractions are done mod b^4, which the bound
+ * x - q m < 4m < 2^256 allows. ctx offsets: m.w at 0, mu at 72, adx at 120 (checked below). a,
+ * b and r may alias: r is written last. */
 _Static_assert(offsetof(struct bts_u256_modctx, m) == 0, "ctx->m offset used by the assembly");
 _Static_assert(offsetof(struct bts_u256_modctx, mu) == 72, "ctx->mu offset used by the assembly");
+_Static_assert(offsetof(struct bts_u256_modctx, adx) == 120,
+               "ctx->adx offset used by the assembly");
 __attribute__((visibility("hidden"))) void bts_u256_barrett_adx_(uint64_t r[4], const uint64_t a[4],
                                                                  const uint64_t b[4],
                                                                  const struct bts_u256_modctx *ctx);
@@ -333,6 +337,10 @@ __asm__(".pushsection .text\n"
         "adcx %rax, %r11\n"
         "adox %rbx, %r12\n"
         "adc $0, %r12\n"
+        /* ctx->adx == 2: m < 2^254, so the remainder plus 3m is below 2^256 and all that
+         * follows can work mod b^4 (label 3) */
+        "cmpl $2, 120(%rcx)\n"
+        "je 3f\n"
         /* q = (r10, rsi, rbp, r11, r12); t = q * m mod b^5 into r8, r9, r13, r14, r15 */
         "mov %r10, %rdx\n"
         "mulx (%rcx), %r8, %r9\n"
@@ -437,6 +445,64 @@ __asm__(".pushsection .text\n"
         "    pop %rbp\n"
         "    pop %rbx\n"
         "    ret\n"
+        "3:\n"
+        /* t = q * m mod b^4 into r8, r9, r13, r14 (the IMULs first: they change the flags) */
+        "mov %r10, %rdx\n"
+        "mov %r10, %r15\n"
+        "imul 24(%rcx), %r15\n"
+        "mulx (%rcx), %r8, %r9\n"
+        "mulx 8(%rcx), %rax, %r13\n"
+        "mulx 16(%rcx), %rbx, %r14\n"
+        "add %rax, %r9\n"
+        "adc %rbx, %r13\n"
+        "adc %r15, %r14\n"
+        "mov %rsi, %rdx\n"
+        "mov %rsi, %r15\n"
+        "imul 16(%rcx), %r15\n"
+        "xor %eax, %eax\n"
+        "mulx (%rcx), %rax, %rbx\n"
+        "adcx %rax, %r9\n"
+        "adox %rbx, %r13\n"
+        "mulx 8(%rcx), %rax, %rbx\n"
+        "adcx %rax, %r13\n"
+        "adox %rbx, %r14\n"
+        "adcx %r15, %r14\n"
+        "mov %rbp, %rdx\n"
+        "mov %rbp, %r15\n"
+        "imul 8(%rcx), %r15\n"
+        "xor %eax, %eax\n"
+        "mulx (%rcx), %rax, %rbx\n"
+        "adcx %rax, %r13\n"
+        "adox %rbx, %r14\n"
+        "adcx %r15, %r14\n"
+        "imul (%rcx), %r11\n"
+        "add %r11, %r14\n"
+        /* x - t mod b^4 into (rax, rbx, rsi, rbp): the remainder plus at most 3m, exactly */
+        "mov (%rsp), %rax\n"
+        "sub %r8, %rax\n"
+        "mov 8(%rsp), %rbx\n"
+        "sbb %r9, %rbx\n"
+        "mov 16(%rsp), %rsi\n"
+        "sbb %r13, %rsi\n"
+        "mov 24(%rsp), %rbp\n"
+        "sbb %r14, %rbp\n"
+        /* subtract m while no borrow; with a field prime and reduced operands the loop almost
+         * always ends at the first test, which the branch predictor learns */
+        "4:\n"
+        "mov %rax, %r8\n"
+        "sub (%rcx), %r8\n"
+        "mov %rbx, %r9\n"
+        "sbb 8(%rcx), %r9\n"
+        "mov %rsi, %r11\n"
+        "sbb 16(%rcx), %r11\n"
+        "mov %rbp, %r12\n"
+        "sbb 24(%rcx), %r12\n"
+        "jb 2b\n"
+        "mov %r8, %rax\n"
+        "mov %r9, %rbx\n"
+        "mov %r11, %rsi\n"
+        "mov %r12, %rbp\n"
+        "jmp 4b\n"
         ".size bts_u256_barrett_adx_, .-bts_u256_barrett_adx_\n"
         ".popsection\n");
 

@@ -230,7 +230,7 @@ static void prepare(struct bts_u256_modctx *ctx, const uint64_t *d, int dlen)
     for (int i = 0; i < 5; i++)
         ctx->mu[i] = 0;
 #ifdef BTS_U256_HAVE_ADX_KERNEL
-    ctx->adx = cpu_has_adx();
+    ctx->adx = !cpu_has_adx() ? 0 : dlen == 4 && d[3] < (1ull << 62) ? 2 : 1;
 #else
     ctx->adx = 0;
 #endif
@@ -366,20 +366,34 @@ void bts_u256_addmod_ctx(struct bts_u256 *out, const struct bts_u256 *a, const s
         *out = s;
         return;
     }
+    ctx_for(ctx, m);
+    if (ctx->dlen == 4) {
+        /* A 256-bit modulus (field code adding unreduced values): reduce the operands with the
+         * MULMOD kernel, x * 1 mod m, then add as above; cheaper than dividing the sum. */
+        static const uint64_t one[4] = {1, 0, 0, 0};
+        struct bts_u256 x = *a, y = *b;
+        if (!bts_u256_lt(&x, m))
+            mulmod_barrett(x.w, x.w, one, ctx);
+        if (!bts_u256_lt(&y, m))
+            mulmod_barrett(y.w, y.w, one, ctx);
+        carry = bts_u256_add_carry(&s, &x, &y);
+        if (carry || !bts_u256_lt(&s, m))
+            bts_u256_sub(&s, &s, m);
+        *out = s;
+        return;
+    }
     /* The 257-bit sum: divide up to five limbs. */
     uint64_t u[5] = {s.w[0], s.w[1], s.w[2], s.w[3], carry};
-    ctx_for(ctx, m);
     reduce(out, u, sig_limbs(u, 5), ctx);
 }
 
-void bts_u256_mulmod_ctx(struct bts_u256 *out, const struct bts_u256 *a, const struct bts_u256 *b,
-                         const struct bts_u256 *m, struct bts_u256_modctx *ctx)
+/* bts_u256_mulmod_ctx when m is not the 256-bit modulus ctx holds. Out of line, so that the
+ * common case below saves no registers and ends in a tail call of the kernel. */
+static __attribute__((noinline)) void mulmod_other(struct bts_u256 *out, const struct bts_u256 *a,
+                                                   const struct bts_u256 *b,
+                                                   const struct bts_u256 *m,
+                                                   struct bts_u256_modctx *ctx)
 {
-    if (ctx->dlen == 4 && bts_u256_eq(&ctx->m, m)) {
-        /* the field-arithmetic case first: the same 256-bit modulus as last time */
-        mulmod_barrett(out->w, a->w, b->w, ctx);
-        return;
-    }
     if (bts_u256_is_zero(m)) {
         *out = bts_u256_from_u64(0);
         return;
@@ -400,6 +414,17 @@ void bts_u256_mulmod_ctx(struct bts_u256 *out, const struct bts_u256 *a, const s
         bts_u256_mul_full(p, a, b);
     }
     reduce(out, p, sig_limbs(p, 8), ctx);
+}
+
+void bts_u256_mulmod_ctx(struct bts_u256 *out, const struct bts_u256 *a, const struct bts_u256 *b,
+                         const struct bts_u256 *m, struct bts_u256_modctx *ctx)
+{
+    if (ctx->dlen == 4 && bts_u256_eq(&ctx->m, m)) {
+        /* the field-arithmetic case: the same 256-bit modulus as last time */
+        mulmod_barrett(out->w, a->w, b->w, ctx);
+        return;
+    }
+    mulmod_other(out, a, b, m, ctx);
 }
 
 void bts_u256_addmod(struct bts_u256 *out, const struct bts_u256 *a, const struct bts_u256 *b,
