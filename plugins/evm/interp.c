@@ -218,9 +218,9 @@ static inline void mask_low(struct bts_u256 *x, int k)
     }
 }
 
-static inline __attribute__((always_inline)) void
-fast_addmod(struct bts_u256 *out, const struct bts_u256 *a, const struct bts_u256 *b,
-            const struct bts_u256 *n, struct bts_u256_modctx *ctx)
+static inline void fast_addmod(struct bts_u256 *out, const struct bts_u256 *a,
+                               const struct bts_u256 *b, const struct bts_u256 *n,
+                               struct bts_u256_modctx *ctx)
 {
     int k = pow2_log(n);
     if (k < 0) {
@@ -231,9 +231,9 @@ fast_addmod(struct bts_u256 *out, const struct bts_u256 *a, const struct bts_u25
     mask_low(out, k);
 }
 
-static inline __attribute__((always_inline)) void
-fast_mulmod(struct bts_u256 *out, const struct bts_u256 *a, const struct bts_u256 *b,
-            const struct bts_u256 *n, struct bts_u256_modctx *ctx)
+static inline void fast_mulmod(struct bts_u256 *out, const struct bts_u256 *a,
+                               const struct bts_u256 *b, const struct bts_u256 *n,
+                               struct bts_u256_modctx *ctx)
 {
     int k = pow2_log(n);
     if (k < 0) {
