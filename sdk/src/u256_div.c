@@ -6,6 +6,8 @@
  * whole division costs one hardware division, for the reciprocal. */
 #include <bts/u256.h>
 
+#include "u256_barrett.h"
+
 /* Numerators have at most 8 limbs (the 512-bit MULMOD product), divisors at most 4. */
 #define U256_MAX_ULEN 8
 
@@ -227,77 +229,19 @@ static void prepare(struct bts_u256_modctx *ctx, const uint64_t *d, int dlen)
                        : reciprocal_3by2(ctx->dn[dlen - 1], ctx->dn[dlen - 2]);
     for (int i = 0; i < 5; i++)
         ctx->mu[i] = 0;
+#ifdef BTS_U256_HAVE_ADX_KERNEL
+    ctx->adx = !cpu_has_adx() ? 0 : dlen == 4 && d[3] < (1ull << 62) ? 2 : 1;
+#else
+    ctx->adx = 0;
+#endif
     if (dlen == 4) {
         /* Barrett's mu = floor((2^512 - 1) / m): floor(2^512 / m) unless m divides 2^512, and
-         * one less then, which rem_barrett's final subtractions absorb. */
+         * one less then, which mulmod_barrett's final subtractions absorb. */
         uint64_t ones[8], r[4];
         for (int i = 0; i < 8; i++)
             ones[i] = UINT64_MAX;
         udivrem_prepared(ctx->mu, r, ones, 8, ctx);
     }
-}
-
-/* r = u mod m for an 8-limb u and a 4-limb m prepared in ctx (MULMOD of two full words by a
- * 256-bit modulus, the field-arithmetic case): Barrett reduction, HAC algorithm 14.42 with
- * b = 2^64, k = 4. Its two multiplications have independent partial products, which the CPU
- * overlaps, where Algorithm D's quotient digits form one long dependency chain. */
-static void rem_barrett(uint64_t r[4], const uint64_t u[8], const struct bts_u256_modctx *ctx)
-{
-    const uint64_t *q1 = u + 3; /* floor(u / b^(k-1)) */
-    const uint64_t *mu = ctx->mu, *m = ctx->m.w;
-    uint64_t q2[10] = {0};
-#pragma GCC unroll 5
-    for (int i = 0; i < 5; i++) {
-        uint64_t c = 0;
-#pragma GCC unroll 5
-        for (int j = 0; j < 5; j++) {
-            unsigned __int128 t = (unsigned __int128)q1[i] * mu[j] + q2[i + j] + c;
-            q2[i + j] = (uint64_t)t;
-            c = (uint64_t)(t >> 64);
-        }
-        q2[i + 5] = c;
-    }
-    const uint64_t *q3 = q2 + 5; /* floor(q2 / b^(k+1)): the quotient, at most 3 too small */
-    uint64_t t5[5] = {0};        /* q3 * m mod b^(k+1) */
-#pragma GCC unroll 5
-    for (int i = 0; i < 5; i++) {
-        uint64_t c = 0;
-#pragma GCC unroll 4
-        for (int j = 0; j < 4; j++) {
-            if (i + j >= 5)
-                continue; /* above b^5: folded away once unrolled */
-            unsigned __int128 t = (unsigned __int128)q3[i] * m[j] + t5[i + j] + c;
-            t5[i + j] = (uint64_t)t;
-            c = (uint64_t)(t >> 64);
-        }
-        if (i == 0)
-            t5[4] += c;
-    }
-    /* x = u mod b^5 - t5 mod b^5: the true remainder plus a small multiple of m, below b^5 */
-    uint64_t x[5], borrow = 0;
-    for (int i = 0; i < 5; i++) {
-        uint64_t d = u[i] - t5[i];
-        uint64_t b1 = u[i] < t5[i];
-        x[i] = d - borrow;
-        borrow = b1 | (d < borrow);
-    }
-    for (;;) {
-        /* x >= m (m as five limbs, top 0)? then x -= m */
-        uint64_t y[5], br = 0;
-        for (int i = 0; i < 5; i++) {
-            uint64_t mi = i < 4 ? m[i] : 0;
-            uint64_t d = x[i] - mi;
-            uint64_t b1 = x[i] < mi;
-            y[i] = d - br;
-            br = b1 | (d < br);
-        }
-        if (br)
-            break;
-        for (int i = 0; i < 5; i++)
-            x[i] = y[i];
-    }
-    for (int i = 0; i < 4; i++)
-        r[i] = x[i];
 }
 
 /* q = u / d and r = u mod d for u of ulen limbs (1..8) and d of dlen limbs (1..4, ulen >= dlen,
@@ -399,8 +343,6 @@ static inline void reduce(struct bts_u256 *out, const uint64_t *u, int ulen,
         unsigned __int128 rr = x % y;
         r.w[0] = (uint64_t)rr;
         r.w[1] = (uint64_t)(rr >> 64);
-    } else if (ulen == 8 && ctx->dlen == 4) {
-        rem_barrett(r.w, u, ctx);
     } else {
         udivrem_prepared(NULL, r.w, u, ulen, ctx);
     }
@@ -424,17 +366,41 @@ void bts_u256_addmod_ctx(struct bts_u256 *out, const struct bts_u256 *a, const s
         *out = s;
         return;
     }
+    ctx_for(ctx, m);
+    if (ctx->dlen == 4) {
+        /* A 256-bit modulus (field code adding unreduced values): reduce the operands with the
+         * MULMOD kernel, x * 1 mod m, then add as above; cheaper than dividing the sum. */
+        static const uint64_t one[4] = {1, 0, 0, 0};
+        struct bts_u256 x = *a, y = *b;
+        if (!bts_u256_lt(&x, m))
+            mulmod_barrett(x.w, x.w, one, ctx);
+        if (!bts_u256_lt(&y, m))
+            mulmod_barrett(y.w, y.w, one, ctx);
+        carry = bts_u256_add_carry(&s, &x, &y);
+        if (carry || !bts_u256_lt(&s, m))
+            bts_u256_sub(&s, &s, m);
+        *out = s;
+        return;
+    }
     /* The 257-bit sum: divide up to five limbs. */
     uint64_t u[5] = {s.w[0], s.w[1], s.w[2], s.w[3], carry};
-    ctx_for(ctx, m);
     reduce(out, u, sig_limbs(u, 5), ctx);
 }
 
-void bts_u256_mulmod_ctx(struct bts_u256 *out, const struct bts_u256 *a, const struct bts_u256 *b,
-                         const struct bts_u256 *m, struct bts_u256_modctx *ctx)
+/* bts_u256_mulmod_ctx when m is not the 256-bit modulus ctx holds. Out of line, so that the
+ * common case below saves no registers and ends in a tail call of the kernel. */
+static __attribute__((noinline)) void mulmod_other(struct bts_u256 *out, const struct bts_u256 *a,
+                                                   const struct bts_u256 *b,
+                                                   const struct bts_u256 *m,
+                                                   struct bts_u256_modctx *ctx)
 {
     if (bts_u256_is_zero(m)) {
         *out = bts_u256_from_u64(0);
+        return;
+    }
+    ctx_for(ctx, m);
+    if (ctx->dlen == 4) {
+        mulmod_barrett(out->w, a->w, b->w, ctx);
         return;
     }
     uint64_t p[8];
@@ -447,8 +413,18 @@ void bts_u256_mulmod_ctx(struct bts_u256 *out, const struct bts_u256 *a, const s
     } else {
         bts_u256_mul_full(p, a, b);
     }
-    ctx_for(ctx, m);
     reduce(out, p, sig_limbs(p, 8), ctx);
+}
+
+void bts_u256_mulmod_ctx(struct bts_u256 *out, const struct bts_u256 *a, const struct bts_u256 *b,
+                         const struct bts_u256 *m, struct bts_u256_modctx *ctx)
+{
+    if (ctx->dlen == 4 && bts_u256_eq(&ctx->m, m)) {
+        /* the field-arithmetic case: the same 256-bit modulus as last time */
+        mulmod_barrett(out->w, a->w, b->w, ctx);
+        return;
+    }
+    mulmod_other(out, a, b, m, ctx);
 }
 
 void bts_u256_addmod(struct bts_u256 *out, const struct bts_u256 *a, const struct bts_u256 *b,

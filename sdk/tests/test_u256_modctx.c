@@ -70,25 +70,33 @@ static struct bts_u256 random_value(void)
 static struct bts_u256_modctx shared_ctx; /* kept across all checks, zero = empty at start */
 
 /* Checks (a + b) mod m and (a * b) mod m through the shared cache, a fresh cache and the
- * cache-less functions; counts mismatches (the first few are printed). */
+ * cache-less functions, and with the portable MULMOD kernel forced; counts mismatches (the first
+ * few are printed). */
 static void check(const struct bts_u256 *a, const struct bts_u256 *b, const struct bts_u256 *m,
                   unsigned *failures)
 {
     static const enum ref_op ops[] = {REF_ADDMOD, REF_MULMOD};
     for (size_t k = 0; k < BTS_ARRAY_SIZE(ops); k++) {
-        struct bts_u256 want, got[3];
+        struct bts_u256 want, got[5];
         struct bts_u256_modctx fresh = {.dlen = 0};
         ref_eval(&want, ops[k], a, b, m);
         if (ops[k] == REF_ADDMOD) {
             bts_u256_addmod_ctx(&got[0], a, b, m, &shared_ctx);
             bts_u256_addmod_ctx(&got[1], a, b, m, &fresh);
             bts_u256_addmod(&got[2], a, b, m);
+            got[3] = got[4] = got[2];
         } else {
             bts_u256_mulmod_ctx(&got[0], a, b, m, &shared_ctx);
             bts_u256_mulmod_ctx(&got[1], a, b, m, &fresh);
             bts_u256_mulmod(&got[2], a, b, m);
+            /* every kernel the cache may pick (x86-64: ADX, ADX for m < 2^254, portable) */
+            int adx = fresh.adx;
+            fresh.adx = adx == 2 ? 1 : adx;
+            bts_u256_mulmod_ctx(&got[3], a, b, m, &fresh);
+            fresh.adx = 0;
+            bts_u256_mulmod_ctx(&got[4], a, b, m, &fresh);
         }
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 5; i++) {
             char why[1024];
             if (ref_differs(why, sizeof(why), ref_op_names[ops[k]], &got[i], &want, a, b, m)) {
                 if (++*failures <= 5)
@@ -115,6 +123,12 @@ static void test_u256_modctx_edge_moduli(void)
         {{1, 0, 0, 1}},
         {{0, 0, 0, 1ULL << 63}},
         {{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX >> 1}},
+        /* around 2^254, where the x86-64 kernel switches to its mod-2^256 variant */
+        {{UINT64_MAX, UINT64_MAX, UINT64_MAX, (1ULL << 62) - 1}},
+        {{0, 0, 0, 1ULL << 62}},
+        {{1, 0, 0, 1ULL << 62}},
+        {{0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL, 0xb85045b68181585dULL,
+          0x30644e72e131a029ULL}}, /* BN254's field prime */
         max,
     };
     const struct bts_u256 operands[] = {

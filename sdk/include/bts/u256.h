@@ -451,6 +451,7 @@ struct bts_u256_modctx {
     uint64_t mu[5];    /* floor((2^512 - 1) / m) when dlen == 4 (Barrett), else 0 */
     unsigned shift;    /* leading zero bits of m's top limb */
     int dlen;          /* significant limbs of m, 0 = empty */
+    int adx;           /* MULMOD kernel: 0 portable, 1 x86-64 BMI2/ADX, 2 the same for m < 2^254 */
 };
 
 /** bts_u256_addmod with a divisor cache: out = (a + b) mod m on the full 257-bit sum (ADDMOD);
