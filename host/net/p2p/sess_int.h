@@ -50,6 +50,10 @@ struct sess_events {
     /** A Pong (answers our Ping). NULL: ignored. */
     void (*on_pong)(void *arg, struct sess *s);
     void *arg;
+    /** Every framed message sent or received (metrics): its absolute msg-id and the frame's
+     *  msg-id || payload size as on the wire (after Snappy, before padding and MAC). Runs before
+     *  the message is handled. NULL: none. */
+    void (*on_wire)(void *arg, struct sess *s, uint64_t code, size_t wire_len, int is_out);
 };
 
 /** Fixed inputs of a session; borrowed for its life. */
