@@ -202,7 +202,7 @@ void p2p_stat_msg(struct p2p *p, const struct p2p_peer *pe, int shared_cap, uint
 /* p2p_metrics.c: the /metrics series (metrics_global), looked up once by p2p_metrics_init
  * (idempotent, any thread); the updates are lock-free. */
 void p2p_metrics_init(void);
-/* A framed message (sess_events.on_wire): absolute msg-id, size on the wire. */
+/* A framed message (sess.on_wire): absolute msg-id, size on the wire. */
 void p2p_metrics_wire(const struct sess *s, uint64_t code, size_t wire_len, int is_out);
 /* A peer became ready (+1) or stopped counting (-1). */
 void p2p_metrics_peer(int is_inbound, int delta);

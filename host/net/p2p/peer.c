@@ -394,7 +394,7 @@ struct p2p_peer *peer_new(struct p2p *p, int fd, const struct bts_enode *dial)
         p->n_outbound++;
     if (!pe->is_inbound)
         p->n_pending_dials++;
-    struct sess_events ev = {on_hello, on_msg, on_pong, pe, on_wire};
+    struct sess_events ev = {on_hello, on_msg, on_pong, pe};
     if (!pe->bev || !pe->timer ||
         sess_init(&pe->sess, &p->scfg, &ev, dial ? dial->id : NULL) != BT_OK) {
         if (!pe->bev && fd >= 0)
@@ -402,6 +402,7 @@ struct p2p_peer *peer_new(struct p2p *p, int fd, const struct bts_enode *dial)
         peer_free(pe);
         return NULL;
     }
+    pe->sess.on_wire = on_wire;
     struct timeval sec = {1, 0};
     event_add(pe->timer, &sec);
     bufferevent_setcb(pe->bev, read_cb, write_cb, event_cb, pe);

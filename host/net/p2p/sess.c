@@ -133,8 +133,8 @@ static bt_status send_raw(struct sess *s, uint64_t code, const uint8_t *data, si
     if (st == BT_OK) {
         s->bytes_out += s->out.len - before;
         s->msgs_out++;
-        if (s->ev.on_wire)
-            s->ev.on_wire(s->ev.arg, s, code, frame_len, 1);
+        if (s->on_wire)
+            s->on_wire(s->ev.arg, s, code, frame_len, 1);
     }
     return st;
 }
@@ -312,8 +312,8 @@ static bt_status on_frame(struct sess *s, const uint8_t *frame, size_t frame_len
     if (bts_rlpx_msg_split(&code, &data, &len, frame, frame_len) != BT_OK)
         return fail(s, "bad message id");
     s->msgs_in++;
-    if (s->ev.on_wire)
-        s->ev.on_wire(s->ev.arg, s, code, frame_len, 0);
+    if (s->on_wire)
+        s->on_wire(s->ev.arg, s, code, frame_len, 0);
     if (s->state == SESS_HELLO_WAIT) {
         if (code == BTS_RLPX_MSG_HELLO)
             return on_hello(s, data, len);
