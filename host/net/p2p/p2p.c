@@ -87,6 +87,7 @@ void p2p_ban(struct p2p *p, const uint8_t id[64], const char *reason)
     b->next = p->bans;
     p->bans = b;
     p->n_banned++;
+    p2p_metrics_banned(b->reason);
     char hex[17];
     for (int i = 0; i < 8; i++)
         snprintf(hex + 2 * i, 3, "%02x", id[i]);
@@ -160,8 +161,10 @@ static void dial(struct p2p *p, struct p2p_dialee *d, uint64_t now)
     if (is_connected_to(p, d->node.id))
         return;
     struct p2p_peer *pe = peer_new(p, -1, &d->node);
-    if (!pe)
+    if (!pe) {
+        p2p_metrics_dial(0);
         return;
+    }
     d->is_pending = 1;
     pe->is_static = d->is_static;
     pe->is_trusted = d->is_trusted;
@@ -205,6 +208,34 @@ bt_status p2p_add_peer(struct p2p *p, const char *url, int is_trusted)
     d->next_ms = 0;
     d->backoff_ms = P2P_BACKOFF_MIN_MS;
     dial_tick(-1, 0, p);
+    return BT_OK;
+}
+
+bt_status p2p_remove_peer(struct p2p *p, const char *url, int is_trusted_only)
+{
+    struct bts_enode n;
+    if (bts_enode_parse(&n, url, strlen(url)) != BT_OK)
+        return BT_EINVAL;
+    for (struct p2p_dialee **dd = &p->dialees; *dd; dd = &(*dd)->next) {
+        struct p2p_dialee *d = *dd;
+        if (memcmp(d->node.id, n.id, 64) != 0)
+            continue;
+        if (is_trusted_only) {
+            d->is_trusted = 0;
+        } else {
+            *dd = d->next;
+            free(d);
+        }
+        break;
+    }
+    for (struct p2p_peer *pe = p->peers; pe; pe = pe->next) {
+        if (pe->is_closing || memcmp(pe->sess.remote_id, n.id, 64) != 0)
+            continue;
+        if (is_trusted_only)
+            pe->is_trusted = 0;
+        else
+            peer_close(pe, BTS_RLPX_DISC_REQUESTED, "removed by admin_removePeer");
+    }
     return BT_OK;
 }
 
@@ -351,6 +382,7 @@ bt_status p2p_start(struct event_base *base, const struct p2p_opts *o, const uin
                     struct rpc_server *rpc, struct p2p **out, char *err, size_t err_cap)
 {
     *out = NULL;
+    p2p_metrics_init();
     struct p2p *p = calloc(1, sizeof(*p));
     if (!p || copy_opts(p, o) != BT_OK) {
         free(p);

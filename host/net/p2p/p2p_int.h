@@ -122,6 +122,10 @@ uint16_t p2p_port(const struct p2p *p);
 size_t p2p_peer_count(const struct p2p *p);
 /** Dial `url` (an enode URL) as a static node (kept connected). Returns: BT_OK, BT_EINVAL. */
 bt_status p2p_add_peer(struct p2p *p, const char *url, int is_trusted);
+/** Undo p2p_add_peer (go-ethereum's admin_removePeer): forget `url` as a static node and
+ *  disconnect it (reason: disconnect requested); is_trusted_only: only drop its trusted mark
+ *  (admin_removeTrustedPeer). An unknown node is no error. Returns: BT_OK, BT_EINVAL (bad URL). */
+bt_status p2p_remove_peer(struct p2p *p, const char *url, int is_trusted_only);
 
 struct json_t;
 /** admin_nodeInfo's "enode", "id", "ip", "listenAddr", "ports" and "protocols" members, added

@@ -199,6 +199,24 @@ int disc_has_node(const struct disc *d, const uint8_t id[64]);
 void p2p_stat_msg(struct p2p *p, const struct p2p_peer *pe, int shared_cap, uint64_t code,
                   size_t len, int is_out);
 
+/* p2p_metrics.c: the /metrics series (metrics_global), looked up once by p2p_metrics_init
+ * (idempotent, any thread); the updates are lock-free. */
+void p2p_metrics_init(void);
+/* A framed message (sess.on_wire): absolute msg-id, size on the wire. */
+void p2p_metrics_wire(const struct sess *s, uint64_t code, size_t wire_len, int is_out);
+/* A peer became ready (+1) or stopped counting (-1). */
+void p2p_metrics_peer(int is_inbound, int delta);
+/* A connection ended with devp2p `reason`. */
+void p2p_metrics_dropped(uint64_t reason);
+/* A peer was banned for `reason` (label; at most 32 distinct, then "other"). */
+void p2p_metrics_banned(const char *reason);
+/* An outbound dial connected (is_ok) or failed. */
+void p2p_metrics_dial(int is_ok);
+/* A peer became ready ms after its connection started. */
+void p2p_metrics_handshake(uint64_t ms);
+/* Sync progress: is_syncing (-1: unchanged), head, target. */
+void p2p_metrics_sync(int is_syncing, uint64_t current, uint64_t target);
+
 /* p2p_rpc.c */
 bt_status p2p_rpc_register(struct p2p *p);
 

@@ -1,15 +1,19 @@
 /* The p2p RPC methods, with go-ethereum's shapes (p2p/server.go NodeInfo/PeerInfo,
- * node/api.go): admin_peers, admin_addPeer, admin_addTrustedPeer (admin only), net_peerCount
+ * node/api.go): admin_peers, admin_addPeer, admin_removePeer, admin_addTrustedPeer,
+ * admin_removeTrustedPeer (admin only), net_peerCount
  * and net_listening; p2p_node_info fills admin_nodeInfo's p2p members, plus "p2pStats" (ours:
  * peers, drops by reason, messages and bytes by type). */
 #include "p2p_priv.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <bts/keccak.h>
+#include <event2/bufferevent.h>
 #include <jansson.h>
 
 #include "rpc_int.h"
@@ -133,11 +137,29 @@ static json_t *peer_json(const struct p2p_peer *pe)
     }
     if (pe->dlv_cap >= 0)
         json_object_set_new(protos, "dlv", json_pack("{s:i}", "version", 1));
-    return json_pack("{s:s,s:s,s:s,s:o,s:{s:s,s:b,s:b,s:b},s:o,s:{s:I,s:I}}", "enode", url, "id",
-                     idh, "name", pe->sess.remote_client, "caps", caps, "network", "remoteAddress",
-                     pe->addr, "inbound", pe->is_inbound, "trusted", pe->is_trusted, "static",
-                     pe->is_static, "protocols", protos, "traffic", "in",
-                     (json_int_t)pe->sess.bytes_in, "out", (json_int_t)pe->sess.bytes_out);
+    /* network.localAddress: our end of the socket, as geth's conn.LocalAddr(). */
+    char local[64] = "";
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    evutil_socket_t fd = pe->bev ? bufferevent_getfd(pe->bev) : -1;
+    if (fd >= 0 && getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+        char ip[INET6_ADDRSTRLEN] = "";
+        if (ss.ss_family == AF_INET) {
+            const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
+            inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
+            snprintf(local, sizeof(local), "%s:%u", ip, ntohs(a->sin_port));
+        } else if (ss.ss_family == AF_INET6) {
+            const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
+            inet_ntop(AF_INET6, &a->sin6_addr, ip, sizeof(ip));
+            snprintf(local, sizeof(local), "[%s]:%u", ip, ntohs(a->sin6_port));
+        }
+    }
+    return json_pack("{s:s,s:s,s:s,s:o,s:{s:s,s:s,s:b,s:b,s:b},s:o,s:{s:I,s:I}}", "enode", url,
+                     "id", idh, "name", pe->sess.remote_client, "caps", caps, "network",
+                     "localAddress", local, "remoteAddress", pe->addr, "inbound", pe->is_inbound,
+                     "trusted", pe->is_trusted, "static", pe->is_static, "protocols", protos,
+                     "traffic", "in", (json_int_t)pe->sess.bytes_in, "out",
+                     (json_int_t)pe->sess.bytes_out);
 }
 
 json_t *p2p_peers_json(const struct p2p *p)
@@ -172,6 +194,30 @@ static void add_peer(struct p2p *p, struct bt_rpc_call *call, int is_trusted)
         rpc_call_error(call, RPC_ERR_INTERNAL, bts_status_str(st), NULL);
     else
         rpc_call_result(call, "true");
+}
+
+static void remove_peer(struct p2p *p, struct bt_rpc_call *call, int is_trusted_only)
+{
+    json_t *prm;
+    if (rpc_params(call, 1, 1, &prm) != BT_OK)
+        return;
+    const char *url = json_string_value(json_array_get(prm, 0));
+    bt_status st = url ? p2p_remove_peer(p, url, is_trusted_only) : BT_EINVAL;
+    json_decref(prm);
+    if (st != BT_OK)
+        rpc_call_error(call, RPC_ERR_SERVER, "invalid enode", NULL);
+    else
+        rpc_call_result(call, "true");
+}
+
+static void m_remove_peer(void *arg, struct bt_rpc_call *call)
+{
+    remove_peer(arg, call, 0);
+}
+
+static void m_remove_trusted(void *arg, struct bt_rpc_call *call)
+{
+    remove_peer(arg, call, 1);
 }
 
 static void m_add_peer(void *arg, struct bt_rpc_call *call)
@@ -214,6 +260,8 @@ bt_status p2p_rpc_register(struct p2p *p)
     } m[] = {{"admin_peers", RPC_F_ADMIN, m_peers},
              {"admin_addPeer", RPC_F_ADMIN, m_add_peer},
              {"admin_addTrustedPeer", RPC_F_ADMIN, m_add_trusted},
+             {"admin_removePeer", RPC_F_ADMIN, m_remove_peer},
+             {"admin_removeTrustedPeer", RPC_F_ADMIN, m_remove_trusted},
              {"net_peerCount", 0, m_peer_count},
              {"net_listening", 0, m_listening}};
     for (size_t i = 0; i < BTS_ARRAY_SIZE(m); i++) {

@@ -45,8 +45,10 @@ void peer_free(struct p2p_peer *pe)
             break;
         }
     }
-    if (pe->is_counted)
+    if (pe->is_counted) {
         p->n_ready--;
+        p2p_metrics_peer(pe->is_inbound, -1);
+    }
     p->n_conns--;
     if (pe->is_inbound)
         p->n_inbound--;
@@ -84,6 +86,7 @@ void peer_close(struct p2p_peer *pe, uint64_t reason, const char *why)
     if (pe->is_counted) {
         pe->is_counted = 0;
         pe->p2p->n_ready--;
+        p2p_metrics_peer(pe->is_inbound, -1);
     }
     char sid[17];
     short_id(sid, pe->sess.remote_id);
@@ -94,6 +97,7 @@ void peer_close(struct p2p_peer *pe, uint64_t reason, const char *why)
          pe->sess.is_disc_remote ? "remote" : "local", bts_rlpx_reason_str(r), why ? why : "");
     pe->p2p->n_dropped++;
     pe->p2p->stats.dropped[r < P2P_STAT_REASONS ? r : P2P_STAT_REASONS]++;
+    p2p_metrics_dropped(r);
     bufferevent_disable(pe->bev, EV_READ);
     if (evbuffer_get_length(bufferevent_get_output(pe->bev)) == 0)
         reap_soon(pe);
@@ -131,6 +135,8 @@ void peer_set_ready(struct p2p_peer *pe)
     pe->is_ready = 1;
     pe->is_counted = 1;
     pe->p2p->n_ready++;
+    p2p_metrics_peer(pe->is_inbound, 1);
+    p2p_metrics_handshake(p2p_now_ms() - pe->started_ms);
     char sid[17];
     short_id(sid, pe->sess.remote_id);
     hlog(BT_LOG_INFO, "peer connected", "peer=%llu id=%s addr=%s inbound=%d client=\"%s\"",
@@ -213,6 +219,12 @@ static int on_msg(void *arg, struct sess *s, size_t cap, uint64_t code, const ui
     return BTS_RLPX_DISC_PROTOCOL_ERROR;
 }
 
+static void on_wire(void *arg, struct sess *s, uint64_t code, size_t wire_len, int is_out)
+{
+    (void)arg;
+    p2p_metrics_wire(s, code, wire_len, is_out);
+}
+
 static void on_pong(void *arg, struct sess *s)
 {
     (void)s;
@@ -276,6 +288,7 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
     struct p2p_peer *pe = arg;
     if (what & BEV_EVENT_CONNECTED) {
         pe->is_connected = 1;
+        p2p_metrics_dial(1);
         if (pe->p2p->n_pending_dials)
             pe->p2p->n_pending_dials--;
         return;
@@ -285,6 +298,8 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
         return;
     }
     pe->sess.state = SESS_CLOSED; /* the socket is gone: nothing more can be sent */
+    if (!pe->is_inbound && !pe->is_connected)
+        p2p_metrics_dial(0);
     peer_close(pe, BTS_RLPX_DISC_NETWORK_ERROR,
                (what & BEV_EVENT_EOF) ? "connection closed" : "connection error");
     reap_soon(pe);
@@ -387,6 +402,7 @@ struct p2p_peer *peer_new(struct p2p *p, int fd, const struct bts_enode *dial)
         peer_free(pe);
         return NULL;
     }
+    pe->sess.on_wire = on_wire;
     struct timeval sec = {1, 0};
     event_add(pe->timer, &sec);
     bufferevent_setcb(pe->bev, read_cb, write_cb, event_cb, pe);

@@ -128,10 +128,13 @@ static bt_status send_raw(struct sess *s, uint64_t code, const uint8_t *data, si
     size_t before = s->out.len;
     if (st == BT_OK)
         st = bts_rlpx_frame_write(s->rs, &s->out, frame.data, frame.len);
+    size_t frame_len = frame.len;
     bts_buf_free(&frame);
     if (st == BT_OK) {
         s->bytes_out += s->out.len - before;
         s->msgs_out++;
+        if (s->on_wire)
+            s->on_wire(s->ev.arg, s, code, frame_len, 1);
     }
     return st;
 }
@@ -309,6 +312,8 @@ static bt_status on_frame(struct sess *s, const uint8_t *frame, size_t frame_len
     if (bts_rlpx_msg_split(&code, &data, &len, frame, frame_len) != BT_OK)
         return fail(s, "bad message id");
     s->msgs_in++;
+    if (s->on_wire)
+        s->on_wire(s->ev.arg, s, code, frame_len, 0);
     if (s->state == SESS_HELLO_WAIT) {
         if (code == BTS_RLPX_MSG_HELLO)
             return on_hello(s, data, len);

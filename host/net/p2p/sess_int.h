@@ -90,6 +90,10 @@ struct sess {
     uint64_t disc_reason; /* its reason */
     const char *error;    /* why we closed (static text), NULL if not us for an error */
     uint64_t bytes_in, bytes_out, msgs_in, msgs_out;
+    /** Set by the owner after sess_init (metrics; NULL: none): every framed message sent or
+     *  received, its absolute msg-id and the frame's msg-id || payload size as on the wire
+     *  (after Snappy, before padding and MAC), before the message is handled. arg: ev.arg. */
+    void (*on_wire)(void *arg, struct sess *s, uint64_t code, size_t wire_len, int is_out);
 };
 
 /** Start a session. initiator: remote_id (64 bytes) is the node we dial; the auth packet is

@@ -62,6 +62,7 @@ static void set_status(struct p2p_link *l, int is_syncing)
     s.current_block = chain_head_header(l->c)->h.number;
     s.highest_block = l->sync.target;
     chain_set_sync(l->c, &s);
+    p2p_metrics_sync(is_syncing, s.current_block, s.highest_block);
 }
 
 static double rate(uint64_t n, uint64_t ms)
@@ -82,6 +83,7 @@ static void log_progress(struct p2p_link *l, const char *msg)
          (unsigned long long)s->txs, bps, rate(s->txs, now - s->start_ms), eta,
          (unsigned long long)s->peer);
     s->last_log_ms = now;
+    p2p_metrics_sync(-1, head, s->target);
 }
 
 void sync_reset(struct p2p_link *l, const char *why)
