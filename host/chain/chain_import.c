@@ -266,6 +266,38 @@ bt_status chain_import_prep(struct chain *c, struct chain_prep *p, int *out_skip
     return rc;
 }
 
+/* The checks every imported block passes before execution, on the canonical head or on a
+ * side branch: the engine verifies the header against `parent` (seal included), the sender
+ * recovery started by chain_prep finishes, and the engine names the block's author (who gets
+ * the fees). */
+bt_status chain_verify_prepared(struct chain *c, struct chain_prep *p,
+                                const struct chain_header *parent, uint8_t out_author[20],
+                                char *err, size_t err_cap)
+{
+    const struct bts_header *h = &p->h;
+    bt_status rc;
+    if (c->o.engine.vt) {
+        struct chain_header hd = {
+            .h = *h, .rlp = (uint8_t *)p->header_rlp, .rlp_len = p->header_rlp_len};
+        memcpy(hd.hash, p->hash, 32);
+        struct bt_header bh, bp;
+        chain_bt_header(&hd, &bh);
+        chain_bt_header(parent, &bp);
+        rc = c->o.engine.vt->verify_header(c->o.engine.self, &bh, &bp, BT_VERIFY_SEAL);
+        if (rc != BT_OK) {
+            chain_msg(err, err_cap, "block %llu: %s", (unsigned long long)h->number,
+                      chain_engine_error(c, rc));
+            return rc;
+        }
+    }
+    if ((rc = chain_prep_wait(p, err, err_cap)) != BT_OK)
+        return rc;
+    if ((rc = chain_author_of(c, h, out_author)) != BT_OK)
+        chain_msg(err, err_cap, "block %llu: author: %s", (unsigned long long)h->number,
+                  chain_engine_error(c, rc));
+    return rc;
+}
+
 static bt_status import_prep(struct chain *c, struct chain_prep *p, int *out_skipped, char *err,
                              size_t err_cap)
 {
@@ -285,28 +317,9 @@ static bt_status import_prep(struct chain *c, struct chain_prep *p, int *out_ski
         return BT_EINVAL;
     }
     bt_status rc;
-    if (c->o.engine.vt) {
-        struct chain_header hd = {
-            .h = *h, .rlp = (uint8_t *)p->header_rlp, .rlp_len = p->header_rlp_len};
-        memcpy(hd.hash, p->hash, 32);
-        struct bt_header bh, bp;
-        chain_bt_header(&hd, &bh);
-        chain_bt_header(&c->head, &bp);
-        rc = c->o.engine.vt->verify_header(c->o.engine.self, &bh, &bp, BT_VERIFY_SEAL);
-        if (rc != BT_OK) {
-            chain_msg(err, err_cap, "block %llu: %s", (unsigned long long)h->number,
-                      chain_engine_error(c, rc));
-            return rc;
-        }
-    }
-    if ((rc = chain_prep_wait(p, err, err_cap)) != BT_OK)
-        return rc;
     uint8_t to[20];
-    if ((rc = chain_author_of(c, h, to)) != BT_OK) {
-        chain_msg(err, err_cap, "block %llu: author: %s", (unsigned long long)h->number,
-                  chain_engine_error(c, rc));
+    if ((rc = chain_verify_prepared(c, p, &c->head, to, err, err_cap)) != BT_OK)
         return rc;
-    }
     struct block_receipts rs = {0};
     c->bx.finalize = chain_finalize_cb;
     c->bx.finalize_arg = c;

@@ -146,6 +146,12 @@ bt_status chain_prep_start(struct chain *c, const uint8_t *rlp, size_t rlp_len, 
                            struct chain_prep *p, char *err, size_t err_cap);
 /** Wait for the senders. Returns BT_OK or BT_EINVAL ("tx 3: invalid sender"). */
 bt_status chain_prep_wait(struct chain_prep *p, char *err, size_t err_cap);
+/** Before executing an imported block (chain_import.c, chain_reorg.c): the engine's header
+ *  check against `parent`, the end of sender recovery, and the author (out_author, who gets
+ *  the fees). Returns BT_OK or the failing step's status with its message in err. */
+bt_status chain_verify_prepared(struct chain *c, struct chain_prep *p,
+                                const struct chain_header *parent, uint8_t out_author[20],
+                                char *err, size_t err_cap);
 /** Wait for work in flight and free. Zeroed p is fine. */
 void chain_prep_free(struct chain_prep *p);
 /** Import a prepared block (chain_import after decoding). Frees nothing. */

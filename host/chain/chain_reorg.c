@@ -387,28 +387,9 @@ bt_status chain_import_side(struct chain *c, struct chain_prep *p, int *out_skip
                   (unsigned long long)h->number, bts_status_str(rc));
         goto out;
     }
-    if (c->o.engine.vt) {
-        struct chain_header hd = {
-            .h = *h, .rlp = (uint8_t *)p->header_rlp, .rlp_len = p->header_rlp_len};
-        memcpy(hd.hash, p->hash, 32);
-        struct bt_header bh, bp;
-        chain_bt_header(&hd, &bh);
-        chain_bt_header(&parent, &bp);
-        rc = c->o.engine.vt->verify_header(c->o.engine.self, &bh, &bp, BT_VERIFY_SEAL);
-        if (rc != BT_OK) {
-            chain_msg(err, err_cap, "block %llu: %s", (unsigned long long)h->number,
-                      chain_engine_error(c, rc));
-            goto out;
-        }
-    }
-    if ((rc = chain_prep_wait(p, err, err_cap)) != BT_OK)
-        goto out;
     uint8_t to[20];
-    if ((rc = chain_author_of(c, h, to)) != BT_OK) {
-        chain_msg(err, err_cap, "block %llu: author: %s", (unsigned long long)h->number,
-                  chain_engine_error(c, rc));
+    if ((rc = chain_verify_prepared(c, p, &parent, to, err, err_cap)) != BT_OK)
         goto out;
-    }
     /* The parent's state: its trie nodes were written with it and are never pruned. */
     struct side_ctx sc = {c, parent.h.number, {0}};
     memcpy(sc.parent_hash, parent.hash, 32);
