@@ -219,6 +219,10 @@ async function main() {
     20000);
   if (fin) check(true, `all ${N} nodes at head ${Number(fin.number)} ${fin.hash.slice(0, 10)}.. ` +
     `state root ${fin.stateRoot.slice(0, 10)}..`);
+  const banned = nodes.filter((n) => /msg="peer banned"/.test(n.log)).map((n) => n.name);
+  check(banned.length === 0, `no node banned a peer for a competing branch (${banned.join(' ') ||
+    'none'}); reorgs seen: ${nodes.map((n) => (n.log.match(/msg="chain reorg"/g) ?? []).length)
+    .join('/')}`);
   if (failed || process.env.BTTC_MULTI_DUMP) {
     const top = Number((await block(nodes[0], 'latest')).number);
     const all = await range(nodes[0], 1, top);
