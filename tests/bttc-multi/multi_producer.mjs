@@ -37,7 +37,7 @@ for (let i = 0; i < N; i++) {
     join(dir, 'pw'), '--lightkdf', key], { encoding: 'utf8' });
   const m = /address: (0x[0-9a-fA-F]{40})/.exec(r.stdout);
   if (!m) throw new Error(`keys import: ${r.stdout}${r.stderr}`);
-  nodes.push({ name: `n${i}`, address: m[1], child: null, log: '', enode: null, port: 0 });
+  nodes.push({ name: `n${i}`, address: m[1], child: null, log: '', oldLog: '', enode: null, port: 0 });
 }
 // Spans 0-3 of 256 blocks (the validator-set contract's span length), all four producers.
 const spans = [];
@@ -62,6 +62,7 @@ function start(n) {
     '--http', '--http.port', String(n.httpPort ?? 0), '--ipcdisable', '--plugin-dir', pluginDir,
     '--unlock', n.address, '--password-file', join(dir, 'pw'), '--log.level', 'info'];
   if (stat) args.push('--p2p.static', stat);
+  n.oldLog = (n.oldLog ?? '') + n.log;
   n.log = '';
   n.http = null;
   n.child = spawn(bttcd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -231,8 +232,6 @@ async function main() {
     console.log(all.map((b, i) => `${Number(b.number)}:${name(who[i])}/d${Number(b.difficulty)}` +
       `/t${Number(b.timestamp) % 1000}`).join(' '));
   }
-  check(nodes.every((n) => !/AddressSanitizer|runtime error:|LeakSanitizer/.test(n.log)),
-    'no sanitizer report (sanitizer builds)');
 }
 
 try {
@@ -241,7 +240,10 @@ try {
   check(false, e.stack ?? String(e));
 }
 for (const n of nodes) n.child?.kill('SIGTERM');
-await sleep(1500);
+await until('every node stopped', async () => nodes.every((n) => !n.child), 15000);
+await sleep(300);
+check(nodes.every((n) => !/AddressSanitizer|runtime error:|LeakSanitizer/.test(n.oldLog + n.log)),
+  'no sanitizer report, also at exit (sanitizer builds)');
 if (failed) for (const n of nodes) console.log(`--- ${n.name} log (tail) ---\n${n.log.slice(-6000)}`);
 rmSync(dir, { recursive: true, force: true });
 console.log(failed ? `${failed} failed` : 'all passed');
