@@ -254,6 +254,23 @@ static void produce_timer(void *arg)
 {
     struct chain *c = arg;
     c->timer_id = 0;
+    /* The timer was armed for the head of its time; the head may have changed since (an
+     * imported block, a reorg) and chain_reschedule keeps an earlier timer. Ask the engine
+     * again for the current head: not our turn, or not yet (a backup's later slot), means
+     * no block now. */
+    if (c->o.engine.vt && c->o.engine.vt->schedule) {
+        size_t pending = 0, queued = 0;
+        txpool_counts(c->pool, &pending, &queued);
+        struct bt_header bp;
+        chain_bt_header(&c->head, &bp);
+        uint64_t when;
+        if (c->o.engine.vt->schedule(c->o.engine.self, &bp, pending, &when) != BT_OK)
+            return;
+        if (when > now_ms() + 5) {
+            chain_reschedule(c);
+            return;
+        }
+    }
     char err[512] = "";
     bt_status rc = chain_produce(c, 0, NULL, err, sizeof(err));
     if (rc != BT_OK) {

@@ -138,14 +138,28 @@ static void lk_on_new_block(void *self, uint64_t peer, const struct bts_eth_new_
     }
     sync_peer_has(l, peer, h.number);
     const struct chain_header *head = chain_head_header(l->c);
-    if (sync_is_busy(l) || h.number <= head->h.number)
+    if (sync_is_busy(l))
         return;
-    if (h.number > head->h.number + 1 || memcmp(h.parent_hash.bytes, head->hash, 32) != 0) {
-        sync_tick(l); /* a gap (or another branch): the sync fetches what is missing */
+    if (h.number > head->h.number + 1) {
+        sync_tick(l); /* a gap: the sync fetches what is missing */
         return;
     }
+    /* On our head, or a block of another branch (perhaps heavier: a competing in-turn block
+     * at our height): chain_import takes any block whose parent it knows and reorgs to the
+     * heaviest branch (host/chain/chain_reorg.c). */
     char err[512] = "";
     bt_status st = chain_import(l->c, b->block.raw, b->block.raw_len, NULL, err, sizeof(err));
+    if (st == BT_ENOTFOUND) {
+        /* Its parent is unknown: another branch forking further back; the sync fetches its
+         * ancestors from this peer (sync.c steps back to the fork point). */
+        if (h.number > 1) {
+            l->back_peer = peer;
+            l->back = head->h.number + 1 >= h.number ? head->h.number + 2 - h.number : 1;
+            sync_peer_has(l, peer, h.number);
+            sync_tick(l);
+        }
+        return;
+    }
     if (st == BT_EINVAL) {
         char why[600];
         snprintf(why, sizeof(why), "invalid block %llu: %s", (unsigned long long)h.number, err);

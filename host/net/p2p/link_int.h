@@ -57,6 +57,10 @@ struct p2p_link {
     struct event *tx_timer;
     int is_tx_armed;
     struct sync sync;
+    /* Another branch: the peer whose blocks did not link to ours, and how far below our head
+     * the next sync with it starts (doubled at each miss, so the fork point is found in a few
+     * rounds; chain_import skips the blocks we have and imports the rest as a side branch). */
+    uint64_t back_peer, back;
 };
 
 /* sync.c */

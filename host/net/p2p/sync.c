@@ -20,6 +20,8 @@
 #define SYNC_HEAD_WAIT_MS 2000
 /* Log a progress line at most this often. */
 #define SYNC_LOG_MS 2000
+/* First step back below our head when a peer's blocks do not link to ours (then doubled). */
+#define SYNC_BACK_FIRST 8
 
 static uint64_t new_req(void)
 {
@@ -218,11 +220,30 @@ static void import_ready(struct p2p_link *l)
         chain_get_stats(l->c, &after);
         s->blocks += done;
         s->txs += after.txs - before.txs;
+        if (st == BT_ENOTFOUND && b->from + done > 1 &&
+            (l->back_peer != s->peer || l->back < s->start_head)) {
+            /* Unknown ancestor: the peer is on another branch that forks below where we asked
+             * from. Step further back and try again with the same peer (geth's downloader finds
+             * the common ancestor the same way, by asking for older headers). */
+            uint64_t peer = s->peer;
+            l->back = l->back_peer == peer && l->back ? l->back * 2 : SYNC_BACK_FIRST;
+            l->back_peer = peer;
+            hlog(BT_LOG_DEBUG, "sync: peer on another branch", "peer=%llu back=%llu",
+                 (unsigned long long)peer, (unsigned long long)l->back);
+            sync_reset(l, NULL);
+            return;
+        }
+        if (st == BT_EBUSY) {
+            /* A future block (the engine says retry later): not the peer's fault. */
+            sync_reset(l, NULL);
+            return;
+        }
         if (st != BT_OK) {
             char why[900];
             snprintf(why, sizeof(why), "bad block %llu from sync peer: %s",
                      (unsigned long long)(b->from + done), err[0] ? err : bts_status_str(st));
-            /* Invalid or unlinked blocks: a wrong chain. Anything else (storage) is ours. */
+            /* Invalid blocks, or unlinked down to genesis: a wrong chain. Anything else
+             * (storage) is ours. */
             drop_peer(l, why, st == BT_EINVAL || st == BT_ENOTFOUND);
             return;
         }
@@ -237,6 +258,8 @@ static void import_ready(struct p2p_link *l)
     if (!s->peer)
         return;
     if (s->next > s->target && s->b[s->first].state == 0) {
+        if (l->back_peer == s->peer)
+            l->back_peer = l->back = 0;
         finish(l);
         return;
     }
@@ -420,18 +443,26 @@ void sync_tick(struct p2p_link *l)
             return;
     for (struct p2p_peer *pe = l->p2p->peers; pe; pe = pe->next)
         if (pe->is_ready && pe->has_status && !pe->is_closing && pe->has_best &&
-            pe->best_number > head && (!best || pe->best_number > best->best_number))
+            (pe->best_number > head || (pe->id == l->back_peer && l->back > 0)) &&
+            (!best || pe->best_number > best->best_number))
             best = pe;
     if (!best)
         return;
+    uint64_t back = l->back_peer == best->id ? l->back : 0;
+    if (back > head)
+        back = head;
+    if (best->best_number < head + 1 - back) {
+        l->back_peer = l->back = 0; /* nothing of its branch left to fetch */
+        return;
+    }
     memset(s, 0, sizeof(*s));
     s->peer = best->id;
     s->target = best->best_number;
-    s->next = head + 1;
+    s->next = head + 1 - back;
     s->start_head = head;
     s->start_ms = now;
     s->last_log_ms = now;
-    s->is_reported = s->target - head >= SYNC_REPORT_GAP;
+    s->is_reported = s->target > head && s->target - head >= SYNC_REPORT_GAP;
     if (s->is_reported) {
         set_status(l, 1);
         hlog(BT_LOG_INFO, "sync started", "height=%llu target=%llu peer=%llu addr=%s",
