@@ -232,6 +232,11 @@ bt_status bttc_create(const struct bt_host *host, struct bt_host_ctx *hctx, void
     }
     if (st == BT_OK && url[0])
         st = bttc_rest_new(&b->rest, b, url);
+    struct dlv_host_config dc;
+    if (st == BT_OK)
+        st = dlv_host_config_read(b->host, b->hctx, &dc);
+    if (st == BT_OK && dc.enabled && !dc.app_kv) /* offers bttc/span-source */
+        st = bttc_dlv_create(b, &dc);
     if (st != BT_OK) {
         bttc_destroy(b);
         return st;
@@ -275,8 +280,10 @@ bt_status bttc_start(void *self)
     struct dlv_host_config dc;
     if (st == BT_OK)
         st = dlv_host_config_read(b->host, b->hctx, &dc);
-    if (st == BT_OK && dc.enabled) /* the Delivery node (today with the kv stand-in app) */
+    if (st == BT_OK && dc.enabled && dc.app_kv) /* the node with the kv stand-in app */
         st = dlv_host_run_kv(&b->dlv, b->host, b->hctx, &dc);
+    else if (st == BT_OK && dc.enabled) /* the node with the Delivery application */
+        st = bttc_dlv_start(b, &dc);
     return st;
 }
 
@@ -284,6 +291,7 @@ void bttc_stop(void *self)
 {
     struct bttc *b = self;
     dlv_host_stop(b->dlv);
+    bttc_dlv_stop(b);
     bttc_rest_free(b->rest);
     b->rest = NULL;
     if (b->src == &bttc_rest_iface)
@@ -296,6 +304,7 @@ void bttc_destroy(void *self)
     if (!b)
         return;
     dlv_host_free(b->dlv);
+    bttc_dlv_free(b);
     bttc_rest_free(b->rest);
     bttc_filesrc_free(b->filesrc);
     for (size_t i = 0; i < BTTC_SNAP_CACHE; i++)
