@@ -186,9 +186,11 @@ static bt_status read_conf(struct bttc *b, char *span_file, char *event_file, ch
             snprintf(event_file, 512, "%s", e.value);
         else if (strcmp(e.key, "delivery_url") == 0)
             snprintf(url, 512, "%s", e.value);
-        else if (strncmp(e.key, "delivery", 8) == 0)
-            ; /* the Delivery node's keys, read by dlv_host_config_read (dlvnode/dlv_host.h) */
-        else if (strcmp(e.key, "block_alloc") == 0)
+        else if (strncmp(e.key, "delivery", 8) == 0) {
+            /* the Delivery node's keys, read by dlv_host_config_read (dlvnode/dlv_host.h) */
+            if (!strcmp(e.key, "delivery"))
+                b->dlv_on = !strcmp(e.value, "on");
+        } else if (strcmp(e.key, "block_alloc") == 0)
             st = add_alloc(b, &e);
         else
             st = bttc_fail(b, BT_EINVAL, "%s:%u: unknown key %s", e.file, e.line, e.key);
@@ -233,9 +235,9 @@ bt_status bttc_create(const struct bt_host *host, struct bt_host_ctx *hctx, void
     if (st == BT_OK && url[0])
         st = bttc_rest_new(&b->rest, b, url);
     struct dlv_host_config dc;
-    if (st == BT_OK)
+    if (st == BT_OK && b->dlv_on)
         st = dlv_host_config_read(b->host, b->hctx, &dc);
-    if (st == BT_OK && dc.enabled && !dc.app_kv) /* offers bttc/span-source */
+    if (st == BT_OK && b->dlv_on && !dc.app_kv) /* offers bttc/span-source */
         st = bttc_dlv_create(b, &dc);
     if (st != BT_OK) {
         bttc_destroy(b);

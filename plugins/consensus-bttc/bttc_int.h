@@ -91,6 +91,7 @@ struct bttc {
     struct bt_host_ctx *hctx;
     struct dlv_host *dlv;    /* the Delivery node with the kv app (delivery_app = kv) */
     struct bttc_dlv *dlvapp; /* the Delivery node with the real application (dlvrun.c) */
+    int dlv_on;              /* delivery = on */
     struct bttc_params p;
     char key_id[48];
     uint8_t signer[20];
