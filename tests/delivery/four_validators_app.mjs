@@ -55,7 +55,7 @@ for (const n of nodes) {
 function start(n) {
   const stat = nodes.filter((o) => o !== n && o.enode).map((o) => o.enode).join(',');
   const args = ['run', '--config', join(dir, `${n.name}.conf`), '--datadir', join(dir, n.name),
-    '--chain', 'devnet', '--nodiscover', '--p2p.addr', '127.0.0.1', '--p2p.port', '0',
+    '--chain', 'devnet', '--nodiscover', '--p2p.addr', '127.0.0.1', '--p2p.port', String(n.port ?? 0),
     '--rest.port', '0', '--plugin-dir', pluginDir, '--unlock', n.address, '--password-file',
     join(dir, 'pw'), '--log.level', 'info'];
   if (stat) args.push('--p2p.static', stat);
@@ -102,6 +102,7 @@ async function main() {
     const m = await waitFor(n, /msg="p2p started" enode=(\S+)/, 10000);
     if (!m) throw new Error(`${n.name} did not start:\n${n.log}`);
     n.enode = m[1].replace('?discport=0', '');
+    n.port = Number(/:(\d+)$/.exec(n.enode)[1]);
     const r = await waitFor(n, /msg="rest server" addr=[^:]+:(\d+)/, 5000);
     if (!r) throw new Error(`${n.name}: no rest server:\n${n.log}`);
     n.rest = Number(r[1]);
@@ -139,6 +140,17 @@ async function main() {
       vr.proposer && addrs.includes(vr.proposer.signer.toLowerCase()),
       `${n.name}: /staking/validator-set ${JSON.stringify(vs.body).slice(0, 200)}`);
   }
+  // a restart resumes from the store (no second genesis) and catches up with the same hashes
+  const before = commits(nodes[3]);
+  nodes[3].child.kill('SIGTERM');
+  await sleep(1500);
+  start(nodes[3]);
+  const top = Math.max(...nodes.slice(0, 3).map(height));
+  check(await until(() => height(nodes[3]) >= top + 2, 40000),
+    'a restarted validator resumes from its store and commits new heights');
+  const m0 = commits(nodes[0]), m3 = commits(nodes[3]);
+  check([...before, ...m3].every(([h, a]) => !m0.has(h) || m0.get(h) === a),
+    'the restarted validator agrees with the others at every height');
   check(nodes.every((n) => !/dlv_halt|halted/.test(n.log)), 'no node halted');
   check(nodes.every((n) => !/no span source/.test(n.log)),
     'the producer half takes bttc/span-source from the in-process application');
