@@ -186,9 +186,11 @@ static bt_status read_conf(struct bttc *b, char *span_file, char *event_file, ch
             snprintf(event_file, 512, "%s", e.value);
         else if (strcmp(e.key, "delivery_url") == 0)
             snprintf(url, 512, "%s", e.value);
-        else if (strncmp(e.key, "delivery", 8) == 0)
-            ; /* the Delivery node's keys, read by dlv_host_config_read (dlvnode/dlv_host.h) */
-        else if (strcmp(e.key, "block_alloc") == 0)
+        else if (strncmp(e.key, "delivery", 8) == 0) {
+            /* the Delivery node's keys, read by dlv_host_config_read (dlvnode/dlv_host.h) */
+            if (!strcmp(e.key, "delivery"))
+                b->dlv_on = !strcmp(e.value, "on");
+        } else if (strcmp(e.key, "block_alloc") == 0)
             st = add_alloc(b, &e);
         else
             st = bttc_fail(b, BT_EINVAL, "%s:%u: unknown key %s", e.file, e.line, e.key);
@@ -232,6 +234,11 @@ bt_status bttc_create(const struct bt_host *host, struct bt_host_ctx *hctx, void
     }
     if (st == BT_OK && url[0])
         st = bttc_rest_new(&b->rest, b, url);
+    struct dlv_host_config dc;
+    if (st == BT_OK && b->dlv_on)
+        st = dlv_host_config_read(b->host, b->hctx, &dc);
+    if (st == BT_OK && b->dlv_on && !dc.app_kv) /* offers bttc/span-source */
+        st = bttc_dlv_create(b, &dc);
     if (st != BT_OK) {
         bttc_destroy(b);
         return st;
@@ -275,8 +282,10 @@ bt_status bttc_start(void *self)
     struct dlv_host_config dc;
     if (st == BT_OK)
         st = dlv_host_config_read(b->host, b->hctx, &dc);
-    if (st == BT_OK && dc.enabled) /* the Delivery node (today with the kv stand-in app) */
+    if (st == BT_OK && dc.enabled && dc.app_kv) /* the node with the kv stand-in app */
         st = dlv_host_run_kv(&b->dlv, b->host, b->hctx, &dc);
+    else if (st == BT_OK && dc.enabled) /* the node with the Delivery application */
+        st = bttc_dlv_start(b, &dc);
     return st;
 }
 
@@ -284,6 +293,7 @@ void bttc_stop(void *self)
 {
     struct bttc *b = self;
     dlv_host_stop(b->dlv);
+    bttc_dlv_stop(b);
     bttc_rest_free(b->rest);
     b->rest = NULL;
     if (b->src == &bttc_rest_iface)
@@ -296,6 +306,7 @@ void bttc_destroy(void *self)
     if (!b)
         return;
     dlv_host_free(b->dlv);
+    bttc_dlv_free(b);
     bttc_rest_free(b->rest);
     bttc_filesrc_free(b->filesrc);
     for (size_t i = 0; i < BTTC_SNAP_CACHE; i++)

@@ -84,10 +84,14 @@ struct bttc_rest;
 struct bttc_filesrc;
 
 struct dlv_host;
+struct dlv_host_config;
+struct bttc_dlv;
 struct bttc {
     const struct bt_host *host;
     struct bt_host_ctx *hctx;
-    struct dlv_host *dlv; /* the Delivery node when delivery = on (dlvnode/dlv_host.h) */
+    struct dlv_host *dlv;    /* the Delivery node with the kv app (delivery_app = kv) */
+    struct bttc_dlv *dlvapp; /* the Delivery node with the real application (dlvrun.c) */
+    int dlv_on;              /* delivery = on */
     struct bttc_params p;
     char key_id[48];
     uint8_t signer[20];
@@ -192,6 +196,14 @@ bt_status bttc_root_hash(struct bttc *b, uint64_t start, uint64_t end, char out[
 /* --- errors -------------------------------------------------------------------------------- */
 
 /** Leave a message through host->set_error and return st. */
+/* dlvrun.c: the Delivery application in the plugin. create: offers "bttc/span-source"
+ * (answers BT_EBUSY until start); start: opens the app over "storage" (genesis on first
+ * start), runs the node with it, registers its REST routes and dlv_* RPC methods. */
+bt_status bttc_dlv_create(struct bttc *b, const struct dlv_host_config *dc);
+bt_status bttc_dlv_start(struct bttc *b, const struct dlv_host_config *dc);
+void bttc_dlv_stop(struct bttc *b);
+void bttc_dlv_free(struct bttc *b);
+
 bt_status bttc_fail(struct bttc *b, bt_status st, const char *fmt, ...) BT_PRINTF(3, 4);
 
 #endif /* BTTC_INT_H */

@@ -58,9 +58,13 @@ bt_status dlv_host_config_read(const struct bt_host *host, struct bt_host_ctx *h
             return BT_EINVAL;
         }
     }
-    if (host->conf_get(hctx, "delivery_app", &e) == BT_OK && strcmp(e.value, "kv") != 0) {
-        host->set_error(hctx, "%s:%u: delivery_app: only kv is built in", e.file, e.line);
-        return BT_EINVAL;
+    if (host->conf_get(hctx, "delivery_app", &e) == BT_OK) {
+        if (!strcmp(e.value, "kv"))
+            out->app_kv = 1;
+        else if (strcmp(e.value, "delivery") != 0) {
+            host->set_error(hctx, "%s:%u: delivery_app: expected delivery or kv", e.file, e.line);
+            return BT_EINVAL;
+        }
     }
     if (host->conf_get(hctx, "delivery_key", &e) == BT_OK) {
         uint8_t a[20];
@@ -372,6 +376,13 @@ static void rpc_submit(void *arg, struct bt_rpc_call *call)
     json_decref(p);
 }
 
+void dlv_host_rpc_register(struct dlv_host *d)
+{
+    if (d->host->rpc_register(d->hctx, "dlv_status", rpc_status, d) != BT_OK ||
+        d->host->rpc_register(d->hctx, "dlv_submitTx", rpc_submit, d) != BT_OK)
+        d->host->log(d->hctx, BT_LOG_WARN, "dlv rpc methods not registered", NULL);
+}
+
 bt_status dlv_host_run_kv(struct dlv_host **out, const struct bt_host *host,
                           struct bt_host_ctx *hctx, const struct dlv_host_config *cfg)
 {
@@ -416,9 +427,7 @@ bt_status dlv_host_run_kv(struct dlv_host **out, const struct bt_host *host,
         return st;
     }
     d->kv = kv;
-    if ((host->rpc_register(hctx, "dlv_status", rpc_status, d) != BT_OK ||
-         host->rpc_register(hctx, "dlv_submitTx", rpc_submit, d) != BT_OK))
-        host->log(hctx, BT_LOG_WARN, "dlv rpc methods not registered", NULL);
+    dlv_host_rpc_register(d);
     st = dlv_host_start(d);
     if (st != BT_OK) {
         dlv_host_free(d);

@@ -8,11 +8,13 @@
  *   delivery = on | off                 run the Delivery node (default off)
  *   delivery_key = 0x<40 hex>           keystore address of the validator key (absent:
  *                                       observer: follows, serves sync, never signs)
- *   delivery_app = kv                   the application (today only the kv stand-in,
- *                                       dlv_kvapp.h; the lead wires delivery/ later)
- *   delivery_genesis = <file>           JSON {"chain_id": "...", "validators":
- *                                       [{"address": "0x..", "power": N}, ...]} (relative to
- *                                       the datadir); the set the app reports for height 1
+ *   delivery_app = delivery | kv        the application: the Delivery application (default;
+ *                                       wired by the plugin, ../dlvrun.c) or the kv stand-in
+ *                                       (dlv_kvapp.h, for tests)
+ *   delivery_genesis = <file>           (relative to the datadir) kv: JSON {"chain_id": "...",
+ *                                       "validators": [{"address": "0x..", "power": N}, ...]},
+ *                                       the set the app reports for height 1; delivery: the
+ *                                       application's genesis (delivery/dlv_genesis.c)
  *   delivery_timeout_propose_ms = 3000  (and _delta 500) Tendermint's timeout_propose
  *   delivery_timeout_vote_ms = 1000     (and _delta 500) timeout_prevote / timeout_precommit
  *   delivery_timeout_commit_ms = 0      pause between a commit and the next height
@@ -34,6 +36,7 @@ extern "C" {
 struct dlv_host_config {
     int enabled;
     int has_key;
+    int app_kv; /* delivery_app = kv (the stand-in); default: delivery (the real application) */
     char key_id[43]; /* "0x" + 40 hex */
     char genesis[512];
     uint64_t propose_ms, propose_delta_ms, vote_ms, vote_delta_ms, commit_ms;
@@ -65,6 +68,11 @@ bt_status dlv_host_start(struct dlv_host *d) BT_MUST_CHECK;
 
 /** The node (for RPC/REST: status, submit_tx, blocks). */
 struct dlv_node *dlv_host_node(struct dlv_host *d);
+
+/** Register the JSON-RPC methods dlv_status (height, appHash, round, mempool, halted) and
+ *  dlv_submitTx (["<tx bytes as a string>"]: into the mempool after check_tx). A failure is
+ *  logged, not returned (the node runs without them). Thread: loop. */
+void dlv_host_rpc_register(struct dlv_host *d);
 
 /** Run the node with the key-value stand-in app (dlv_kvapp.h; "delivery_app = kv"): the
  *  genesis file gives the chain id and set, the app's state is read from storage, and the
