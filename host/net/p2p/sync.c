@@ -461,7 +461,9 @@ void sync_tick(struct p2p_link *l)
     s->next = head + 1 - back;
     s->start_head = head;
     s->start_ms = now;
-    s->last_log_ms = now;
+    /* The first imported batch logs a progress line at once (then every SYNC_LOG_MS), so even
+     * a sync shorter than the interval shows its rate. */
+    s->last_log_ms = now - SYNC_LOG_MS;
     s->is_reported = s->target > head && s->target - head >= SYNC_REPORT_GAP;
     if (s->is_reported) {
         set_status(l, 1);
