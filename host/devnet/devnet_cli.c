@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE 700
 #include "devnet_int.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <signal.h>
@@ -160,7 +161,28 @@ static int resolve(struct devnet *d, const char *dir, int create)
     }
     dn_fmt(d->dir, sizeof(d->dir), "%s", abs);
     free(abs);
+    struct stat sb;
+    if (stat(d->dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        fprintf(stderr, "bttcd devnet: --dir %s: not a directory\n", dir);
+        return -1;
+    }
     return 0;
+}
+
+/* A new network only goes into an empty directory: `--dir ~` by mistake must not scatter a
+ * devnet among the user's files (the same rule as --fresh, which deletes only a devnet). */
+static int dir_is_empty(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return 0;
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(dp)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(dp);
+    return n == 0;
 }
 
 static int take_port(int *used, size_t *n_used)
@@ -226,6 +248,8 @@ static int plan(struct devnet *d, const struct dn_opts *o)
 static int fail(struct devnet *d, const char *step, const char *err)
 {
     fprintf(stderr, "bttcd devnet: %s: %s\n", step, err);
+    fprintf(stderr, "bttcd devnet: the next start resumes %s as it is; --fresh starts over\n",
+            d->dir);
     dn_stop_all(d, 10000);
     char path[4200];
     dn_fmt(path, sizeof(path), "%s/run/devnet.pid", d->dir);
@@ -259,6 +283,13 @@ static int up(struct devnet *d, const struct dn_opts *o)
         fprintf(stderr, "bttcd devnet: %s (start over with --fresh)\n", err);
         return 1;
     }
+    if (is_new && !dir_is_empty(d->dir)) {
+        fprintf(stderr,
+                "bttcd devnet: %s is not empty and holds no devnet: choose a new or empty "
+                "directory with --dir\n",
+                d->dir);
+        return 1;
+    }
     if (is_new && plan(d, o) != 0)
         return 2;
     if (!is_new && o->n_val != d->n_val && o->n_val != 4)
@@ -282,8 +313,8 @@ static int up(struct devnet *d, const struct dn_opts *o)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    printf("bttcd devnet: %s network in %s (%u validators)\n", is_new ? "a new" : "resuming the",
-           d->dir, d->n_val);
+    printf("bttcd devnet: %s network in %s (%u validator%s)\n", is_new ? "a new" : "resuming the",
+           d->dir, d->n_val, d->n_val == 1 ? "" : "s");
     fflush(stdout);
     /* Basechains: start them all, then wait for each. */
     for (int c = 0; c < DN_N_CHAINS && !g_stop; c++)

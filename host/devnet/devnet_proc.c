@@ -244,10 +244,11 @@ bt_status dn_start_validator(struct devnet *d, uint32_t i, char *err, size_t err
             strcat(statics, ",");
         strcat(statics, d->val[k].enode);
     }
-    char *argv[40] = {d->exe,       "run",       "--config",    conf, "--datadir",  vdir,
-                      "--genesis",  gen,         "--p2p.chain", gen,  "--http",     "--http.port",
-                      hp,           "--ws",      "--ws.port",   wp,   "--p2p.port", pp,
-                      "--p2p.addr", "127.0.0.1", "--nodiscover"};
+    /* --genesis alone names the chain of both the node and p2p (--p2p.chain is deprecated). */
+    char *argv[40] = {
+        d->exe,       "run",    "--config",    conf,        "--datadir",   vdir,        "--genesis",
+        gen,          "--http", "--http.port", hp,          "--ws",        "--ws.port", wp,
+        "--p2p.port", pp,       "--p2p.addr",  "127.0.0.1", "--nodiscover"};
     int n = 0;
     while (argv[n])
         n++;
