@@ -82,10 +82,11 @@ int main(int argc, char **argv)
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("bench_rootchain: %zu StateSynced logs, %.1f MB answer: %.0f events/CPU-s, %.1f MB/CPU-s, "
-           "peak RSS %ld KiB (checksum %llu)\n",
-           n, (double)b.len / 1e6, (double)n / best, (double)b.len / 1e6 / best, ru.ru_maxrss,
-           (unsigned long long)sum);
+    printf(
+        "bench_rootchain: %zu StateSynced logs, %.1f MB answer: %.0f events/CPU-s, %.1f MB/CPU-s, "
+        "peak RSS %ld KiB (checksum %llu)\n",
+        n, (double)b.len / 1e6, (double)n / best, (double)b.len / 1e6 / best, ru.ru_maxrss,
+        (unsigned long long)sum);
     bts_buf_free(&b);
     fflush(stdout);
     return bench_anvil(quick, anvil_events);

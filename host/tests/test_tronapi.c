@@ -524,7 +524,8 @@ static void e_far(json_t *tx)
 }
 static void e_fee(json_t *tx)
 {
-    json_object_set_new(json_object_get(tx, "raw_data"), "fee_limit", json_integer(TRONAPI_MAX_FEE_LIMIT + 1));
+    json_object_set_new(json_object_get(tx, "raw_data"), "fee_limit",
+                        json_integer(TRONAPI_MAX_FEE_LIMIT + 1));
 }
 
 static void test_tronapi_broadcast_and_info(void)
