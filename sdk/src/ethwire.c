@@ -345,12 +345,14 @@ const char *bts_eth_msg_name(uint64_t code)
         "NewPooledTransactionHashes",
         "GetPooledTransactions",
         "PooledTransactions",
+        NULL,
+        NULL,
+        "GetNodeData", /* 0x0d/0x0e: in eth/66, gone in eth/67 (bttcd never asks) */
+        "NodeData",
+        "GetReceipts",
+        "Receipts",
     };
-    if (code < BTS_ARRAY_SIZE(names))
+    if (code < BTS_ARRAY_SIZE(names) && names[code])
         return names[code];
-    if (code == BTS_ETH_GET_RECEIPTS)
-        return "GetReceipts";
-    if (code == BTS_ETH_RECEIPTS)
-        return "Receipts";
     return "unknown";
 }

@@ -24,24 +24,6 @@ static const char *const proto_names[N_PROTOS] = {"p2p", "eth", "dlv"};
 
 /* devp2p base protocol (rlpx.md "Hello", "Disconnect", "Ping", "Pong"). */
 static const char *const p2p_msgs[] = {"Hello", "Disconnect", "Ping", "Pong"};
-/* eth/66 message names as go-ethereum's eth/protocols/eth/protocol.go. */
-static const char *const eth_msgs[] = {"Status",
-                                       "NewBlockHashes",
-                                       "Transactions",
-                                       "GetBlockHeaders",
-                                       "BlockHeaders",
-                                       "GetBlockBodies",
-                                       "BlockBodies",
-                                       "NewBlock",
-                                       "NewPooledTransactionHashes",
-                                       "GetPooledTransactions",
-                                       "PooledTransactions",
-                                       NULL,
-                                       NULL,
-                                       "GetNodeData",
-                                       "NodeData",
-                                       "GetReceipts",
-                                       "Receipts"};
 static const char *const dlv_msgs[] = {"Message"};
 
 static struct {
@@ -64,8 +46,8 @@ static const char *msg_name(size_t proto, size_t code)
     const char *name = NULL;
     if (proto == PROTO_P2P && code < sizeof(p2p_msgs) / sizeof(p2p_msgs[0]))
         name = p2p_msgs[code];
-    else if (proto == PROTO_ETH && code < sizeof(eth_msgs) / sizeof(eth_msgs[0]))
-        name = eth_msgs[code];
+    else if (proto == PROTO_ETH && strcmp(bts_eth_msg_name(code), "unknown") != 0)
+        name = bts_eth_msg_name(code);
     else if (proto == PROTO_DLV && code < sizeof(dlv_msgs) / sizeof(dlv_msgs[0]))
         name = dlv_msgs[code];
     return name ? name : "Unknown";

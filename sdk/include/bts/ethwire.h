@@ -152,7 +152,9 @@ BTS_API bt_status bts_eth_new_block_encode(struct bts_buf *out, const uint8_t *b
 BTS_API bt_status bts_eth_new_block_decode(struct bts_eth_new_block *out, const uint8_t *in,
                                            size_t in_len) BT_MUST_CHECK;
 
-/** Name of a message code ("Status", "GetBlockHeaders", ...); "unknown" otherwise. */
+/** Name of an eth/66 message code as go-ethereum's eth/protocols/eth/protocol.go names it
+ *  ("Status", "GetBlockHeaders", ..., "GetNodeData", "Receipts"); "unknown" otherwise.
+ *  Returns a static string. Thread: any. */
 BTS_API const char *bts_eth_msg_name(uint64_t code);
 
 #ifdef __cplusplus
