@@ -9,27 +9,13 @@
 
 #include "dlv_store.h"
 
-static void be64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
 static bt_status put_h(struct dlv_batch *b, const char *prefix, uint64_t h, const uint8_t *v,
                        size_t len)
 {
     uint8_t key[16];
     size_t l = strlen(prefix);
     memcpy(key, prefix, l);
-    be64(key + l, h);
+    dlv_put_be64(key + l, h);
     return dlv_batch_add(b, BT_STORAGE_PUT, key, l + 8, v, len);
 }
 
@@ -41,8 +27,8 @@ static bt_status put_set(struct dlv_batch *b, uint64_t h, const struct bts_valse
         return BT_ENOMEM;
     for (size_t i = 0; i < s->n; i++) {
         memcpy(p + 36 * i, s->v[i].address, 20);
-        be64(p + 36 * i + 20, (uint64_t)s->v[i].power);
-        be64(p + 36 * i + 28, (uint64_t)s->v[i].priority);
+        dlv_put_be64(p + 36 * i + 20, (uint64_t)s->v[i].power);
+        dlv_put_be64(p + 36 * i + 28, (uint64_t)s->v[i].priority);
     }
     bt_status st = put_h(b, "dlv/v/", h, p, s->n * 36);
     free(p);
@@ -76,7 +62,7 @@ static bt_status next_set(struct dlv_node *n, uint64_t h, struct bts_valset *out
         }
         for (size_t i = 0; i < len / 28; i++) {
             memcpy(c[i].address, u + 28 * i, 20);
-            c[i].power = (int64_t)rd64(u + 28 * i + 20);
+            c[i].power = (int64_t)dlv_get_be64(u + 28 * i + 20);
         }
         st = bts_valset_update(out, c, len / 28, 1);
         free(c);
@@ -115,7 +101,7 @@ static bt_status last_commit(struct dlv_node *n, const struct dlv_block *b,
     }
     for (size_t i = 0; i < cnt; i++) {
         memcpy(v[i].validator, p + 36 * i, 20);
-        v[i].power = (int64_t)rd64(p + 36 * i + 20);
+        v[i].power = (int64_t)dlv_get_be64(p + 36 * i + 20);
         v[i].side = r + i * DLV_SIDE_MAX;
     }
     free(p);
@@ -187,7 +173,7 @@ bt_status dlv_store_apply(struct dlv_node *n, const uint8_t *block, size_t len, 
             st = BT_ENOMEM;
         for (size_t i = 0; u && i < up_n; i++) {
             memcpy(u + 28 * i, up[i].address, 20);
-            be64(u + 28 * i + 20, (uint64_t)up[i].power);
+            dlv_put_be64(u + 28 * i + 20, (uint64_t)up[i].power);
         }
         if (st == BT_OK && up_n)
             st = put_h(&batch, "dlv/u/", b.height, u, up_n * 28);
@@ -204,9 +190,9 @@ bt_status dlv_store_apply(struct dlv_node *n, const uint8_t *block, size_t len, 
     if (st == BT_OK)
         st = put_h(&batch, "dlv/c/", b.height, cert, cert_len);
     uint8_t head[8 + 32 + 8 + 4];
-    be64(head, b.height);
+    dlv_put_be64(head, b.height);
     memcpy(head + 8, app_hash, 32);
-    be64(head + 40, b.time_ms);
+    dlv_put_be64(head + 40, b.time_ms);
     for (int i = 0; i < 4; i++)
         head[48 + i] = (uint8_t)((uint32_t)round >> (24 - 8 * i));
     if (st == BT_OK)
@@ -285,9 +271,9 @@ bt_status dlv_store_load(struct dlv_node *n)
             free(p);
             return BT_EIO;
         }
-        n->height = rd64(p);
+        n->height = dlv_get_be64(p);
         memcpy(n->app_hash, p + 8, 32);
-        n->last_time = rd64(p + 40);
+        n->last_time = dlv_get_be64(p + 40);
         n->last_round = (int32_t)rd32(p + 48);
         free(p);
         st = dlv_store_set_load(n, n->height + 1, &n->set);

@@ -32,14 +32,6 @@ static void put16(uint8_t *p, uint16_t v)
     p[1] = (uint8_t)v;
 }
 
-static uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
 void dlv_net_send_parts(struct dlv_node *n, const struct dlv_cand *c)
 {
     size_t total = (c->len + DLV_PART_SIZE - 1) / DLV_PART_SIZE;
@@ -66,7 +58,7 @@ static void on_part(struct dlv_node *n, const uint8_t *msg, size_t len)
 {
     if (len <= 44)
         return;
-    uint64_t h = rd64(msg + 32);
+    uint64_t h = dlv_get_be64(msg + 32);
     size_t idx = (size_t)msg[40] << 8 | msg[41], total = (size_t)msg[42] << 8 | msg[43];
     size_t dl = len - 44;
     if (h != n->height + 1 || total == 0 || idx >= total || total > DLV_BLOCK_MAX / DLV_PART_SIZE ||

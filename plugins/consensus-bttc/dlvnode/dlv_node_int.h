@@ -161,4 +161,19 @@ void dlv_net_send_parts(struct dlv_node *n, const struct dlv_cand *c);
 void dlv_net_sync_request(struct dlv_node *n, uint64_t peer, uint64_t height);
 void dlv_net_sync_serve(struct dlv_node *n, uint64_t peer, uint64_t height);
 
+/* Big-endian u64 in store keys and wire payloads (heights sort in byte order). */
+static inline void dlv_put_be64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+static inline uint64_t dlv_get_be64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
 #endif /* DLV_NODE_INT_H */

@@ -9,25 +9,11 @@
 
 #include "dlv_store.h"
 
-static void be64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
 static size_t key_of(uint8_t key[16], const char *prefix, uint64_t h)
 {
     size_t l = strlen(prefix);
     memcpy(key, prefix, l);
-    be64(key + l, h);
+    dlv_put_be64(key + l, h);
     return l + 8;
 }
 
@@ -57,8 +43,8 @@ bt_status dlv_store_set_load(struct dlv_node *n, uint64_t h, struct bts_valset *
     int64_t total = 0;
     for (size_t i = 0; i < len / 36; i++) {
         memcpy(v[i].address, p + 36 * i, 20);
-        v[i].power = (int64_t)rd64(p + 36 * i + 20);
-        v[i].priority = (int64_t)rd64(p + 36 * i + 28);
+        v[i].power = (int64_t)dlv_get_be64(p + 36 * i + 20);
+        v[i].priority = (int64_t)dlv_get_be64(p + 36 * i + 28);
         total += v[i].power;
     }
     free(p);
@@ -171,17 +157,17 @@ bt_status dlv_store_wal_write(struct dlv_node *n, const struct bft_wal_rec *rec,
         t[9] = (uint8_t)(g->round >> 16);
         t[10] = (uint8_t)(g->round >> 8);
         t[11] = (uint8_t)g->round;
-        be64(t, g->height);
+        dlv_put_be64(t, g->height);
         t[12] = g->has_value;
         memcpy(t + 13, g->value, 32);
         memcpy(t + 45, g->ext_hash, 32);
         st = bts_buf_append(&b, t, sizeof t);
     }
     uint8_t x[8 + 4 + 8 + 4 + 32 + 4 + 4];
-    be64(x, rec->round_height);
+    dlv_put_be64(x, rec->round_height);
     for (int i = 0; i < 4; i++)
         x[8 + i] = (uint8_t)((uint32_t)rec->round_entered >> (24 - 8 * i));
-    be64(x + 12, rec->lock_height);
+    dlv_put_be64(x + 12, rec->lock_height);
     for (int i = 0; i < 4; i++)
         x[20 + i] = (uint8_t)((uint32_t)rec->locked_round >> (24 - 8 * i));
     memcpy(x + 24, rec->locked_value, 32);
@@ -233,16 +219,16 @@ bt_status dlv_store_wal_read(struct dlv_node *n, struct bft_wal_rec *rec, struct
         goto out;
     for (int k = 0; k < 3; k++) {
         const uint8_t *t = p + k * WAL_SIG_LEN;
-        rec->last[k].height = rd64(t);
+        rec->last[k].height = dlv_get_be64(t);
         rec->last[k].round = (int32_t)rd32(t + 8);
         rec->last[k].has_value = t[12];
         memcpy(rec->last[k].value, t + 13, 32);
         memcpy(rec->last[k].ext_hash, t + 45, 32);
     }
     const uint8_t *x = p + 3 * WAL_SIG_LEN;
-    rec->round_height = rd64(x);
+    rec->round_height = dlv_get_be64(x);
     rec->round_entered = (int32_t)rd32(x + 8);
-    rec->lock_height = rd64(x + 12);
+    rec->lock_height = dlv_get_be64(x + 12);
     rec->locked_round = (int32_t)rd32(x + 20);
     memcpy(rec->locked_value, x + 24, 32);
     size_t ext_len = rd32(x + 56), pol_n = rd32(x + 60);
