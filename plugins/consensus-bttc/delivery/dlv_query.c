@@ -44,6 +44,8 @@ const char *const dlv_query_routes[] = {
     "/staking/next/{root}",
     "/topup/dividend-account-root",
     "/topup/dividend-account/{address}",
+    "/topup/account-proof/{address}",
+    "/topup/account-proof/{address}/verify",
     NULL,
 };
 

@@ -18,6 +18,7 @@
  *   /topup/dividend-account-root  /topup/dividend-account/{address}
  *   /overview  /checkpoints/list?root=R&page=P&limit=L  /bor/span/list?page=P&limit=L
  *   /staking/proposer/{times}  /staking/validator-status/{address}   (dlv_query_more.c)
+ *   /topup/account-proof/{address}  /topup/account-proof/{address}/verify?proof=P
  *   /clerk/isoldtx?txhash=H&logindex=I&rootchaintype=R   (through the oracle, dlv_rest.c)
  * (`{root}` is "tron", "eth" or "bsc"; upstream's default root for the checkpoint routes is
  * TRON.) */

@@ -8,6 +8,7 @@
 
 #include <bts/dlvside.h>
 #include <bts/hex.h>
+#include <bts/keccak.h>
 
 #include "dlv_query.h"
 #include "dlv_query_int.h"
@@ -295,6 +296,101 @@ bt_status dlv_query_isoldtx_answer(struct dlv_application *a, const struct dlv_o
     return dlvq_write_answer(a, &r, out_status, out_body);
 }
 
+/* --- /topup/account-proof/{address}[/verify] ------------------------------------------------- */
+
+/* The Merkle path of `user` in the dividend-account tree of bts_dlvckpt_account_root
+ * (cbergoon/merkletree GetMerklePath: the sibling at each level from the leaf up, a lone node
+ * being its own sibling), concatenated; index = the account's position. An unknown user has an
+ * empty path and index 0 (GetMerklePath finds no leaf). Returns BT_EINVAL when there are no
+ * accounts (upstream cannot build an empty tree), BT_ENOMEM. */
+static bt_status account_proof(struct dlv_application *a, const uint8_t user[20],
+                               struct bts_buf *out, uint64_t *out_index)
+{
+    struct bts_dlvckpt_account *acc;
+    size_t n;
+    *out_index = 0;
+    bt_status st = dlv_list_accounts(a, &acc, &n, 1);
+    if (st != BT_OK)
+        return st;
+    size_t idx = n, len = n + (n & 1);
+    uint8_t *lvl = n ? malloc(len * 32) : NULL;
+    st = n == 0 ? BT_EINVAL : lvl ? BT_OK : BT_ENOMEM;
+    for (size_t i = 0; st == BT_OK && i < n; i++) {
+        uint8_t leaf[64] = {0};
+        memcpy(leaf + 12, acc[i].user, 20);
+        memcpy(leaf + 32, acc[i].fee, 32);
+        bts_keccak256(lvl + 32 * i, leaf, 64);
+        if (idx == n && memcmp(acc[i].user, user, 20) == 0)
+            idx = i;
+    }
+    if (st == BT_OK && (n & 1))
+        memcpy(lvl + 32 * n, lvl + 32 * (n - 1), 32);
+    if (st == BT_OK && idx < n) {
+        *out_index = idx;
+        for (size_t at = idx; st == BT_OK; at /= 2) {
+            size_t sib = (at ^ 1) < len ? (at ^ 1) : at;
+            st = bts_buf_append(out, lvl + 32 * sib, 32);
+            if (len == 2)
+                break;
+            /* The next level, in place (as bts_dlvckpt_account_root builds it). */
+            size_t next = 0;
+            for (size_t i = 0; i < len; i += 2, next++) {
+                uint8_t pair[64];
+                memcpy(pair, lvl + 32 * i, 32);
+                memcpy(pair + 32, lvl + 32 * (i + 1 < len ? i + 1 : i), 32);
+                bts_keccak256(lvl + 32 * next, pair, 64);
+            }
+            len = next;
+        }
+    }
+    free(lvl);
+    free(acc);
+    return st;
+}
+
+/* GET /topup/account-proof/{address}: {"user","accountProof","index"}. Upstream first compares
+ * the tree's root with StakingInfo.currentAccountStateRoot on Ethereum and refuses (400) when
+ * they differ; this node answers from its committed state alone (the rootchain ABI is not
+ * reachable from a synchronous query). GET .../verify?proof=P: {"result": P equals the path}. */
+static struct dlvq_answer q_account_proof(struct dlv_application *a, const char *addr_s, int verify,
+                                          const char *query)
+{
+    uint8_t user[20] = {0};
+    if (bts_hex_parse_address(user, addr_s, strlen(addr_s)) != BT_OK)
+        memset(user, 0, 20); /* go-ethereum HexToAddress never fails */
+    struct bts_buf proof;
+    uint64_t index;
+    bts_buf_init(&proof);
+    bt_status st = account_proof(a, user, &proof, &index);
+    struct dlvq_answer ans;
+    if (verify) {
+        char want_s[4096] = "";
+        struct bts_buf want;
+        bts_buf_init(&want);
+        (void)dlvq_query_get(query, "proof", want_s, sizeof want_s);
+        int same = st == BT_OK && bts_hex_decode_buf(&want, want_s, strlen(want_s), 0) == BT_OK &&
+                   want.len == proof.len &&
+                   (!want.len || memcmp(want.data, proof.data, want.len) == 0);
+        bts_buf_free(&want);
+        ans = dlvq_ok(dlvq_obj(1, "result", json_boolean(same)));
+    } else if (st == BT_EINVAL) {
+        ans = dlvq_bad("could fetch account proof: error: cannot construct tree with no content");
+    } else if (st != BT_OK) {
+        ans = dlvq_ok(NULL);
+    } else {
+        struct bts_buf hex;
+        bts_buf_init(&hex);
+        json_t *p = bts_hex_encode_buf(&hex, proof.data, proof.len, BTS_HEX_0X) == BT_OK
+                        ? json_stringn((const char *)hex.data, hex.len)
+                        : NULL;
+        bts_buf_free(&hex);
+        ans = dlvq_ok(
+            dlvq_obj(3, "user", dlvq_hex(user, 20), "accountProof", p, "index", dlvq_u(index)));
+    }
+    bts_buf_free(&proof);
+    return ans;
+}
+
 int dlvq_route_more(struct dlv_application *a, char **seg, size_t n, const char *query,
                     struct dlvq_answer *out)
 {
@@ -309,6 +405,9 @@ int dlvq_route_more(struct dlv_application *a, char **seg, size_t n, const char 
         *out = q_proposers(a, seg[2]);
     else if (n == 3 && strcmp(seg[0], "staking") == 0 && strcmp(seg[1], "validator-status") == 0)
         *out = q_validator_status(a, seg[2]);
+    else if ((n == 3 || (n == 4 && strcmp(seg[3], "verify") == 0)) &&
+             strcmp(seg[0], "topup") == 0 && strcmp(seg[1], "account-proof") == 0)
+        *out = q_account_proof(a, seg[2], n == 4, query);
     else
         return 0;
     return 1;

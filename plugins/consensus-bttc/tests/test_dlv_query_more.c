@@ -350,8 +350,97 @@ static void test_dlv_query_more_isoldtx(void)
     tchain_free(&c);
 }
 
+/* Five more dividend accounts written straight into the state (7 in all: odd counts on two
+ * levels). Every account's path folds back to /topup/dividend-account-root (the SDK's
+ * bts_dlvckpt_account_root), verify accepts it and refuses a changed one, an unknown user has
+ * an empty path. */
+static void test_dlv_query_more_account_proof(void)
+{
+    struct tchain c;
+    tchain_init(&c);
+    struct dlv_application *a = c.app;
+    uint8_t users[7][20], fees[7][32];
+    memset(users, 0, sizeof users);
+    memset(fees, 0, sizeof fees);
+    memcpy(users[0], tkeys[0].addr, 20); /* genesis: fee 0 */
+    memcpy(users[1], tkeys[5].addr, 20); /* genesis: fee 5 */
+    fees[1][31] = 5;
+    uint64_t h;
+    uint8_t hash[32];
+    CU_ASSERT_EQUAL_FATAL(dlv_app_info(a, &h, hash), BT_OK);
+    CU_ASSERT_EQUAL_FATAL(dlv_app_begin_block(a, h + 1, c.time_ms + 5000, tkeys[0].addr, NULL, 0),
+                          BT_OK);
+    for (int i = 2; i < 7; i++) {
+        users[i][0] = (uint8_t)(0x10 * i + 1);
+        users[i][19] = (uint8_t)i;
+        fees[i][30] = (uint8_t)i;
+        struct dlv_key k;
+        dlv_key_init(&k, DLV_T_DIVIDEND);
+        dlv_key_bytes(&k, users[i], 20);
+        CU_ASSERT_EQUAL_FATAL(dlv_state_put(&a->st, &k, fees[i], 32), BT_OK);
+    }
+    CU_ASSERT_EQUAL_FATAL(dlv_state_tx_commit(&a->st), BT_OK);
+    const struct dlv_val_update *u;
+    size_t nu;
+    CU_ASSERT_EQUAL_FATAL(dlv_app_end_block(a, h + 1, &u, &nu), BT_OK);
+    CU_ASSERT_EQUAL_FATAL(dlv_app_commit(a, NULL, NULL, hash), BT_OK);
+    json_t *d, *r = t_get(a, "/topup/dividend-account-root", NULL, 200, &d);
+    uint8_t root[32];
+    CU_ASSERT_EQUAL_FATAL(
+        bts_hex_parse_hash(root, json_string_value(r), strlen(json_string_value(r))), BT_OK);
+    json_decref(d);
+    int seen[7] = {0};
+    for (int i = 0; i < 7; i++) {
+        char path[128], q[600];
+        size_t n;
+        strcpy(path, "/topup/account-proof/");
+        CU_ASSERT_EQUAL(bts_hex_encode(path + strlen(path), 43, &n, users[i], 20, BTS_HEX_0X),
+                        BT_OK);
+        r = t_get(a, path, NULL, 200, &d);
+        CU_ASSERT_EQUAL(json_object_size(r), 3);
+        const char *ps = json_string_value(json_object_get(r, "accountProof"));
+        uint64_t index = (uint64_t)json_integer_value(json_object_get(r, "index"));
+        CU_ASSERT_FATAL(ps != NULL && index < 7);
+        seen[index]++;
+        uint8_t proof[8 * 32];
+        size_t plen = 0;
+        CU_ASSERT_EQUAL_FATAL(
+            bts_hex_decode(proof, sizeof proof, &plen, ps, strlen(ps), BTS_HEX_0X), BT_OK);
+        CU_ASSERT_EQUAL(plen, 3 * 32); /* 8 leaves (7 + the duplicate): three levels */
+        uint8_t leaf[64] = {0}, acc[32];
+        memcpy(leaf + 12, users[i], 20);
+        memcpy(leaf + 32, fees[i], 32);
+        bts_keccak256(acc, leaf, 64);
+        uint64_t at = index;
+        for (size_t k = 0; k < plen / 32; k++, at /= 2) {
+            uint8_t pair[64];
+            memcpy(pair + (at & 1 ? 32 : 0), acc, 32);
+            memcpy(pair + (at & 1 ? 0 : 32), proof + 32 * k, 32);
+            bts_keccak256(acc, pair, 64);
+        }
+        CU_ASSERT(memcmp(acc, root, 32) == 0);
+        snprintf(q, sizeof q, "proof=%s", ps);
+        json_decref(d);
+        strcat(path, "/verify");
+        r = t_get(a, path, q, 200, &d);
+        CU_ASSERT_TRUE(json_is_true(json_object_get(r, "result")));
+        json_decref(d);
+        q[strlen(q) - 1] = q[strlen(q) - 1] == '0' ? '1' : '0';
+        r = t_get(a, path, q, 200, &d);
+        CU_ASSERT_TRUE(json_is_false(json_object_get(r, "result")));
+        json_decref(d);
+    }
+    for (int i = 0; i < 7; i++)
+        CU_ASSERT_EQUAL(seen[i], 1);
+    r = t_get(a, "/topup/account-proof/0x00000000000000000000000000000000000000ee", NULL, 200, &d);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(r, "accountProof")), "0x");
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(r, "index")), 0);
+    json_decref(d);
+    tchain_free(&c);
+}
+
 BTS_TEST_SUITE("dlv_query_more", NULL, NULL, BTS_TEST(test_dlv_query_more_checkpoint_list),
                BTS_TEST(test_dlv_query_more_span_list),
                BTS_TEST(test_dlv_query_more_overview_and_staking),
                BTS_TEST(test_dlv_query_more_proposer_rotation),
-               BTS_TEST(test_dlv_query_more_isoldtx));
+               BTS_TEST(test_dlv_query_more_isoldtx), BTS_TEST(test_dlv_query_more_account_proof));
