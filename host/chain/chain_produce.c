@@ -201,7 +201,7 @@ static bt_status produce(struct chain *c, uint64_t time, uint8_t *out_hash, size
         size_t bad;
         if (rc != BT_EINVAL || sscanf(err, "tx %zu:", &bad) != 1 || bad >= p.n)
             break;
-        hlog(BT_LOG_DEBUG, "dropping transaction from block", "index=%zu err=\"%s\"", bad, err);
+        hlog(BT_LOG_DEBUG, "dropping transaction from block", "index=%zu err=%s", bad, LOG_Q(err));
         chain_pick_drop(&p, bad);
         rc = BT_OK;
     }
@@ -274,7 +274,7 @@ static void produce_timer(void *arg)
     char err[512] = "";
     bt_status rc = chain_produce(c, 0, NULL, err, sizeof(err));
     if (rc != BT_OK) {
-        hlog(BT_LOG_WARN, "block production failed", "err=\"%s\"", err);
+        hlog(BT_LOG_WARN, "block production failed", "err=%s", LOG_Q(err));
         chain_reschedule(c);
     }
 }
