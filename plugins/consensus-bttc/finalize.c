@@ -59,10 +59,15 @@ static bt_status commit_span(struct bttc *b, const struct bts_header *h,
     st = bts_span_commit_calldata(&data, &s);
     if (st == BT_OK)
         st = syscall(b, ops, state, b->p.validator_contract, &data, "commitSpan", h->number);
-    if (st == BT_OK)
-        b->host->log(b->hctx, BT_LOG_INFO, "span committed", "span=%llu start=%llu end=%llu",
-                     (unsigned long long)s.id, (unsigned long long)s.start_block,
-                     (unsigned long long)s.end_block);
+    /* Once per span and block: a block whose finalize waits for records is built again. */
+    if (st == BT_OK && (b->span_logged_id != s.id || b->span_logged_at != h->number)) {
+        b->span_logged_id = s.id;
+        b->span_logged_at = h->number;
+        b->host->log(b->hctx, BT_LOG_INFO, "span committed",
+                     "span=%llu start=%llu end=%llu number=%llu", (unsigned long long)s.id,
+                     (unsigned long long)s.start_block, (unsigned long long)s.end_block,
+                     (unsigned long long)h->number);
+    }
     bts_buf_free(&data);
     bts_span_free(&s);
     return st;
