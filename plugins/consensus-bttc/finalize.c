@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bts/log.h>
+
 #include "bttc_int.h"
 
 #define SYS_GAS ((uint64_t)INT64_MAX)
@@ -147,8 +149,8 @@ static bt_status commit_states(struct bttc *b, const struct bts_header *h,
             !(r->record_time < to)) {
             b->host->log(b->hctx, BT_LOG_WARN, "state sync record refused",
                          "id=%llu want=%llu chain=%s record_time=%lld to=%lld",
-                         (unsigned long long)r->id, (unsigned long long)(last + 1), r->chain_id,
-                         (long long)r->record_time, (long long)to);
+                         (unsigned long long)r->id, (unsigned long long)(last + 1),
+                         BTS_LOG_Q(r->chain_id), (long long)r->record_time, (long long)to);
             break;
         }
         struct bts_buf data;
