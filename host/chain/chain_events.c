@@ -45,7 +45,7 @@ void chain_rejournal_due(struct chain *c)
     c->rejournal_at = now;
     char err[256] = "";
     if (txpool_journal_rotate(c->pool, err, sizeof(err)) != BT_OK)
-        hlog(BT_LOG_WARN, "txpool journal rewrite failed", "err=\"%s\"", err);
+        hlog(BT_LOG_WARN, "txpool journal rewrite failed", "err=%s", LOG_Q(err));
 }
 
 /* --- events and sync ------------------------------------------------------------------------- */

@@ -31,9 +31,10 @@ struct chain {
     size_t n_subs, cap_subs;
     uint64_t next_sub_id;
     struct chain_sync sync;
-    int is_producing;   /* chain_start_producing was called */
-    uint64_t timer_id;  /* armed production timer (0: none) */
-    uint64_t timer_due; /* wall-clock ms it fires at */
+    int is_producing;         /* chain_start_producing was called */
+    uint64_t timer_id;        /* armed production timer (0: none) */
+    uint64_t timer_due;       /* wall-clock ms it fires at */
+    uint32_t n_produce_fails; /* production attempts failed in a row (retry pacing, logs) */
     struct chain_stats stats;
     double rejournal_at; /* monotonic ms of the last journal rewrite */
     int fail_next_write; /* tests: the next side/reorg batch fails as a storage error would */

@@ -201,7 +201,7 @@ static bt_status produce(struct chain *c, uint64_t time, uint8_t *out_hash, size
         size_t bad;
         if (rc != BT_EINVAL || sscanf(err, "tx %zu:", &bad) != 1 || bad >= p.n)
             break;
-        hlog(BT_LOG_DEBUG, "dropping transaction from block", "index=%zu err=\"%s\"", bad, err);
+        hlog(BT_LOG_DEBUG, "dropping transaction from block", "index=%zu err=%s", bad, LOG_Q(err));
         chain_pick_drop(&p, bad);
         rc = BT_OK;
     }
@@ -250,6 +250,13 @@ static bt_status produce(struct chain *c, uint64_t time, uint8_t *out_hash, size
 
 /* --- scheduling ------------------------------------------------------------------------------ */
 
+/* A failed production is tried again after this pause; BT_EBUSY (the engine fetching data)
+ * is quiet for the first PRODUCE_BUSY_QUIET attempts (~2 s), then every failure warns once
+ * per PRODUCE_WARN_EVERY attempts (~10 s). */
+#define PRODUCE_RETRY_MS   250
+#define PRODUCE_BUSY_QUIET 8
+#define PRODUCE_WARN_EVERY 40
+
 static void produce_timer(void *arg)
 {
     struct chain *c = arg;
@@ -273,10 +280,27 @@ static void produce_timer(void *arg)
     }
     char err[512] = "";
     bt_status rc = chain_produce(c, 0, NULL, err, sizeof(err));
-    if (rc != BT_OK) {
-        hlog(BT_LOG_WARN, "block production failed", "err=\"%s\"", err);
-        chain_reschedule(c);
+    if (rc == BT_OK) {
+        c->n_produce_fails = 0;
+        return;
     }
+    /* The engine may be waiting for data (Bttc answers BT_EBUSY while a span or state-sync
+     * records are fetched, for as long as Delivery is unreachable): try again after a pause,
+     * not at once in a loop, and say so at warn level only now and then. A short wait for a
+     * fetch is normal and logged at debug level. */
+    uint32_t n = ++c->n_produce_fails;
+    int busy = rc == BT_EBUSY && n < PRODUCE_BUSY_QUIET;
+    hlog(!busy && (n == 1 || n == PRODUCE_BUSY_QUIET || n % PRODUCE_WARN_EVERY == 0) ? BT_LOG_WARN
+                                                                                     : BT_LOG_DEBUG,
+         "block production failed", "err=%s attempts=%u", LOG_Q(err), n);
+    chain_reschedule(c);
+    if (c->timer_id && c->timer_due < now_ms() + PRODUCE_RETRY_MS) {
+        loop_timer_del(c->o.loop, c, c->timer_id);
+        c->timer_id = 0;
+    }
+    if (!c->timer_id && c->is_producing &&
+        loop_timer_add(c->o.loop, c, PRODUCE_RETRY_MS, 0, produce_timer, c, &c->timer_id) == BT_OK)
+        c->timer_due = now_ms() + PRODUCE_RETRY_MS;
 }
 
 void chain_reschedule(struct chain *c)

@@ -404,6 +404,12 @@ size_t log_quote(char *out, size_t cap, const char *s)
     return w.len;
 }
 
+const char *log_q(char *buf, size_t cap, const char *s)
+{
+    log_quote(buf, cap, s ? s : "");
+    return buf;
+}
+
 size_t log_escape_text(char *out, size_t cap, const char *s)
 {
     struct lw w = {out, 0, cap > 5 ? cap - 5 : 0, 0};

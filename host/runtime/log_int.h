@@ -60,6 +60,15 @@ void log_vemit(uint32_t level, const char *who_key, const char *who, const char 
  *  text of unknown origin (a plugin's message, a path) in a field. Always NUL-terminated and
  *  closed; a value that does not fit ends with "...". Returns the length. */
 size_t log_quote(char *out, size_t cap, const char *s);
+/** Room LOG_Q gives a quoted value: longer ones end with "..." inside the quotes. */
+#define LOG_Q_MAX 512
+/** A value for a logfmt field, quoted and escaped: `hlog(..., "reason=%s", LOG_Q(why))`. The
+ *  caller writes no quotes of its own; the JSON format unquotes it back to the original text.
+ *  The buffer is a compound literal of the enclosing block, so the result is valid for that
+ *  statement's call (and the rest of the block). NULL gives "". */
+#define LOG_Q(s) log_q((char[LOG_Q_MAX]){0}, LOG_Q_MAX, (s))
+/** log_quote into buf[cap] (NULL: ""), returning buf. Used by LOG_Q. */
+const char *log_q(char *buf, size_t cap, const char *s);
 /** `s` with control characters escaped (\n \t \r \xNN), for one-line messages printed
  *  before the logger runs. Same bounds as log_quote. Returns the length. */
 size_t log_escape_text(char *out, size_t cap, const char *s);

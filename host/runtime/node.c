@@ -450,7 +450,7 @@ static int open_storage(struct node *nd, const char *datadir)
     nd->storage.pd = &nd->pd;
     bt_status st = stor_node_open(&nd->storage, datadir, 1, err, sizeof(err));
     if (st == BT_ENOTSUP) {
-        hlog(BT_LOG_WARN, "running without storage", "reason=\"%s\"", err);
+        hlog(BT_LOG_WARN, "running without storage", "reason=%s", LOG_Q(err));
         stor_node_close(&nd->storage);
         return CLI_EXIT_OK;
     }

@@ -168,7 +168,7 @@ static void m_swap(void *arg, struct bt_rpc_call *call)
     }
     free(abs);
     if (st != BT_OK)
-        hlog(BT_LOG_WARN, "storage swap refused", "to=%s err=\"%s\"", to, err);
+        hlog(BT_LOG_WARN, "storage swap refused", "to=%s err=%s", to, LOG_Q(err));
     json_decref(o); /* to points into it */
     if (st != BT_OK) {
         rpc_call_error(call, RPC_ERR_SERVER, err, NULL);

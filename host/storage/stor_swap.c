@@ -100,8 +100,8 @@ static void finish(struct stor_swap *w)
              (unsigned long long)r->tail_ops, r->elapsed_ms, r->rate_keys_s, r->pause_ms,
              r->max_commit_wait_ms, hex);
     } else {
-        hlog(BT_LOG_ERROR, "storage swap aborted", "from=%s to=%s err=\"%s\"", r->from, r->to,
-             r->error);
+        hlog(BT_LOG_ERROR, "storage swap aborted", "from=%s to=%s err=%s", r->from, r->to,
+             LOG_Q(r->error));
     }
     w->s->swap = NULL;
     db_unref(w->od);

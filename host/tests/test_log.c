@@ -328,6 +328,42 @@ static void test_log_quote_and_escape(void)
     CU_ASSERT_STRING_EQUAL(e, "x\\ny\\t\\x1b\"z\"");
 }
 
+/* A reason with quotes, a backslash, '=' and a newline: quoted with LOG_Q it stays one field
+ * in logfmt and comes back unchanged in JSON; NULL is an empty value. */
+static void test_log_q_values_round_trip(void)
+{
+    const char *why = "peer said \"bye\" = c:\\x\nnext";
+    char f[1024];
+    snprintf(f, sizeof(f), "peer=7 reason=%s err=%s n=2", LOG_Q(why), LOG_Q(NULL));
+    CU_ASSERT_STRING_EQUAL(f,
+                           "peer=7 reason=\"peer said \\\"bye\\\" = c:\\\\x\\nnext\" err=\"\" n=2");
+    CU_ASSERT_STRING_EQUAL(
+        fmt_line(LOG_FORMAT_LOGFMT, BT_LOG_WARN, "component", "host", "m", f),
+        "ts=2026-11-29T23:40:00.123Z level=warn component=host msg=\"m\" "
+        "peer=7 reason=\"peer said \\\"bye\\\" = c:\\\\x\\nnext\" err=\"\" n=2\n");
+    json_error_t e;
+    json_t *j =
+        json_loads(fmt_line(LOG_FORMAT_JSON, BT_LOG_WARN, "component", "host", "m", f), 0, &e);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "reason")), why);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "err")), "");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "peer")), "7");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "n")), "2");
+    CU_ASSERT_EQUAL(json_object_size(j), 8); /* ts level component msg peer reason err n */
+    json_decref(j);
+    /* A value longer than LOG_Q_MAX is cut inside its quotes; the next field survives. */
+    char big[LOG_Q_MAX * 2];
+    memset(big, '"', sizeof(big) - 1);
+    big[sizeof(big) - 1] = 0;
+    snprintf(f, sizeof(f), "reason=%s n=3", LOG_Q(big));
+    j = json_loads(fmt_line(LOG_FORMAT_JSON, BT_LOG_WARN, "component", "host", "m", f), 0, &e);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    const char *r = json_string_value(json_object_get(j, "reason"));
+    CU_ASSERT(r && strlen(r) > 100 && strlen(r) < LOG_Q_MAX && strstr(r, "\"\"...") != NULL);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "n")), "3");
+    json_decref(j);
+}
+
 static void write_to_full(void *arg)
 {
     (void)arg;
@@ -376,6 +412,6 @@ BTS_TEST_SUITE("log", NULL, NULL, BTS_TEST(test_log_logfmt_line), BTS_TEST(test_
                BTS_TEST(test_log_json_duplicate_keys_keep_last),
                BTS_TEST(test_log_json_long_msg_is_kept),
                BTS_TEST(test_log_logfmt_reserved_fields_renamed), BTS_TEST(test_log_timestamps),
-               BTS_TEST(test_log_quote_and_escape),
+               BTS_TEST(test_log_quote_and_escape), BTS_TEST(test_log_q_values_round_trip),
                BTS_TEST(test_log_write_failure_is_reported_once),
                BTS_TEST(test_log_async_line_follows_format));

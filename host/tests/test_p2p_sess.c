@@ -255,6 +255,61 @@ static void test_p2p_sess_bad_snappy_and_unknown_id(void)
     done(&a, &b);
 }
 
+/* @ethereumjs/devp2p's Disconnect after a v5 Hello: RLP of the bare reason, not compressed.
+ * It is a remote disconnect with that reason, not "bad snappy data" (which banned the peer);
+ * the list form uncompressed and the compressed form keep working, and other messages stay
+ * strict. */
+static void test_p2p_sess_uncompressed_disconnect(void)
+{
+    static const struct {
+        uint8_t data[4];
+        size_t len;
+        uint64_t reason;
+    } cases[] = {
+        {{0x08}, 1, 8}, /* ethereumjs: RLP.encode(reason), 8 = client quitting */
+        {{0xc1, 0x04}, 2, BTS_RLPX_DISC_TOO_MANY_PEERS}, /* [reason] raw */
+        {{0x80}, 1, 0},                                  /* reason 0, raw */
+    };
+    for (size_t i = 0; i < BTS_ARRAY_SIZE(cases); i++) {
+        struct side a, b;
+        side_init(&a, (uint8_t)(21 + 2 * i), "dlv");
+        side_init(&b, (uint8_t)(22 + 2 * i), "dlv");
+        CU_ASSERT_EQUAL_FATAL(start(&a, &b), BT_OK);
+        CU_ASSERT_EQUAL(pump(&a, &b), BT_OK);
+        CU_ASSERT_EQUAL_FATAL(b.s.state, SESS_ACTIVE);
+        raw_frame(&a, BTS_RLPX_MSG_DISCONNECT, cases[i].data, cases[i].len);
+        CU_ASSERT_EQUAL(pump(&a, &b), BT_OK);
+        CU_ASSERT_PTR_NULL(b.s.error);
+        CU_ASSERT_EQUAL(b.s.state, SESS_CLOSED);
+        CU_ASSERT(b.s.has_disc && b.s.is_disc_remote);
+        CU_ASSERT_EQUAL(b.s.disc_reason, cases[i].reason);
+        done(&a, &b);
+    }
+    /* Compressed [0x05] still decodes as compressed. */
+    struct side a, b;
+    side_init(&a, 31, "dlv");
+    side_init(&b, 32, "dlv");
+    CU_ASSERT_EQUAL_FATAL(start(&a, &b), BT_OK);
+    CU_ASSERT_EQUAL(pump(&a, &b), BT_OK);
+    char z[64];
+    size_t zl = sizeof(z);
+    CU_ASSERT_EQUAL_FATAL(snappy_compress("\xc1\x05", 2, z, &zl), SNAPPY_OK);
+    raw_frame(&a, BTS_RLPX_MSG_DISCONNECT, (const uint8_t *)z, zl);
+    CU_ASSERT_EQUAL(pump(&a, &b), BT_OK);
+    CU_ASSERT_EQUAL(b.s.state, SESS_CLOSED);
+    CU_ASSERT_EQUAL(b.s.disc_reason, 5);
+    done(&a, &b);
+    /* A Ping (0x02) that is not Snappy is still refused: only Disconnect is lenient. */
+    side_init(&a, 33, "dlv");
+    side_init(&b, 34, "dlv");
+    CU_ASSERT_EQUAL_FATAL(start(&a, &b), BT_OK);
+    CU_ASSERT_EQUAL(pump(&a, &b), BT_OK);
+    raw_frame(&a, BTS_RLPX_MSG_PING, (const uint8_t *)"\x08", 1);
+    CU_ASSERT_EQUAL(pump(&a, &b), BT_EPROTO);
+    CU_ASSERT_STRING_EQUAL(b.s.error, "bad snappy data");
+    done(&a, &b);
+}
+
 static void test_p2p_sess_frame_limit(void)
 {
     struct side a, b;
@@ -279,4 +334,5 @@ BTS_TEST_SUITE("p2p_sess", NULL, NULL, BTS_TEST(test_p2p_sess_handshake_hello_me
                BTS_TEST(test_p2p_sess_hello_refused_by_owner), BTS_TEST(test_p2p_sess_garbage_auth),
                BTS_TEST(test_p2p_sess_snappy_length_checked),
                BTS_TEST(test_p2p_sess_bad_snappy_and_unknown_id),
+               BTS_TEST(test_p2p_sess_uncompressed_disconnect),
                BTS_TEST(test_p2p_sess_frame_limit));

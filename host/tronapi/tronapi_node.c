@@ -28,7 +28,7 @@ int tronapi_node_start(const struct cli_opts *o, struct event_base *base, struct
     if (tronapi_listen(*out, base, addr, (uint16_t)o->tron_api_port, &port, err, sizeof(err)) !=
         BT_OK) {
         setup_error("bttcd: tron api: %s", err);
-        hlog(BT_LOG_ERROR, "tron api failed", "err=\"%s\"", err);
+        hlog(BT_LOG_ERROR, "tron api failed", "err=%s", LOG_Q(err));
         tronapi_free(*out);
         *out = NULL;
         return CLI_EXIT_FAIL;

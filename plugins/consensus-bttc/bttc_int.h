@@ -114,6 +114,7 @@ struct bttc {
 
     struct bttc_filesrc *filesrc;
     struct bttc_rest *rest;
+    uint64_t span_logged_id, span_logged_at; /* the last "span committed" line (no repeats) */
     char rpc_err[256];
     void *rpc_args; /* host memory: one arg per registered method */
 };

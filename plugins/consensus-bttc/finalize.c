@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bts/log.h>
+
 #include "bttc_int.h"
 
 #define SYS_GAS ((uint64_t)INT64_MAX)
@@ -59,10 +61,15 @@ static bt_status commit_span(struct bttc *b, const struct bts_header *h,
     st = bts_span_commit_calldata(&data, &s);
     if (st == BT_OK)
         st = syscall(b, ops, state, b->p.validator_contract, &data, "commitSpan", h->number);
-    if (st == BT_OK)
-        b->host->log(b->hctx, BT_LOG_INFO, "span committed", "span=%llu start=%llu end=%llu",
-                     (unsigned long long)s.id, (unsigned long long)s.start_block,
-                     (unsigned long long)s.end_block);
+    /* Once per span and block: a block whose finalize waits for records is built again. */
+    if (st == BT_OK && (b->span_logged_id != s.id || b->span_logged_at != h->number)) {
+        b->span_logged_id = s.id;
+        b->span_logged_at = h->number;
+        b->host->log(b->hctx, BT_LOG_INFO, "span committed",
+                     "span=%llu start=%llu end=%llu number=%llu", (unsigned long long)s.id,
+                     (unsigned long long)s.start_block, (unsigned long long)s.end_block,
+                     (unsigned long long)h->number);
+    }
     bts_buf_free(&data);
     bts_span_free(&s);
     return st;
@@ -142,8 +149,8 @@ static bt_status commit_states(struct bttc *b, const struct bts_header *h,
             !(r->record_time < to)) {
             b->host->log(b->hctx, BT_LOG_WARN, "state sync record refused",
                          "id=%llu want=%llu chain=%s record_time=%lld to=%lld",
-                         (unsigned long long)r->id, (unsigned long long)(last + 1), r->chain_id,
-                         (long long)r->record_time, (long long)to);
+                         (unsigned long long)r->id, (unsigned long long)(last + 1),
+                         BTS_LOG_Q(r->chain_id), (long long)r->record_time, (long long)to);
             break;
         }
         struct bts_buf data;

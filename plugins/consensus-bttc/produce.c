@@ -114,6 +114,22 @@ bt_status bttc_seal(void *self, const struct bt_header *abi_h, uint8_t *extra, s
     return BT_OK;
 }
 
+/* The records the next block (a sprint start) commits: the same (from, to) as commit_states
+ * asks, so a REST source has them by the time finalize does (a fetch per sprint otherwise made
+ * every sprint start wait for Delivery). */
+static void prefetch_records(struct bttc *b, const struct bt_header *head)
+{
+    uint64_t next = head->number + 1, last;
+    struct bttc_hdr from;
+    if (next < b->p.sprint || bttc_call_last_state_id(b, head->hash, &last) != BT_OK ||
+        bttc_header_by_number(b, next - b->p.sprint, &from) != BT_OK)
+        return;
+    struct bts_event_list recs = {0};
+    if (b->src->event_records(b->src_self, last + 1, (int64_t)from.h.time, &recs) == BT_OK)
+        bts_event_list_free(&recs);
+    bttc_hdr_free(&from);
+}
+
 void bttc_on_head(void *self, const struct bt_header *head)
 {
     struct bttc *b = self;
@@ -150,5 +166,6 @@ void bttc_on_head(void *self, const struct bt_header *head)
             if (b->src->span(b->src_self, id + 1, &s) == BT_OK)
                 bts_span_free(&s);
         }
+        prefetch_records(b, head);
     }
 }

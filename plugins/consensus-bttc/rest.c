@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <bts/http.h>
+#include <bts/log.h>
 
 #include "bttc_int.h"
 
@@ -72,8 +73,8 @@ static void retry(struct bttc_rest *r, bt_timer_fn fn, uint64_t *timer, const ch
                   const char *why)
 {
     struct bttc *b = r->b;
-    b->host->log(b->hctx, BT_LOG_WARN, "delivery request failed, retrying in 5s",
-                 "what=\"%s\" err=\"%s\"", what, why);
+    b->host->log(b->hctx, BT_LOG_WARN, "delivery request failed, retrying in 5s", "what=%s err=%s",
+                 BTS_LOG_Q(what), BTS_LOG_Q(why));
     if (b->host->timer_add(b->hctx, REST_RETRY_MS, 0, fn, r, timer) != BT_OK)
         *timer = 0;
 }

@@ -172,6 +172,15 @@ function checkAnswers(how, r, genesis) {
   check(r.removed?.disconnectWe === true, `${how}: clean disconnect`);
 }
 
+// ethereumjs sends its Disconnect uncompressed after a v5 Hello: bttcd must read it as the
+// peer leaving (by=remote, its reason), not as "bad snappy data" with a ban.
+async function checkCleanLeave(how, node) {
+  const left = /msg="peer disconnected".*by=remote reason="client quitting"/;
+  for (let i = 0; i < 50 && !left.test(node.child.log); i++) await sleep(100);
+  check(left.test(node.child.log) && !/bad snappy|msg="peer banned"|msg="peer misbehaved"/
+    .test(node.child.log), `${how}: bttcd reads ethereumjs' Disconnect (client quitting), no ban`);
+}
+
 async function checkRefused(how, r, node) {
   check(/Genesis block mismatch/.test(r.refusedByEjs ?? '') ||
         r.removed?.reason === DISCONNECT_REASON.SUBPROTOCOL_ERROR,
@@ -191,6 +200,7 @@ async function main() {
   let session = ethSession(rlpx, a.genesis, a.genesis);
   await rlpx.connect(parseEnode(a.enode));
   checkAnswers('ethereumjs dials bttcd', await withTimeout(session, 10000, 'session a'), a.genesis);
+  await checkCleanLeave('ethereumjs dials bttcd', a);
   rlpx.destroy();
 
   // 2. bttcd dials ethereumjs (a static node).
@@ -201,6 +211,7 @@ async function main() {
   const url = `enode://${bytesToHex(rlpx.id).slice(2)}@127.0.0.1:${port}`;
   const b = await withTimeout(startBttcd('b', ['--p2p.static', url]), 10000, 'bttcd b start');
   checkAnswers('bttcd dials ethereumjs', await withTimeout(session, 10000, 'session b'), a.genesis);
+  await checkCleanLeave('bttcd dials ethereumjs', b);
   check(/msg="peer connected".*inbound=0 client="ethereumjs-interop"/.test(b.child.log),
     'bttcd dials ethereumjs: bttcd logs the outbound peer');
   rlpx.destroy();

@@ -352,8 +352,9 @@ static int on_status(struct p2p_peer *pe, const uint8_t *data, size_t len)
     int reason = eth_status_check(pe->p2p, &pe->status, &why);
     if (reason) {
         pe->p2p->n_refused++;
-        hlog(BT_LOG_WARN, "peer refused", "peer=%llu addr=%s reason=\"%s\" network=%llu",
-             (unsigned long long)pe->id, pe->addr, why, (unsigned long long)pe->status.network_id);
+        hlog(BT_LOG_WARN, "peer refused", "peer=%llu addr=%s reason=%s network=%llu",
+             (unsigned long long)pe->id, pe->addr, LOG_Q(why),
+             (unsigned long long)pe->status.network_id);
         if (!pe->is_trusted)
             p2p_ban(pe->p2p, pe->sess.remote_id, why);
         peer_close(pe, (uint64_t)reason, why);

@@ -165,9 +165,9 @@ static void lk_on_new_block(void *self, uint64_t peer, const struct bts_eth_new_
         snprintf(why, sizeof(why), "invalid block %llu: %s", (unsigned long long)h.number, err);
         p2p_penalise(l->p2p, peer, why);
     } else if (st != BT_OK) {
-        hlog(BT_LOG_DEBUG, "announced block not imported", "peer=%llu number=%llu err=\"%s\"",
+        hlog(BT_LOG_DEBUG, "announced block not imported", "peer=%llu number=%llu err=%s",
              (unsigned long long)peer, (unsigned long long)h.number,
-             err[0] ? err : bts_status_str(st));
+             LOG_Q(err[0] ? err : bts_status_str(st)));
     }
 }
 

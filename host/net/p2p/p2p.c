@@ -91,7 +91,7 @@ void p2p_ban(struct p2p *p, const uint8_t id[64], const char *reason)
     char hex[17];
     for (int i = 0; i < 8; i++)
         snprintf(hex + 2 * i, 3, "%02x", id[i]);
-    hlog(BT_LOG_WARN, "peer banned", "id=%s reason=\"%s\" minutes=%u", hex, b->reason,
+    hlog(BT_LOG_WARN, "peer banned", "id=%s reason=%s minutes=%u", hex, LOG_Q(b->reason),
          P2P_BAN_MS / 60000);
 }
 

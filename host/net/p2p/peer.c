@@ -92,9 +92,9 @@ void peer_close(struct p2p_peer *pe, uint64_t reason, const char *why)
     short_id(sid, pe->sess.remote_id);
     uint64_t r = pe->sess.has_disc ? pe->sess.disc_reason : reason;
     hlog(BT_LOG_DEBUG, "peer disconnected",
-         "peer=%llu id=%s addr=%s inbound=%d by=%s reason=\"%s\" why=\"%s\"",
-         (unsigned long long)pe->id, sid, pe->addr, pe->is_inbound,
-         pe->sess.is_disc_remote ? "remote" : "local", bts_rlpx_reason_str(r), why ? why : "");
+         "peer=%llu id=%s addr=%s inbound=%d by=%s reason=%s why=%s", (unsigned long long)pe->id,
+         sid, pe->addr, pe->is_inbound, pe->sess.is_disc_remote ? "remote" : "local",
+         LOG_Q(bts_rlpx_reason_str(r)), LOG_Q(why));
     pe->p2p->n_dropped++;
     pe->p2p->stats.dropped[r < P2P_STAT_REASONS ? r : P2P_STAT_REASONS]++;
     p2p_metrics_dropped(r);
@@ -107,8 +107,8 @@ void peer_misbehave(struct p2p_peer *pe, uint64_t reason, const char *why)
 {
     char sid[17];
     short_id(sid, pe->sess.remote_id);
-    hlog(BT_LOG_WARN, "peer misbehaved", "peer=%llu id=%s addr=%s reason=\"%s\"",
-         (unsigned long long)pe->id, sid, pe->addr, why);
+    hlog(BT_LOG_WARN, "peer misbehaved", "peer=%llu id=%s addr=%s reason=%s",
+         (unsigned long long)pe->id, sid, pe->addr, LOG_Q(why));
     if (!pe->is_trusted)
         p2p_ban(pe->p2p, pe->sess.remote_id, why);
     peer_close(pe, reason, why);

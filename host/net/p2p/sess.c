@@ -330,6 +330,14 @@ static bt_status on_frame(struct sess *s, const uint8_t *frame, size_t frame_len
         return dispatch(s, code, data, len, cap);
     }
     size_t ulen;
+    /* @ethereumjs/devp2p sends Disconnect uncompressed even after a v5 Hello (and on
+     * receipt retries that one message raw itself). Its payload, RLP of the reason, is never
+     * valid Snappy, so a Disconnect that does not decompress is taken raw: the peer is
+     * leaving, not misbehaving, and must not be banned for it. */
+    if (code == BTS_RLPX_MSG_DISCONNECT && len <= SESS_BASE_MSG_MAX &&
+        (snappy_uncompressed_length((const char *)data, len, &ulen) != SNAPPY_OK || ulen > limit ||
+         snappy_validate_compressed_buffer((const char *)data, len) != SNAPPY_OK))
+        return dispatch(s, code, data, len, cap);
     if (snappy_uncompressed_length((const char *)data, len, &ulen) != SNAPPY_OK)
         return fail(s, "bad snappy header");
     if (ulen > limit)

@@ -331,7 +331,61 @@ static void test_bttc_finalize_registry_source_stable_order(void)
     fixture_free(&F);
 }
 
+/* on_head of a sprint's last block asks the source for what the next block (a sprint start)
+ * commits: records from lastStateId + 1 up to the time of the block a sprint earlier, the
+ * request finalize makes, so a REST source has the answer ready. Other heads ask nothing. */
+static size_t N_ASKED;
+static uint64_t ASKED_FROM;
+static int64_t ASKED_TO;
+
+static bt_status count_records(void *self, uint64_t from_id, int64_t to_time,
+                               struct bts_event_list *out)
+{
+    (void)self;
+    (void)out;
+    N_ASKED++;
+    ASKED_FROM = from_id;
+    ASKED_TO = to_time;
+    return BT_EBUSY; /* being fetched */
+}
+
+static const struct bts_span_source_iface COUNT_SRC = {.struct_size =
+                                                           sizeof(struct bts_span_source_iface),
+                                                       .span = dup_span,
+                                                       .event_records = count_records};
+
+static void test_bttc_finalize_on_head_prefetches_records(void)
+{
+    memset(&F, 0, sizeof(F));
+    F.m = bts_mockhost_new();
+    fixture_conf(&F);
+    fixture_start(&F, 1);
+    CU_ASSERT_EQUAL(bts_mockhost_service_add(F.m, BTS_SPAN_SOURCE_SERVICE, &COUNT_SRC, NULL),
+                    BT_OK);
+    fixture_started(&F, 1);
+    int order[FC_KEYS];
+    tk_sorted(3, order);
+    for (int i = 0; i < 7; i++)
+        fc_add_block(&F, order[0], 2, 3);
+    F.c->last_state_id = 41;
+    N_ASKED = 0;
+    struct bttc_hdr k;
+    struct bt_header head;
+    abi_of(&head, &k, F.c->rlp[6], F.c->len[6]);
+    bttc_vtbl.on_head(F.b, &head); /* block 7 is no sprint start */
+    bttc_hdr_free(&k);
+    CU_ASSERT_EQUAL(N_ASKED, 0);
+    abi_of(&head, &k, F.c->rlp[7], F.c->len[7]);
+    bttc_vtbl.on_head(F.b, &head); /* block 8 is */
+    bttc_hdr_free(&k);
+    CU_ASSERT_EQUAL(N_ASKED, 1);
+    CU_ASSERT_EQUAL(ASKED_FROM, 42);
+    CU_ASSERT_EQUAL(ASKED_TO, (int64_t)(F.t0 + 4 * 2)); /* header(8 - sprint).time */
+    fixture_free(&F);
+}
+
 BTS_TEST_SUITE("bttc_finalize", NULL, NULL, BTS_TEST(test_bttc_finalize_need_commit_span),
                BTS_TEST(test_bttc_finalize_commit_span), BTS_TEST(test_bttc_finalize_commit_states),
                BTS_TEST(test_bttc_finalize_block_alloc), BTS_TEST(test_bttc_finalize_bad_conf),
-               BTS_TEST(test_bttc_finalize_registry_source_stable_order));
+               BTS_TEST(test_bttc_finalize_registry_source_stable_order),
+               BTS_TEST(test_bttc_finalize_on_head_prefetches_records));

@@ -49,6 +49,22 @@ BTS_API const struct bt_host *bts_host(void);
 /** True when a line at `level` would be written: guard loops that build log data. */
 #define BTS_LOG_ON(hctx, level) (bts_host() && bts_host()->log_enabled((hctx), (level)))
 
+/** Room BTS_LOG_Q gives one quoted value, quotes and NUL included. */
+#define BTS_LOG_Q_MAX 512
+
+/** Write `s` as a quoted logfmt field value into out[cap]: between double quotes, with \" \\
+ *  \n \t \r and \xNN (other control bytes) escaped, so text of unknown origin (an error from
+ *  a server, a reason a peer sent) stays one field and the host's JSON format gets the
+ *  original text back. A value that does not fit is cut on a whole escape and ends with "..."
+ *  inside the quotes. NULL is written as "". Returns out.
+ *  Args:   out: at least 6 bytes; cap its size. Thread: any. (logfmt: brandur.org/logfmt.) */
+BTS_API const char *bts_log_quote(char *out, size_t cap, const char *s);
+
+/** `s` quoted for a field, as a printf argument; the caller writes no quotes of its own:
+ *  BTS_WARN(hctx, "rpc failed", "err=%s", BTS_LOG_Q(why)). The buffer is a C compound
+ *  literal living until the end of the enclosing block (C only). */
+#define BTS_LOG_Q(s) bts_log_quote((char[BTS_LOG_Q_MAX]){0}, BTS_LOG_Q_MAX, (s))
+
 /* Used by BTS_LOG before bts_plugin_init(); not for direct use. */
 BTS_API void bts_log_uninit_(uint32_t level, const char *msg);
 
