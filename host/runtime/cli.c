@@ -356,7 +356,7 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
               "  import FILE              import concatenated block RLP\n"
               "  evm statetest|run ...    EVM tools: state tests, run and trace code\n"
               "  devnet [down|status]     a local BTTC network (basechains, validators)\n"
-              "  bridge deposit|withdraw|exit-payload  move ERC-20 tokens over the bridge\n"
+              "  bridge COMMAND           ERC-20 bridge: deposit, withdraw, exit-payload\n"
               "  version                  print the version\n"
               "  help [COMMAND]           show help (same as COMMAND --help)\n",
               out);
