@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bridge/bridge_int.h"
 #include "devnet/devnet_int.h"
 #include "evmtool/evmtool_int.h"
 #include "keys/keys_cli_int.h"
@@ -27,6 +28,9 @@ int main(int argc, char **argv)
     } else if (o.wants_help && o.cmd == CLI_CMD_DEVNET) {
         char *help_argv[] = {"devnet", "--help", NULL};
         rc = devnet_main(2, help_argv);
+    } else if (o.wants_help && o.cmd == CLI_CMD_BRIDGE) {
+        char *help_argv[] = {"bridge", "--help", NULL};
+        rc = bridge_main(2, help_argv);
     } else if (o.wants_help) {
         cli_help(stdout, o.cmd, o.is_top);
     } else {
@@ -93,6 +97,9 @@ int main(int argc, char **argv)
             break;
         case CLI_CMD_DEVNET:
             rc = devnet_main(o.devnet_argc, o.devnet_argv);
+            break;
+        case CLI_CMD_BRIDGE:
+            rc = bridge_main(o.bridge_argc, o.bridge_argv);
             break;
         case CLI_CMD_STORAGE_SWAP:
             rc = stor_swap_cli_run(&o);

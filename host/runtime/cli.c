@@ -291,6 +291,8 @@ static const struct cmd_help cmd_helps[CLI_CMD_N] = {
                         "resumes."},
     [CLI_CMD_DEVNET] = {"bttcd devnet [up|down|status] [OPTIONS]",
                         "A local BTTC network: 'bttcd devnet --help' lists its options."},
+    [CLI_CMD_BRIDGE] = {"bttcd bridge deposit|withdraw|exit-payload [OPTIONS]",
+                        "The ERC-20 bridge: 'bttcd bridge --help' lists its options."},
     [CLI_CMD_EVM] = {"bttcd [--plugin-dir DIR] evm statetest|run ...",
                      "EVM tools: 'bttcd evm --help' lists their commands and options."},
     [CLI_CMD_STORAGE_SWAP] = {"bttcd [--datadir DIR] storage swap --to BACKEND [--path DIR]",
@@ -354,6 +356,7 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
               "  import FILE              import concatenated block RLP\n"
               "  evm statetest|run ...    EVM tools: state tests, run and trace code\n"
               "  devnet [down|status]     a local BTTC network (basechains, validators)\n"
+              "  bridge COMMAND           ERC-20 bridge: deposit, withdraw, exit-payload\n"
               "  version                  print the version\n"
               "  help [COMMAND]           show help (same as COMMAND --help)\n",
               out);
@@ -823,6 +826,9 @@ static int parse_words(char **w, size_t n, struct cli_opts *o, FILE *err)
     } else if (strcmp(w[0], "devnet") == 0) {
         o->cmd = CLI_CMD_DEVNET; /* reached only by "help devnet" */
         used = n;
+    } else if (strcmp(w[0], "bridge") == 0) {
+        o->cmd = CLI_CMD_BRIDGE; /* reached only by "help bridge" */
+        used = n;
     } else {
         usage_error(err, "unknown command '%s'%s", w[0], "");
         return -1;
@@ -865,6 +871,12 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, FILE *err)
             o->cmd = CLI_CMD_DEVNET;
             o->devnet_argc = argc - i;
             o->devnet_argv = argv + i;
+            o->words = words;
+            return CLI_EXIT_OK;
+        } else if (n_words == 0 && strcmp(argv[i], "bridge") == 0) {
+            o->cmd = CLI_CMD_BRIDGE; /* host/bridge parses its own options */
+            o->bridge_argc = argc - i;
+            o->bridge_argv = argv + i;
             o->words = words;
             return CLI_EXIT_OK;
         } else if (!no_more_opts && argv[i][0] == '-' && argv[i][1]) {

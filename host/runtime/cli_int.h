@@ -35,7 +35,8 @@ enum cli_cmd {
     CLI_CMD_IMPORT = 21, /* import FILE */
     CLI_CMD_EVM = 22,    /* "evm ...": the words after it go to evmtool_main (host/evmtool) */
     CLI_CMD_DEVNET = 23, /* "devnet ...": the words after it go to devnet_main (host/devnet) */
-    CLI_CMD_N = 24
+    CLI_CMD_BRIDGE = 24, /* "bridge ...": the words after it go to bridge_main (host/bridge) */
+    CLI_CMD_N = 25
 };
 
 /** Exit codes of bttcd. */
@@ -84,6 +85,8 @@ struct cli_opts {
     char **evm_argv;
     int devnet_argc; /* devnet: "devnet" and everything after it, options included */
     char **devnet_argv;
+    int bridge_argc; /* bridge: "bridge" and everything after it, options included */
+    char **bridge_argv;
     /* The dev TRON API (host/tronapi). */
     int has_tron_api;            /* --tron-api.port given */
     int tron_api_port;           /* --tron-api.port N */

@@ -183,6 +183,7 @@ int stor_cli_run(const struct cli_opts *o)
         case CLI_CMD_IMPORT:
         case CLI_CMD_EVM:
         case CLI_CMD_DEVNET:
+        case CLI_CMD_BRIDGE:
         case CLI_CMD_N:
             rc = CLI_EXIT_USAGE;
             break;

@@ -1,0 +1,308 @@
+/* Blocking JSON-RPC over HTTP (libcurl easy) for `bttcd bridge`, and dev-key transactions:
+ * legacy EIP-155, chain id, nonce and gas price asked from the node, the gas estimated first so
+ * that a call the contract would refuse fails with its revert reason before anything is sent.
+ * (The devnet supervisor has its own client; this command keeps to itself, see bridge_int.h.) */
+#include "bridge_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include <bts/buf.h>
+#include <bts/hex.h>
+#include <bts/keccak.h>
+#include <bts/secp.h>
+#include <bts/solabi.h>
+#include <bts/tx.h>
+#include <bts/u256.h>
+
+#define RPC_TIMEOUT_MS 30000
+
+static size_t on_body(char *p, size_t size, size_t n, void *arg)
+{
+    return bts_buf_append(arg, p, size * n) == BT_OK ? size * n : 0;
+}
+
+/* POST a JSON body; *out: the parsed answer. */
+static bt_status post(const char *url, json_t *req, json_t **out, char *err, size_t err_cap)
+{
+    *out = NULL;
+    char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
+    json_decref(req);
+    if (!body)
+        return BT_ENOMEM;
+    struct bts_buf resp;
+    bts_buf_init(&resp);
+    CURL *h = curl_easy_init();
+    struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
+    bt_status st = BT_EIO;
+    if (h && hdr) {
+        curl_easy_setopt(h, CURLOPT_URL, url);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
+        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)RPC_TIMEOUT_MS);
+        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        CURLcode cc = curl_easy_perform(h);
+        long code = 0;
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+        if (cc != CURLE_OK)
+            snprintf(err, err_cap, "%s: %s", url, curl_easy_strerror(cc));
+        else if (code != 200)
+            snprintf(err, err_cap, "%s: HTTP %ld", url, code);
+        else if (!(*out = json_loadb((const char *)resp.data, resp.len, 0, NULL)))
+            snprintf(err, err_cap, "%s: the answer is not JSON", url);
+        else
+            st = BT_OK;
+    }
+    curl_slist_free_all(hdr);
+    if (h)
+        curl_easy_cleanup(h);
+    free(body);
+    bts_buf_free(&resp);
+    return st;
+}
+
+/* The result of one answer object, or its error message. */
+static bt_status take_result(json_t *ans, const char *method, json_t **out, char *err,
+                             size_t err_cap)
+{
+    json_t *e = json_object_get(ans, "error"), *r = json_object_get(ans, "result");
+    if (e && !json_is_null(e)) {
+        const char *m = json_string_value(json_object_get(e, "message"));
+        snprintf(err, err_cap, "%s: %s", method, m ? m : "error answer");
+        return BT_EPROTO;
+    }
+    if (!r) {
+        snprintf(err, err_cap, "%s: no result in the answer", method);
+        return BT_EPROTO;
+    }
+    *out = json_incref(r);
+    return BT_OK;
+}
+
+bt_status br_rpc(const char *url, const char *method, json_t *params, json_t **out, char *err,
+                 size_t err_cap)
+{
+    *out = NULL;
+    json_t *ans = NULL;
+    json_t *req = json_pack("{s:i,s:s,s:s,s:o}", "id", 1, "jsonrpc", "2.0", "method", method,
+                            "params", params ? params : json_array());
+    bt_status st = post(url, req, &ans, err, err_cap);
+    if (st == BT_OK)
+        st = take_result(ans, method, out, err, err_cap);
+    json_decref(ans);
+    return st;
+}
+
+bt_status br_rpc_batch(const char *url, const char *method, json_t *params_list, json_t **out,
+                       char *err, size_t err_cap)
+{
+    *out = NULL;
+    size_t n = json_array_size(params_list);
+    json_t *req = json_array(), *ans = NULL, *res = json_array();
+    for (size_t i = 0; req && i < n; i++)
+        json_array_append_new(req, json_pack("{s:I,s:s,s:s,s:O}", "id", (json_int_t)i, "jsonrpc",
+                                             "2.0", "method", method, "params",
+                                             json_array_get(params_list, i)));
+    json_decref(params_list);
+    bt_status st = res ? post(url, req, &ans, err, err_cap) : BT_ENOMEM;
+    if (st == BT_OK && (!json_is_array(ans) || json_array_size(ans) != n)) {
+        snprintf(err, err_cap, "%s: the batch answer has not %zu members", method, n);
+        st = BT_EPROTO;
+    }
+    for (size_t i = 0; st == BT_OK && i < n; i++)
+        json_array_append_new(res, json_null());
+    for (size_t i = 0; st == BT_OK && i < n; i++) {
+        json_t *a = json_array_get(ans, i), *r = NULL;
+        json_int_t id = json_integer_value(json_object_get(a, "id"));
+        if (id < 0 || (size_t)id >= n) {
+            snprintf(err, err_cap, "%s: a batch answer has a bad id", method);
+            st = BT_EPROTO;
+        } else if ((st = take_result(a, method, &r, err, err_cap)) == BT_OK) {
+            json_array_set_new(res, (size_t)id, r);
+        }
+    }
+    json_decref(ans);
+    if (st == BT_OK)
+        *out = res;
+    else
+        json_decref(res);
+    return st;
+}
+
+json_t *br_hex_json(const uint8_t *p, size_t n)
+{
+    struct bts_buf b;
+    bts_buf_init(&b);
+    json_t *v = NULL;
+    if (bts_hex_encode_buf(&b, p, n, BTS_HEX_0X) == BT_OK)
+        v = json_stringn((const char *)b.data, b.len);
+    bts_buf_free(&b);
+    return v;
+}
+
+int br_json_u64(const json_t *o, const char *key, uint64_t *out)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s && bts_hex_parse_u64(out, s, strlen(s)) == BT_OK ? 0 : -1;
+}
+
+int br_json_hash(const json_t *o, const char *key, uint8_t out[32])
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s && bts_hex_parse_hash(out, s, strlen(s)) == BT_OK ? 0 : -1;
+}
+
+static bt_status result_u64(const char *url, const char *method, json_t *params, uint64_t *out,
+                            char *err, size_t err_cap)
+{
+    json_t *r = NULL;
+    bt_status st = br_rpc(url, method, params, &r, err, err_cap);
+    const char *s = json_string_value(r);
+    if (st == BT_OK && (!s || bts_hex_parse_u64(out, s, strlen(s)) != BT_OK)) {
+        snprintf(err, err_cap, "%s: not a quantity", method);
+        st = BT_EPROTO;
+    }
+    json_decref(r);
+    return st;
+}
+
+bt_status br_call(const char *url, const uint8_t to[20], const uint8_t *data, size_t len,
+                  uint8_t **out, size_t *out_len, char *err, size_t err_cap)
+{
+    *out = NULL;
+    *out_len = 0;
+    json_t *obj = json_pack("{s:o,s:o}", "to", br_hex_json(to, 20), "data", br_hex_json(data, len));
+    json_t *r = NULL;
+    bt_status st = br_rpc(url, "eth_call", json_pack("[o,s]", obj, "latest"), &r, err, err_cap);
+    const char *s = json_string_value(r);
+    struct bts_buf b;
+    bts_buf_init(&b);
+    if (st == BT_OK && (!s || bts_hex_decode_buf(&b, s, strlen(s), BTS_HEX_0X) != BT_OK)) {
+        snprintf(err, err_cap, "eth_call: not hex data");
+        st = BT_EPROTO;
+    }
+    if (st == BT_OK)
+        *out = bts_buf_detach(&b, out_len);
+    bts_buf_free(&b);
+    json_decref(r);
+    return st;
+}
+
+bt_status br_call_words(const char *url, const uint8_t to[20], const char *sig,
+                        const uint8_t (*args)[32], size_t n_args, uint8_t (*out)[32], size_t n_out,
+                        char *err, size_t err_cap)
+{
+    uint8_t data[4 + 32 * 4], *res = NULL;
+    size_t n = 0;
+    if (n_args > 4 || bts_solabi_selector(data, sig) != BT_OK)
+        return BT_EINVAL;
+    for (size_t i = 0; i < n_args; i++)
+        memcpy(data + 4 + 32 * i, args[i], 32);
+    bt_status st = br_call(url, to, data, 4 + 32 * n_args, &res, &n, err, err_cap);
+    if (st == BT_OK && n < 32 * n_out) {
+        snprintf(err, err_cap, "%s: %zu bytes answered (no contract at that address?)", sig, n);
+        st = BT_EPROTO;
+    }
+    for (size_t i = 0; st == BT_OK && i < n_out; i++)
+        memcpy(out[i], res + 32 * i, 32);
+    free(res);
+    return st;
+}
+
+/* Wait for the receipt of `hash`. */
+static bt_status wait_receipt(const char *url, const uint8_t hash[32], json_t **out, char *err,
+                              size_t err_cap)
+{
+    for (int i = 0; i < 600; i++) {
+        json_t *r = NULL;
+        bt_status st = br_rpc(url, "eth_getTransactionReceipt",
+                              json_pack("[o]", br_hex_json(hash, 32)), &r, err, err_cap);
+        if (st != BT_OK)
+            return st;
+        if (json_is_object(r)) {
+            *out = r;
+            return BT_OK;
+        }
+        json_decref(r);
+        usleep(100 * 1000);
+    }
+    snprintf(err, err_cap, "no receipt after 60 s (is the chain producing blocks?)");
+    return BT_ETIMEDOUT;
+}
+
+bt_status br_transact(const struct br_ctx *ctx, const char *url, const uint8_t to[20],
+                      const uint8_t *data, size_t len, uint8_t out_hash[32], json_t **out_receipt,
+                      char *err, size_t err_cap)
+{
+    *out_receipt = NULL;
+    uint64_t chain_id = 0, nonce = 0, gas_price = 0, gas = 0;
+    char from_hex[43];
+    size_t hl;
+    if (bts_hex_encode(from_hex, sizeof(from_hex), &hl, ctx->from, 20, BTS_HEX_0X) != BT_OK)
+        return BT_EINTERNAL;
+    bt_status st = result_u64(url, "eth_chainId", NULL, &chain_id, err, err_cap);
+    if (st == BT_OK)
+        st = result_u64(url, "eth_getTransactionCount", json_pack("[s,s]", from_hex, "pending"),
+                        &nonce, err, err_cap);
+    if (st == BT_OK)
+        st = result_u64(url, "eth_gasPrice", NULL, &gas_price, err, err_cap);
+    if (st == BT_OK) {
+        json_t *call = json_pack("{s:s,s:o,s:o}", "from", from_hex, "to", br_hex_json(to, 20),
+                                 "data", br_hex_json(data, len));
+        st = result_u64(url, "eth_estimateGas", json_pack("[o]", call), &gas, err, err_cap);
+    }
+    if (st != BT_OK)
+        return st;
+    struct bts_tx tx;
+    memset(&tx, 0, sizeof(tx));
+    tx.type = BTS_TX_LEGACY;
+    tx.has_chain_id = 1;
+    tx.chain_id = bts_u256_from_u64(chain_id);
+    tx.nonce = nonce;
+    tx.gas_price = tx.gas_tip_cap = bts_u256_from_u64(gas_price ? gas_price : 1000000000u);
+    tx.gas = gas + gas / 4 + 10000; /* estimates are exact for these calls; leave headroom */
+    tx.has_to = 1;
+    memcpy(tx.to.bytes, to, 20);
+    tx.data = data;
+    tx.data_len = len;
+    uint8_t digest[32], sig[65];
+    st = bts_tx_signing_hash(digest, &tx);
+    if (st == BT_OK)
+        st = bts_secp_sign(sig, ctx->key, digest);
+    if (st != BT_OK) {
+        snprintf(err, err_cap, "signing: %s", bts_status_str(st));
+        return st;
+    }
+    /* EIP-155: v = recovery id + 35 + 2 * chainId */
+    struct bts_u256 two = bts_u256_from_u64(2), v35 = bts_u256_from_u64(35u + sig[64]);
+    bts_u256_mul(&tx.v, &tx.chain_id, &two);
+    bts_u256_add(&tx.v, &tx.v, &v35);
+    bts_u256_load_be_bytes(&tx.r, sig, 32);
+    bts_u256_load_be_bytes(&tx.s, sig + 32, 32);
+    struct bts_buf raw;
+    bts_buf_init(&raw);
+    json_t *r = NULL;
+    st = bts_tx_encode(&raw, &tx);
+    if (st == BT_OK) {
+        bts_keccak256(out_hash, raw.data, raw.len);
+        st = br_rpc(url, "eth_sendRawTransaction", json_pack("[o]", br_hex_json(raw.data, raw.len)),
+                    &r, err, err_cap);
+    }
+    json_decref(r);
+    bts_buf_free(&raw);
+    if (st == BT_OK)
+        st = wait_receipt(url, out_hash, out_receipt, err, err_cap);
+    uint64_t status = 0;
+    if (st == BT_OK && (br_json_u64(*out_receipt, "status", &status) != 0 || status != 1)) {
+        snprintf(err, err_cap, "the transaction reverted (status 0)");
+        st = BT_EINVAL;
+    }
+    return st;
+}
