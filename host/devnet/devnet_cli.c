@@ -28,12 +28,13 @@ struct dn_opts {
     const char *dir;
     const char *rootchains;
     const char *eth_url, *bsc_url;
-    int is_fresh, is_no_tui, is_json, wants_help;
+    int is_fresh, is_no_tui, is_json, is_no_delivery, wants_help;
 };
 
 static const char *const helps[] = {
     "Usage: bttcd devnet [up] [--validators N] [--dir DIR] [--rootchains tron,bsc,eth]\n"
     "                         [--eth-url URL] [--bsc-url URL] [--fresh] [--no-tui]\n"
+    "                         [--no-delivery]\n"
     "       bttcd devnet down [--dir DIR]\n"
     "       bttcd devnet status [--dir DIR] [--json]\n\n"
     "A whole local BTTC network in one command, for development (docs/devnet.md):\n"
@@ -55,6 +56,9 @@ static const char *const helps[] = {
     "  --bsc-url URL     same for BSC\n"
     "  --fresh           delete the devnet of DIR first (refused while its supervisor runs)\n"
     "  --no-tui          no live table: print a ready line, then only process exits\n"
+    "  --no-delivery     a new network without Delivery: spans from DIR/spans.json\n"
+    "                    (16,384 blocks; with Delivery, Bttc needs Delivery's span\n"
+    "                    proposals after span 0)\n"
     "Exit status: 0 after Ctrl-C / `devnet down`, 1 when a step fails (the message names\n"
     "it and the log under DIR/logs), 2 for a usage error.\n",
     "Usage: bttcd devnet down [--dir DIR]\n\n"
@@ -137,6 +141,8 @@ static int parse(int argc, char **argv, struct dn_opts *o)
             o->is_fresh = 1;
         } else if (strcmp(a, "--no-tui") == 0) {
             o->is_no_tui = 1;
+        } else if (strcmp(a, "--no-delivery") == 0) {
+            o->is_no_delivery = 1;
         } else if (strcmp(a, "--json") == 0) {
             o->is_json = 1;
         } else if (a[0] == '-') {
@@ -237,6 +243,7 @@ static int plan(struct devnet *d, const struct dn_opts *o)
     int used[2 * DN_N_CHAINS + 4 * DN_MAX_VALIDATORS];
     size_t n_used = 0;
     d->n_val = o->n_val;
+    d->is_delivery_off = o->is_no_delivery;
     int enabled[DN_N_CHAINS];
     if (parse_rootchains(o->rootchains, enabled) != 0)
         return 2;
@@ -351,6 +358,8 @@ static int up(struct devnet *d, const struct dn_opts *o)
         return 2;
     if (!is_new && fill_rest_ports(d) != 0)
         return 1;
+    if (!is_new && o->is_no_delivery && !d->is_delivery_off)
+        fprintf(stderr, "bttcd devnet: resuming %s with Delivery on (--fresh to change)\n", d->dir);
     if (!is_new && o->n_val != d->n_val && o->n_val != 4)
         fprintf(stderr, "bttcd devnet: resuming %s with its %u validators (--fresh to change)\n",
                 d->dir, d->n_val);
@@ -443,8 +452,7 @@ static int up(struct devnet *d, const struct dn_opts *o)
                    "http://127.0.0.1:%d (e.g. /bor/latest-span)\n",
                    d->val[0].rest_port);
         else
-            printf("bttcd devnet: Delivery is off (it needs the tron basechain); spans come "
-                   "from %s/spans.json\n",
+            printf("bttcd devnet: %s; spans come from %s/spans.json\n", dn_delivery_off_reason(d),
                    d->dir);
         fflush(stdout);
     }

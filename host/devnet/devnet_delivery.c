@@ -4,7 +4,8 @@
  * spans, checkpoints and event records over each validator's REST server, §4.9).
  *
  * Delivery needs TRON: it is the staking chain (PROTOCOL.md §4.3), so without a tron basechain
- * the validators run without Delivery and take their spans from DIR/spans.json. */
+ * (or with --no-delivery) the validators run without Delivery and take their spans from
+ * DIR/spans.json. */
 #include "devnet_int.h"
 
 #include <stdio.h>
@@ -34,7 +35,14 @@
 
 int dn_has_delivery(const struct devnet *d)
 {
-    return d->base[DN_TRON].is_enabled;
+    return d->base[DN_TRON].is_enabled && !d->is_delivery_off;
+}
+
+const char *dn_delivery_off_reason(const struct devnet *d)
+{
+    return dn_has_delivery(d)   ? ""
+           : d->is_delivery_off ? "Delivery is off (--no-delivery)"
+                                : "Delivery is off (no tron basechain)";
 }
 
 void dn_missing(json_t *o, const char *field, const char *why)
@@ -195,7 +203,7 @@ void dn_dlv_validator_status(const struct devnet *d, uint32_t i, json_t *v)
     if (!dn_has_delivery(d)) {
         json_object_set_new(v, "rest", json_null());
         json_object_set_new(v, "delivery_height", json_null());
-        dn_missing(v, "delivery_height", "Delivery is off (no tron basechain)");
+        dn_missing(v, "delivery_height", dn_delivery_off_reason(d));
         return;
     }
     dn_fmt(url, sizeof(url), "http://127.0.0.1:%d", d->val[i].rest_port);
@@ -332,7 +340,7 @@ void dn_dlv_status(const struct devnet *d, json_t *root)
     char e[256] = "no validator's Delivery answers", re[256] = "";
     json_t *span = NULL;
     if (!dn_has_delivery(d))
-        dn_fmt(e, sizeof(e), "Delivery is off (no tron basechain)");
+        dn_fmt(e, sizeof(e), "%s", dn_delivery_off_reason(d));
     if (rest)
         span = latest_span(rest, e, sizeof(e));
     json_object_set_new(o, "latest_span", span ? span : json_null());

@@ -83,6 +83,7 @@ struct devnet {
     char dir[4096];        /* absolute */
     char exe[4096];        /* this bttcd */
     uint32_t n_val;
+    int is_delivery_off; /* --no-delivery at the first start (kept in the state) */
     struct dn_base base[DN_N_CHAINS];
     struct dn_val val[DN_MAX_VALIDATORS];
     struct dn_proc procs[DN_N_CHAINS + DN_MAX_VALIDATORS];
@@ -179,7 +180,8 @@ bt_status dn_write_confs(const struct devnet *d, char *err, size_t err_cap);
 
 /* --- devnet_delivery.c: Delivery in the validators ------------------------------------------ */
 
-/** Delivery runs in the validators when TRON (the staking chain) is a basechain. */
+/** Delivery runs in the validators when TRON (the staking chain) is a basechain, unless the
+ *  network was made with --no-delivery. */
 int dn_has_delivery(const struct devnet *d);
 /** A validator as TRON's StakeManager staked it (what its Staked event carried). */
 struct dn_stake {
@@ -202,6 +204,8 @@ void dn_dlv_validator_status(const struct devnet *d, uint32_t i, json_t *v);
  *  the first validator whose REST answers; adds "delivery" to root and fields to the
  *  basechains' objects in root["basechains"]. */
 void dn_dlv_status(const struct devnet *d, json_t *root);
+/** Why Delivery is off ("--no-delivery" or "no tron basechain"); "" when it is on. */
+const char *dn_delivery_off_reason(const struct devnet *d);
 /** Record why `field` of status object o is null (o["missing"][field] = why). */
 void dn_missing(json_t *o, const char *field, const char *why);
 

@@ -261,10 +261,8 @@ static void conf_consensus(struct bts_buf *b, const struct devnet *d, uint32_t i
                           v->addr_hex, DN_SPRINT, DN_PERIOD, PRODUCER_DELAY, BACKUP_MULTIPLIER);
     if (!dn_has_delivery(d)) {
         dn_path(d, path, sizeof(path), "spans.json", NULL);
-        (void)!bts_buf_printf(b,
-                              "# Delivery is off (no tron basechain): spans from a file\n"
-                              "span_file = %s\n",
-                              path);
+        (void)!bts_buf_printf(b, "# %s: spans from a file\nspan_file = %s\n",
+                              dn_delivery_off_reason(d), path);
         return;
     }
     dn_path(d, path, sizeof(path), DN_DLV_GENESIS, NULL);

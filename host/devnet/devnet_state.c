@@ -116,6 +116,7 @@ bt_status dn_state_save(const struct devnet *d, char *err, size_t err_cap)
     json_object_set_new(root, "version", json_integer(1));
     json_object_set_new(root, "bttc_chain_id", json_integer(DN_BTTC_CHAIN_ID));
     json_object_set_new(root, "validators", json_integer(d->n_val));
+    json_object_set_new(root, "delivery", json_boolean(!d->is_delivery_off));
     for (int c = 0; c < DN_N_CHAINS; c++) {
         const struct dn_base *b = &d->base[c];
         if (!b->is_enabled)
@@ -190,6 +191,8 @@ bt_status dn_state_load(struct devnet *d, char *err, size_t err_cap)
     }
     if (st == BT_OK)
         d->n_val = (uint32_t)n_val;
+    /* absent (a devnet made before Delivery): on, as a new network */
+    d->is_delivery_off = json_is_false(json_object_get(root, "delivery"));
     for (int c = 0; st == BT_OK && c < DN_N_CHAINS; c++) {
         struct dn_base *b = &d->base[c];
         const json_t *o = json_object_get(bases, dn_chain_names[c]);

@@ -353,7 +353,7 @@ void dn_status_print(const struct devnet *d, json_t *st, int is_tty)
         printf("\033[H\033[2J");
     const json_t *sup = json_object_get(st, "supervisor");
     printf("bttcd devnet  %s  (%u validators, Bttc chain id %d, Delivery %s)%s\n\n", d->dir,
-           d->n_val, DN_BTTC_CHAIN_ID, dn_has_delivery(d) ? "on" : "off (no tron)",
+           d->n_val, DN_BTTC_CHAIN_ID, dn_has_delivery(d) ? "on" : "off",
            json_is_integer(sup) ? "" : "  [supervisor not running]");
     print_validators(st);
     print_spans(st);

@@ -2,7 +2,7 @@
 # bttcd devnet end to end: up (4 validators running Delivery, tron+bsc+eth dev basechains),
 # checks through `devnet status --json`, the validators' logs and REST servers and the
 # basechains' JSON-RPC; a stopped validator and a dead basechain in the status; down, resume,
-# --fresh (2 validators, tron only), down.
+# --fresh (2 validators, tron only, --no-delivery), down.
 # Usage: devnet.sh BTTCD
 set -u
 B=$1
@@ -222,14 +222,18 @@ rc=$?
 sup=
 [ $rc -eq 0 ] || fail "supervisor exit status $rc"
 sanitizer_clean
-start --fresh --validators 2 --rootchains tron
+start --fresh --validators 2 --rootchains tron --no-delivery
 grep -q "a new network in .* (2 validators)" "$T/out" || fail "--fresh did not start over"
+grep -q "Delivery is off (--no-delivery); spans come from" "$T/out" || fail "--no-delivery ready line"
+grep -q "^span_file = " "$D/nodes/v0/plugins.conf" || fail "--no-delivery: no span_file"
 status s4
 node -e "
 const s=require('$T/s4.json');
 if (s.basechains.length!==1 || !(s.basechains[0].head < $old_tron)) { console.error('tron head not reset'); process.exit(1); }
 if (s.basechains.some(b=>b.staked!==2)) { console.error('not staked after fresh'); process.exit(1); }
-if (s.validators.length!==2 || !s.delivery.enabled) { console.error('2 validators with Delivery'); process.exit(1); }
+if (s.validators.length!==2 || s.delivery.enabled) { console.error('2 validators without Delivery'); process.exit(1); }
+if (s.validators[0].delivery_height!==null || !/--no-delivery/.test(s.validators[0].missing.delivery_height)) { console.error('no Delivery height, with the reason'); process.exit(1); }
+if (s.span.id!==0 || s.span.producers.length!==2) { console.error('span 0 from the file'); process.exit(1); }
 " || fail "fresh network"
 pids=$(cat "$D"/run/*.pid)
 "$B" devnet down --dir "$D" >/dev/null || fail "final down"

@@ -184,6 +184,17 @@ static void test_devnet_delivery_confs(void)
     CU_ASSERT(strstr(c, "delivery = on") == NULL);
     snprintf(want, sizeof(want), "\nspan_file = %s/spans.json\n", d->dir);
     CU_ASSERT(strstr(c, want) != NULL);
+    CU_ASSERT(strstr(c, "no tron basechain") != NULL);
+    free(c);
+    /* --no-delivery with TRON: off too */
+    make_devnet(d, "conf-no", 2, 1);
+    d->is_delivery_off = 1;
+    CU_ASSERT(!dn_has_delivery(d));
+    c = conf_of(d);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT(strstr(c, "delivery = on") == NULL);
+    CU_ASSERT(strstr(c, "--no-delivery") != NULL);
+    CU_ASSERT(strstr(c, "span_file = ") != NULL);
     free(c);
     free(d);
 }
@@ -197,6 +208,11 @@ static void test_devnet_delivery_state_rest_port(void)
     snprintf(e->dir, sizeof(e->dir), "%s", d->dir);
     CU_ASSERT_FATAL(dn_state_load(e, err, sizeof(err)) == BT_OK);
     CU_ASSERT_EQUAL(e->val[1].rest_port, 25001);
+    CU_ASSERT(!e->is_delivery_off);
+    d->is_delivery_off = 1;
+    CU_ASSERT_FATAL(dn_state_save(d, err, sizeof(err)) == BT_OK);
+    CU_ASSERT_FATAL(dn_state_load(e, err, sizeof(err)) == BT_OK);
+    CU_ASSERT(e->is_delivery_off);
     free(d);
     free(e);
 }
