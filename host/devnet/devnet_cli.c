@@ -28,12 +28,13 @@ struct dn_opts {
     const char *dir;
     const char *rootchains;
     const char *eth_url, *bsc_url;
-    int is_fresh, is_no_tui, is_json, wants_help;
+    int is_fresh, is_no_tui, is_json, is_no_delivery, wants_help;
 };
 
 static const char *const helps[] = {
     "Usage: bttcd devnet [up] [--validators N] [--dir DIR] [--rootchains tron,bsc,eth]\n"
     "                         [--eth-url URL] [--bsc-url URL] [--fresh] [--no-tui]\n"
+    "                         [--no-delivery]\n"
     "       bttcd devnet down [--dir DIR]\n"
     "       bttcd devnet status [--dir DIR] [--json]\n\n"
     "A whole local BTTC network in one command, for development (docs/devnet.md):\n"
@@ -41,7 +42,8 @@ static const char *const helps[] = {
     "     chain ids: eth 31337, bsc 97, tron 0xcd8690dc), or the URLs given for eth/bsc;\n"
     "  2. the root contracts (contracts/build) deployed on each, every validator staked;\n"
     "  3. N validators (dev accounts 0..N-1 as signers), each a `bttcd run` with\n"
-    "     consensus-bttc, evm, storage-leveldb and the rootchain adapters, p2p on loopback;\n"
+    "     consensus-bttc, evm, storage-leveldb and the rootchain adapters, p2p on loopback,\n"
+    "     running Delivery (from DIR/delivery-genesis.json; needs tron) with a REST server;\n"
     "  4. a live status table until Ctrl-C, which stops every process.\n"
     "Everything lives in DIR (default ./devnet); a second start resumes the same network,\n"
     "--fresh deletes DIR first. The keys are PUBLIC development keys.\n\n"
@@ -50,9 +52,13 @@ static const char *const helps[] = {
     "  --dir DIR         the devnet's directory (default ./devnet)\n"
     "  --rootchains LIST basechains to use, comma-separated: tron, bsc, eth (default all)\n"
     "  --eth-url URL     use this Ethereum JSON-RPC (anvil, a node) instead of starting one\n"
+    "                    (eth must be in --rootchains)\n"
     "  --bsc-url URL     same for BSC\n"
-    "  --fresh           stop the devnet of DIR and delete DIR first\n"
+    "  --fresh           delete the devnet of DIR first (refused while its supervisor runs)\n"
     "  --no-tui          no live table: print a ready line, then only process exits\n"
+    "  --no-delivery     a new network without Delivery: spans from DIR/spans.json\n"
+    "                    (16,384 blocks; with Delivery, Bttc needs Delivery's span\n"
+    "                    proposals after span 0)\n"
     "Exit status: 0 after Ctrl-C / `devnet down`, 1 when a step fails (the message names\n"
     "it and the log under DIR/logs), 2 for a usage error.\n",
     "Usage: bttcd devnet down [--dir DIR]\n\n"
@@ -60,15 +66,44 @@ static const char *const helps[] = {
     "basechains, SIGKILL after 10 s), then to any process left in DIR/run/*.pid. The data\n"
     "stays: `bttcd devnet` resumes it.\n",
     "Usage: bttcd devnet status [--dir DIR] [--json]\n\n"
-    "Print the status of the devnet of DIR once: per validator its head, hash, peers and\n"
-    "health; the current span and its producers; per basechain its head, staked validators\n"
-    "and last checkpoint (RootChain.currentHeaderBlock); endpoints and the development keys.\n"
-    "--json prints the same as one JSON object. Exit status 1 when DIR holds no devnet.\n"};
+    "Print the status of the devnet of DIR once: per validator its health, head, hash,\n"
+    "peers, Delivery height and endpoints (JSON-RPC, WS, Delivery REST); the current Bttc span\n"
+    "and Delivery's latest span with their producers; per basechain its head, staked\n"
+    "validators, last checkpoint (RootChain.currentHeaderBlock, getLastChildBlock), the\n"
+    "checkpoints Delivery acknowledged and the state syncs (StateSender.counter) not yet in\n"
+    "Delivery; the development keys. A fact that is not known prints \"-\" (\"down\" for a\n"
+    "basechain that is down); --json prints the same as one JSON object, unknown facts as\n"
+    "null with the reason under \"missing\". Exit status 1 when DIR holds no devnet.\n"};
 
 static int usage(const char *msg, const char *arg)
 {
     fprintf(stderr, "bttcd devnet: %s%s\nTry 'bttcd devnet --help'.\n", msg, arg ? arg : "");
     return 2;
+}
+
+/* "tron,bsc,eth" (any non-empty subset): enabled[c] set per named basechain. Returns 0, or a
+ * usage error (printed) for an unknown name or an empty list. */
+static int parse_rootchains(const char *list, int enabled[DN_N_CHAINS])
+{
+    char buf[64];
+    int n = 0;
+    memset(enabled, 0, sizeof(int) * DN_N_CHAINS);
+    if (strlen(list) >= sizeof(buf))
+        return usage("--rootchains: want a list of tron, bsc, eth, not ", list);
+    dn_fmt(buf, sizeof(buf), "%s", list);
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        int c = strcmp(t, "tron") == 0  ? DN_TRON
+                : strcmp(t, "bsc") == 0 ? DN_BSC
+                : strcmp(t, "eth") == 0 ? DN_ETH
+                                        : -1;
+        if (c < 0)
+            return usage("--rootchains: unknown basechain ", t);
+        enabled[c] = 1;
+        n++;
+    }
+    if (n == 0)
+        return usage("--rootchains: name at least one of tron, bsc, eth", NULL);
+    return 0;
 }
 
 static int parse(int argc, char **argv, struct dn_opts *o)
@@ -106,6 +141,8 @@ static int parse(int argc, char **argv, struct dn_opts *o)
             o->is_fresh = 1;
         } else if (strcmp(a, "--no-tui") == 0) {
             o->is_no_tui = 1;
+        } else if (strcmp(a, "--no-delivery") == 0) {
+            o->is_no_delivery = 1;
         } else if (strcmp(a, "--json") == 0) {
             o->is_json = 1;
         } else if (a[0] == '-') {
@@ -122,6 +159,14 @@ static int parse(int argc, char **argv, struct dn_opts *o)
     }
     if (o->is_json && o->cmd != DN_STATUS)
         return usage("--json belongs to 'devnet status'", NULL);
+    int enabled[DN_N_CHAINS];
+    if (parse_rootchains(o->rootchains, enabled) != 0)
+        return 2;
+    /* A URL for a basechain the list leaves out would be silently unused. */
+    if (o->eth_url && !enabled[DN_ETH])
+        return usage("--eth-url: eth is not in --rootchains ", o->rootchains);
+    if (o->bsc_url && !enabled[DN_BSC])
+        return usage("--bsc-url: bsc is not in --rootchains ", o->rootchains);
     return 0;
 }
 
@@ -195,20 +240,15 @@ static int take_port(int *used, size_t *n_used)
 /* A new network: chains, ports, validators. */
 static int plan(struct devnet *d, const struct dn_opts *o)
 {
-    int used[2 * DN_N_CHAINS + 3 * DN_MAX_VALIDATORS];
+    int used[2 * DN_N_CHAINS + 4 * DN_MAX_VALIDATORS];
     size_t n_used = 0;
     d->n_val = o->n_val;
-    char list[64];
-    dn_fmt(list, sizeof(list), "%s", o->rootchains);
-    for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        int c = strcmp(t, "tron") == 0  ? DN_TRON
-                : strcmp(t, "bsc") == 0 ? DN_BSC
-                : strcmp(t, "eth") == 0 ? DN_ETH
-                                        : -1;
-        if (c < 0)
-            return usage("--rootchains: unknown basechain ", t);
-        d->base[c].is_enabled = 1;
-    }
+    d->is_delivery_off = o->is_no_delivery;
+    int enabled[DN_N_CHAINS];
+    if (parse_rootchains(o->rootchains, enabled) != 0)
+        return 2;
+    for (int c = 0; c < DN_N_CHAINS; c++)
+        d->base[c].is_enabled = enabled[c];
     static const uint64_t ids[] = {DN_TRON_CHAIN_ID, DN_BSC_CHAIN_ID, DN_ETH_CHAIN_ID};
     for (int c = 0; c < DN_N_CHAINS; c++) {
         struct dn_base *b = &d->base[c];
@@ -236,11 +276,35 @@ static int plan(struct devnet *d, const struct dn_opts *o)
         v->http_port = take_port(used, &n_used);
         v->ws_port = take_port(used, &n_used);
         v->p2p_port = take_port(used, &n_used);
+        v->rest_port = take_port(used, &n_used);
     }
     for (size_t i = 0; i < n_used; i++)
         if (!used[i]) {
             fprintf(stderr, "bttcd devnet: no free loopback port\n");
             return 1;
+        }
+    return 0;
+}
+
+/* A devnet made before Delivery has no REST ports: pick them now (saved with the state). */
+static int fill_rest_ports(struct devnet *d)
+{
+    int used[2 * DN_N_CHAINS + 5 * DN_MAX_VALIDATORS]; /* the known ports, then the new ones */
+    size_t n_used = 0;
+    for (int c = 0; c < DN_N_CHAINS; c++) {
+        used[n_used++] = d->base[c].http_port;
+        used[n_used++] = d->base[c].tron_api_port;
+    }
+    for (uint32_t i = 0; i < d->n_val; i++) {
+        used[n_used++] = d->val[i].http_port;
+        used[n_used++] = d->val[i].ws_port;
+        used[n_used++] = d->val[i].p2p_port;
+        used[n_used++] = d->val[i].rest_port;
+    }
+    for (uint32_t i = 0; i < d->n_val; i++)
+        if (!d->val[i].rest_port && !(d->val[i].rest_port = take_port(used, &n_used))) {
+            fprintf(stderr, "bttcd devnet: no free loopback port\n");
+            return -1;
         }
     return 0;
 }
@@ -292,6 +356,10 @@ static int up(struct devnet *d, const struct dn_opts *o)
     }
     if (is_new && plan(d, o) != 0)
         return 2;
+    if (!is_new && fill_rest_ports(d) != 0)
+        return 1;
+    if (!is_new && o->is_no_delivery && !d->is_delivery_off)
+        fprintf(stderr, "bttcd devnet: resuming %s with Delivery on (--fresh to change)\n", d->dir);
     if (!is_new && o->n_val != d->n_val && o->n_val != 4)
         fprintf(stderr, "bttcd devnet: resuming %s with its %u validators (--fresh to change)\n",
                 d->dir, d->n_val);
@@ -367,6 +435,8 @@ static int up(struct devnet *d, const struct dn_opts *o)
     if (!g_stop && (dn_setup_validators(d, err, sizeof(err)) != BT_OK ||
                     dn_state_save(d, err, sizeof(err)) != BT_OK))
         return fail(d, "validators", err);
+    if (!g_stop && dn_write_dlv_genesis(d, err, sizeof(err)) != BT_OK)
+        return fail(d, "delivery genesis", err);
     for (uint32_t i = 0; i < d->n_val && !g_stop; i++)
         if (dn_start_validator(d, i, err, sizeof(err)) != BT_OK)
             return fail(d, "validator", err);
@@ -377,6 +447,13 @@ static int up(struct devnet *d, const struct dn_opts *o)
         printf("bttcd devnet: ready; Bttc JSON-RPC %s://127.0.0.1:%d (chain id %d); Ctrl-C or "
                "'bttcd devnet down' stops it\n",
                "http", d->val[0].http_port, DN_BTTC_CHAIN_ID);
+        if (dn_has_delivery(d))
+            printf("bttcd devnet: Delivery runs in every validator; v0's REST "
+                   "http://127.0.0.1:%d (e.g. /bor/latest-span)\n",
+                   d->val[0].rest_port);
+        else
+            printf("bttcd devnet: %s; spans come from %s/spans.json\n", dn_delivery_off_reason(d),
+                   d->dir);
         fflush(stdout);
     }
     int is_tty = !o->is_no_tui && isatty(1);
@@ -400,13 +477,28 @@ static int up(struct devnet *d, const struct dn_opts *o)
     fflush(stdout);
     dn_stop_all(d, 10000);
     unlink(path);
-    printf("bttcd devnet: stopped (data kept in %s)\n", d->dir);
+    /* Say what is there: someone may have deleted the directory meanwhile. */
+    dn_fmt(path, sizeof(path), "%s/%s", d->dir, DN_STATE_FILE);
+    if (access(path, F_OK) == 0)
+        printf("bttcd devnet: stopped (data kept in %s)\n", d->dir);
+    else
+        printf("bttcd devnet: stopped (%s no longer holds the devnet: its data is gone)\n", d->dir);
     return 0;
 }
 
 static int fresh(struct devnet *d)
 {
     char path[4200];
+    /* Deleting under a running supervisor would leave its terminal saying "data kept". */
+    pid_t sup = dn_pid_alive(d, "devnet");
+    if (sup) {
+        fprintf(stderr,
+                "bttcd devnet: --fresh: the devnet of %s runs (supervisor pid %ld): stop it "
+                "first (Ctrl-C in its terminal, or 'bttcd devnet down --dir %s'); nothing "
+                "deleted\n",
+                d->dir, (long)sup, d->dir);
+        return -1;
+    }
     dn_fmt(path, sizeof(path), "%s/%s", d->dir, DN_STATE_FILE);
     int has_state = access(path, F_OK) == 0;
     if (!has_state && rmdir(d->dir) != 0 && errno != ENOENT) {

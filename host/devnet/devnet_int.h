@@ -27,6 +27,8 @@
 #define DN_SPRINT     16
 #define DN_SPAN_LEN   256
 #define DN_SPAN_COUNT 64
+/* The Delivery genesis of the validators (devnet_delivery.c). */
+#define DN_DLV_GENESIS "delivery-genesis.json"
 
 enum dn_chain { DN_TRON = 0, DN_BSC = 1, DN_ETH = 2, DN_N_CHAINS = 3 };
 
@@ -62,6 +64,7 @@ struct dn_val {
     uint8_t addr[20];
     char addr_hex[43]; /* EIP-55 */
     int http_port, ws_port, p2p_port;
+    int rest_port; /* Delivery REST (--rest.port) */
     char enode[200];
 };
 
@@ -80,6 +83,7 @@ struct devnet {
     char dir[4096];        /* absolute */
     char exe[4096];        /* this bttcd */
     uint32_t n_val;
+    int is_delivery_off; /* --no-delivery at the first start (kept in the state) */
     struct dn_base base[DN_N_CHAINS];
     struct dn_val val[DN_MAX_VALIDATORS];
     struct dn_proc procs[DN_N_CHAINS + DN_MAX_VALIDATORS];
@@ -118,6 +122,10 @@ void dn_addr_hex(char out[43], const uint8_t addr[20]);
 
 /* --- devnet_rpc.c: a blocking JSON-RPC client (libcurl) and transactions -------------------- */
 
+/** GET url; *out_json: the body parsed (new reference, NULL when it is not JSON), *out_code:
+ *  the HTTP status. Returns BT_OK (an answer, any status), BT_EIO (transport; err). */
+bt_status dn_http_get(const char *url, int timeout_ms, json_t **out_json, long *out_code, char *err,
+                      size_t err_cap);
 /** POST one JSON-RPC request; params is stolen. Returns BT_OK (*out_result: new reference),
  *  BT_EIO (transport; err), BT_EPROTO (an error answer or a malformed one; err holds it). */
 bt_status dn_rpc(const char *url, const char *method, json_t *params, json_t **out_result,
@@ -169,6 +177,37 @@ bt_status dn_setup_validators(struct devnet *d, char *err, size_t err_cap);
 bt_status dn_setup_signer(struct devnet *d, char *err, size_t err_cap);
 /** (Re)write every validator's plugins.conf from the state (addresses, URLs). */
 bt_status dn_write_confs(const struct devnet *d, char *err, size_t err_cap);
+
+/* --- devnet_delivery.c: Delivery in the validators ------------------------------------------ */
+
+/** Delivery runs in the validators when TRON (the staking chain) is a basechain, unless the
+ *  network was made with --no-delivery. */
+int dn_has_delivery(const struct devnet *d);
+/** A validator as TRON's StakeManager staked it (what its Staked event carried). */
+struct dn_stake {
+    uint64_t id;    /* StakeManager.signerToValidator(signer) */
+    uint64_t epoch; /* validators(id).activationEpoch */
+    uint64_t nonce; /* StakingInfo.validatorNonce(id) */
+};
+/** Read the stakes of validators 0..n_val-1 from the TRON basechain into out[]. */
+bt_status dn_read_stakes(const struct devnet *d, struct dn_stake *out, char *err, size_t err_cap);
+/** The Delivery genesis (plugins/consensus-bttc/delivery/dlv_genesis.c shape): the validators
+ *  with their stakes (power 1), span 0 = the Bttc genesis span, dev params, and "roots" with
+ *  each enabled basechain's contract addresses. malloc'd text, NULL on ENOMEM. */
+char *dn_dlv_genesis_text(const struct devnet *d, const struct dn_stake *stakes);
+/** Write DIR/delivery-genesis.json unless it exists or Delivery is off (stakes read from
+ *  TRON). */
+bt_status dn_write_dlv_genesis(const struct devnet *d, char *err, size_t err_cap);
+/** Add the Delivery facts of validator i to its status object v (delivery_height, rest). */
+void dn_dlv_validator_status(const struct devnet *d, uint32_t i, json_t *v);
+/** The Delivery facts of the network (latest span, per root checkpoints and state syncs) from
+ *  the first validator whose REST answers; adds "delivery" to root and fields to the
+ *  basechains' objects in root["basechains"]. */
+void dn_dlv_status(const struct devnet *d, json_t *root);
+/** Why Delivery is off ("--no-delivery" or "no tron basechain"); "" when it is on. */
+const char *dn_delivery_off_reason(const struct devnet *d);
+/** Record why `field` of status object o is null (o["missing"][field] = why). */
+void dn_missing(json_t *o, const char *field, const char *why);
 
 /* --- devnet_proc.c: children ------------------------------------------------------------- */
 

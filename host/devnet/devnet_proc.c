@@ -228,7 +228,7 @@ bt_status dn_wait_base(struct devnet *d, enum dn_chain c, char *err, size_t err_
 
 bt_status dn_start_validator(struct devnet *d, uint32_t i, char *err, size_t err_cap)
 {
-    char name[16], vdir[4200], conf[4300], gen[4200], hp[16], wp[16], pp[16];
+    char name[16], vdir[4200], conf[4300], gen[4200], hp[16], wp[16], pp[16], rp[16];
     char statics[DN_MAX_VALIDATORS * 200] = "";
     dn_fmt(name, sizeof(name), "v%u", i);
     dn_fmt(vdir, sizeof(vdir), "%s/nodes/v%u", d->dir, i);
@@ -237,6 +237,7 @@ bt_status dn_start_validator(struct devnet *d, uint32_t i, char *err, size_t err
     dn_fmt(hp, sizeof(hp), "%d", d->val[i].http_port);
     dn_fmt(wp, sizeof(wp), "%d", d->val[i].ws_port);
     dn_fmt(pp, sizeof(pp), "%d", d->val[i].p2p_port);
+    dn_fmt(rp, sizeof(rp), "%d", d->val[i].rest_port);
     for (uint32_t k = 0; k < d->n_val; k++) {
         if (k == i)
             continue;
@@ -252,6 +253,10 @@ bt_status dn_start_validator(struct devnet *d, uint32_t i, char *err, size_t err
     int n = 0;
     while (argv[n])
         n++;
+    if (dn_has_delivery(d)) { /* Delivery's REST server (§4.9) */
+        argv[n++] = "--rest.port";
+        argv[n++] = rp;
+    }
     if (*statics) {
         argv[n++] = "--p2p.static";
         argv[n++] = statics;

@@ -27,6 +27,35 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
     return bts_buf_append(b, p, size * n) == BT_OK ? size * n : 0;
 }
 
+bt_status dn_http_get(const char *url, int timeout_ms, json_t **out_json, long *out_code, char *err,
+                      size_t err_cap)
+{
+    *out_json = NULL;
+    *out_code = 0;
+    struct bts_buf resp;
+    bts_buf_init(&resp);
+    CURL *h = curl_easy_init();
+    bt_status st = BT_EIO;
+    if (h) {
+        curl_easy_setopt(h, CURLOPT_URL, url);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
+        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        CURLcode cc = curl_easy_perform(h);
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, out_code);
+        if (cc != CURLE_OK)
+            dn_fmt(err, err_cap, "%s: %s", url, curl_easy_strerror(cc));
+        else
+            st = BT_OK;
+        curl_easy_cleanup(h);
+    }
+    if (st == BT_OK)
+        *out_json = json_loadb((const char *)resp.data, resp.len, JSON_DECODE_ANY, NULL);
+    bts_buf_free(&resp);
+    return st;
+}
+
 bt_status dn_rpc(const char *url, const char *method, json_t *params, json_t **out_result,
                  int timeout_ms, char *err, size_t err_cap)
 {

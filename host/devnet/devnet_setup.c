@@ -1,8 +1,9 @@
 /* The validators' files: DIR/nodes/vI/ (datadir: keystore with dev key I under an empty
  * password, password.txt, nodekey, plugins.conf), DIR/bttc-genesis.json (the `--chain devnet`
  * genesis with the N validators as span 0's producers, written as geth-style JSON so every
- * validator and the p2p Status use the same file) and DIR/spans.json (the span source of
- * consensus-bttc until Delivery serves spans: see docs/devnet.md). */
+ * validator and the p2p Status use the same file), DIR/delivery-genesis.json (devnet_delivery.c)
+ * and DIR/spans.json (the span source of consensus-bttc when Delivery is off: see
+ * docs/devnet.md). */
 #include "devnet_int.h"
 
 #include <stdio.h>
@@ -239,13 +240,51 @@ static void conf_rootchain(struct bts_buf *b, const struct devnet *d, enum dn_ch
                           a[0], a[1], a[2], a[3], v->addr_hex);
 }
 
+/* The bridge's keys (timers of the Delivery bridge in consensus-bttc, short for a devnet).
+ * consensus-bttc refuses keys it does not know, so until its bridge wiring reads them they
+ * are written commented out; DN_BRIDGE_KEYS=1 writes them live. */
+#ifndef DN_BRIDGE_KEYS
+#define DN_BRIDGE_KEYS 0
+#endif
+
+/* [plugin consensus-bttc]: Delivery on (TRON present) or the span file (no TRON: Delivery has
+ * no staking chain). With Delivery on, its in-process span source serves the spans
+ * (consensus-bttc takes a `bttc/span-source` service before span_file), so span_file is not
+ * named at all. */
+static void conf_consensus(struct bts_buf *b, const struct devnet *d, uint32_t i)
+{
+    const struct dn_val *v = &d->val[i];
+    char path[4200];
+    (void)!bts_buf_printf(b,
+                          "\n[plugin consensus-bttc]\nchain = devnet\nsigner = %s\nsprint = "
+                          "%d\nperiod = %d\nproducer_delay = %d\nbackup_multiplier = %d\n",
+                          v->addr_hex, DN_SPRINT, DN_PERIOD, PRODUCER_DELAY, BACKUP_MULTIPLIER);
+    if (!dn_has_delivery(d)) {
+        dn_path(d, path, sizeof(path), "spans.json", NULL);
+        (void)!bts_buf_printf(b, "# %s: spans from a file\nspan_file = %s\n",
+                              dn_delivery_off_reason(d), path);
+        return;
+    }
+    dn_path(d, path, sizeof(path), DN_DLV_GENESIS, NULL);
+    const char *c = DN_BRIDGE_KEYS ? "" : "# ";
+    (void)!bts_buf_printf(
+        b,
+        "# Delivery runs in this validator and serves the spans (bttc/span-source); its REST\n"
+        "# server is the node's --rest.port (%d)\ndelivery = on\ndelivery_key = "
+        "%s\ndelivery_genesis = %s\ndelivery_timeout_propose_ms = 2000\n"
+        "delivery_timeout_vote_ms = 1000\ndelivery_timeout_commit_ms = 1000\n"
+        "# the bridge's timers (dev values)%s\n%sbridge_poll_tron = 1s\n%sbridge_poll_eth = 2s\n"
+        "%sbridge_poll_bsc = 2s\n%scheckpoint_poll_interval = 1m\n%sspan_poll_interval = 5s\n",
+        v->rest_port, v->addr_hex, path,
+        DN_BRIDGE_KEYS ? "" : ", commented out until consensus-bttc reads them", c, c, c, c, c);
+}
+
 bt_status dn_write_confs(const struct devnet *d, char *err, size_t err_cap)
 {
     for (uint32_t i = 0; i < d->n_val; i++) {
         const struct dn_val *v = &d->val[i];
-        char vdir[4200], spans[4200], path[4300];
+        char vdir[4200], path[4300];
         dn_fmt(vdir, sizeof(vdir), "%s/nodes/v%u", d->dir, i);
-        dn_path(d, spans, sizeof(spans), "spans.json", NULL);
         struct bts_buf b;
         bts_buf_init(&b);
         (void)!bts_buf_printf(
@@ -254,11 +293,9 @@ bt_status dn_write_confs(const struct devnet *d, char *err, size_t err_cap)
             "at\n# every start). Its signer is dev account %u of the PUBLIC anvil/hardhat test "
             "mnemonic:\n# development only, never on a real network.\n\n[node]\ndatadir = "
             "%s\n\n[signer]\nunlock = %s\npassword_file = %s/password.txt\n\n[storage]\nbackend "
-            "= storage-leveldb\n\n[plugin evm]\n\n[plugin consensus-bttc]\nchain = devnet\nsigner "
-            "= %s\nsprint = %d\nperiod = %d\nproducer_delay = %d\nbackup_multiplier = "
-            "%d\nspan_file = %s\n",
-            i, i, vdir, v->addr_hex, vdir, v->addr_hex, DN_SPRINT, DN_PERIOD, PRODUCER_DELAY,
-            BACKUP_MULTIPLIER, spans);
+            "= storage-leveldb\n\n[plugin evm]\n",
+            i, i, vdir, v->addr_hex, vdir);
+        conf_consensus(&b, d, i);
         for (int c = 0; c < DN_N_CHAINS; c++)
             conf_rootchain(&b, d, (enum dn_chain)c, v);
         dn_fmt(path, sizeof(path), "%s/plugins.conf", vdir);

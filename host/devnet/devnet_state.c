@@ -116,6 +116,7 @@ bt_status dn_state_save(const struct devnet *d, char *err, size_t err_cap)
     json_object_set_new(root, "version", json_integer(1));
     json_object_set_new(root, "bttc_chain_id", json_integer(DN_BTTC_CHAIN_ID));
     json_object_set_new(root, "validators", json_integer(d->n_val));
+    json_object_set_new(root, "delivery", json_boolean(!d->is_delivery_off));
     for (int c = 0; c < DN_N_CHAINS; c++) {
         const struct dn_base *b = &d->base[c];
         if (!b->is_enabled)
@@ -136,9 +137,10 @@ bt_status dn_state_save(const struct devnet *d, char *err, size_t err_cap)
     json_object_set_new(root, "basechains", bases);
     for (uint32_t i = 0; i < d->n_val; i++) {
         const struct dn_val *v = &d->val[i];
-        json_array_append_new(vals, json_pack("{s:s,s:i,s:i,s:i,s:s}", "address", v->addr_hex,
+        json_array_append_new(vals, json_pack("{s:s,s:i,s:i,s:i,s:i,s:s}", "address", v->addr_hex,
                                               "http_port", v->http_port, "ws_port", v->ws_port,
-                                              "p2p_port", v->p2p_port, "enode", v->enode));
+                                              "p2p_port", v->p2p_port, "rest_port", v->rest_port,
+                                              "enode", v->enode));
     }
     json_object_set_new(root, "nodes", vals);
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -189,6 +191,8 @@ bt_status dn_state_load(struct devnet *d, char *err, size_t err_cap)
     }
     if (st == BT_OK)
         d->n_val = (uint32_t)n_val;
+    /* absent (a devnet made before Delivery): on, as a new network */
+    d->is_delivery_off = json_is_false(json_object_get(root, "delivery"));
     for (int c = 0; st == BT_OK && c < DN_N_CHAINS; c++) {
         struct dn_base *b = &d->base[c];
         const json_t *o = json_object_get(bases, dn_chain_names[c]);
@@ -222,6 +226,8 @@ bt_status dn_state_load(struct devnet *d, char *err, size_t err_cap)
         v->http_port = (int)json_integer_value(json_object_get(o, "http_port"));
         v->ws_port = (int)json_integer_value(json_object_get(o, "ws_port"));
         v->p2p_port = (int)json_integer_value(json_object_get(o, "p2p_port"));
+        /* absent in a devnet made before Delivery: the start picks one */
+        v->rest_port = (int)json_integer_value(json_object_get(o, "rest_port"));
         if (get_addr(o, "address", v->addr) != 0 || !v->http_port || !v->ws_port || !v->p2p_port) {
             dn_fmt(err, err_cap, "%s: validator %u: address or ports missing", path, i);
             st = BT_EINVAL;

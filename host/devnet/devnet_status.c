@@ -41,6 +41,26 @@ static json_t *call_word(const char *url, const uint8_t to[20], const char *sig,
     return out;
 }
 
+/* v[field] = the result of a JSON-RPC call on a validator that answered, else null and why. */
+static void rpc_field(json_t *v, const char *field, const char *url, const char *method,
+                      json_t *params, const char *key, const char *why_not)
+{
+    json_t *res = NULL;
+    char e[256];
+    const json_t *val = NULL;
+    if (why_not)
+        dn_fmt(e, sizeof(e), "%s", why_not);
+    else if (dn_rpc(url, method, params, &res, RPC_TIMEOUT_MS, e, sizeof(e)) == BT_OK &&
+             !(val = key ? json_object_get(res, key) : res))
+        dn_fmt(e, sizeof(e), "%s: no %s in the answer", method, key);
+    if (why_not)
+        json_decref(params);
+    json_object_set_new(v, field, val && !json_is_null(val) ? json_deep_copy(val) : json_null());
+    if (!val || json_is_null(val))
+        dn_missing(v, field, e);
+    json_decref(res);
+}
+
 static json_t *validator_json(const struct devnet *d, uint32_t i)
 {
     const struct dn_val *v = &d->val[i];
@@ -53,41 +73,58 @@ static json_t *validator_json(const struct devnet *d, uint32_t i)
         json_pack("{s:s,s:s,s:b,s:s,s:s,s:i,s:s}", "name", name, "address", v->addr_hex, "running",
                   pid != 0, "http", url, "ws", ws, "p2p_port", v->p2p_port, "enode", v->enode);
     json_object_set_new(o, "pid", pid ? json_integer(pid) : json_null());
+    /* Every field is there for every validator: null (and "missing" says why) when unknown. */
     json_t *head = pid ? u64_or_null(url, "eth_blockNumber") : json_null();
     json_object_set_new(o, "head", head);
-    json_object_set_new(o, "peers", pid ? u64_or_null(url, "net_peerCount") : json_null());
-    json_t *blk = NULL, *prop = NULL;
-    char e[256];
-    if (json_is_integer(head) &&
-        dn_rpc(url, "eth_getBlockByNumber", json_pack("[s,b]", "latest", 0), &blk, RPC_TIMEOUT_MS,
-               e, sizeof(e)) == BT_OK)
-        json_object_set(o, "hash", json_object_get(blk, "hash"));
-    json_decref(blk);
-    if (json_is_integer(head) &&
-        dn_rpc(url, "bor_getCurrentProposer", NULL, &prop, RPC_TIMEOUT_MS, e, sizeof(e)) == BT_OK)
-        json_object_set(o, "proposer", prop);
-    json_decref(prop);
-    json_object_set_new(o, "health",
-                        json_string(!pid                    ? "down"
-                                    : json_is_integer(head) ? "ok"
-                                                            : "no answer"));
+    if (!json_is_integer(head))
+        dn_missing(o, "head", pid ? "eth_blockNumber: no answer" : "validator down");
+    const char *why = !pid ? "validator down" : json_is_integer(head) ? NULL : "no answer";
+    json_t *peers = why ? json_null() : u64_or_null(url, "net_peerCount");
+    json_object_set_new(o, "peers", peers);
+    if (!json_is_integer(peers))
+        dn_missing(o, "peers", why ? why : "net_peerCount: no answer");
+    rpc_field(o, "hash", url, "eth_getBlockByNumber", json_pack("[s,b]", "latest", 0), "hash", why);
+    rpc_field(o, "proposer", url, "bor_getCurrentProposer", NULL, NULL, why);
+    json_object_set_new(o, "health", json_string(!pid ? "down" : why ? "no answer" : "ok"));
+    dn_dlv_validator_status(d, i, o);
     return o;
+}
+
+/* o[field] = word 0 of a view of the basechain, or null and why. */
+static void view_field(json_t *o, const char *field, const char *url, const uint8_t to[20],
+                       const char *sig, const char *why_not)
+{
+    json_t *v = why_not ? json_null() : call_word(url, to, sig, 0);
+    json_object_set_new(o, field, v);
+    if (json_is_null(v))
+        dn_missing(o, field, why_not ? why_not : sig);
 }
 
 static json_t *base_json(const struct devnet *d, enum dn_chain c)
 {
     const struct dn_base *b = &d->base[c];
     pid_t pid = b->is_external ? 0 : dn_pid_alive(d, dn_chain_names[c]);
-    json_t *o = json_pack("{s:s,s:s,s:I,s:b,s:b}", "name", dn_chain_names[c], "url", b->url,
-                          "chain_id", (json_int_t)b->chain_id, "external", b->is_external,
-                          "running", b->is_external || pid != 0);
+    int is_running = b->is_external || pid != 0;
+    json_t *o =
+        json_pack("{s:s,s:s,s:I,s:b,s:b}", "name", dn_chain_names[c], "url", b->url, "chain_id",
+                  (json_int_t)b->chain_id, "external", b->is_external, "running", is_running);
     if (c == DN_TRON) {
         char t[64];
         dn_fmt(t, sizeof(t), "http://127.0.0.1:%d", b->tron_api_port);
         json_object_set_new(o, "tron_api", json_string(t));
     }
-    json_t *head = b->is_external || pid ? u64_or_null(b->url, "eth_blockNumber") : json_null();
+    json_t *head = is_running ? u64_or_null(b->url, "eth_blockNumber") : json_null();
     json_object_set_new(o, "head", head);
+    const char *why = !is_running              ? "basechain down"
+                      : !json_is_integer(head) ? "basechain does not answer"
+                      : !b->is_deployed        ? "contracts not deployed yet"
+                                               : NULL;
+    json_object_set_new(o, "health",
+                        json_string(!is_running             ? "down"
+                                    : json_is_integer(head) ? "ok"
+                                                            : "no answer"));
+    if (!json_is_integer(head))
+        dn_missing(o, "head", why);
     if (b->is_deployed) {
         json_t *cs = json_object();
         for (int k = 0; k < DN_N_CONTRACTS; k++) {
@@ -97,19 +134,19 @@ static json_t *base_json(const struct devnet *d, enum dn_chain c)
         }
         json_object_set_new(o, "contracts", cs);
     }
-    int is_up = json_is_integer(head) && b->is_deployed;
-    json_object_set_new(
-        o, "staked",
-        is_up ? call_word(b->url, b->addr[DN_C_STAKE_MANAGER], "currentValidatorSetSize()", 0)
-              : json_null());
-    /* RootChain.currentHeaderBlock(): 0 until the first checkpoint lands. */
-    json_t *ck = is_up ? call_word(b->url, b->addr[DN_C_ROOT_CHAIN], "currentHeaderBlock()", 0)
-                       : json_null();
+    const uint8_t *sm = b->addr[DN_C_STAKE_MANAGER], *rc = b->addr[DN_C_ROOT_CHAIN];
+    view_field(o, "staked", b->url, sm, "currentValidatorSetSize()", why);
+    /* RootChain.currentHeaderBlock(): 0 until the first checkpoint lands (shown as null). */
+    view_field(o, "last_checkpoint", b->url, rc, "currentHeaderBlock()", why);
+    json_t *ck = json_object_get(o, "last_checkpoint");
     if (json_is_integer(ck) && json_integer_value(ck) == 0) {
-        json_decref(ck);
-        ck = json_null();
+        json_object_set_new(o, "last_checkpoint", json_null());
+        dn_missing(o, "last_checkpoint", "none yet (RootChain.currentHeaderBlock() is 0)");
     }
-    json_object_set_new(o, "last_checkpoint", ck);
+    view_field(o, "last_child_block", b->url, rc, "getLastChildBlock()", why);
+    json_t *ss = json_object();
+    json_object_set_new(o, "state_syncs", ss);
+    view_field(ss, "sent", b->url, b->addr[DN_C_STATE_SENDER], "counter()", why);
     return o;
 }
 
@@ -148,6 +185,7 @@ json_t *dn_status_json(const struct devnet *d)
         if (d->base[c].is_enabled)
             json_array_append_new(bases, base_json(d, (enum dn_chain)c));
     json_object_set_new(root, "basechains", bases);
+    dn_dlv_status(d, root);
     uint32_t n_keys = d->n_val > GENESIS_DEV_ACCOUNTS ? d->n_val : GENESIS_DEV_ACCOUNTS;
     for (uint32_t i = 0; i < n_keys; i++) {
         uint8_t key[32];
@@ -178,71 +216,152 @@ static void print_int(const json_t *v, int width)
         printf("%*s", width, "-");
 }
 
-void dn_status_print(const struct devnet *d, json_t *st, int is_tty)
+/* A basechain fact: the number, "down" when the basechain is down, else "-". */
+static void print_base_int(const json_t *b, const json_t *v, int width)
 {
-    if (is_tty)
-        printf("\033[H\033[2J");
-    const json_t *sup = json_object_get(st, "supervisor");
-    printf("bttcd devnet  %s  (%u validators, Bttc chain id %d)%s\n\n", d->dir, d->n_val,
-           DN_BTTC_CHAIN_ID, json_is_integer(sup) ? "" : "  [supervisor not running]");
-    printf("%-4s %-42s %-7s %8s %-12s %5s  %-22s %s\n", "node", "signer", "health", "head", "hash",
-           "peers", "json-rpc", "ws");
+    const char *health = json_string_value(json_object_get(b, "health"));
+    if (!json_is_integer(v) && health && strcmp(health, "down") == 0)
+        printf("%*s", width, "down");
+    else
+        print_int(v, width);
+}
+
+static void print_producers(const json_t *prods)
+{
+    const json_t *p;
+    size_t k;
+    json_array_foreach(prods, k, p)
+    {
+        const char *s = json_is_string(p) ? json_string_value(p)
+                                          : json_string_value(json_object_get(p, "signer"));
+        printf(" %.10s", s ? s : "?");
+    }
+    if (!json_array_size(prods))
+        printf(" -");
+}
+
+static void print_validators(const json_t *st)
+{
+    printf("%-4s %-42s %-9s %8s %-12s %5s %8s  %-22s %-22s %s\n", "node", "signer", "health",
+           "head", "hash", "peers", "delivery", "json-rpc", "ws", "delivery rest");
     size_t i;
     const json_t *v;
     json_array_foreach(json_object_get(st, "validators"), i, v)
     {
         const char *hash = json_string_value(json_object_get(v, "hash"));
+        const char *rest = json_string_value(json_object_get(v, "rest"));
         char h[16] = "-";
         if (hash && strlen(hash) > 10)
             dn_fmt(h, sizeof(h), "%.10s..", hash);
-        printf("%-4s %-42s %-7s ", json_string_value(json_object_get(v, "name")),
+        printf("%-4s %-42s %-9s ", json_string_value(json_object_get(v, "name")),
                json_string_value(json_object_get(v, "address")),
                json_string_value(json_object_get(v, "health")));
         print_int(json_object_get(v, "head"), 8);
         printf(" %-12s ", h);
         print_int(json_object_get(v, "peers"), 5);
-        printf("  %-22s %s\n", json_string_value(json_object_get(v, "http")),
-               json_string_value(json_object_get(v, "ws")));
+        printf(" ");
+        print_int(json_object_get(v, "delivery_height"), 8);
+        printf("  %-22s %-22s %s\n", json_string_value(json_object_get(v, "http")),
+               json_string_value(json_object_get(v, "ws")), rest ? rest : "-");
     }
+}
+
+static void print_spans(const json_t *st)
+{
     const json_t *span = json_object_get(st, "span");
-    printf("\nspan ");
+    printf("\nBttc span ");
     print_int(json_object_get(span, "id"), 0);
     printf(" (blocks ");
     print_int(json_object_get(span, "start_block"), 0);
     printf("-");
     print_int(json_object_get(span, "end_block"), 0);
     printf("), producers:");
-    const json_t *prods = json_object_get(span, "producers"), *p;
-    size_t k;
-    json_array_foreach(prods, k, p)
-    {
-        const char *s = json_string_value(json_object_get(p, "signer"));
-        printf(" %.10s", s ? s : "?");
+    print_producers(json_object_get(span, "producers"));
+    const json_t *dlv = json_object_get(st, "delivery");
+    const json_t *ls = json_object_get(dlv, "latest_span");
+    printf("\nDelivery ");
+    if (json_is_object(ls)) {
+        printf("latest span ");
+        print_int(json_object_get(ls, "id"), 0);
+        printf(" (blocks ");
+        print_int(json_object_get(ls, "start_block"), 0);
+        printf("-");
+        print_int(json_object_get(ls, "end_block"), 0);
+        printf("), producers:");
+        print_producers(json_object_get(ls, "producers"));
+        printf("\n");
+    } else {
+        const char *why =
+            json_string_value(json_object_get(json_object_get(dlv, "missing"), "latest_span"));
+        printf("span: - (%s)\n", why ? why : "unknown");
     }
-    if (!json_array_size(prods))
-        printf(" -");
-    printf("\n\n%-5s %-11s %8s %7s %-10s  %s\n", "base", "chain id", "head", "staked", "checkpoint",
-           "endpoint");
+}
+
+static void print_bases(const json_t *st)
+{
+    printf("\n%-5s %-11s %-9s %8s %6s %10s %11s %6s %9s  %s\n", "base", "chain id", "health",
+           "head", "staked", "checkpoint", "child block", "acked", "syncs", "endpoint");
+    size_t i;
+    const json_t *v;
     json_array_foreach(json_object_get(st, "basechains"), i, v)
     {
         const json_t *ck = json_object_get(v, "last_checkpoint");
-        printf("%-5s %-11lld ", json_string_value(json_object_get(v, "name")),
-               (long long)json_integer_value(json_object_get(v, "chain_id")));
-        print_int(json_object_get(v, "head"), 8);
+        const json_t *ss = json_object_get(v, "state_syncs");
+        const char *why =
+            json_string_value(json_object_get(json_object_get(v, "missing"), "last_checkpoint"));
+        printf("%-5s %-11lld %-9s ", json_string_value(json_object_get(v, "name")),
+               (long long)json_integer_value(json_object_get(v, "chain_id")),
+               json_string_value(json_object_get(v, "health")));
+        print_base_int(v, json_object_get(v, "head"), 8);
         printf(" ");
-        print_int(json_object_get(v, "staked"), 7);
-        if (json_is_integer(ck))
-            printf(" %-10lld", (long long)json_integer_value(ck));
+        print_base_int(v, json_object_get(v, "staked"), 6);
+        printf(" ");
+        if (!json_is_integer(ck) && why && strncmp(why, "none yet", 8) == 0)
+            printf("%10s", "none yet");
         else
-            printf(" %-10s", "none yet");
-        printf("  %s", json_string_value(json_object_get(v, "url")));
+            print_base_int(v, ck, 10);
+        printf(" ");
+        print_base_int(v, json_object_get(v, "last_child_block"), 11);
+        printf(" ");
+        print_int(json_object_get(v, "delivery_checkpoints"), 6);
+        /* state syncs: sent on the basechain / still pending in Delivery */
+        char sy[32];
+        const json_t *sent = json_object_get(ss, "sent"), *pend = json_object_get(ss, "pending");
+        if (json_is_integer(sent) && json_is_integer(pend))
+            dn_fmt(sy, sizeof(sy), "%lld/%lld", (long long)json_integer_value(sent),
+                   (long long)json_integer_value(pend));
+        else if (json_is_integer(sent))
+            dn_fmt(sy, sizeof(sy), "%lld/-", (long long)json_integer_value(sent));
+        else
+            dn_fmt(sy, sizeof(sy), "%s",
+                   strcmp(json_string_value(json_object_get(v, "health")), "down") == 0 ? "down"
+                                                                                        : "-");
+        printf(" %9s  %s", sy, json_string_value(json_object_get(v, "url")));
         const char *tron = json_string_value(json_object_get(v, "tron_api"));
         if (tron)
             printf(" (TRON API %s)", tron);
         printf("%s\n", json_is_true(json_object_get(v, "external")) ? " (external)" : "");
     }
+    printf("(checkpoint: RootChain.currentHeaderBlock(); child block: getLastChildBlock(); acked: "
+           "checkpoints in Delivery;\n syncs: StateSender.counter() / not yet in Delivery; "
+           "\"-\": unknown, see --json \"missing\")\n");
+}
+
+void dn_status_print(const struct devnet *d, json_t *st, int is_tty)
+{
+    if (is_tty)
+        printf("\033[H\033[2J");
+    const json_t *sup = json_object_get(st, "supervisor");
+    printf("bttcd devnet  %s  (%u validators, Bttc chain id %d, Delivery %s)%s\n\n", d->dir,
+           d->n_val, DN_BTTC_CHAIN_ID, dn_has_delivery(d) ? "on" : "off",
+           json_is_integer(sup) ? "" : "  [supervisor not running]");
+    print_validators(st);
+    print_spans(st);
+    print_bases(st);
     printf("\nDEVELOPMENT KEYS (public anvil/hardhat test keys: never use them on a real "
            "network;\nfunded on every basechain and on Bttc; * = validator signer):\n");
+    size_t i;
+    const json_t *v;
     json_array_foreach(json_object_get(st, "dev_keys"), i, v)
     {
         if (i >= 4 && i >= d->n_val)
@@ -251,7 +370,6 @@ void dn_status_print(const struct devnet *d, json_t *st, int is_tty)
                json_string_value(json_object_get(v, "address")),
                json_string_value(json_object_get(v, "private_key")));
     }
-    printf("(all keys: bttcd devnet status --json; Delivery heights, pending state syncs: not "
-           "yet, see docs/devnet.md)\n");
+    printf("(all keys: bttcd devnet status --json)\n");
     fflush(stdout);
 }

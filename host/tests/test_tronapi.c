@@ -366,6 +366,10 @@ static void test_tronapi_blocks_and_accounts(void)
     CU_ASSERT_EQUAL(json_integer_value(json_object_get(raw, "timestamp")),
                     (json_int_t)chain_head_header(n.c)->h.time * 1000);
     CU_ASSERT_EQUAL(json_integer_value(json_object_get(raw, "version")), 30);
+    /* the witness is the sealing key's address (the coinbase is zero), not 41 and zeros */
+    char wh[BTS_TRON_HEX_CAP];
+    tron_hex(wh, n.e.addr);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(raw, "witness_address")), wh);
     CU_ASSERT_PTR_NULL(json_object_get(b, "transactions")); /* none broadcast here */
     json_t *b0 = call(&n, "/walletsolidity/getblockbynum", "{\"num\":0}");
     CU_ASSERT_PTR_NULL(

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bts/header.h>
 #include <bts/hex.h>
 #include <bts/keccak.h>
 
@@ -67,7 +68,14 @@ static json_t *block_json(struct tronapi *t, uint64_t number)
     uint8_t wa[BTS_TRON_ADDR_LEN];
     tronapi_block_id(id, number, hd.hash);
     tronapi_block_id(pid, number ? number - 1 : 0, hd.h.parent_hash.bytes);
-    bts_tron_address_from_evm(wa, hd.h.coinbase.bytes);
+    /* The witness is the block's producer: Bor and consensus-dev leave the coinbase zero and
+     * seal instead, so the seal's signer names it (java-tron never shows a zero witness). */
+    struct bt_address who = hd.h.coinbase;
+    static const uint8_t zero[20];
+    if (memcmp(who.bytes, zero, 20) == 0 && hd.h.extra_len >= 65 &&
+        bts_header_bor_signer(&who, &hd.h, 0) != BT_OK)
+        who = hd.h.coinbase;
+    bts_tron_address_from_evm(wa, who.bytes);
     json_t *o = json_object(), *raw = json_object(), *bh = json_object();
     int ok = o && raw && bh;
     if (ok && number)

@@ -1,6 +1,8 @@
 #!/bin/sh
-# bttcd devnet end to end: up (2 validators, tron+bsc+eth dev basechains), checks through
-# `devnet status --json` and the basechains' JSON-RPC, down, resume, --fresh, down.
+# bttcd devnet end to end: up (4 validators running Delivery, tron+bsc+eth dev basechains),
+# checks through `devnet status --json`, the validators' logs and REST servers and the
+# basechains' JSON-RPC; a stopped validator and a dead basechain in the status; down, resume,
+# --fresh (2 validators, tron only, --no-delivery), down.
 # Usage: devnet.sh BTTCD
 set -u
 B=$1
@@ -32,7 +34,7 @@ sanitizer_clean() {
 
 # start [OPTIONS]: the supervisor in the background, until its ready line.
 start() {
-    "$B" devnet --validators 2 --dir "$D" --no-tui "$@" >"$T/out" 2>&1 &
+    "$B" devnet --validators 4 --dir "$D" --no-tui "$@" >"$T/out" 2>&1 &
     sup=$!
     i=0
     while ! grep -q "bttcd devnet: ready" "$T/out" 2>/dev/null; do
@@ -53,6 +55,20 @@ say "help"
 "$B" devnet --validators 0 2>/dev/null && fail "--validators 0 accepted"
 "$B" devnet --bogus 2>/dev/null && fail "unknown option accepted"
 "$B" devnet status --dir "$T/none" >/dev/null 2>&1 && fail "status of no devnet succeeded"
+usage_error() { # usage_error WHAT ARGS...: exit status 2 and the message, nothing created
+    what=$1
+    shift
+    "$B" devnet --dir "$T/none" "$@" >"$T/uerr" 2>&1
+    [ $? -eq 2 ] || fail "$what: not a usage error"
+    grep -q "Try 'bttcd devnet --help'" "$T/uerr" || fail "$what: no usage message"
+    [ -e "$T/none" ] && fail "$what: created the directory"
+    return 0
+}
+usage_error "--rootchains ''" --rootchains ''
+usage_error "--rootchains ," --rootchains ,
+usage_error "--rootchains doge" --rootchains tron,doge
+usage_error "--eth-url without eth" --rootchains tron --eth-url http://127.0.0.1:1
+usage_error "--bsc-url without bsc" --rootchains tron,eth --bsc-url http://127.0.0.1:1
 
 say "up"
 t0=$(date +%s)
@@ -60,21 +76,64 @@ start
 say "ready after $(($(date +%s) - t0)) s"
 status s1
 js s1 "
-ok(s.validators.length===2,'2 validators');
+ok(s.validators.length===4,'4 validators');
 for (const v of s.validators) ok(v.health==='ok' && v.running && Number.isInteger(v.head), v.name+' healthy');
+for (const v of s.validators) ok(/^http:[/][/]127.0.0.1:[0-9]+$/.test(v.rest), v.name+' REST endpoint');
+ok(new Set(s.validators.map(v=>v.rest)).size===4,'distinct REST ports');
 ok(s.basechains.length===3,'3 basechains');
 for (const b of s.basechains) {
-  ok(Number.isInteger(b.head) && b.running, b.name+' answers');
+  ok(Number.isInteger(b.head) && b.running && b.health==='ok', b.name+' answers');
   ok(Object.keys(b.contracts).length===11, b.name+' contracts');
-  ok(b.staked===2, b.name+' staked validators: '+b.staked);
-  ok(b.last_checkpoint===null, b.name+' no checkpoint yet');
+  ok(b.staked===4, b.name+' staked validators: '+b.staked);
+  ok(b.last_checkpoint===null && /none yet/.test(b.missing.last_checkpoint), b.name+' no checkpoint yet');
+  ok(b.last_child_block===0, b.name+' getLastChildBlock');
+  ok(b.state_syncs.sent===0, b.name+' StateSender.counter');
 }
 ok(s.basechains.find(b=>b.name==='tron').tron_api.startsWith('http://127.0.0.1:'),'tron api');
 ok(s.dev_keys.length>=10 && s.dev_keys[0].private_key.length===66 && s.dev_keys[0].validator,'dev keys');
 ok(/PUBLIC development keys/.test(s.dev_keys_warning),'dev key warning');
-ok(s.span.id===0 && s.span.producers.length===2,'span 0 with 2 producers');
+ok(s.span.id===0 && s.span.producers.length===4,'span 0 with 4 producers');
 ok(s.bttc_chain_id===1337,'chain id');
+ok(s.delivery.enabled===true,'Delivery on');
 " "status after start"
+
+say "Delivery: every validator commits heights, same app hash at every height, REST span 0"
+i=0
+while :; do
+    status sd
+    node -e "const s=require('$T/sd.json'); process.exit(s.validators.every(v=>v.delivery_height>=3)?0:1)" && break
+    i=$((i + 1))
+    [ $i -le 60 ] || fail "Delivery heights below 3 after 60 s"
+    sleep 1
+done
+node -e "
+const fs=require('fs');
+const maps=[0,1,2,3].map(i=>{const m=new Map();
+  for (const x of fs.readFileSync('$D/logs/v'+i+'.log','utf8').matchAll(/msg=\"?dlv_commit\"? height=(\\d+) round=\\d+ txs=\\d+ app_hash=([0-9a-f]+)/g)) m.set(x[1],x[2]);
+  return m;});
+let pairs=0;
+for (const [h,a] of maps[0]) for (const m of maps.slice(1)) if (m.has(h)) { pairs++; if (m.get(h)!==a) { console.error('app hash differs at height '+h); process.exit(1); } }
+if (pairs<9) { console.error('only '+pairs+' height pairs to compare'); process.exit(1); }
+console.log('app hashes agree ('+pairs+' pairs)');
+" || fail "Delivery app hashes"
+js sd "
+for (const v of s.validators) ok(Number.isInteger(v.delivery_height) && v.delivery_height>=3, v.name+' delivery height '+v.delivery_height);
+ok(s.delivery.latest_span && s.delivery.latest_span.id===0 && s.delivery.latest_span.producers.length===4,'Delivery latest span 0');
+for (const b of s.basechains) ok(b.delivery_checkpoints===0 && b.state_syncs.pending===0 && b.state_syncs.in_delivery===0, b.name+' Delivery facts');
+" "status: Delivery"
+node -e "
+const s=require('$T/sd.json');
+(async()=>{
+  for (const v of s.validators) {
+    const j = await (await fetch(v.rest+'/bor/span/0')).json();
+    const r = j.result;
+    if (typeof j.height!=='string' || !r || Number(r.span_id)!==0 || Number(r.end_block)!==255 || r.bor_chain_id!=='1337' ||
+        r.selected_producers.length!==4) { console.error(v.name+' /bor/span/0: '+JSON.stringify(j).slice(0,200)); process.exit(1); }
+  }
+})().catch(e=>{console.error(e);process.exit(1)});
+" || fail "REST /bor/span/0 on every validator"
+grep -q "no span source" "$D"/logs/v*.log && fail "a validator has no span source"
+grep -q "Delivery runs in every validator" "$T/out" || fail "ready line names Delivery"
 
 say "code at every recorded address"
 node -e "
@@ -92,7 +151,7 @@ const s=require('$T/s1.json');
 
 say "Bttc advances on v0"
 h1=$(node -e "console.log(require('$T/s1.json').validators[0].head)")
-sleep 4
+sleep 1
 status s2
 h2=$(node -e "console.log(require('$T/s2.json').validators[0].head)")
 [ "$h2" -gt "$h1" ] || fail "v0 head did not advance ($h1 -> $h2)"
@@ -106,13 +165,33 @@ ok(s.length===3,'3 adapters');
 for (const a of s) ok(a.ok && Number.isInteger(a.head) && a.head>0 && !a.error, a.name+' answers');
 " "rootchain adapters"
 
-say "a second start is refused while it runs"
+say "a second start is refused while it runs, --fresh too (nothing deleted)"
 "$B" devnet --dir "$D" --no-tui >"$T/out2" 2>&1 && fail "second supervisor started"
 grep -q "runs already" "$T/out2" || fail "second start message"
+"$B" devnet --fresh --dir "$D" --no-tui >"$T/out2" 2>&1 && fail "--fresh under a running supervisor"
+grep -q "stop it first" "$T/out2" || fail "--fresh refusal message"
+[ -f "$D/devnet.json" ] && kill -0 "$sup" || fail "--fresh touched the running devnet"
+
+say "a stopped validator and a dead basechain in the status"
+kill "$(cat "$D/run/v3.pid")"
+kill "$(cat "$D/run/bsc.pid")"
+sleep 1
+status s5
+js s5 "
+const v=s.validators[3];
+ok(v.health==='down' && !v.running,'v3 down');
+for (const k of ['head','hash','proposer','peers','delivery_height']) ok(k in v && v[k]===null && v.missing[k]==='validator down', 'v3 '+k+' null with a reason');
+const b=s.basechains.find(b=>b.name==='bsc');
+ok(b.health==='down' && b.head===null && b.missing.head==='basechain down','bsc down');
+ok(s.validators[0].health==='ok' && Number.isInteger(s.validators[0].delivery_height),'v0 still up');
+" "status with v3 and bsc stopped"
+"$B" devnet status --dir "$D" >"$T/table" || fail "status table"
+grep -q "^bsc .*down .*down" "$T/table" || { cat "$T/table"; fail "a dead basechain shows down"; }
+grep -q "^v3 .*down" "$T/table" || fail "a stopped validator shows down"
 
 say "down"
 pids=$(cat "$D"/run/*.pid)
-[ "$(echo "$pids" | wc -w)" -eq 6 ] || fail "6 pid files (supervisor, 3 basechains, 2 validators): $pids"
+[ "$(echo "$pids" | wc -w)" -eq 6 ] || fail "6 pid files (supervisor, 2 basechains, 3 validators): $pids"
 "$B" devnet down --dir "$D" | grep -q stopped || fail "devnet down"
 wait "$sup"
 rc=$?
@@ -121,7 +200,7 @@ sup=
 for p in $pids; do kill -0 "$p" 2>/dev/null && fail "process $p still runs after down"; done
 sanitizer_clean
 ls "$D"/run/*.pid >/dev/null 2>&1 && fail "pid files left"
-grep -q "bttcd devnet: stopped" "$T/out" || fail "supervisor did not report its stop"
+grep -q "bttcd devnet: stopped (data kept in" "$T/out" || fail "supervisor did not report its stop"
 
 say "resume"
 start
@@ -132,7 +211,7 @@ const a=require('$T/s2.json'), b=require('$T/s3.json');
 for (let i=0;i<3;i++) if (JSON.stringify(a.basechains[i].contracts)!==JSON.stringify(b.basechains[i].contracts)) { console.error('addresses changed'); process.exit(1); }
 for (let i=0;i<3;i++) if (!(b.basechains[i].head>=a.basechains[i].head)) { console.error('basechain went back'); process.exit(1); }
 if (!(b.validators[0].head>=a.validators[0].head)) { console.error('v0 went back'); process.exit(1); }
-for (let i=0;i<2;i++) if (a.validators[i].http!==b.validators[i].http) { console.error('ports changed'); process.exit(1); }
+for (let i=0;i<4;i++) if (a.validators[i].http!==b.validators[i].http || a.validators[i].rest!==b.validators[i].rest) { console.error('ports changed'); process.exit(1); }
 " || fail "resume kept the network"
 
 say "--fresh"
@@ -143,13 +222,18 @@ rc=$?
 sup=
 [ $rc -eq 0 ] || fail "supervisor exit status $rc"
 sanitizer_clean
-start --fresh
-grep -q "a new network" "$T/out" || fail "--fresh did not start over"
+start --fresh --validators 2 --rootchains tron --no-delivery
+grep -q "a new network in .* (2 validators)" "$T/out" || fail "--fresh did not start over"
+grep -q "Delivery is off (--no-delivery); spans come from" "$T/out" || fail "--no-delivery ready line"
+grep -q "^span_file = " "$D/nodes/v0/plugins.conf" || fail "--no-delivery: no span_file"
 status s4
 node -e "
 const s=require('$T/s4.json');
-if (!(s.basechains[0].head < $old_tron)) { console.error('tron head not reset'); process.exit(1); }
+if (s.basechains.length!==1 || !(s.basechains[0].head < $old_tron)) { console.error('tron head not reset'); process.exit(1); }
 if (s.basechains.some(b=>b.staked!==2)) { console.error('not staked after fresh'); process.exit(1); }
+if (s.validators.length!==2 || s.delivery.enabled) { console.error('2 validators without Delivery'); process.exit(1); }
+if (s.validators[0].delivery_height!==null || !/--no-delivery/.test(s.validators[0].missing.delivery_height)) { console.error('no Delivery height, with the reason'); process.exit(1); }
+if (s.span.id!==0 || s.span.producers.length!==2) { console.error('span 0 from the file'); process.exit(1); }
 " || fail "fresh network"
 pids=$(cat "$D"/run/*.pid)
 "$B" devnet down --dir "$D" >/dev/null || fail "final down"
