@@ -410,6 +410,16 @@ static void poll_tick(void *arg)
         r->x->host->log(r->x->hctx, BT_LOG_WARN, "bridge poll refused", "root=%s status=%d",
                         r->ad.name, (int)st);
     r->last_poll = st;
+    struct dlvb_listener_stats ls;
+    dlvb_listener_stats(r->l, &ls);
+    uint64_t now = r->x->host->now_ms(r->x->hctx);
+    if (ls.errors > r->errors && (!r->err_log_ms || now - r->err_log_ms >= 60000)) {
+        r->err_log_ms = now;
+        r->x->host->log(r->x->hctx, BT_LOG_WARN, "bridge listener error",
+                        "root=%s errors=%llu status=%d error=\"%s\"", r->ad.name,
+                        (unsigned long long)ls.errors, (int)ls.last_status, ls.last_error);
+    }
+    r->errors = ls.errors;
 }
 
 static bt_status timer(struct bttc_dlvb *x, uint64_t ms, bt_timer_fn fn, void *arg, uint64_t *id)
@@ -545,8 +555,22 @@ void bttc_dlvb_on_head(struct bttc_dlvb *x, uint64_t number)
     if (!x || !x->started)
         return;
     x->head = number;
-    if (x->proposer)
-        (void)dlvb_proposer_on_head(x->proposer, number, x->host->wall_ms(x->hctx) / 1000);
+    if (!x->proposer)
+        return;
+    (void)dlvb_proposer_on_head(x->proposer, number, x->host->wall_ms(x->hctx) / 1000);
+    struct dlvb_proposer_stats ps;
+    dlvb_proposer_stats(x->proposer, &ps);
+    uint64_t now = x->host->now_ms(x->hctx);
+    /* one line per new failure kind, then at most one a minute (a head a second otherwise) */
+    if (ps.errors > x->prop_errors &&
+        (ps.last_status != x->prop_logged || now - x->prop_log_ms >= 60000)) {
+        x->prop_logged = ps.last_status;
+        x->prop_log_ms = now;
+        x->host->log(x->hctx, BT_LOG_WARN, "bridge proposer error",
+                     "head=%llu errors=%llu status=%d", (unsigned long long)number,
+                     (unsigned long long)ps.errors, (int)ps.last_status);
+    }
+    x->prop_errors = ps.errors;
 }
 
 void bttc_dlvb_stop(struct bttc_dlvb *x)

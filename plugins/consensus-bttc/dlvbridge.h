@@ -50,7 +50,9 @@ struct bttc_dlvb_root {
     uint64_t timer;
     uint64_t poll_ms;
     bt_status last_poll;
-    uint64_t acks; /* ack count last seen in the committed state */
+    uint64_t errors;     /* listener errors already counted */
+    uint64_t err_log_ms; /* when the last one was logged (at most one a minute) */
+    uint64_t acks;       /* ack count last seen in the committed state */
 };
 
 /** A side tx of this validator waiting for its tally at height + 2. */
@@ -91,6 +93,9 @@ struct bttc_dlvb {
     struct dlvb_local local;
     uint64_t t_noack, t_sync, t_span;
     uint64_t head;
+    uint64_t prop_errors;  /* proposer errors already counted */
+    bt_status prop_logged; /* status of the last logged proposer error */
+    uint64_t prop_log_ms;  /* when it was logged */
 
     /* commit hook */
     struct bttc_dlvb_pending *pending;

@@ -75,13 +75,13 @@ bt_status bttc_dlvb_on_event(void *arg, const struct dlvb_event *ev)
     if (st == BT_OK) {
         metric(x, x->m_events);
         x->host->log(x->hctx, BT_LOG_INFO, "bridge event relayed",
-                     "root=%s event=%s block=%llu log_index=%u tx=%s msg=%s",
+                     "root=%s event=%s block=%llu log_index=%u tx=%s type=%s",
                      dlv_root_name(r->root), dlvb_event_name(ev->kind),
                      (unsigned long long)ev->block_number, ev->log_index, tx, type);
     } else {
         /* check_tx refused it: the app has it already (acked, record stored) or it is stale */
         x->host->log(x->hctx, BT_LOG_DEBUG, "bridge event skipped",
-                     "root=%s event=%s block=%llu log_index=%u tx=%s msg=%s status=%d",
+                     "root=%s event=%s block=%llu log_index=%u tx=%s type=%s status=%d",
                      dlv_root_name(r->root), dlvb_event_name(ev->kind),
                      (unsigned long long)ev->block_number, ev->log_index, tx, type, (int)st);
     }
@@ -197,7 +197,7 @@ static void on_submitted(void *arg, bt_status st, enum dlvb_submit_outcome outco
                                                                                : BT_LOG_WARN,
             c->msg.type == DLV_MSG_CHECKPOINT ? "bridge checkpoint submitted"
                                               : "bridge msg submitted",
-            "root=%s msg=%s start=%llu end=%llu outcome=%s tx=%s block=%llu status=%d",
+            "root=%s type=%s start=%llu end=%llu outcome=%s tx=%s block=%llu status=%d",
             dlv_root_name(c->root), dlv_msg_type_name(c->msg.type), (unsigned long long)start,
             (unsigned long long)end, outcome_name(outcome), tx[0] ? tx : "none",
             rc ? (unsigned long long)rc->block_number : 0ull, (int)st);
@@ -257,7 +257,7 @@ static void submit_one(struct bttc_dlvb *x, const struct bttc_dlvb_pending *p)
         }
         if (!memcmp(t.to, (const uint8_t[20]){0}, 20)) {
             x->host->log(x->hctx, BT_LOG_WARN, "bridge submit skipped",
-                         "root=%s msg=%s reason=\"no contract address in the genesis roots\"",
+                         "root=%s type=%s reason=\"no contract address in the genesis roots\"",
                          dlv_root_name(r->root), dlv_msg_type_name(p->msg.type));
             continue;
         }
@@ -270,7 +270,7 @@ static void submit_one(struct bttc_dlvb *x, const struct bttc_dlvb_pending *p)
         bt_status st =
             dlvb_submit_msg(&p->msg, p->tx_hash, x->votes, x->n_votes, &t, on_submitted, c);
         if (st != BT_OK) {
-            x->host->log(x->hctx, BT_LOG_WARN, "bridge submit refused", "root=%s msg=%s status=%d",
+            x->host->log(x->hctx, BT_LOG_WARN, "bridge submit refused", "root=%s type=%s status=%d",
                          dlv_root_name(r->root), dlv_msg_type_name(p->msg.type), (int)st);
             call_end(c);
         }
@@ -292,7 +292,7 @@ void bttc_dlvb_after_commit(struct bttc_dlvb *x)
             char h[67];
             hex32(h, p->tx_hash);
             x->host->log(x->hctx, BT_LOG_INFO, "bridge side tx decided",
-                         "msg=%s height=%llu tx=%s result=%s", dlv_msg_type_name(p->msg.type),
+                         "type=%s height=%llu tx=%s result=%s", dlv_msg_type_name(p->msg.type),
                          (unsigned long long)p->height, h,
                          res == BTS_DLVSIDE_YES  ? "yes"
                          : res == BTS_DLVSIDE_NO ? "no"
