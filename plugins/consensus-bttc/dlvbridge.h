@@ -147,6 +147,10 @@ void bttc_dlvb_free(struct bttc_dlvb *x);
  *  Returns: BT_OK; BT_ENOTSUP (no key); BT_EINVAL (refused by check_tx: the app has it
  *  already or it is invalid); the signer's error. */
 bt_status bttc_dlvb_send(struct bttc_dlvb *x, const struct dlv_msg *m) BT_MUST_CHECK;
+/** A call in flight, linked into x->calls (NULL: no memory); bttc_dlvb_call_end unlinks it
+ *  (when the bridge still exists) and frees it with its msg. */
+struct bttc_dlvb_call *bttc_dlvb_call_new(struct bttc_dlvb *x, enum dlv_root root);
+void bttc_dlvb_call_end(struct bttc_dlvb_call *c);
 /** Listener callback (arg: struct bttc_dlvb_root). */
 bt_status bttc_dlvb_on_event(void *arg, const struct dlvb_event *ev);
 /** Proposer callback (arg: the bridge). */

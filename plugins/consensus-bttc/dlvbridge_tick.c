@@ -18,8 +18,10 @@
 
 static void on_noack(void *arg, bt_status st, int due, uint64_t count)
 {
-    struct bttc_dlvb *x = arg;
-    if (st != BT_OK || !due || !x->started)
+    struct bttc_dlvb_call *c = arg;
+    struct bttc_dlvb *x = c->x;
+    bttc_dlvb_call_end(c);
+    if (!x || st != BT_OK || !due || !x->started)
         return;
     if (!bttc_dlvb_is_proposer(x, count))
         return;
@@ -58,8 +60,10 @@ void bttc_dlvb_noack_tick(void *arg)
 
 static void on_sync(void *arg, bt_status st, const struct dlvb_sync_proposal *p)
 {
-    struct bttc_dlvb *x = arg;
-    if (st != BT_OK || !p || !x->started)
+    struct bttc_dlvb_call *c = arg;
+    struct bttc_dlvb *x = c->x;
+    bttc_dlvb_call_end(c);
+    if (!x || st != BT_OK || !p || !x->started)
         return;
     struct dlv_msg m;
     if ((st = dlvb_sync_to_msg(&m, p, x->me)) == BT_OK)
@@ -99,7 +103,12 @@ void bttc_dlvb_sync_tick(void *arg)
                                   .root_type = r->ad.chain_type};
         memcpy(q.tron_stake_manager, sm, 20);
         memcpy(q.root_chain, rc, 20);
-        bt_status st = dlvb_sync_check(&q, on_sync, x);
+        struct bttc_dlvb_call *call = bttc_dlvb_call_new(x, r->root);
+        if (!call)
+            return;
+        bt_status st = dlvb_sync_check(&q, on_sync, call);
+        if (st != BT_OK)
+            bttc_dlvb_call_end(call);
         if (st != BT_OK)
             x->host->log(x->hctx, BT_LOG_DEBUG, "bridge checkpoint sync refused",
                          "root=%s status=%d", dlv_root_name(r->root), (int)st);

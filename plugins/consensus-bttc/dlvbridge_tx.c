@@ -126,7 +126,7 @@ void bttc_dlvb_on_proposal(void *arg, const struct dlvb_proposal *p)
 
 /* --- calls in flight -------------------------------------------------------------------------- */
 
-static struct bttc_dlvb_call *call_new(struct bttc_dlvb *x, enum dlv_root root)
+struct bttc_dlvb_call *bttc_dlvb_call_new(struct bttc_dlvb *x, enum dlv_root root)
 {
     struct bttc_dlvb_call *c = calloc(1, sizeof *c);
     if (!c)
@@ -142,7 +142,7 @@ static struct bttc_dlvb_call *call_new(struct bttc_dlvb *x, enum dlv_root root)
 }
 
 /* Unlink (when the bridge still exists) and free. */
-static void call_end(struct bttc_dlvb_call *c)
+void bttc_dlvb_call_end(struct bttc_dlvb_call *c)
 {
     if (c->x) {
         *c->prev = c->next;
@@ -202,7 +202,7 @@ static void on_submitted(void *arg, bt_status st, enum dlvb_submit_outcome outco
             (unsigned long long)end, outcome_name(outcome), tx[0] ? tx : "none",
             rc ? (unsigned long long)rc->block_number : 0ull, (int)st);
     }
-    call_end(c);
+    bttc_dlvb_call_end(c);
 }
 
 /* The tally of a side tx from the kept last commit, as the app's (§4.1 step 4). */
@@ -261,10 +261,10 @@ static void submit_one(struct bttc_dlvb *x, const struct bttc_dlvb_pending *p)
                          dlv_root_name(r->root), dlv_msg_type_name(p->msg.type));
             continue;
         }
-        struct bttc_dlvb_call *c = call_new(x, r->root);
+        struct bttc_dlvb_call *c = bttc_dlvb_call_new(x, r->root);
         if (!c || dlv_msg_copy(&c->msg, &p->msg) != BT_OK) {
             if (c)
-                call_end(c);
+                bttc_dlvb_call_end(c);
             return;
         }
         bt_status st =
@@ -272,7 +272,7 @@ static void submit_one(struct bttc_dlvb *x, const struct bttc_dlvb_pending *p)
         if (st != BT_OK) {
             x->host->log(x->hctx, BT_LOG_WARN, "bridge submit refused", "root=%s type=%s status=%d",
                          dlv_root_name(r->root), dlv_msg_type_name(p->msg.type), (int)st);
-            call_end(c);
+            bttc_dlvb_call_end(c);
         }
     }
 }
