@@ -7,7 +7,11 @@
 //    /checkpoints/count/eth rises on every validator;
 //  - a StateSynced emitted on anvil becomes an event record (/clerk/event-record/list) on every
 //    validator.
-//   node four_validators_bridge.mjs BTTCD PLUGIN_DIR ANVIL CONTRACTS_DIR
+// With --tron the devnet also runs its dev TRON chain (`bttcd run --dev` with the TRON API) and
+// the validators follow and checkpoint it too: /checkpoints/count/tron should rise on every
+// validator. NOT PASSING YET (not in CTest): with TRON's StakingInfo events relayed as well the
+// ETH ack does not reach the count within the waits (see the bridge README's open points).
+//   node four_validators_bridge.mjs BTTCD PLUGIN_DIR ANVIL CONTRACTS_DIR [--tron]
 // Exit 77 when anvil or the contracts' node_modules (ethers) are missing.
 import { spawn, spawnSync } from 'node:child_process';
 import { createECDH } from 'node:crypto';
@@ -17,7 +21,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [bttcd, pluginDir, anvilBin, contractsDir] = process.argv.slice(2);
+const [bttcd, pluginDir, anvilBin, contractsDir, opt] = process.argv.slice(2);
+const tron = opt === '--tron';
 if (!existsSync(anvilBin) || !existsSync(join(contractsDir, 'node_modules', 'ethers'))) {
   console.log('SKIP: anvil or contracts/node_modules missing (scripts/setup runs npm ci)');
   process.exit(77);
@@ -89,7 +94,7 @@ async function main() {
 
   // 2. the devnet: Bttc genesis, keys, configs, the contracts deployed and the four staked
   let out = '';
-  const sup = spawn(bttcd, ['devnet', '--validators', '4', '--dir', net, '--rootchains', 'eth',
+  const sup = spawn(bttcd, ['devnet', '--validators', '4', '--dir', net, '--rootchains', tron ? 'tron,eth' : 'eth',
     '--eth-url', url, '--no-tui'], { stdio: ['ignore', 'pipe', 'pipe'] });
   sup.stdout.on('data', (d) => { out += d.toString(); });
   sup.stderr.on('data', (d) => { out += d.toString(); });
@@ -102,6 +107,11 @@ async function main() {
   await until(() => sup.exitCode !== null, 20000);
   const eth = st.basechains.find((b) => b.name === 'eth');
   const c = eth.contracts;
+  // TRON addresses in EVM form: the 20 bytes after 0x41
+  const evm = (a) => `0x${String(a).slice(-40)}`;
+  const tc = tron ? st.basechains.find((b) => b.name === 'tron').contracts : null;
+  const tronRoot = tron ? { staking_info: evm(tc.StakingInfo), state_sender: evm(tc.StateSender),
+    root_chain: evm(tc.RootChain), stake_manager: evm(tc.StakeManager) } : {};
   const keyOf = new Map(st.dev_keys.map((k) => [k.address.toLowerCase(), k.private_key]));
 
   // 3. Delivery genesis: the four as validators (power 1, as staked), span 0 as the devnet's,
@@ -119,7 +129,7 @@ async function main() {
     params: { bor_chain_id: chainId, span_duration: 256, sprint_duration: 16, producer_count: 4,
       checkpoint_buffer_time: 20, avg_checkpoint_length: 16, max_checkpoint_length: 64,
       bttc_confirmations: 2,
-      roots: { tron: {}, eth: { root_chain: c.RootChain ?? c.rootChain, state_sender: c.StateSender ?? c.stateSender,
+      roots: { tron: tronRoot, eth: { root_chain: c.RootChain ?? c.rootChain, state_sender: c.StateSender ?? c.stateSender,
         stake_manager: c.StakeManager ?? c.stakeManager } } },
     validators: nodes.map((n, i) => ({ ID: i + 1, startEpoch: 0, endEpoch: 0, nonce: 1, power: 1,
       pubKey: n.pub, signer: n.address, last_updated: '', jailed: false })),
@@ -132,7 +142,7 @@ async function main() {
       '[plugin consensus-bttc]', 'delivery = on', `delivery_key = ${n.address}`,
       `delivery_genesis = ${join(dir, 'dlv-genesis.json')}`, 'delivery_timeout_propose_ms = 1500',
       'delivery_timeout_vote_ms = 700', 'delivery_timeout_commit_ms = 300', 'bridge = on',
-      'bridge_poll_eth = 1s', 'checkpoint_poll_interval = 10s', 'span_poll_interval = 5s', ''].join('\n'));
+      'bridge_poll_eth = 1s', 'bridge_poll_tron = 1s', 'checkpoint_poll_interval = 10s', 'span_poll_interval = 5s', ''].join('\n'));
     writeFileSync(n.conf, conf);
   }
 
@@ -145,9 +155,12 @@ async function main() {
   }
   check(nodes.every((n) => /bridge started/.test(n.log)), 'the bridge starts on every validator');
   check(nodes.every((n) => /bridge listener.*root=eth/.test(n.log)), 'an ETH listener on every validator');
+  if (tron)
+    check(nodes.every((n) => /bridge listener.*root=tron/.test(n.log)), 'a TRON listener on every validator');
 
   // 5. a checkpoint lands on anvil and is acked by Delivery on every validator
-  const count = async (n) => Number((await rest(n, '/checkpoints/count/eth')).body?.result?.result ?? -1);
+  const countOf = async (n, root) => Number((await rest(n, `/checkpoints/count/${root}`)).body?.result?.result ?? -1);
+  const count = (n) => countOf(n, 'eth');
   const acked = await until(async () => (await Promise.all(nodes.map(count))).every((x) => x >= 1), 120000, 1000);
   check(nodes.some((n) => /bridge checkpoint proposed/.test(n.log)), 'a validator proposed a checkpoint');
   // the ack can come before the submitter's own receipt poll says "landed"
@@ -157,6 +170,12 @@ async function main() {
   const provider = new ethers.JsonRpcProvider(url, undefined, { staticNetwork: true });
   const rc = new ethers.Contract(c.RootChain ?? c.rootChain, ['function currentHeaderBlock() view returns (uint256)'], provider);
   check((await rc.currentHeaderBlock()) >= 10000n, 'RootChain.currentHeaderBlock() >= 10000 on anvil');
+
+  if (tron) {
+    const tronAcked = await until(async () => (await Promise.all(nodes.map((n) => countOf(n, 'tron'))))
+      .every((x) => x >= 1), 120000, 1000);
+    check(tronAcked, `/checkpoints/count/tron >= 1 on every validator (${elapsed()})`);
+  }
 
   // 6. a StateSynced on anvil becomes an event record on every validator
   const owner = new ethers.Wallet(st.dev_keys[0].private_key, provider);
