@@ -88,6 +88,16 @@ struct bt_rootchain_status {
     const char *last_error; /* "" if none */
 };
 
+/** A basechain block header as get_block reads it. Borrowed for the callback. */
+struct bt_rootchain_block {
+    uint32_t struct_size;
+    uint64_t number;
+    uint8_t hash[32];        /* Ethereum/BSC: keccak256 of the RLP header, the "hash" of
+                                eth_getBlockByNumber; TRON: the blockID */
+    uint8_t parent_hash[32]; /* TRON: the parent's blockID */
+    uint64_t timestamp;      /* seconds */
+};
+
 typedef void (*bt_rootchain_heights_fn)(void *arg, bt_status st, uint64_t head, uint64_t finalized);
 typedef void (*bt_rootchain_logs_fn)(void *arg, bt_status st, const struct bt_rootchain_log *logs,
                                      size_t n_logs);
@@ -95,6 +105,9 @@ typedef void (*bt_rootchain_call_fn)(void *arg, bt_status st, const uint8_t *out
                                      size_t output_len);
 typedef void (*bt_rootchain_receipt_fn)(void *arg, bt_status st,
                                         const struct bt_rootchain_receipt *receipt);
+/** block is non-NULL exactly when st is BT_OK. */
+typedef void (*bt_rootchain_block_fn)(void *arg, bt_status st,
+                                      const struct bt_rootchain_block *block);
 
 /** The root-chain table. Every entry: Thread: loop. An entry that returns an error has not
  *  scheduled its callback; once it returns BT_OK the callback runs exactly once. The message
@@ -122,6 +135,12 @@ struct bt_rootchain_vtbl {
      *  callbacks ("" if none); valid until the next callback. */
     const char *(*error_message)(void *self);
     /* ABI 1.x additions go here, never above. */
+    /** (Optional, appended) The header of block `number` as the node serves it now (not checked
+     *  final: callers compare `number` with heights() themselves). Callback status:
+     *  BT_ENOTFOUND for a block beyond the node's head. An adapter built before the entry lacks it:
+     *  test it with BT_HAS(struct bt_rootchain_vtbl, vt, get_block) and treat its
+     *  absence as BT_ENOTSUP. Used for the span seed (PROTOCOL.md §4.5.2). */
+    bt_status (*get_block)(void *self, uint64_t number, bt_rootchain_block_fn cb, void *arg);
 };
 
 #ifdef __cplusplus

@@ -389,7 +389,13 @@ PIN(bt_rootchain_status, finalized, 16);
 PIN(bt_rootchain_status, last_ok_ms, 24);
 PIN(bt_rootchain_status, url, 32);
 PIN(bt_rootchain_status, last_error, 40);
-PIN_SIZE(bt_rootchain_vtbl, 64, 8);
+PIN_SIZE(bt_rootchain_block, 88, 8);
+PIN(bt_rootchain_block, struct_size, 0);
+PIN(bt_rootchain_block, number, 8);
+PIN(bt_rootchain_block, hash, 16);
+PIN(bt_rootchain_block, parent_hash, 48);
+PIN(bt_rootchain_block, timestamp, 80);
+PIN_SIZE(bt_rootchain_vtbl, 72, 8);
 PIN(bt_rootchain_vtbl, struct_size, 0);
 PIN(bt_rootchain_vtbl, chain_type, 8);
 PIN(bt_rootchain_vtbl, heights, 16);
@@ -398,6 +404,7 @@ PIN(bt_rootchain_vtbl, call, 32);
 PIN(bt_rootchain_vtbl, send, 40);
 PIN(bt_rootchain_vtbl, status, 48);
 PIN(bt_rootchain_vtbl, error_message, 56);
+PIN(bt_rootchain_vtbl, get_block, 64);
 
 #endif /* x86_64 */
 

@@ -175,6 +175,14 @@ static void test_loader_refuses_each_missing_entry(void)
     struct loader_refusal why;
     CU_ASSERT_EQUAL(loader_validate(&desc, NULL, NULL, &img, &why), BT_OK);
     CU_ASSERT_PTR_NULL(img.vtbl.consensus.on_head);
+    /* A root-chain adapter built before get_block was appended (table ending at error_message)
+     * loads, and the copy says the entry is absent even if the bytes behind its table are not
+     * zero. */
+    make_valid(BT_KIND_ROOTCHAIN);
+    desc.vtbl_size = table.struct_size = (uint32_t)offsetof(struct bt_rootchain_vtbl, get_block);
+    CU_ASSERT_EQUAL(loader_validate(&desc, NULL, NULL, &img, &why), BT_OK);
+    CU_ASSERT_FALSE(BT_HAS(struct bt_rootchain_vtbl, &img.vtbl.rootchain, get_block));
+    CU_ASSERT_PTR_NULL(img.vtbl.rootchain.get_block);
 }
 
 static void test_loader_refuses_bad_names_and_versions(void)
@@ -292,7 +300,10 @@ static void test_loader_kind_table(void)
     CU_ASSERT_EQUAL(loader_kind_find(BT_KIND_EVM)->size_1_0, sizeof(struct bt_evm_vtbl));
     CU_ASSERT_EQUAL(loader_kind_find(BT_KIND_CONSENSUS)->size_1_0,
                     sizeof(struct bt_consensus_vtbl));
+    /* get_block was appended after the first tables: adapters without it still load. */
     CU_ASSERT_EQUAL(loader_kind_find(BT_KIND_ROOTCHAIN)->size_1_0,
+                    offsetof(struct bt_rootchain_vtbl, get_block));
+    CU_ASSERT_EQUAL(loader_kind_find(BT_KIND_ROOTCHAIN)->host_size,
                     sizeof(struct bt_rootchain_vtbl));
     CU_ASSERT_PTR_NULL(loader_kind_find(0));
     CU_ASSERT_EQUAL(LOADER_DESC_SIZE_1_0, sizeof(struct bt_plugin_desc));

@@ -251,6 +251,7 @@ static const struct bt_rootchain_vtbl tron_vtbl = {
     .send = tron_send,
     .status = tron_status,
     .error_message = tron_error_message,
+    .get_block = tron_get_block,
 };
 
 BT_PLUGIN_DEFINE(tron_vtbl, .kind = BT_KIND_ROOTCHAIN, .name = "rootchain-tron", .version = "0.1.0",

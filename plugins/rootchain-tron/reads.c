@@ -294,3 +294,69 @@ bt_status tron_call(void *self, const uint8_t to[20], const uint8_t *data, size_
     }
     return st;
 }
+
+/* --- one block (get_block) ---------------------------------------------------------------- */
+
+struct block_ctx {
+    struct tron *t;
+    uint64_t number;
+    bt_rootchain_block_fn cb;
+    void *arg;
+};
+
+static void on_block_by_num(void *arg, bt_status st, const char *body, size_t len, const char *err)
+{
+    struct block_ctx *x = arg;
+    struct tron *t = x->t;
+    char perr[300], msg[400];
+    struct bts_tron_block b;
+    if (st == BT_OK) {
+        /* {} is java-tron's answer for a block beyond its head: BT_ENOTFOUND, an answer. */
+        st = bts_tron_parse_block(&b, body, len, perr, sizeof(perr));
+        if (st == BT_ENOTFOUND)
+            snprintf(perr, sizeof(perr), "no block %llu (beyond the head)",
+                     (unsigned long long)x->number);
+        else if (st == BT_OK && b.number != x->number) {
+            st = BT_EPROTO;
+            snprintf(perr, sizeof(perr), "the node answered block %llu",
+                     (unsigned long long)b.number);
+        }
+        snprintf(msg, sizeof(msg), "getblockbynum %llu: %s", (unsigned long long)x->number, perr);
+        tron_note(t, st, msg);
+        err = msg;
+    }
+    tron_set_err(t, st, err);
+    struct bt_rootchain_block out = {.struct_size = sizeof(out)};
+    if (st == BT_OK) {
+        out.number = b.number;
+        memcpy(out.hash, b.id, 32);
+        memcpy(out.parent_hash, b.parent_id, 32);
+        out.timestamp = b.timestamp_ms / 1000;
+    }
+    x->cb(x->arg, st, st == BT_OK ? &out : NULL);
+    free(x);
+}
+
+bt_status tron_get_block(void *self, uint64_t number, bt_rootchain_block_fn cb, void *arg)
+{
+    struct tron *t = self;
+    if (t->stopped) {
+        t->host->set_error(t->hctx, "rootchain-tron: get_block after stop");
+        return BT_ECANCELED;
+    }
+    struct block_ctx *x = calloc(1, sizeof(*x));
+    if (!x)
+        return BT_ENOMEM;
+    x->t = t;
+    x->number = number;
+    x->cb = cb;
+    x->arg = arg;
+    char q[64];
+    snprintf(q, sizeof(q), "{\"num\":%llu}", (unsigned long long)number);
+    bt_status st = tron_post(t, TRON_EP_BLOCK_BY_NUM, q, on_block_by_num, x);
+    if (st != BT_OK) {
+        free(x);
+        t->host->set_error(t->hctx, "get_block: %s", bts_status_str(st));
+    }
+    return st;
+}

@@ -37,7 +37,7 @@ enum tron_ep {
     TRON_EP_CONSTANT,       /* /wallet/triggerconstantcontract */
     TRON_EP_BROADCAST,      /* /wallet/broadcasthex */
     TRON_EP_TXINFO,         /* /wallet/gettransactioninfobyid */
-    TRON_EP_BLOCK_BY_NUM,   /* /wallet/getblockbynum (logs_via = http) */
+    TRON_EP_BLOCK_BY_NUM,   /* /wallet/getblockbynum (get_block; logs_via = http) */
     TRON_EP_INFOS_BY_NUM,   /* /wallet/gettransactioninfobyblocknum (logs_via = http) */
     TRON_EP_COUNT
 };
@@ -133,6 +133,8 @@ bt_status tron_call(void *self, const uint8_t to[20], const uint8_t *data, size_
                     uint64_t block, bt_rootchain_call_fn cb, void *arg);
 bt_status tron_send(void *self, const struct bt_rootchain_send_req *req, bt_rootchain_receipt_fn cb,
                     void *arg);
+/** One block over wallet/getblockbynum: hash = blockID (reads.c). */
+bt_status tron_get_block(void *self, uint64_t number, bt_rootchain_block_fn cb, void *arg);
 /** get_logs block by block over the HTTP API (logs_http.c); the filter is copied. */
 bt_status tron_get_logs_http(struct tron *t, const struct bt_rootchain_filter *f,
                              bt_rootchain_logs_fn cb, void *arg);

@@ -110,7 +110,7 @@ void evm_note(struct bts_evmchain *c, bt_status st, const char *err)
     snprintf(c->last_err, sizeof(c->last_err), "%s", err);
 }
 
-static void evm_set_err(struct bts_evmchain *c, bt_status st, const char *err)
+void evm_set_err(struct bts_evmchain *c, bt_status st, const char *err)
 {
     if (st == BT_OK)
         c->err[0] = 0;
@@ -478,4 +478,5 @@ const struct bt_rootchain_vtbl bts_evmchain_vtbl = {
     .send = bts_evmchain_send,
     .status = bts_evmchain_status,
     .error_message = bts_evmchain_error_message,
+    .get_block = bts_evmchain_get_block,
 };

@@ -53,6 +53,8 @@ struct bts_evmchain {
 
 /** Record a failure (status, error_message) or a success (last_ok_ms). */
 void evm_note(struct bts_evmchain *c, bt_status st, const char *err);
+/** Set the message that goes with a failing callback status (error_message); "" on BT_OK. */
+void evm_set_err(struct bts_evmchain *c, bt_status st, const char *err);
 /** Bring the host's metrics up to the client's counters and the heights. */
 void evm_metrics_sync(struct bts_evmchain *c);
 /** Answer every pending send with BT_ECANCELED. */

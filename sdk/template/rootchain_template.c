@@ -1,7 +1,8 @@
 /* rootchain-template: a complete, working root-chain adapter to copy when writing a new one
  * (DESIGN.md §2 "rootchain-*"). Its "chain" is a counter: a periodic timer polls, and every
  * poll is one new block, so heights() reports head = polls made and finalized = head -
- * confirmations. The other operations answer BT_ENOTSUP through their callbacks: they are the
+ * confirmations. The other operations answer BT_ENOTSUP through their callbacks (get_block:
+ * BT_ENOTFOUND beyond the head, as every adapter must): they are the
  * parts a real adapter writes (look for "YOURS TO WRITE"). Everything else -- descriptor,
  * config table, lifecycle, timers, asynchronous answers, cancellation, errors -- is what a
  * real adapter keeps as it is. */
@@ -34,7 +35,7 @@ static const struct bts_conf_key tpl_conf_keys[] = {
 
 /* --- the instance --------------------------------------------------------------------------- */
 
-enum tpl_op { TPL_HEIGHTS = 1, TPL_GET_LOGS, TPL_CALL, TPL_SEND };
+enum tpl_op { TPL_HEIGHTS = 1, TPL_GET_LOGS, TPL_CALL, TPL_SEND, TPL_GET_BLOCK };
 
 /* A request waiting for its answer. The ABI wants every answer later, on the loop, exactly
  * once: requests queue here and one deferred flush answers them all. */
@@ -46,8 +47,10 @@ struct tpl_req {
         bt_rootchain_logs_fn logs;
         bt_rootchain_call_fn call;
         bt_rootchain_receipt_fn receipt;
+        bt_rootchain_block_fn block;
     } cb;
     void *arg;
+    uint64_t number; /* TPL_GET_BLOCK */
 };
 
 struct tpl {
@@ -78,6 +81,8 @@ static const char *tpl_op_name(enum tpl_op op)
         return "call";
     case TPL_SEND:
         return "send";
+    case TPL_GET_BLOCK:
+        return "get_block";
     }
     return "?";
 }
@@ -89,6 +94,9 @@ static void tpl_answer(struct tpl *t, struct tpl_req *r, bt_status st)
         t->err[0] = 0;
     else if (st == BT_ECANCELED)
         snprintf(t->err, sizeof(t->err), TPL_NAME ": %s cancelled by shutdown", tpl_op_name(r->op));
+    else if (st == BT_ENOTFOUND)
+        snprintf(t->err, sizeof(t->err), TPL_NAME ": get_block: no block %llu (beyond the head)",
+                 (unsigned long long)r->number);
     else /* YOURS TO WRITE: get_logs, call and send talk to the basechain in a real adapter. */
         snprintf(t->err, sizeof(t->err), TPL_NAME ": %s is yours to write", tpl_op_name(r->op));
     switch (r->op) {
@@ -103,6 +111,9 @@ static void tpl_answer(struct tpl *t, struct tpl_req *r, bt_status st)
         break;
     case TPL_SEND:
         r->cb.receipt(r->arg, st, NULL);
+        break;
+    case TPL_GET_BLOCK:
+        r->cb.block(r->arg, st, NULL);
         break;
     }
     t->host->mem_free(t->hctx, r);
@@ -119,7 +130,12 @@ static void tpl_flush(void *arg)
     t->flush_scheduled = 0;
     while (r) {
         struct tpl_req *next = r->next;
-        tpl_answer(t, r, r->op == TPL_HEIGHTS ? BT_OK : BT_ENOTSUP);
+        /* A block beyond the head is BT_ENOTFOUND, the rule every adapter keeps; YOURS TO
+         * WRITE: a real get_block reads the header of a block the chain has. */
+        bt_status st = r->op == TPL_HEIGHTS                             ? BT_OK
+                       : r->op == TPL_GET_BLOCK && r->number > t->polls ? BT_ENOTFOUND
+                                                                        : BT_ENOTSUP;
+        tpl_answer(t, r, st);
         r = next;
     }
 }
@@ -137,7 +153,8 @@ static void tpl_cancel_all(struct tpl *t)
 }
 
 /* Queue a request; its callback runs from the next flush. On error nothing is scheduled. */
-static bt_status tpl_enqueue(struct tpl *t, enum tpl_op op, void (*cb)(void), void *arg)
+static bt_status tpl_enqueue(struct tpl *t, enum tpl_op op, void (*cb)(void), void *arg,
+                             uint64_t number)
 {
     if (t->stopped) {
         t->host->set_error(t->hctx, TPL_NAME ": %s after stop", tpl_op_name(op));
@@ -161,7 +178,8 @@ static bt_status tpl_enqueue(struct tpl *t, enum tpl_op op, void (*cb)(void), vo
     memset(r, 0, sizeof(*r));
     r->op = op;
     r->arg = arg;
-    /* One generic slot for four callback types; each is called back through its own type. */
+    r->number = number;
+    /* One generic slot for five callback types; each is called back through its own type. */
     switch (op) {
     case TPL_HEIGHTS:
         r->cb.heights = (bt_rootchain_heights_fn)cb;
@@ -174,6 +192,9 @@ static bt_status tpl_enqueue(struct tpl *t, enum tpl_op op, void (*cb)(void), vo
         break;
     case TPL_SEND:
         r->cb.receipt = (bt_rootchain_receipt_fn)cb;
+        break;
+    case TPL_GET_BLOCK:
+        r->cb.block = (bt_rootchain_block_fn)cb;
         break;
     }
     *t->pending_tail = r;
@@ -191,28 +212,34 @@ static uint32_t tpl_chain_type(void *self)
 
 static bt_status tpl_heights(void *self, bt_rootchain_heights_fn cb, void *arg)
 {
-    return tpl_enqueue(self, TPL_HEIGHTS, (void (*)(void))cb, arg);
+    return tpl_enqueue(self, TPL_HEIGHTS, (void (*)(void))cb, arg, 0);
 }
 
 static bt_status tpl_get_logs(void *self, const struct bt_rootchain_filter *f,
                               bt_rootchain_logs_fn cb, void *arg)
 {
     (void)f; /* YOURS TO WRITE: page f->from_block..f->to_block through eth_getLogs */
-    return tpl_enqueue(self, TPL_GET_LOGS, (void (*)(void))cb, arg);
+    return tpl_enqueue(self, TPL_GET_LOGS, (void (*)(void))cb, arg, 0);
 }
 
 static bt_status tpl_call(void *self, const uint8_t to[20], const uint8_t *data, size_t data_len,
                           uint64_t block, bt_rootchain_call_fn cb, void *arg)
 {
     (void)to, (void)data, (void)data_len, (void)block; /* YOURS TO WRITE: eth_call */
-    return tpl_enqueue(self, TPL_CALL, (void (*)(void))cb, arg);
+    return tpl_enqueue(self, TPL_CALL, (void (*)(void))cb, arg, 0);
 }
 
 static bt_status tpl_send(void *self, const struct bt_rootchain_send_req *req,
                           bt_rootchain_receipt_fn cb, void *arg)
 {
     (void)req; /* YOURS TO WRITE: build, host->sign, broadcast, track the receipt */
-    return tpl_enqueue(self, TPL_SEND, (void (*)(void))cb, arg);
+    return tpl_enqueue(self, TPL_SEND, (void (*)(void))cb, arg, 0);
+}
+
+static bt_status tpl_get_block(void *self, uint64_t number, bt_rootchain_block_fn cb, void *arg)
+{
+    /* YOURS TO WRITE: eth_getBlockByNumber(number); null (beyond the head) is BT_ENOTFOUND */
+    return tpl_enqueue(self, TPL_GET_BLOCK, (void (*)(void))cb, arg, number);
 }
 
 static bt_status tpl_status(void *self, struct bt_rootchain_status *out)
@@ -242,6 +269,7 @@ static const struct bt_rootchain_vtbl tpl_vtbl = {
     .send = tpl_send,
     .status = tpl_status,
     .error_message = tpl_error_message,
+    .get_block = tpl_get_block,
 };
 
 /* --- lifecycle ------------------------------------------------------------------------------ */

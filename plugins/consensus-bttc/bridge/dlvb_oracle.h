@@ -13,7 +13,10 @@
  *    BT_EBUSY (this node has not seen it yet: Skip).
  *  - DLV_Q_VALIDATOR_NONCE: StakeManager.validatorNonce(a) on that root's stake manager.
  *  - DLV_Q_SYNCED_CHECKPOINT: TRON StakeManager.getCurrentSyncedCheckpoint(a).
- *  - DLV_Q_ETH_BLOCK_HASH: refused with BT_ENOTSUP: the rootchain ABI has no block-hash read.
+ *  - DLV_Q_ETH_BLOCK_HASH: the hash of Ethereum block a (the span seed, PROTOCOL.md §4.5.2)
+ *    through the adapter of chain type Ethereum (BT_ENOTFOUND if none is configured; BT_ENOTSUP
+ *    if its table predates get_block), once the block is confirmed as for DLV_Q_RECEIPT_LOG
+ *    (else BT_EBUSY → Skip); a block beyond the Ethereum head is BT_EBUSY by the same rule.
  * Thread: loop. */
 #ifndef DLVB_ORACLE_H
 #define DLVB_ORACLE_H

@@ -205,6 +205,18 @@ static void on_block_logs(void *arg, bt_status st, const struct bt_rootchain_log
     oq_fail(x, BT_ENOTFOUND);
 }
 
+static void on_eth_block(void *arg, bt_status st, const struct bt_rootchain_block *b)
+{
+    struct oq *x = arg;
+    struct dlv_oracle_answer a = {.status = st};
+    if (st == BT_OK && (!b || b->number != x->q.a))
+        a.status = BT_EPROTO; /* another block than asked: never a seed */
+    if (a.status == BT_OK)
+        memcpy(a.hash, b->hash, 32);
+    oq_finish(x, &a);
+}
+
+/* Receipt logs and the span seed are read only from a block confirmed on its chain. */
 static void on_heights(void *arg, bt_status st, uint64_t head, uint64_t finalized)
 {
     struct oq *x = arg;
@@ -218,9 +230,13 @@ static void on_heights(void *arg, bt_status st, uint64_t head, uint64_t finalize
         oq_fail(x, BT_EBUSY); /* not confirmed yet: Skip, the next validator round retries */
         return;
     }
-    struct bt_rootchain_filter f = {
-        .struct_size = sizeof(f), .from_block = block, .to_block = block};
-    st = x->c->vt->get_logs(x->c->self, &f, on_block_logs, x);
+    if (x->q.kind == DLV_Q_ETH_BLOCK_HASH) {
+        st = x->c->vt->get_block(x->c->self, block, on_eth_block, x);
+    } else {
+        struct bt_rootchain_filter f = {
+            .struct_size = sizeof(f), .from_block = block, .to_block = block};
+        st = x->c->vt->get_logs(x->c->self, &f, on_block_logs, x);
+    }
     if (st != BT_OK)
         oq_fail(x, st);
 }
@@ -255,7 +271,13 @@ static bt_status query(void *self, const struct dlv_oracle_query *q, dlv_oracle_
     case DLV_Q_BTTC_ROOT_HASH:
         return answer_local(o, q, done, arg);
     case DLV_Q_ETH_BLOCK_HASH:
-        return BT_ENOTSUP;
+        /* The seed always comes from Ethereum, whatever chain holds the staking (§4.5.2). */
+        if (!o->has[DLV_ROOT_ETH])
+            return BT_ENOTFOUND;
+        c = &o->chains[DLV_ROOT_ETH];
+        if (!BT_HAS(struct bt_rootchain_vtbl, c->vt, get_block))
+            return BT_ENOTSUP; /* an adapter built before the entry */
+        break;
     case DLV_Q_HEADER_BLOCK:
     case DLV_Q_RECEIPT_LOG:
     case DLV_Q_VALIDATOR_NONCE:
@@ -286,6 +308,7 @@ static bt_status query(void *self, const struct dlv_oracle_query *q, dlv_oracle_
         st = dlvb_read_header(c->vt, c->self, c->root_chain, qq.a, on_header, x);
         break;
     case DLV_Q_RECEIPT_LOG:
+    case DLV_Q_ETH_BLOCK_HASH:
         st = c->vt->heights(c->self, on_heights, x);
         break;
     case DLV_Q_VALIDATOR_NONCE:
@@ -298,7 +321,6 @@ static bt_status query(void *self, const struct dlv_oracle_query *q, dlv_oracle_
         break;
     case DLV_Q_BTTC_HEAD:
     case DLV_Q_BTTC_ROOT_HASH:
-    case DLV_Q_ETH_BLOCK_HASH:
         break;
     }
     if (st != BT_OK)

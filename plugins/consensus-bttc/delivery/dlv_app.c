@@ -213,6 +213,30 @@ static bt_status run_post(struct dlv_application *a, const struct stored_tx *t,
     return dlv_state_tx_commit(&a->st);
 }
 
+/* Remove a stored side tx of H - 2 and run its post-handler with the tally of the votes. */
+static bt_status post_one(struct dlv_application *a, const struct stored_tx *t,
+                          const struct dlv_commit_val *last, size_t n_last, int64_t total)
+{
+    struct dlv_key tk;
+    bt_status st;
+    side_key(&tk, a->cur_height - 2, t->hash);
+    if ((st = dlv_state_del(&a->st, &tk)) != BT_OK || (st = dlv_state_tx_commit(&a->st)) != BT_OK)
+        return st;
+    int64_t yes, no;
+    enum bts_dlvside_result r = BTS_DLVSIDE_SKIP;
+    tally(t->hash, last, n_last, &yes, &no);
+    /* No validators in the last commit (upstream returns early): everything is Skip. */
+    if (total > 0 && bts_dlvside_tally(&r, yes, no, total) != BT_OK)
+        r = BTS_DLVSIDE_SKIP;
+    return run_post(a, t, r);
+}
+
+/* Post-handling order (§4.1 step 4): the side txs named by the last commit's votes, in the
+ * order they first appear there (commit order of the votes, then each vote's own list, as
+ * tendermint's getBeginSideBlockData builds BeginSideBlock's list), then the stored ones no
+ * vote names, in store (tx hash) order (bttcprotocol/delivery@v1.0.9:app/side_tx_processor.go
+ * BeginSideBlocker). The order matters: post-handlers of one height see each other's effects
+ * (sequence numbers, ack counts, validator updates). */
 static bt_status begin_side(struct dlv_application *a, const struct dlv_commit_val *last,
                             size_t n_last)
 {
@@ -227,20 +251,22 @@ static bt_status begin_side(struct dlv_application *a, const struct dlv_commit_v
     bt_status st = dlv_state_iter(&a->st, &k, 0, collect_side, &l);
     if (st == BT_OK)
         st = l.st;
-    for (size_t i = 0; st == BT_OK && i < l.n; i++) {
-        struct dlv_key tk;
-        side_key(&tk, a->cur_height - 2, l.v[i].hash);
-        if ((st = dlv_state_del(&a->st, &tk)) != BT_OK ||
-            (st = dlv_state_tx_commit(&a->st)) != BT_OK)
-            break;
-        int64_t yes, no;
-        enum bts_dlvside_result r = BTS_DLVSIDE_SKIP;
-        tally(l.v[i].hash, last, n_last, &yes, &no);
-        /* No validators in the last commit (upstream returns early): everything is Skip. */
-        if (total > 0 && bts_dlvside_tally(&r, yes, no, total) != BT_OK)
-            r = BTS_DLVSIDE_SKIP;
-        st = run_post(a, &l.v[i], r);
-    }
+    uint8_t *done = st == BT_OK && l.n ? calloc(l.n, 1) : NULL;
+    if (st == BT_OK && l.n && !done)
+        st = BT_ENOMEM;
+    for (size_t i = 0; st == BT_OK && i < n_last; i++)
+        for (size_t j = 0; st == BT_OK && j < last[i].n_side; j++)
+            for (size_t t = 0; t < l.n; t++) {
+                if (done[t] || memcmp(l.v[t].hash, last[i].side[j].tx_hash, 32) != 0)
+                    continue;
+                done[t] = 1;
+                st = post_one(a, &l.v[t], last, n_last, total);
+                break;
+            }
+    for (size_t t = 0; st == BT_OK && t < l.n; t++)
+        if (!done[t])
+            st = post_one(a, &l.v[t], last, n_last, total);
+    free(done);
     for (size_t i = 0; i < l.n; i++)
         free(l.v[i].bytes);
     free(l.v);

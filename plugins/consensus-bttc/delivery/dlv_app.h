@@ -109,7 +109,9 @@ struct dlv_commit_val {
 
 /** Begin block `height` at `time_ms` (block time, ms since the Unix epoch): tallies the side
  *  txs stored at height-2 against `last` (the precommits of height-1) and runs each post-handler
- *  with Yes / No / Skip (§4.1 step 4; heights <= 2 ignored).
+ *  with Yes / No / Skip (§4.1 step 4; heights <= 2 ignored): first the txs the votes name, in
+ *  the order they first appear in `last` (vote order, then each vote's list), then the others
+ *  in tx-hash order, as upstream.
  *  Returns: BT_OK; BT_EINVAL (height not last+1); BT_ENOMEM; BT_EIO. Errors are fatal. */
 bt_status dlv_app_begin_block(struct dlv_application *a, uint64_t height, uint64_t time_ms,
                               const uint8_t proposer[20], const struct dlv_commit_val *last,

@@ -131,6 +131,8 @@ bt_status dlv_put_span(struct dlv_application *a, const struct dlv_span_rec *s) 
 bt_status dlv_latest_span(struct dlv_application *a, struct dlv_span_rec *out, int committed);
 bt_status dlv_get_record(struct dlv_application *a, uint64_t id, struct dlv_record *out,
                          int committed);
+/* Replay-sequence modules (§4.2): the `module` of dlv_has_sequence / dlv_set_sequence. */
+enum { SEQ_STAKING = 1, SEQ_TOPUP = 2, SEQ_CLERK = 3 };
 int dlv_has_sequence(struct dlv_application *a, uint8_t module, uint64_t seq);
 bt_status dlv_set_sequence(struct dlv_application *a, uint8_t module, uint64_t seq) BT_MUST_CHECK;
 bt_status dlv_stake_queue_head(struct dlv_application *a, enum dlv_root r,

@@ -11,8 +11,6 @@
 
 #include "dlv_app_int.h"
 
-enum { SEQ_STAKING = 1, SEQ_TOPUP = 2, SEQ_CLERK = 3 };
-
 static bt_status refuse(char *err, size_t cap, const char *why)
 {
     if (err && cap)

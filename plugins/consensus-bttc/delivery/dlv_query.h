@@ -16,6 +16,10 @@
  *   /staking/validator-set  /staking/validator/{id}  /staking/signer/{address}
  *   /staking/current-proposer  /staking/totalpower  /staking/queue/{root}  /staking/next/{root}
  *   /topup/dividend-account-root  /topup/dividend-account/{address}
+ *   /overview  /checkpoints/list?root=R&page=P&limit=L  /bor/span/list?page=P&limit=L
+ *   /staking/proposer/{times}  /staking/validator-status/{address}   (dlv_query_more.c)
+ *   /topup/account-proof/{address}  /topup/account-proof/{address}/verify?proof=P
+ *   /clerk/isoldtx?txhash=H&logindex=I&rootchaintype=R   (through the oracle, dlv_rest.c)
  * (`{root}` is "tron", "eth" or "bsc"; upstream's default root for the checkpoint routes is
  * TRON.) */
 #ifndef DLV_QUERY_H
@@ -25,6 +29,7 @@
 #include <bts/common.h>
 
 #include "dlv_app.h"
+#include "dlv_oracle.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -58,6 +63,27 @@ bt_status dlv_query_seed_answer(struct dlv_application *a, const uint8_t hash[32
 bt_status dlv_query_prepare_span(struct dlv_application *a, const char *query,
                                  const uint8_t seed[32], uint32_t *out_status,
                                  struct bts_buf *out_body) BT_MUST_CHECK BT_NONNULL(1, 3, 4, 5);
+
+/** /clerk/isoldtx?txhash=H&logindex=I&rootchaintype=R, first half: parse the query into a
+ *  DLV_Q_RECEIPT_LOG oracle query `q` (a = 0: the oracle finds the block among the logs this
+ *  node's listeners delivered, then reads it once confirmed). *out_status 0: ask the oracle and
+ *  finish with dlv_query_isoldtx_answer; otherwise the answer is in out_body (400 bad logindex,
+ *  500 unknown root or malformed hash, an empty 200 when txhash or rootchaintype is missing,
+ *  as upstream's handler). Returns: BT_OK, BT_ENOMEM.
+ *  Source: bttcprotocol/delivery@v1.0.9:clerk/client/rest/query.go DepositTxStatusHandlerFn,
+ *  clerk/querier.go handleQueryRecordSequence. */
+bt_status dlv_query_isoldtx_start(struct dlv_application *a, const char *query,
+                                  struct dlv_oracle_query *q, uint32_t *out_status,
+                                  struct bts_buf *out_body) BT_MUST_CHECK BT_NONNULL(1, 3, 4, 5);
+
+/** Second half: with the log's block number, the clerk sequence (§4.2) is looked up: 200
+ *  result true if already processed, 404 "No sequence found" if not; an oracle failure (not
+ *  confirmed, not seen by this node) is 500 "Transaction is not confirmed yet...".
+ *  Returns: BT_OK, BT_ENOMEM. */
+bt_status dlv_query_isoldtx_answer(struct dlv_application *a, const struct dlv_oracle_query *q,
+                                   const struct dlv_oracle_answer *ans, uint32_t *out_status,
+                                   struct bts_buf *out_body) BT_MUST_CHECK
+    BT_NONNULL(1, 2, 3, 4, 5);
 
 #ifdef __cplusplus
 }

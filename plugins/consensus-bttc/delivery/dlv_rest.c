@@ -48,9 +48,63 @@ static void on_seed(void *arg, const struct dlv_oracle_answer *ans)
     free(w);
 }
 
+struct oldtx_wait {
+    struct dlv_application *a;
+    struct bt_http_request *req;
+    struct dlv_oracle_query q;
+};
+
+static void on_oldtx(void *arg, const struct dlv_oracle_answer *ans)
+{
+    struct oldtx_wait *w = arg;
+    struct bts_buf b;
+    uint32_t status = 500;
+    bts_buf_init(&b);
+    if (dlv_query_isoldtx_answer(w->a, &w->q, ans, &status, &b) == BT_OK)
+        reply(w->a, w->req, status, &b);
+    else
+        reply_error(w->a, w->req, 500, "out of memory");
+    bts_buf_free(&b);
+    free(w);
+}
+
+/* /clerk/isoldtx: the tx's block comes from the root chain (the oracle), the answer from the
+ * committed clerk sequences. */
+static void serve_oldtx(struct dlv_application *a, struct bt_http_request *req)
+{
+    struct oldtx_wait *w = calloc(1, sizeof *w);
+    struct bts_buf b;
+    uint32_t status = 0;
+    bts_buf_init(&b);
+    if (!w || dlv_query_isoldtx_start(a, req->query, &w->q, &status, &b) != BT_OK) {
+        reply_error(a, req, 500, "out of memory");
+    } else if (status) {
+        reply(a, req, status, &b);
+    } else if (!a->oracle) {
+        reply_error(a, req, 500,
+                    "Transaction is not confirmed yet. Please wait for sometime "
+                    "and try again");
+    } else {
+        w->a = a;
+        w->req = req;
+        if (a->oracle->query(a->oracle_self, &w->q, on_oldtx, w) == BT_OK)
+            w = NULL; /* answered (maybe already) by on_oldtx */
+        else
+            reply_error(a, req, 500,
+                        "Transaction is not confirmed yet. Please wait for "
+                        "sometime and try again");
+    }
+    free(w);
+    bts_buf_free(&b);
+}
+
 static void serve(void *arg, struct bt_http_request *req)
 {
     struct dlv_application *a = arg;
+    if (strcmp(req->path, "/clerk/isoldtx") == 0 && a->have_genesis) {
+        serve_oldtx(a, req);
+        return;
+    }
     int seed = strcmp(req->path, "/bor/next-span-seed") == 0;
     int prepare = strcmp(req->path, "/bor/prepare-next-span") == 0;
     if ((seed || prepare) && a->have_genesis && a->oracle) {

@@ -345,6 +345,79 @@ static void test_dlv_app_side_results(void)
     tchain_free(&c);
 }
 
+/* One height whose last commit names the side txs of height-2 in the order `hashes` (every
+ * validator votes Yes on each). */
+static void block_with_votes(struct tchain *c, const uint8_t (*hashes)[32], size_t n)
+{
+    uint64_t h;
+    uint8_t hash[32];
+    CU_ASSERT_EQUAL_FATAL(dlv_app_info(c->app, &h, hash), BT_OK);
+    struct bts_valset vs;
+    bts_valset_init(&vs);
+    CU_ASSERT_EQUAL_FATAL(dlv_app_valset(c->app, &vs), BT_OK);
+    CU_ASSERT_FATAL(vs.n <= 8 && n <= 4);
+    struct dlv_commit_val last[8];
+    struct dlv_side_vote votes[8][4];
+    memset(votes, 0, sizeof votes);
+    for (size_t i = 0; i < vs.n; i++) {
+        memcpy(last[i].address, vs.v[i].address, 20);
+        last[i].power = vs.v[i].power;
+        for (size_t j = 0; j < n; j++) {
+            memcpy(votes[i][j].tx_hash, hashes[j], 32);
+            votes[i][j].result = BTS_DLVSIDE_YES;
+        }
+        last[i].side = votes[i];
+        last[i].n_side = n;
+    }
+    c->time_ms += 5000;
+    CU_ASSERT_EQUAL_FATAL(dlv_app_begin_block(c->app, h + 1, c->time_ms, tkeys[0].addr, last, vs.n),
+                          BT_OK);
+    const struct dlv_val_update *u;
+    size_t nu;
+    CU_ASSERT_EQUAL_FATAL(dlv_app_end_block(c->app, h + 1, &u, &nu), BT_OK);
+    CU_ASSERT_EQUAL_FATAL(dlv_app_commit(c->app, NULL, NULL, hash), BT_OK);
+    bts_valset_free(&vs);
+}
+
+/* §4.1 step 4: the side txs of a height are post-handled in the order the last commit's votes
+ * first name them (upstream BeginSideBlocker over tendermint's list), not in tx-hash order. Two
+ * records of the same root-chain id: the second post-handler refuses ("already synced"), so the
+ * stored record shows which ran first. Both vote orders are tried, so one of them is against
+ * hash order. */
+static void test_dlv_app_side_post_order_follows_votes(void)
+{
+    static const char *const payload[2] = {"0x616c706861", "0x627261766f"}; /* alpha, bravo */
+    for (int first = 0; first < 2; first++) {
+        struct tchain c;
+        tchain_init(&c);
+        tchain_empty(&c, 2); /* side txs of heights <= 2 are not stored */
+        struct bts_buf tx[2];
+        uint32_t codes[2];
+        uint8_t hashes[2][32];
+        t_record(&c, &tx[0], DLV_ROOT_TRON, 1, 0x51, 900, "alpha");
+        t_record(&c, &tx[1], DLV_ROOT_TRON, 1, 0x53, 902, "bravo");
+        tchain_block(&c, tx, 2, codes, NULL);
+        CU_ASSERT_EQUAL(codes[0], DLV_CODE_OK);
+        CU_ASSERT_EQUAL(codes[1], DLV_CODE_OK);
+        tchain_empty(&c, 1);
+        CU_ASSERT_EQUAL(bts_sha256(hashes[0], tx[first].data, tx[first].len), BT_OK);
+        CU_ASSERT_EQUAL(bts_sha256(hashes[1], tx[1 - first].data, tx[1 - first].len), BT_OK);
+        block_with_votes(&c, (const uint8_t(*)[32])hashes, 2);
+        json_t *doc, *r = t_get(c.app, "/clerk/event-record/1", NULL, 200, &doc);
+        const char *data = json_string_value(json_object_get(r, "data"));
+        CU_ASSERT_FATAL(data != NULL);
+        CU_ASSERT_STRING_EQUAL(data, payload[first]);
+        json_decref(doc);
+        r = t_get(c.app, "/clerk/event-record/list", "from-id=1&to-time=4000000000&limit=50", 200,
+                  &doc);
+        CU_ASSERT_EQUAL(json_array_size(r), 1); /* the other one was refused */
+        json_decref(doc);
+        bts_buf_free(&tx[0]);
+        bts_buf_free(&tx[1]);
+        tchain_free(&c);
+    }
+}
+
 /* After a restart the app checks again the side txs of its last height (its precommit of the
  * next height still owes those votes). */
 static void test_dlv_app_side_checks_resume_after_restart(void)
@@ -606,6 +679,7 @@ static void test_dlv_app_genesis_rules(void)
 
 BTS_TEST_SUITE("dlv_app", NULL, NULL, BTS_TEST(test_dlv_app_scenario),
                BTS_TEST(test_dlv_app_side_threshold), BTS_TEST(test_dlv_app_side_results),
+               BTS_TEST(test_dlv_app_side_post_order_follows_votes),
                BTS_TEST(test_dlv_app_handler_refusals),
                BTS_TEST(test_dlv_app_side_checks_resume_after_restart),
                BTS_TEST(test_dlv_app_hash_determinism_and_restart),

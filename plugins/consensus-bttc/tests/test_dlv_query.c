@@ -211,6 +211,8 @@ static void fake_reply(struct bt_host_ctx *h, struct bt_http_request *req, uint3
     snprintf(last_body, sizeof last_body, "%.*s", (int)len, (const char *)body);
 }
 
+static const char *serve_query = ""; /* the query string of the next serve_get */
+
 static void serve_get(const char *pattern, const char *path)
 {
     struct bt_http_request req;
@@ -218,7 +220,7 @@ static void serve_get(const char *pattern, const char *path)
     req.struct_size = sizeof req;
     req.method = "GET";
     req.path = path;
-    req.query = "";
+    req.query = serve_query;
     last_status = 0;
     for (size_t i = 0; i < n_routes; i++)
         if (strcmp(route_pat[i], pattern) == 0)
@@ -257,6 +259,25 @@ static void test_dlv_query_rest_registration(void)
     c.oracle->down = 1;
     serve_get("/bor/next-span-seed", "/bor/next-span-seed");
     CU_ASSERT_EQUAL(last_status, 503);
+    /* /clerk/isoldtx: argument errors at once, the rest through the oracle. */
+    serve_query = "logindex=x&txhash=0x01&rootchaintype=tron";
+    serve_get("/clerk/isoldtx", "/clerk/isoldtx");
+    CU_ASSERT_EQUAL(last_status, 400);
+    CU_ASSERT_STRING_EQUAL(last_body, "{\"error\":\"'x' is not a valid uint64\"}");
+    serve_query =
+        "logindex=1&txhash=0x0101010101010101010101010101010101010101010101010101010101010101&"
+        "rootchaintype=tron";
+    serve_get("/clerk/isoldtx", "/clerk/isoldtx"); /* the oracle is down */
+    CU_ASSERT_EQUAL(last_status, 500);
+    c.oracle->down = 0;
+    serve_get("/clerk/isoldtx", "/clerk/isoldtx"); /* no such log */
+    CU_ASSERT_EQUAL(last_status, 500);
+    CU_ASSERT(strstr(last_body, "Transaction is not confirmed yet") != NULL);
+    toracle_add_log(c.oracle, DLV_ROOT_TRON, 0x01, 1, 900);
+    serve_get("/clerk/isoldtx", "/clerk/isoldtx"); /* on TRON, not processed here */
+    CU_ASSERT_EQUAL(last_status, 404);
+    CU_ASSERT_STRING_EQUAL(last_body, "{\"error\":\"No sequence found\"}");
+    serve_query = "";
     tchain_free(&c);
 }
 

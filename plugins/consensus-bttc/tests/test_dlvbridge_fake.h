@@ -5,6 +5,7 @@
 #ifndef TEST_DLVBRIDGE_FAKE_H
 #define TEST_DLVBRIDGE_FAKE_H
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +17,7 @@
 #define FAKE_MAX_PENDING 64
 #define FAKE_MAX_HB      16
 
-enum fake_op { FAKE_HEIGHTS = 1, FAKE_LOGS, FAKE_CALL, FAKE_SEND };
+enum fake_op { FAKE_HEIGHTS = 1, FAKE_LOGS, FAKE_CALL, FAKE_SEND, FAKE_BLOCK };
 
 struct fake_pending {
     enum fake_op op;
@@ -30,6 +31,7 @@ struct fake_pending {
     uint8_t call[64]; /* FAKE_CALL: call data */
     size_t call_len;
     uint8_t to_addr[20];
+    uint64_t number; /* FAKE_BLOCK */
 };
 
 struct fake_hb {
@@ -135,6 +137,21 @@ static inline bt_status fake_send(void *self, const struct bt_rootchain_send_req
     return BT_OK;
 }
 
+/* Block n's hash: n in the first 8 bytes, 0xb1 after (parent: the same of n - 1). */
+static inline void fake_block_hash(uint8_t out[32], uint64_t n)
+{
+    memset(out, 0xb1, 32);
+    for (int i = 0; i < 8; i++)
+        out[i] = (uint8_t)(n >> (56 - 8 * i));
+}
+
+static inline bt_status fake_get_block(void *self, uint64_t number, bt_rootchain_block_fn cb,
+                                       void *arg)
+{
+    struct fake_pending p = {.op = FAKE_BLOCK, .cb = (void *)cb, .arg = arg, .number = number};
+    return fake_enqueue(self, &p);
+}
+
 static inline bt_status fake_status(void *self, struct bt_rootchain_status *out)
 {
     (void)self;
@@ -157,6 +174,20 @@ static const struct bt_rootchain_vtbl fake_vtbl = {
     .send = fake_send,
     .status = fake_status,
     .error_message = fake_error_message,
+    .get_block = fake_get_block,
+};
+
+/* The same adapter as built before get_block was appended (its table ends at error_message). */
+static const struct bt_rootchain_vtbl fake_vtbl_old = {
+    .struct_size = offsetof(struct bt_rootchain_vtbl, get_block),
+    .chain_type = fake_chain_type,
+    .heights = fake_heights,
+    .get_logs = fake_get_logs,
+    .call = fake_call,
+    .send = fake_send,
+    .status = fake_status,
+    .error_message = fake_error_message,
+    .get_block = fake_get_block, /* beyond struct_size: must not be called */
 };
 
 /* Add a log to the chain. */
@@ -286,6 +317,16 @@ static inline int fake_step(struct fake_rc *f)
                                          .block_number = f->head + 1};
         memset(r.tx_hash, 0xab, 32);
         ((bt_rootchain_receipt_fn)p.cb)(p.arg, st, st == BT_OK ? &r : NULL);
+        break;
+    }
+    case FAKE_BLOCK: {
+        struct bt_rootchain_block b = {.struct_size = sizeof(b), .number = p.number};
+        if (st == BT_OK && p.number > f->head)
+            st = BT_ENOTFOUND;
+        fake_block_hash(b.hash, p.number);
+        fake_block_hash(b.parent_hash, p.number - 1);
+        b.timestamp = 1600000000 + 12 * p.number;
+        ((bt_rootchain_block_fn)p.cb)(p.arg, st, st == BT_OK ? &b : NULL);
         break;
     }
     }

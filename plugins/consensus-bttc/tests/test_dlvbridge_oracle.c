@@ -105,12 +105,69 @@ static void test_dlvbridge_oracle_local_and_headers(void)
     r.tron.refuse_next = 1;
     CU_ASSERT(ask(&r, &q, &a) == BT_EIO && a.n == 0);
     CU_ASSERT_EQUAL(dlvb_oracle_pending(r.o), 0);
-    /* unknown root, no BSC configured, no Ethereum block hashes through the rootchain ABI */
+    /* unknown root, no BSC configured */
     q.root = DLV_ROOT_BSC;
     CU_ASSERT(ask(&r, &q, &a) == BT_ENOTFOUND && a.n == 0);
-    q = (struct dlv_oracle_query){.kind = DLV_Q_ETH_BLOCK_HASH, .a = 5};
-    CU_ASSERT(ask(&r, &q, &a) == BT_ENOTSUP && a.n == 0);
     dlvb_oracle_free(r.o);
+}
+
+/* The span seed (PROTOCOL.md §4.5.2): the hash of a confirmed Ethereum block, through the
+ * adapter of chain type Ethereum; not yet confirmed → BT_EBUSY; no Ethereum adapter →
+ * BT_ENOTFOUND; an adapter built before get_block → BT_ENOTSUP; nothing is left pending. */
+static void test_dlvbridge_oracle_eth_block_hash(void)
+{
+    struct rig r;
+    rig_init(&r);
+    r.eth.head = 100;
+    r.eth.finalized = 97;
+    struct answers a;
+    uint8_t want[32];
+    struct dlv_oracle_query q = {.kind = DLV_Q_ETH_BLOCK_HASH, .a = 50};
+    CU_ASSERT(ask(&r, &q, &a) == BT_OK && a.n == 1 && a.last.status == BT_OK);
+    fake_block_hash(want, 50);
+    CU_ASSERT(memcmp(a.last.hash, want, 32) == 0);
+    CU_ASSERT_EQUAL(r.tron.n_q + r.tron.n_calls, 0); /* never TRON, which holds the staking */
+    q.a = 94; /* head - 6: the deepest unconfirmed block is 95 */
+    CU_ASSERT(ask(&r, &q, &a) == BT_OK && a.last.status == BT_OK);
+    fake_block_hash(want, 94);
+    CU_ASSERT(memcmp(a.last.hash, want, 32) == 0);
+    q.a = 95; /* within the confirmations */
+    CU_ASSERT(ask(&r, &q, &a) == BT_OK && a.n == 1 && a.last.status == BT_EBUSY);
+    r.eth.head = 200;
+    q.a = 98; /* deep enough by confirmations, above the finalized height */
+    CU_ASSERT(ask(&r, &q, &a) == BT_OK && a.last.status == BT_EBUSY);
+    q.a = 5000; /* beyond the head */
+    CU_ASSERT(ask(&r, &q, &a) == BT_OK && a.last.status == BT_EBUSY);
+    r.eth.fail_next_cb = 1; /* heights failed */
+    q.a = 50;
+    CU_ASSERT(ask(&r, &q, &a) == BT_OK && a.n == 1 && a.last.status == BT_EIO);
+    r.eth.refuse_next = 1;
+    CU_ASSERT(ask(&r, &q, &a) == BT_EIO && a.n == 0);
+    CU_ASSERT_EQUAL(dlvb_oracle_pending(r.o), 0);
+    /* freed with the query outstanding: no answer, the memory goes with the last callback */
+    memset(&a, 0, sizeof(a));
+    CU_ASSERT(dlvb_oracle_iface.query(r.o, &q, on_answer, &a) == BT_OK);
+    dlvb_oracle_free(r.o);
+    fake_run(&r.eth);
+    CU_ASSERT_EQUAL(a.n, 0);
+
+    /* TRON only: no Ethereum node to ask */
+    struct fake_rc tron = {.type = BT_ROOTCHAIN_TRON, .head = 100, .finalized = 100};
+    struct dlvb_oracle_chain c = {.root = DLV_ROOT_TRON, .vt = &fake_vtbl, .self = &tron};
+    struct dlvb_local loc = {loc_head, loc_root, NULL};
+    struct dlvb_oracle *o;
+    CU_ASSERT_FATAL(dlvb_oracle_new(&o, &c, 1, &loc) == BT_OK);
+    memset(&a, 0, sizeof(a));
+    CU_ASSERT(dlvb_oracle_iface.query(o, &q, on_answer, &a) == BT_ENOTFOUND && a.n == 0);
+    dlvb_oracle_free(o);
+    /* an Ethereum adapter whose table ends before get_block */
+    struct fake_rc eth = {.type = BT_ROOTCHAIN_ETH, .head = 100, .finalized = 100};
+    c = (struct dlvb_oracle_chain){.root = DLV_ROOT_ETH, .vt = &fake_vtbl_old, .self = &eth};
+    CU_ASSERT_FATAL(dlvb_oracle_new(&o, &c, 1, &loc) == BT_OK);
+    CU_ASSERT(dlvb_oracle_iface.query(o, &q, on_answer, &a) == BT_ENOTSUP && a.n == 0);
+    CU_ASSERT_EQUAL(eth.n_q, 0);
+    CU_ASSERT_EQUAL(dlvb_oracle_pending(o), 0);
+    dlvb_oracle_free(o);
 }
 
 static void test_dlvbridge_oracle_receipt_logs(void)
@@ -280,5 +337,6 @@ static void test_dlvbridge_oracle_staking_msgs(void)
 
 BTS_TEST_SUITE("dlvbridge_oracle", NULL, NULL, BTS_TEST(test_dlvbridge_oracle_local_and_headers),
                BTS_TEST(test_dlvbridge_oracle_receipt_logs),
+               BTS_TEST(test_dlvbridge_oracle_eth_block_hash),
                BTS_TEST(test_dlvbridge_oracle_views_and_cancel),
                BTS_TEST(test_dlvbridge_oracle_staking_msgs));

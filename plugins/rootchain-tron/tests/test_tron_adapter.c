@@ -663,6 +663,49 @@ static void test_tron_adapter_logs_over_http(void)
     fx_close(&x);
 }
 
+struct bres {
+    int done;
+    bt_status st;
+    struct bt_rootchain_block b;
+};
+
+static void on_block(void *arg, bt_status st, const struct bt_rootchain_block *b)
+{
+    struct bres *r = arg;
+    r->done = 1, r->st = st;
+    CU_ASSERT((st == BT_OK) == (b != NULL));
+    if (b)
+        r->b = *b;
+}
+
+/* get_block: the blockID (8-byte number ‖ hash) and the parent's id of getblockbynum; beyond
+ * the head an answer BT_ENOTFOUND. */
+static void test_tron_adapter_get_block(void)
+{
+    struct fx x;
+    struct bres r = {0};
+    fx_open(&x, 100, NULL);
+    CU_ASSERT_FATAL(BT_HAS(struct bt_rootchain_vtbl, vt, get_block));
+    CU_ASSERT_EQUAL_FATAL(vt->get_block(x.self, 42, on_block, &r), BT_OK);
+    pump(&x, &r.done, 100000);
+    CU_ASSERT_EQUAL_FATAL(r.st, BT_OK);
+    CU_ASSERT_EQUAL(r.b.number, 42);
+    CU_ASSERT_EQUAL(r.b.hash[7], 42);
+    CU_ASSERT_EQUAL(r.b.parent_hash[7], 41);
+    CU_ASSERT(r.b.timestamp > 0);
+    memset(&r, 0, sizeof(r));
+    CU_ASSERT_EQUAL_FATAL(vt->get_block(x.self, 101, on_block, &r), BT_OK);
+    pump(&x, &r.done, 100000);
+    CU_ASSERT_EQUAL(r.st, BT_ENOTFOUND);
+    CU_ASSERT(strstr(vt->error_message(x.self), "beyond the head") != NULL);
+    knobs(&x, k_hostile, 1); /* another chain's block: refused, not passed on */
+    memset(&r, 0, sizeof(r));
+    CU_ASSERT_EQUAL_FATAL(vt->get_block(x.self, 42, on_block, &r), BT_OK);
+    pump(&x, &r.done, 100000);
+    CU_ASSERT_EQUAL(r.st, BT_EPROTO);
+    fx_close(&x);
+}
+
 /* OUT_OF_ENERGY: the failed tx is final; a new one with a doubled fee_limit lands. */
 static void test_tron_adapter_send_out_of_energy_retried(void)
 {
@@ -905,7 +948,7 @@ BTS_TEST_SUITE("tron_adapter", suite_init, suite_cleanup,
                BTS_TEST(test_tron_adapter_call_and_revert),
                BTS_TEST(test_tron_adapter_logs_paged_over_jsonrpc),
                BTS_TEST(test_tron_adapter_send_lands), BTS_TEST(test_tron_adapter_send_reverts),
-               BTS_TEST(test_tron_adapter_logs_over_http),
+               BTS_TEST(test_tron_adapter_logs_over_http), BTS_TEST(test_tron_adapter_get_block),
                BTS_TEST(test_tron_adapter_send_out_of_energy_retried),
                BTS_TEST(test_tron_adapter_send_refused),
                BTS_TEST(test_tron_adapter_send_rebuilt_after_tapos_error),

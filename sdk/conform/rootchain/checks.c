@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <bts/hex.h>
+
 #include "conform_contract.h"
 #include "conform_int.h"
 
@@ -351,10 +353,105 @@ static void check_wrong_chain(struct crc *t)
     crc_close(t, self);
 }
 
-const struct crc_check crc_checks[] = {{"heights", check_heights, 0},
-                                       {"send_and_logs", check_send_and_logs, 1},
-                                       {"call", check_call, 1},
-                                       {"send_reverts", check_send_reverts, 1},
-                                       {"dead_url", check_dead_url, 0},
-                                       {"wrong_chain", check_wrong_chain, 0},
-                                       {NULL, NULL, 0}};
+struct block_wait {
+    int done;
+    bt_status st;
+    struct bt_rootchain_block b;
+    char hash[67], parent[67];
+    uint64_t timestamp;
+};
+
+static void on_block(void *arg, bt_status st, const struct bt_rootchain_block *b)
+{
+    struct block_wait *w = arg;
+    w->done = 1, w->st = st;
+    if ((st == BT_OK) != (b != NULL))
+        w->st = BT_EPROTO; /* caught below as a wrong status */
+    else if (b)
+        w->b = *b;
+}
+
+/* The node's own eth_getBlockByNumber answer, read field by field (not through the adapter's
+ * parser). */
+static void on_raw_block(void *arg, const struct bts_ethrpc_reply *r)
+{
+    struct block_wait *w = arg;
+    w->done = 1, w->st = r->st;
+    const char *h = json_string_value(json_object_get(r->result, "hash"));
+    const char *p = json_string_value(json_object_get(r->result, "parentHash"));
+    const char *ts = json_string_value(json_object_get(r->result, "timestamp"));
+    if (r->st == BT_OK && (!h || !p || !ts || bts_hex_parse_u64(&w->timestamp, ts, strlen(ts))))
+        w->st = BT_EPROTO;
+    if (w->st == BT_OK) {
+        snprintf(w->hash, sizeof(w->hash), "%s", h);
+        snprintf(w->parent, sizeof(w->parent), "%s", p);
+    }
+}
+
+static int same_hash(const uint8_t h[32], const char *hex)
+{
+    uint8_t v[32];
+    return bts_hex_parse_hash(v, hex, strlen(hex)) == BT_OK && memcmp(v, h, 32) == 0;
+}
+
+/* get_block(N) equals the node's eth_getBlockByNumber(N) (the span seed, PROTOCOL.md §4.5.2);
+ * a block beyond the head is BT_ENOTFOUND. */
+static void check_get_block(struct crc *t)
+{
+    if (!BT_HAS(struct bt_rootchain_vtbl, t->vt, get_block)) {
+        printf("conform-rootchain %s: the adapter's table has no get_block (built before the "
+               "entry): nothing to check\n",
+               t->check);
+        return;
+    }
+    void *self = NULL;
+    struct bts_ethrpc *rpc = NULL;
+    struct wait hw = {0};
+    struct block_wait node = {0}, got = {0}, far = {0};
+    if (crc_open(t, t->c->url, NULL, &self) != BT_OK)
+        return;
+    if (t->vt->heights(self, on_heights, &hw) != BT_OK || !crc_pump(t, &hw.done, LIMIT_MS) ||
+        hw.st != BT_OK) {
+        crc_fail(t, "heights: %s: %s", bts_status_str(hw.st), t->vt->error_message(self));
+        goto out;
+    }
+    uint64_t n = hw.head > 0 ? hw.head - 1 : 0;
+    struct bts_ethrpc_conf rc = {.http = {.urls = &t->c->url, .n_urls = 1}};
+    char num[24];
+    snprintf(num, sizeof(num), "0x%llx", (unsigned long long)n);
+    if (bts_ethrpc_new(&rpc, bts_mockhost_host(t->m), bts_mockhost_ctx(t->m), &rc) != BT_OK ||
+        bts_ethrpc_request(rpc, "eth_getBlockByNumber", json_pack("[sb]", num, 0), on_raw_block,
+                           &node) != BT_OK ||
+        !crc_pump(t, &node.done, LIMIT_MS) || node.st != BT_OK) {
+        crc_fail(t, "the node's eth_getBlockByNumber(%s): %s", num, bts_status_str(node.st));
+        goto out;
+    }
+    if (t->vt->get_block(self, n, on_block, &got) != BT_OK || !crc_pump(t, &got.done, LIMIT_MS) ||
+        got.st != BT_OK) {
+        crc_fail(t, "get_block(%llu): %s: %s", (unsigned long long)n, bts_status_str(got.st),
+                 t->vt->error_message(self));
+        goto out;
+    }
+    if (got.b.number != n || !same_hash(got.b.hash, node.hash) ||
+        !same_hash(got.b.parent_hash, node.parent) || got.b.timestamp != node.timestamp)
+        crc_fail(t,
+                 "get_block(%llu): number %llu, hash or parent or timestamp %llu differ from "
+                 "the node's (hash %s, timestamp %llu)",
+                 (unsigned long long)n, (unsigned long long)got.b.number,
+                 (unsigned long long)got.b.timestamp, node.hash,
+                 (unsigned long long)node.timestamp);
+    uint64_t beyond = hw.head + 1000000;
+    if (t->vt->get_block(self, beyond, on_block, &far) != BT_OK ||
+        !crc_pump(t, &far.done, LIMIT_MS) || far.st != BT_ENOTFOUND)
+        crc_fail(t, "get_block(%llu) beyond the head: %s, expected BT_ENOTFOUND",
+                 (unsigned long long)beyond, bts_status_str(far.st));
+out:
+    bts_ethrpc_free(rpc);
+    crc_close(t, self);
+}
+
+const struct crc_check crc_checks[] = {
+    {"heights", check_heights, 0},     {"send_and_logs", check_send_and_logs, 1},
+    {"call", check_call, 1},           {"send_reverts", check_send_reverts, 1},
+    {"dead_url", check_dead_url, 0},   {"wrong_chain", check_wrong_chain, 0},
+    {"get_block", check_get_block, 0}, {NULL, NULL, 0}};

@@ -6,7 +6,8 @@
  * queries split into 1-block windows equal one big query, with block numbers, log indexes and
  * decoded fields matching the receipts; a call round-trip; a revert from eth_call; a send that
  * lands and one that reverts (tx_status REVERTED), and a revert caught by gas estimation; a
- * dead URL failing with a message within its timeout.
+ * dead URL failing with a message within its timeout; get_block(N) equal to the node's
+ * eth_getBlockByNumber(N) and BT_ENOTFOUND beyond the head (when the table has the entry).
  * Installed with the SDK: link BtSDK::btsdk_conform_rootchain (find_package(BtSDK)) or run
  * bin/btsdk-conform-rootchain PLUGIN.so URL CHAIN_ID KEYFILE [--only NAME] [KEY=VALUE...]
  * (docs/plugin-authors.md §10; examples/rootchain-example is a complete out-of-tree user). */

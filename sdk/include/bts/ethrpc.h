@@ -266,6 +266,12 @@ BTS_API bt_status bts_evmchain_send(void *self, const struct bt_rootchain_send_r
                                     bt_rootchain_receipt_fn cb, void *arg);
 BTS_API bt_status bts_evmchain_status(void *self, struct bt_rootchain_status *out);
 BTS_API const char *bts_evmchain_error_message(void *self);
+/** The get_block entry: eth_getBlockByNumber(number, false). Callback status BT_ENOTFOUND when
+ *  the node has no such block yet (JSON null: beyond its head), BT_EPROTO when it answers
+ *  another number; the hash is the node's "hash" field as served (keccak256 of the RLP header,
+ *  PROTOCOL.md §4.5.2). */
+BTS_API bt_status bts_evmchain_get_block(void *self, uint64_t number, bt_rootchain_block_fn cb,
+                                         void *arg);
 /** The chain_type entry: the chain type of the rules self was created with. */
 BTS_API uint32_t bts_evmchain_chain_type(void *self);
 

@@ -177,6 +177,41 @@ static void test_template_unwritten_ops_answer_enotsup(void)
     bts_mockhost_free(m);
 }
 
+static void on_block(void *arg, bt_status st, const struct bt_rootchain_block *b)
+{
+    CU_ASSERT_PTR_NULL(b); /* never BT_OK here */
+    ((struct answer *)arg)->calls++;
+    ((struct answer *)arg)->st = st;
+}
+
+/* get_block: beyond the head BT_ENOTFOUND (the rule of every adapter), a block the chain has
+ * is the part to write. */
+static void test_template_get_block_beyond_head_is_enotfound(void)
+{
+    struct bts_mockhost *m = mock();
+    void *self;
+    struct answer a = {0}, b = {0};
+    CU_ASSERT_EQUAL_FATAL(create(m, &self), BT_OK);
+    CU_ASSERT_EQUAL_FATAL(desc->start(self), BT_OK);
+    bts_mockhost_advance(m, 2000); /* 2 polls: head 2 */
+    CU_ASSERT_FATAL(BT_HAS(struct bt_rootchain_vtbl, vt, get_block));
+    CU_ASSERT_EQUAL(vt->get_block(self, 3, on_block, &a), BT_OK);
+    bts_mockhost_run_deferred(m);
+    CU_ASSERT_EQUAL(a.calls, 1);
+    CU_ASSERT_EQUAL(a.st, BT_ENOTFOUND);
+    CU_ASSERT_STRING_EQUAL(vt->error_message(self),
+                           "rootchain-template: get_block: no block 3 (beyond the head)");
+    CU_ASSERT_EQUAL(vt->get_block(self, 2, on_block, &b), BT_OK);
+    bts_mockhost_run_deferred(m);
+    CU_ASSERT_EQUAL(b.calls, 1);
+    CU_ASSERT_EQUAL(b.st, BT_ENOTSUP);
+    CU_ASSERT_STRING_EQUAL(vt->error_message(self),
+                           "rootchain-template: get_block is yours to write");
+    desc->stop(self);
+    desc->destroy(self);
+    bts_mockhost_free(m);
+}
+
 static void test_template_stop_cancels_pending_requests(void)
 {
     struct bts_mockhost *m = mock();
@@ -266,6 +301,7 @@ BTS_TEST_SUITE("template", suite_init, suite_cleanup, BTS_TEST(test_template_des
                BTS_TEST(test_template_polls_and_reports_heights),
                BTS_TEST(test_template_finalized_never_underflows),
                BTS_TEST(test_template_unwritten_ops_answer_enotsup),
+               BTS_TEST(test_template_get_block_beyond_head_is_enotfound),
                BTS_TEST(test_template_stop_cancels_pending_requests),
                BTS_TEST(test_template_refuses_bad_config),
                BTS_TEST(test_template_create_survives_every_allocation_failure),
