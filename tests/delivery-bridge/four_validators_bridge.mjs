@@ -6,7 +6,9 @@
 //    by that proposer, and its NewHeaderBlock comes back as MsgCheckpointAck:
 //    /checkpoints/count/eth rises on every validator;
 //  - a StateSynced emitted on anvil becomes an event record (/clerk/event-record/list) on every
-//    validator.
+//    validator;
+//  - span 1 is proposed by a producer of the next span (seed: the hash of Ethereum block 1 read
+//    through the oracle) and frozen on every validator (/bor/span/1).
 // With --tron the devnet also runs its dev TRON chain (`bttcd run --dev` with the TRON API) and
 // the validators follow and checkpoint it too: /checkpoints/count/tron should rise on every
 // validator. NOT PASSING YET (not in CTest): with TRON's StakingInfo events relayed as well the
@@ -193,6 +195,14 @@ async function main() {
   check(nodes.some((n) => /bridge event relayed.*event=StateSynced/.test(n.log)), 'StateSynced relayed as MsgEventRecord');
   check(synced, `the event record is on every validator (${elapsed()})`);
   provider.destroy();
+
+  // 7. span 1: a producer of the next span proposes it (seed: hash of Ethereum block 1, read
+  //    through the oracle) while the head is inside span 0; it is frozen on every validator
+  const span1 = await until(async () => (await Promise.all(nodes.map((n) => rest(n, '/bor/span/1'))))
+    .every((r) => r.status === 200 && Number(r.body?.result?.start_block) === 256), 60000, 1000);
+  check(nodes.some((n) => /bridge span proposed"? span_id=1 start=256 end=511/.test(n.log)),
+    'a producer of the next span proposed span 1 (256-511)');
+  check(span1, `/bor/span/1 on every validator (${elapsed()})`);
   check(nodes.every((n) => !/dlv_halt|halted/.test(n.log)), 'no Delivery node halted');
   for (const n of nodes) n.child?.kill('SIGTERM');
   await sleep(1500);
