@@ -151,6 +151,9 @@ bt_status bttc_dlvb_send(struct bttc_dlvb *x, const struct dlv_msg *m) BT_MUST_C
  *  (when the bridge still exists) and frees it with its msg. */
 struct bttc_dlvb_call *bttc_dlvb_call_new(struct bttc_dlvb *x, enum dlv_root root);
 void bttc_dlvb_call_end(struct bttc_dlvb_call *c);
+/** After the wrapped commit of the current height: submissions of side msgs tallied Yes, ack
+ *  counts (dlvbridge_tx.c). */
+void bttc_dlvb_after_commit(struct bttc_dlvb *x);
 /** Listener callback (arg: struct bttc_dlvb_root). */
 bt_status bttc_dlvb_on_event(void *arg, const struct dlvb_event *ev);
 /** Proposer callback (arg: the bridge). */

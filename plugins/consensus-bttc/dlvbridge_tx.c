@@ -277,7 +277,6 @@ static void submit_one(struct bttc_dlvb *x, const struct bttc_dlvb_pending *p)
     }
 }
 
-void bttc_dlvb_after_commit(struct bttc_dlvb *x);
 void bttc_dlvb_after_commit(struct bttc_dlvb *x)
 {
     /* side txs of H-2 were tallied in this height's begin_block */
