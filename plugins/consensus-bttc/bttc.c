@@ -190,6 +190,8 @@ static bt_status read_conf(struct bttc *b, char *span_file, char *event_file, ch
             /* the Delivery node's keys, read by dlv_host_config_read (dlvnode/dlv_host.h) */
             if (!strcmp(e.key, "delivery"))
                 b->dlv_on = !strcmp(e.value, "on");
+        } else if (bttc_dlvb_conf_key(e.key)) {
+            /* the bridge's keys, read by bttc_dlvb_new (dlvbridge.h) */
         } else if (strcmp(e.key, "block_alloc") == 0)
             st = add_alloc(b, &e);
         else

@@ -203,6 +203,10 @@ bt_status bttc_root_hash(struct bttc *b, uint64_t start, uint64_t end, char out[
 bt_status bttc_dlv_create(struct bttc *b, const struct dlv_host_config *dc);
 bt_status bttc_dlv_start(struct bttc *b, const struct dlv_host_config *dc);
 void bttc_dlv_stop(struct bttc *b);
+/** A new Bttc head: the bridge's checkpoint proposer (dlvbridge.h). */
+void bttc_dlv_on_head(struct bttc *b, uint64_t number);
+/** Whether `key` is one of the bridge's config keys (dlvbridge.c). */
+int bttc_dlvb_conf_key(const char *key);
 void bttc_dlv_free(struct bttc *b);
 
 bt_status bttc_fail(struct bttc *b, bt_status st, const char *fmt, ...) BT_PRINTF(3, 4);

@@ -3,7 +3,9 @@
  * delivery_genesis file on first start, run by the Delivery node (dlvnode/dlv_host.h) through
  * the ABCI adapter, its REST routes on the host's REST server, and its committed spans and
  * event records offered as service "bttc/span-source" (the producer half reads them in
- * process). The bridge (bridge/) is not wired yet: side checks answer Skip (no oracle). */
+ * process). The bridge (dlvbridge.h over bridge/) is the application's oracle, follows the
+ * root chains, proposes and submits checkpoints and relays state syncs ("bridge = off": side
+ * checks answer Skip). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "dlv_host.h"
 #include "dlv_kv_storage.h"
 #include "dlv_rest.h"
+#include "dlvbridge.h"
 
 struct bttc_dlv {
     const struct bt_host *host;
@@ -26,6 +29,7 @@ struct bttc_dlv {
     struct dlv_application *app;
     struct dlv_abci_app *abci;
     struct dlv_host *node;
+    struct bttc_dlvb *bridge; /* NULL: bridge = off */
 };
 
 /* --- bttc/span-source: forwards to the application once it is open ------------------------- */
@@ -117,7 +121,14 @@ bt_status bttc_dlv_start(struct bttc *b, const struct dlv_host_config *dc)
     d->kvs.hctx = b->hctx;
     struct dlv_app_config ac = {
         .kv = dlv_kv_storage_iface(), .kv_self = &d->kvs, .sign = sign_digest, .sign_ctx = d};
-    bt_status st = dlv_app_open(&d->app, &ac);
+    bt_status st = bttc_dlvb_new(&d->bridge, b, d->key_id, d->has_key);
+    if (st != BT_OK)
+        return st;
+    if (d->bridge) {
+        ac.oracle = &bttc_dlvb_oracle_iface;
+        ac.oracle_self = d->bridge;
+    }
+    st = dlv_app_open(&d->app, &ac);
     if (st != BT_OK)
         return bttc_fail(b, st, "delivery: cannot open the application's store");
     uint64_t h;
@@ -131,19 +142,34 @@ bt_status bttc_dlv_start(struct bttc *b, const struct dlv_host_config *dc)
     struct dlv_app table;
     if ((st = dlv_abci_app_new(&d->abci, d->app, &table)) != BT_OK)
         return st;
+    if (d->bridge)
+        bttc_dlvb_wrap(d->bridge, &table);
     st = dlv_host_new(&d->node, b->host, b->hctx, dc, dlv_app_chain_id(d->app), &table);
     if (st != BT_OK)
         return st;
     if ((st = dlv_rest_register(b->host, b->hctx, d->app)) != BT_OK)
         return bttc_fail(b, st, "delivery: REST routes not registered");
     dlv_host_rpc_register(d->node);
-    return dlv_host_start(d->node);
+    if ((st = dlv_host_start(d->node)) != BT_OK)
+        return st;
+    if (d->bridge &&
+        (st = bttc_dlvb_start(d->bridge, d->app, &d->kvs, dlv_host_node(d->node))) != BT_OK)
+        return bttc_fail(b, st, "delivery: the bridge did not start");
+    return BT_OK;
+}
+
+void bttc_dlv_on_head(struct bttc *b, uint64_t number)
+{
+    if (b->dlvapp)
+        bttc_dlvb_on_head(b->dlvapp->bridge, number);
 }
 
 void bttc_dlv_stop(struct bttc *b)
 {
-    if (b->dlvapp)
+    if (b->dlvapp) {
+        bttc_dlvb_stop(b->dlvapp->bridge);
         dlv_host_stop(b->dlvapp->node);
+    }
 }
 
 void bttc_dlv_free(struct bttc *b)
@@ -154,6 +180,7 @@ void bttc_dlv_free(struct bttc *b)
     dlv_host_free(d->node);
     dlv_abci_app_free(d->abci);
     dlv_app_free(d->app);
+    bttc_dlvb_free(d->bridge); /* after the app: its cancel_all reaches the bridge's oracle */
     free(d);
     b->dlvapp = NULL;
 }

@@ -157,6 +157,8 @@ void bttc_on_head(void *self, const struct bt_header *head)
         memcpy(want, hd.h.parent_hash.bytes, 32);
         bttc_hdr_free(&hd);
     }
+    if (b->dlvapp)
+        bttc_dlv_on_head(b, head->number);
     /* Prefetch the next span and records through the source so finalize rarely waits. */
     if (b->src && b->p.sprint && (head->number + 1) % b->p.sprint == 0) {
         uint64_t id, start, end;

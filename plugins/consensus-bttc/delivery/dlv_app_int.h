@@ -18,6 +18,8 @@ struct dlv_root_params {
     uint64_t activation_height; /**< first Bttc block checkpointed there (0 for TRON / ETH) */
     uint8_t staking_info[20];   /**< TRON StakingInfo (emits Staked, UnstakeInit, ...) */
     uint8_t state_sender[20];   /**< StateSender (StateSynced) */
+    uint8_t root_chain[20];     /**< RootChain (checkpoints; zero: unset, the bridge skips it) */
+    uint8_t stake_manager[20];  /**< StakeManager (checkpoint / staking sync; zero: unset) */
 };
 
 /** Parameters (genesis; stored under DLV_T_PARAMS as canonical JSON). */

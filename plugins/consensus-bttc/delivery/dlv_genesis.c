@@ -9,7 +9,8 @@
  *              "max_checkpoint_length":1024,"child_block_interval":10000,
  *              "bttc_confirmations":10,"staking_buffer_time":600,"new_select_height":375300,
  *              "no_ack_validator_check":false,
- *              "roots":{"tron":{"activation_height":0,"staking_info":"0x…","state_sender":"0x…"},
+ *              "roots":{"tron":{"activation_height":0,"staking_info":"0x…","state_sender":"0x…",
+ *                               "root_chain":"0x…","stake_manager":"0x…"},
  *                       "eth":{…},"bsc":{…}}},
  *    "validators":[{"ID":1,"startEpoch":0,"endEpoch":0,"nonce":1,"power":1,"pubKey":"0x04…",
  *                   "signer":"0x…","last_updated":"","jailed":false}],
@@ -17,7 +18,10 @@
  *    "dividend_accounts":[{"user":"0x…","feeAmount":"0"}]}
  *
  * Omitted params take the mainnet values of PROTOCOL.md §2 (dev networks shorten them);
- * "roots" defaults to TRON and ETH enabled from block 0 without contract-address checks. The
+ * "roots" defaults to TRON and ETH enabled from block 0 without contract-address checks.
+ * root_chain and stake_manager (20 bytes, TRON in EVM form without 0x41) are optional: they
+ * only tell the bridge (../dlvbridge.c) where to read and submit, and are written back only
+ * when set, so genesis documents without them keep their app hash. The
  * validator and account shapes are upstream's (bttcprotocol/delivery@v1.0.9:types/validator.go,
  * types/dividend-account.go, helper/allocs/mainnet.json). */
 #include <stdio.h>
@@ -130,6 +134,8 @@ bt_status dlv_params_from_json(struct dlv_params *p, const json_t *j, char *err,
         CHECK(j_u64(&rp->activation_height, rv, "activation_height", 0), "activation_height");
         CHECK(j_hex(rp->staking_info, 20, rv, "staking_info", 1), "staking_info");
         CHECK(j_hex(rp->state_sender, 20, rv, "state_sender", 1), "state_sender");
+        CHECK(j_hex(rp->root_chain, 20, rv, "root_chain", 1), "root_chain");
+        CHECK(j_hex(rp->stake_manager, 20, rv, "stake_manager", 1), "stake_manager");
     }
     if (!p->root[DLV_ROOT_TRON].enabled)
         CHECK(BT_EINVAL, "roots: tron (the staking chain) missing");
@@ -176,6 +182,11 @@ json_t *dlv_params_to_json(const struct dlv_params *p)
         bad |= set_u64(rv, "activation_height", p->root[r].activation_height);
         bad |= set_hex(rv, "staking_info", p->root[r].staking_info, 20);
         bad |= set_hex(rv, "state_sender", p->root[r].state_sender, 20);
+        static const uint8_t zero[20];
+        if (memcmp(p->root[r].root_chain, zero, 20) != 0)
+            bad |= set_hex(rv, "root_chain", p->root[r].root_chain, 20);
+        if (memcmp(p->root[r].stake_manager, zero, 20) != 0)
+            bad |= set_hex(rv, "stake_manager", p->root[r].stake_manager, 20);
         bad |= json_object_set_new(roots, dlv_root_name((enum dlv_root)r), rv);
     }
     bad |= json_object_set_new(pj, "roots", roots);
