@@ -303,6 +303,16 @@ static int up(struct devnet *d, const struct dn_opts *o)
     dn_fmt(path, sizeof(path), "%s/run", d->dir);
     dn_mkdir(path);
     dn_fmt(path, sizeof(path), "%s/run/devnet.pid", d->dir);
+    if (!d->status_port) { /* validator 0's status page: a port none of the others use */
+        int used[2 * DN_N_CHAINS + 3 * DN_MAX_VALIDATORS];
+        size_t n_used = 0;
+        for (int c = 0; c < DN_N_CHAINS; c++)
+            used[n_used++] = d->base[c].http_port, used[n_used++] = d->base[c].tron_api_port;
+        for (uint32_t i = 0; i < d->n_val; i++)
+            used[n_used++] = d->val[i].http_port, used[n_used++] = d->val[i].ws_port,
+            used[n_used++] = d->val[i].p2p_port;
+        d->status_port = dn_free_port(used, n_used);
+    }
     char pid[32];
     dn_fmt(pid, sizeof(pid), "%ld\n", (long)getpid());
     if (dn_write_file(path, pid, 0, err, sizeof(err)) != 0 || dn_state_save(d, err, sizeof(err)))
@@ -377,6 +387,8 @@ static int up(struct devnet *d, const struct dn_opts *o)
         printf("bttcd devnet: ready; Bttc JSON-RPC %s://127.0.0.1:%d (chain id %d); Ctrl-C or "
                "'bttcd devnet down' stops it\n",
                "http", d->val[0].http_port, DN_BTTC_CHAIN_ID);
+        if (d->status_port)
+            printf("bttcd devnet: status page http://127.0.0.1:%d/\n", d->status_port);
         fflush(stdout);
     }
     int is_tty = !o->is_no_tui && isatty(1);
