@@ -155,7 +155,12 @@ static void on_answer(struct evhttp_request *req, void *arg)
     struct evbuffer *in = evhttp_request_get_input_buffer(req);
     size_t len = evbuffer_get_length(in);
     const char *body = (const char *)evbuffer_pullup(in, (ssize_t)len);
-    json_t *answers = body ? json_loadb(body, len, 0, NULL) : NULL;
+    status_remote_apply(r, body ? body : "", body ? len : 0);
+}
+
+void status_remote_apply(struct status_remote *r, const char *body, size_t len)
+{
+    json_t *answers = json_loadb(body, len, 0, NULL);
     uint64_t head, v, cp, child;
     r->is_ok = status_quantity(result_of(answers, 1), &head) == 0;
     if (!r->is_ok) {

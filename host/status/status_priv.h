@@ -77,6 +77,9 @@ bt_status status_remotes_parse(struct statusd *d, const char *peers, const char 
 void status_remotes_poll(struct statusd *d);
 /** Close the connections and free the list. */
 void status_remotes_free(struct statusd *d);
+/** Take a remote's answer (the body of an HTTP 200 to its batch): head, peers or the
+ *  checkpoint views; anything else marks it not ok ("malformed answer"). Any bytes. */
+void status_remote_apply(struct status_remote *r, const char *body, size_t len);
 /** A JSON "0x..." quantity (or a plain integer) as a u64; 0 on success, -1 otherwise. */
 int status_quantity(const struct json_t *v, uint64_t *out);
 

@@ -112,7 +112,9 @@ static void fetch_blocks(struct statusd *d)
 {
     uint64_t top = d->head.number;
     uint64_t from = top >= STATUS_N_BLOCKS - 1 ? top - (STATUS_N_BLOCKS - 1) : 0;
-    char *body = malloc(STATUS_N_BLOCKS * 96 + 4);
+    enum { ITEM_MAX = 128 }; /* one request below is at most 99 bytes */
+    size_t cap = STATUS_N_BLOCKS * ITEM_MAX + 4;
+    char *body = malloc(cap);
     if (!body)
         return;
     size_t n = 0, k = 0;
@@ -121,7 +123,7 @@ static void fetch_blocks(struct statusd *d)
         const struct status_block *b = &d->blocks[x % STATUS_N_BLOCKS];
         if (b->is_set && b->number == x)
             continue;
-        n += (size_t)snprintf(body + n, 96,
+        n += (size_t)snprintf(body + n, cap - n,
                               "%s{\"jsonrpc\":\"2.0\",\"id\":%zu,\"method\":"
                               "\"eth_getBlockByNumber\",\"params\":[\"0x%" PRIx64 "\",false]}",
                               k ? "," : "", k + 1, x);
