@@ -227,13 +227,15 @@ bt_status dn_wait_base(struct devnet *d, enum dn_chain c, char *err, size_t err_
 }
 
 /* --status.page for validator 0: its port, the other validators' JSON-RPC, the basechains'
- * JSON-RPC with their RootChain. Returns the number of argv entries set (at most 8). */
+ * JSON-RPC with their RootChain. Returns the number of argv entries set (at most 10). */
 static int status_args(const struct devnet *d, char **argv, char *sp, size_t sp_cap, char *peers,
                        size_t peers_cap, char *roots, size_t roots_cap)
 {
     int n = 0;
     dn_fmt(sp, sp_cap, "%d", d->status_port);
     argv[n++] = "--status.page";
+    argv[n++] = "--status.name";
+    argv[n++] = "v0";
     argv[n++] = "--status.port";
     argv[n++] = sp;
     for (uint32_t k = 1; k < d->n_val; k++) {

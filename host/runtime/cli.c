@@ -63,6 +63,7 @@ enum opt_id {
     OPT_TRON_API_SOLID_LAG,
     OPT_STATUS_PAGE,
     OPT_STATUS_ADDR,
+    OPT_STATUS_NAME,
     OPT_STATUS_PORT,
     OPT_STATUS_PEERS,
     OPT_STATUS_ROOTCHAINS
@@ -170,6 +171,7 @@ static const struct opt opts[] = {
     {OPT_STATUS_PAGE, "status.page", NULL,
      "serve the status page (/ and /status.json) on its own port"},
     {OPT_STATUS_ADDR, "status.addr", "ADDR", "status page listen address (default: 127.0.0.1)"},
+    {OPT_STATUS_NAME, "status.name", "NAME", "status page: this node's name (default: none)"},
     {OPT_STATUS_PORT, "status.port", "PORT",
      "status page port, 0 for any free port (default: 8550)"},
     {OPT_STATUS_PEERS, "status.peers", "NAME=URL,...",
@@ -546,6 +548,9 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
         return 0;
     case OPT_STATUS_ADDR:
         o->status.addr = val;
+        return 0;
+    case OPT_STATUS_NAME:
+        o->status.name = val;
         return 0;
     case OPT_STATUS_PEERS:
         o->status.peers = val;

@@ -20,6 +20,7 @@
 struct status_opts {
     int is_on;              /* --status.page */
     const char *addr;       /* --status.addr, default 127.0.0.1 */
+    const char *name;       /* --status.name: this node's name on the page; NULL: none */
     int port;               /* --status.port, default 8550; 0: any free port */
     const char *peers;      /* --status.peers NAME=URL,...: other nodes' JSON-RPC; NULL: none */
     const char *rootchains; /* --status.rootchains NAME=URL=ROOTCHAIN,...; NULL: none */

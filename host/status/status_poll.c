@@ -175,6 +175,8 @@ void status_remote_apply(struct status_remote *r, const char *body, size_t len)
     if (r->kind == STATUS_REMOTE_PEER) {
         r->has_peers = status_quantity(result_of(answers, 2), &v) == 0;
         r->peers = r->has_peers ? v : 0;
+        const char *hash = json_string_value(json_object_get(result_of(answers, 3), "hash"));
+        snprintf(r->hash, sizeof(r->hash), "%s", hash && strlen(hash) == 66 ? hash : "");
     } else if (word_u64(result_of(answers, 2), &cp) == 0 &&
                word_u64(result_of(answers, 3), &child) == 0) {
         r->has_checkpoint = 1;
@@ -206,7 +208,9 @@ static void poll_one(struct statusd *d, struct status_remote *r)
     if (r->kind == STATUS_REMOTE_PEER)
         snprintf(body, sizeof(body),
                  "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\"},"
-                 "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"net_peerCount\"}]");
+                 "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"net_peerCount\"},"
+                 "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"eth_getBlockByNumber\","
+                 "\"params\":[\"latest\",false]}]");
     else /* contracts/README.md: currentHeaderBlock() 0xec7e4855, getLastChildBlock() 0xb87e1b66 */
         snprintf(body, sizeof(body),
                  "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\"},"

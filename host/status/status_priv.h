@@ -34,6 +34,7 @@ struct status_remote {
     char error[128];    /* why not, when !is_ok and polled at least once */
     int64_t last_ok_ms; /* when it last answered; 0: never */
     int has_head, has_peers, has_checkpoint;
+    char hash[67]; /* PEER: its head's hash; "" unknown */
     uint64_t head, peers;
     uint64_t checkpoint_id;        /* RootChain.currentHeaderBlock(): 0 = none yet */
     uint64_t last_child;           /* RootChain.getLastChildBlock() */
@@ -61,6 +62,7 @@ struct statusd {
     int has_peers;
     uint64_t peers;
     struct json_t *validators, *proposer, *delivery, *chain_id, *client, *span;
+    char *name;                                  /* --status.name, or NULL */
     struct status_block blocks[STATUS_N_BLOCKS]; /* ring by number % STATUS_N_BLOCKS */
     int64_t started_ms;
     struct status_remote *remotes;

@@ -18,7 +18,17 @@
 #include "net_int.h"
 
 /* Batch ids of the first refresh step. */
-enum { Q_HEAD = 1, Q_PEERS, Q_VALIDATORS, Q_PROPOSER, Q_DELIVERY, Q_CHAIN_ID, Q_CLIENT, Q_SPAN };
+enum {
+    Q_HEAD = 1,
+    Q_PEERS,
+    Q_VALIDATORS,
+    Q_PROPOSER,
+    Q_DELIVERY,
+    Q_CHAIN_ID,
+    Q_CLIENT,
+    Q_SPAN,
+    Q_ACCOUNTS
+};
 
 /* BorValidatorSet (0x…1000) getCurrentSpan(): contracts/README.md's selector table. */
 static const char SPAN_CALL[] =
@@ -254,6 +264,7 @@ static json_t *remote_json(const struct status_remote *r)
                         r->last_ok_ms ? json_integer((json_int_t)r->last_ok_ms) : json_null());
     if (r->kind == STATUS_REMOTE_PEER) {
         json_object_set_new(o, "peers", opt_int(r->has_peers, r->peers));
+        json_object_set_new(o, "hash", r->hash[0] ? json_string(r->hash) : json_null());
         return o;
     }
     char rc[43] = "0x";
@@ -306,6 +317,8 @@ static char *status_json(const struct statusd *d)
                   opt_int(d->has_peers, d->peers), "blocks", blocks_json(d), "proposer",
                   opt_ref(d->proposer), "validators", opt_ref(d->validators), "span", span,
                   "delivery", delivery, "others", others, "basechains", bases);
+    if (o)
+        json_object_set_new(o, "name", d->name ? json_string(d->name) : json_null());
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return text;
@@ -362,6 +375,11 @@ bt_status statusd_start(struct event_base *base, struct rpc_server *rpc,
     d->base = base;
     d->rpc = rpc;
     d->started_ms = status_now_ms();
+    if (o->name && !(d->name = strdup(o->name))) {
+        free(d);
+        snprintf(err, err_cap, "out of memory");
+        return BT_ENOMEM;
+    }
     bt_status st = status_remotes_parse(d, o->peers, o->rootchains, err, err_cap);
     if (st != BT_OK) {
         statusd_stop(d);
@@ -409,5 +427,6 @@ void statusd_stop(struct statusd *d)
     json_decref(d->chain_id);
     json_decref(d->client);
     json_decref(d->span);
+    free(d->name);
     free(d);
 }
