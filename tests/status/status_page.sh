@@ -88,6 +88,10 @@ node "$(dirname "$0")/page_check.mjs" "$CHROMIUM" "$URL" "$SHOT" "$T/profile" ||
     fail "the page in chromium"
 [ -s "$SHOT" ] || fail "no screenshot written"
 say "screenshot: $SHOT"
+# Stop v0 (and its status server) before looking for sanitizer reports: leaks show at exit.
+"$B" devnet down --dir "$D" >/dev/null 2>&1 || fail "devnet down"
+wait "$sup" 2>/dev/null
+sup=
 grep -l "AddressSanitizer\|LeakSanitizer\|runtime error:" "$T/out" "$D"/logs/*.log 2>/dev/null &&
     fail "sanitizer report (files above)"
 say "ok after $(($(date +%s) - t0)) s"
