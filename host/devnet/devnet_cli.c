@@ -44,7 +44,8 @@ static const char *const helps[] = {
     "  3. N validators (dev accounts 0..N-1 as signers), each a `bttcd run` with\n"
     "     consensus-bttc, evm, storage-leveldb and the rootchain adapters, p2p on loopback,\n"
     "     running Delivery (from DIR/delivery-genesis.json; needs tron) with a REST server;\n"
-    "  4. a live status table until Ctrl-C, which stops every process.\n"
+    "  4. a live status table until Ctrl-C, which stops every process, and a status page\n"
+    "     in the browser (served by validator 0, URL printed when ready).\n"
     "Everything lives in DIR (default ./devnet); a second start resumes the same network,\n"
     "--fresh deletes DIR first. The keys are PUBLIC development keys.\n\n"
     "Options:\n"
@@ -371,6 +372,16 @@ static int up(struct devnet *d, const struct dn_opts *o)
     dn_fmt(path, sizeof(path), "%s/run", d->dir);
     dn_mkdir(path);
     dn_fmt(path, sizeof(path), "%s/run/devnet.pid", d->dir);
+    if (!d->status_port) { /* validator 0's status page: a port none of the others use */
+        int used[2 * DN_N_CHAINS + 3 * DN_MAX_VALIDATORS];
+        size_t n_used = 0;
+        for (int c = 0; c < DN_N_CHAINS; c++)
+            used[n_used++] = d->base[c].http_port, used[n_used++] = d->base[c].tron_api_port;
+        for (uint32_t i = 0; i < d->n_val; i++)
+            used[n_used++] = d->val[i].http_port, used[n_used++] = d->val[i].ws_port,
+            used[n_used++] = d->val[i].p2p_port;
+        d->status_port = dn_free_port(used, n_used);
+    }
     char pid[32];
     dn_fmt(pid, sizeof(pid), "%ld\n", (long)getpid());
     if (dn_write_file(path, pid, 0, err, sizeof(err)) != 0 || dn_state_save(d, err, sizeof(err)))
@@ -454,6 +465,8 @@ static int up(struct devnet *d, const struct dn_opts *o)
         else
             printf("bttcd devnet: %s; spans come from %s/spans.json\n", dn_delivery_off_reason(d),
                    d->dir);
+        if (d->status_port)
+            printf("bttcd devnet: status page http://127.0.0.1:%d/\n", d->status_port);
         fflush(stdout);
     }
     int is_tty = !o->is_no_tui && isatty(1);

@@ -88,6 +88,7 @@ struct devnet {
     struct dn_val val[DN_MAX_VALIDATORS];
     struct dn_proc procs[DN_N_CHAINS + DN_MAX_VALIDATORS];
     size_t n_procs;
+    int status_port; /* validator 0's status page (host/status); 0: not chosen yet */
 };
 
 extern const char *const dn_chain_names[DN_N_CHAINS];

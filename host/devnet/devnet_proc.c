@@ -226,6 +226,44 @@ bt_status dn_wait_base(struct devnet *d, enum dn_chain c, char *err, size_t err_
     return wait_rpc(d, dn_chain_names[c], d->base[c].url, 60000, err, err_cap);
 }
 
+/* --status.page for validator 0: its port, the other validators' JSON-RPC, the basechains'
+ * JSON-RPC with their RootChain. Returns the number of argv entries set (at most 10). */
+static int status_args(const struct devnet *d, char **argv, char *sp, size_t sp_cap, char *peers,
+                       size_t peers_cap, char *roots, size_t roots_cap)
+{
+    int n = 0;
+    dn_fmt(sp, sp_cap, "%d", d->status_port);
+    argv[n++] = "--status.page";
+    argv[n++] = "--status.name";
+    argv[n++] = "v0";
+    argv[n++] = "--status.port";
+    argv[n++] = sp;
+    for (uint32_t k = 1; k < d->n_val; k++) {
+        size_t len = strlen(peers);
+        dn_fmt(peers + len, peers_cap - len, "%sv%u=http://127.0.0.1:%d", len ? "," : "", k,
+               d->val[k].http_port);
+    }
+    for (int c = 0; c < DN_N_CHAINS; c++) {
+        const struct dn_base *b = &d->base[c];
+        char h[43];
+        size_t len = strlen(roots);
+        if (!b->is_enabled || !b->is_deployed)
+            continue;
+        dn_addr_hex(h, b->addr[DN_C_ROOT_CHAIN]);
+        dn_fmt(roots + len, roots_cap - len, "%s%s=%s=%s", len ? "," : "", dn_chain_names[c],
+               b->url, h);
+    }
+    if (*peers) {
+        argv[n++] = "--status.peers";
+        argv[n++] = peers;
+    }
+    if (*roots) {
+        argv[n++] = "--status.rootchains";
+        argv[n++] = roots;
+    }
+    return n;
+}
+
 bt_status dn_start_validator(struct devnet *d, uint32_t i, char *err, size_t err_cap)
 {
     char name[16], vdir[4200], conf[4300], gen[4200], hp[16], wp[16], pp[16], rp[16];
@@ -261,6 +299,9 @@ bt_status dn_start_validator(struct devnet *d, uint32_t i, char *err, size_t err
         argv[n++] = "--p2p.static";
         argv[n++] = statics;
     }
+    char sp[16], peers[DN_MAX_VALIDATORS * 48] = "", roots[DN_N_CHAINS * 340] = "";
+    if (i == 0 && d->status_port) /* the status page (host/status), about the whole network */
+        n += status_args(d, argv + n, sp, sizeof(sp), peers, sizeof(peers), roots, sizeof(roots));
     argv[n] = NULL;
     return spawn(d, name, vdir, argv, err, err_cap);
 }

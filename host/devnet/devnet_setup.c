@@ -244,7 +244,7 @@ static void conf_rootchain(struct bts_buf *b, const struct devnet *d, enum dn_ch
  * consensus-bttc refuses keys it does not know, so until its bridge wiring reads them they
  * are written commented out; DN_BRIDGE_KEYS=1 writes them live. */
 #ifndef DN_BRIDGE_KEYS
-#define DN_BRIDGE_KEYS 0
+#define DN_BRIDGE_KEYS 1
 #endif
 
 /* [plugin consensus-bttc]: Delivery on (TRON present) or the span file (no TRON: Delivery has

@@ -143,6 +143,7 @@ bt_status dn_state_save(const struct devnet *d, char *err, size_t err_cap)
                                               "enode", v->enode));
     }
     json_object_set_new(root, "nodes", vals);
+    json_object_set_new(root, "status_port", json_integer(d->status_port));
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
     json_decref(root);
     if (!text)
@@ -193,6 +194,7 @@ bt_status dn_state_load(struct devnet *d, char *err, size_t err_cap)
         d->n_val = (uint32_t)n_val;
     /* absent (a devnet made before Delivery): on, as a new network */
     d->is_delivery_off = json_is_false(json_object_get(root, "delivery"));
+    d->status_port = (int)json_integer_value(json_object_get(root, "status_port"));
     for (int c = 0; st == BT_OK && c < DN_N_CHAINS; c++) {
         struct dn_base *b = &d->base[c];
         const json_t *o = json_object_get(bases, dn_chain_names[c]);

@@ -157,6 +157,9 @@ json_t *dn_status_json(const struct devnet *d)
     json_object_set_new(root, "dir", json_string(d->dir));
     json_object_set_new(root, "supervisor", sup ? json_integer(sup) : json_null());
     json_object_set_new(root, "bttc_chain_id", json_integer(DN_BTTC_CHAIN_ID));
+    char page[64];
+    dn_fmt(page, sizeof(page), "http://127.0.0.1:%d/", d->status_port);
+    json_object_set_new(root, "status_page", d->status_port ? json_string(page) : json_null());
     for (uint32_t i = 0; i < d->n_val; i++)
         json_array_append_new(vals, validator_json(d, i));
     json_object_set_new(root, "validators", vals);
@@ -355,6 +358,9 @@ void dn_status_print(const struct devnet *d, json_t *st, int is_tty)
     printf("bttcd devnet  %s  (%u validators, Bttc chain id %d, Delivery %s)%s\n\n", d->dir,
            d->n_val, DN_BTTC_CHAIN_ID, dn_has_delivery(d) ? "on" : "off",
            json_is_integer(sup) ? "" : "  [supervisor not running]");
+    if (json_is_string(json_object_get(st, "status_page")))
+        printf("status page %s (served by v0)\n\n",
+               json_string_value(json_object_get(st, "status_page")));
     print_validators(st);
     print_spans(st);
     print_bases(st);

@@ -60,7 +60,13 @@ enum opt_id {
     OPT_JSON,
     OPT_TRON_API_ADDR,
     OPT_TRON_API_PORT,
-    OPT_TRON_API_SOLID_LAG
+    OPT_TRON_API_SOLID_LAG,
+    OPT_STATUS_PAGE,
+    OPT_STATUS_ADDR,
+    OPT_STATUS_NAME,
+    OPT_STATUS_PORT,
+    OPT_STATUS_PEERS,
+    OPT_STATUS_ROOTCHAINS
 };
 
 struct opt {
@@ -162,6 +168,17 @@ static const struct opt opts[] = {
     {OPT_TRON_API_SOLID_LAG, "tron-api.solid-lag", "N",
      "dev TRON API: the solid block is head - N (walletsolidity,\nfinalized); 19 rehearses "
      "mainnet timing (default: 0)"},
+    {OPT_STATUS_PAGE, "status.page", NULL,
+     "serve the status page (/ and /status.json) on its own port"},
+    {OPT_STATUS_ADDR, "status.addr", "ADDR", "status page listen address (default: 127.0.0.1)"},
+    {OPT_STATUS_NAME, "status.name", "NAME", "status page: this node's name (default: none)"},
+    {OPT_STATUS_PORT, "status.port", "PORT",
+     "status page port, 0 for any free port (default: 8550)"},
+    {OPT_STATUS_PEERS, "status.peers", "NAME=URL,...",
+     "status page: other nodes' JSON-RPC URLs, polled every second"},
+    {OPT_STATUS_ROOTCHAINS, "status.rootchains", "NAME=URL=ADDR,...",
+     "status page: basechain JSON-RPC URLs and RootChain addresses\n(head, last checkpoint, "
+     "lag)"},
     {OPT_HELP, "help", NULL, "show help for the command and exit (also -h)"},
     {OPT_VERSION, "version", NULL, "print the version and exit (same as 'bttcd version')"},
 };
@@ -412,7 +429,7 @@ static int apply_number(struct cli_opts *o, const struct opt *op, const char *va
     }
     int is_port = op->id == OPT_HTTP_PORT || op->id == OPT_WS_PORT || op->id == OPT_REST_PORT ||
                   op->id == OPT_P2P_PORT || op->id == OPT_METRICS_PORT ||
-                  op->id == OPT_TRON_API_PORT;
+                  op->id == OPT_TRON_API_PORT || op->id == OPT_STATUS_PORT;
     if (op->id == OPT_MAXPEERS && v > 100000)
         v = 100000;
     if (*val < '0' || *val > '9' || *end || errno || (is_port && v > 65535)) {
@@ -435,6 +452,8 @@ static int apply_number(struct cli_opts *o, const struct opt *op, const char *va
         o->tron_api_port = (int)v, o->has_tron_api = 1;
     else if (op->id == OPT_TRON_API_SOLID_LAG)
         o->tron_api_solid_lag = (uint64_t)v;
+    else if (op->id == OPT_STATUS_PORT)
+        o->status.port = (int)v;
     else if (op->id == OPT_RPC_BATCH_LIMIT)
         o->net.lim.max_batch = (size_t)v;
     else if (op->id == OPT_RPC_BATCH_RESP)
@@ -527,6 +546,21 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_METRICS:
         o->net.is_metrics = 1;
         return 0;
+    case OPT_STATUS_PAGE:
+        o->status.is_on = 1;
+        return 0;
+    case OPT_STATUS_ADDR:
+        o->status.addr = val;
+        return 0;
+    case OPT_STATUS_NAME:
+        o->status.name = val;
+        return 0;
+    case OPT_STATUS_PEERS:
+        o->status.peers = val;
+        return 0;
+    case OPT_STATUS_ROOTCHAINS:
+        o->status.rootchains = val;
+        return 0;
     case OPT_METRICS_ADDR:
         o->net.metrics_addr = val;
         return 0;
@@ -587,6 +621,7 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_METRICS_PORT:
     case OPT_TRON_API_PORT:
     case OPT_TRON_API_SOLID_LAG:
+    case OPT_STATUS_PORT:
     case OPT_RPC_BATCH_LIMIT:
     case OPT_RPC_BATCH_RESP:
     case OPT_RPC_MAX_REQUEST:
@@ -846,6 +881,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, FILE *err)
     o->config = "plugins.conf";
     o->cmd = CLI_CMD_RUN;
     net_opts_default(&o->net);
+    status_opts_default(&o->status);
     p2p_opts_default(&o->p2p);
     /* Command words, in order; plugins check keeps its files here too. */
     char **words = calloc((size_t)argc + 1, sizeof(*words));

@@ -9,6 +9,7 @@
 #include "log_int.h"
 #include "net_int.h"
 #include "p2p_int.h"
+#include "status_int.h"
 
 enum cli_cmd {
     CLI_CMD_RUN = 0,
@@ -92,6 +93,7 @@ struct cli_opts {
     int tron_api_port;           /* --tron-api.port N */
     const char *tron_api_addr;   /* --tron-api.addr; NULL: 127.0.0.1 */
     uint64_t tron_api_solid_lag; /* --tron-api.solid-lag N (default 0) */
+    struct status_opts status;   /* --status.* (host/status) */
 };
 
 /** Parse argv. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing one error line and a hint

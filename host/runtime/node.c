@@ -21,6 +21,7 @@
 #include "p2p_int.h"
 #include "services_int.h"
 #include "setup_int.h"
+#include "status_int.h"
 #include "stor_node_int.h"
 #include "tronapi_node_int.h"
 
@@ -35,6 +36,7 @@ struct node_plugin {
 
 struct node {
     struct net *net;
+    struct statusd *status;       /* --status.page (NULL: off) */
     struct eth_api *eth;          /* the eth_* methods, when there is a chain */
     struct net_plugin_info *info; /* admin_plugins */
     struct config *cfg;
@@ -321,11 +323,24 @@ static int start_net(const struct cli_opts *o, struct node *nd, const char *data
         node_fail(nd, text, "step=rpc err=%s", qerr);
         return CLI_EXIT_FAIL;
     }
+    uint16_t bound = 0;
+    if (o->status.is_on && statusd_start(nd->rt.loop.base, nd->rt.rpc, &o->status, &nd->status,
+                                         &bound, err, sizeof(err)) != BT_OK) {
+        char qerr[1100], text[1100];
+        log_quote(qerr, sizeof(qerr), err);
+        snprintf(text, sizeof(text), "status page: %s", err);
+        node_fail(nd, text, "step=status err=%s", qerr);
+        return CLI_EXIT_FAIL;
+    }
+    if (nd->status)
+        hlog(BT_LOG_INFO, "status page", "url=http://%s:%u/", o->status.addr, bound);
     return CLI_EXIT_OK;
 }
 
 static void teardown(struct node *nd)
 {
+    statusd_stop(nd->status); /* its in-process calls go before the methods */
+    nd->status = NULL;
     net_stop(nd->net);
     nd->net = NULL;
     eth_api_free(nd->eth); /* before the chain closes */
