@@ -193,6 +193,8 @@ static void respond(struct hconn *c, int status, const char *ctype, const char *
     size_t tn = 0;
     if (status != 101)
         tn = (size_t)snprintf(tail, sizeof(tail), "Content-Length: %zu\r\n", len + !!is_nl);
+    if (!c->keep_alive)
+        do_close = 1; /* the request asked for it: say so (Go's net/http does) */
     tn += (size_t)snprintf(tail + tn, sizeof(tail) - tn, "%s\r\n",
                            do_close ? "Connection: close\r\n" : "");
     if (c->bev) { /* the 101 of a WebSocket upgrade */
@@ -215,7 +217,7 @@ static void respond(struct hconn *c, int status, const char *ctype, const char *
     }
     c->has_head = 0;
     c->in_request = 0;
-    if (do_close || !c->keep_alive)
+    if (do_close)
         c->is_closing = 1;
 }
 
