@@ -1,26 +1,36 @@
-/* The JSON-RPC HTTP server: a small HTTP/1.1 server over bufferevents (one request at a time
- * per connection, keep-alive, Content-Length bodies), so that a WebSocket upgrade can take the
- * connection over (evhttp cannot hand a connection back). The checks and their order follow
- * geth's node/rpcstack.go and rpc/http.go: WebSocket upgrade, vhosts, CORS, path, health GET,
- * method, size, content type, then the admin token and the dispatcher. */
+/* The JSON-RPC HTTP server: a small HTTP/1.1 server on libevent (keep-alive, pipelining,
+ * Content-Length and chunked bodies, one request at a time per connection), which hands a
+ * connection over to WebSocket framing on upgrade (evhttp cannot hand a connection back).
+ * Plain HTTP runs on a read and a write event with the connection's own buffers: a request
+ * costs one read() and one send() (a bufferevent adds an ioctl(FIONREAD) to every read, and
+ * epoll_ctl calls when its write event is armed and disarmed). The write event is armed only
+ * when the socket did not take a whole answer. Routing: httpd_route.c; framing:
+ * httpd_parse.c; WebSocket: ws.c. */
 #include "httpd_int.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 
-#include "log_int.h"
-
 #define HEAD_MAX     (64 * 1024)
-#define IDLE_TIMEOUT 120 /* seconds; geth's default HTTP IdleTimeout */
+#define IDLE_TIMEOUT 120   /* seconds; geth's default HTTP IdleTimeout */
+#define IN_FIRST     16384 /* first input buffer; a read wants at least IN_MIN free */
+#define IN_MIN       4096
+#define BUF_KEEP     (256 * 1024) /* larger buffers are released once empty */
+
+static const struct timeval idle = {IDLE_TIMEOUT, 0};
 
 static const char *reason_of(int status)
 {
@@ -64,388 +74,252 @@ static void hconn_free(struct hconn *c)
     rpc_pending_cancel(&c->pending);
     rpc_sink_close(&c->sink);
     ws_free(c);
-    bufferevent_free(c->bev);
-    free(c->head);
+    if (c->bev) {
+        bufferevent_free(c->bev); /* closes fd */
+    } else {
+        if (c->ev_read)
+            event_free(c->ev_read);
+        if (c->ev_write)
+            event_free(c->ev_write);
+        close(c->fd);
+    }
+    free(c->in);
+    free(c->out);
     free(c);
+}
+
+static void reading(struct hconn *c, int on)
+{
+    if (c->bev || c->is_reading == on)
+        return;
+    if (on)
+        event_add(c->ev_read, &idle);
+    else
+        event_del(c->ev_read);
+    c->is_reading = on;
+}
+
+static int has_output(const struct hconn *c)
+{
+    return c->bev ? evbuffer_get_length(bufferevent_get_output(c->bev)) > 0
+                  : c->out_len > c->out_off;
+}
+
+/* Write the queued answers; arm the write event for what the socket does not take. A failed
+ * send drops the output and closes the connection (the caller frees it). */
+static void flush(struct hconn *c)
+{
+    while (c->out_off < c->out_len) {
+        ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        if (n < 0) {
+            c->is_closing = 1;
+            c->out_off = c->out_len;
+            break;
+        }
+        c->out_off += (size_t)n;
+    }
+    if (c->out_off == c->out_len) {
+        c->out_off = c->out_len = 0;
+        if (c->out_cap > BUF_KEEP) {
+            free(c->out);
+            c->out = NULL;
+            c->out_cap = 0;
+        }
+        if (c->is_writing) {
+            event_del(c->ev_write);
+            c->is_writing = 0;
+        }
+    } else if (!c->is_writing) {
+        event_add(c->ev_write, &idle);
+        c->is_writing = 1;
+    }
 }
 
 void hconn_close(struct hconn *c, int after_flush)
 {
     c->is_closing = 1;
-    bufferevent_disable(c->bev, EV_READ);
+    if (c->bev)
+        bufferevent_disable(c->bev, EV_READ);
+    else
+        reading(c, 0);
     if (c->in_process)
         return; /* freed when processing unwinds */
-    if (after_flush && evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+    if (after_flush && !c->bev)
+        flush(c);
+    if (after_flush && has_output(c))
         return; /* freed by the write callback */
     hconn_free(c);
+}
+
+/* Room for n more output bytes. 0, or -1 out of memory. */
+static int out_reserve(struct hconn *c, size_t n)
+{
+    if (c->out_cap - c->out_len >= n)
+        return 0;
+    size_t cap = c->out_cap ? c->out_cap : 4096;
+    while (cap - c->out_len < n)
+        cap *= 2;
+    char *p = realloc(c->out, cap);
+    if (!p)
+        return -1;
+    c->out = p;
+    c->out_cap = cap;
+    return 0;
+}
+
+static void out_add(struct hconn *c, const char *s, size_t n)
+{
+    if (n) { /* s may be NULL then */
+        memcpy(c->out + c->out_len, s, n);
+        c->out_len += n;
+    }
+}
+
+/* Queue one response: status line, headers, body and (is_nl) a newline after it. */
+static void respond(struct hconn *c, int status, const char *ctype, const char *extra,
+                    const char *body, size_t len, int is_nl, int do_close)
+{
+    char head[256];
+    size_t hn =
+        (size_t)snprintf(head, sizeof(head), "HTTP/1.1 %d %s\r\n", status, reason_of(status));
+    if (ctype)
+        hn += (size_t)snprintf(head + hn, sizeof(head) - hn, "Content-Type: %s\r\n", ctype);
+    size_t extra_len = extra ? strlen(extra) : 0;
+    char tail[64];
+    size_t tn = 0;
+    if (status != 101)
+        tn = (size_t)snprintf(tail, sizeof(tail), "Content-Length: %zu\r\n", len + !!is_nl);
+    if (!c->keep_alive)
+        do_close = 1; /* the request asked for it: say so (Go's net/http does) */
+    tn += (size_t)snprintf(tail + tn, sizeof(tail) - tn, "%s\r\n",
+                           do_close ? "Connection: close\r\n" : "");
+    if (c->bev) { /* the 101 of a WebSocket upgrade */
+        struct evbuffer *out = bufferevent_get_output(c->bev);
+        evbuffer_add(out, head, hn);
+        if (extra_len)
+            evbuffer_add(out, extra, extra_len);
+        evbuffer_add(out, tail, tn);
+        if (len)
+            evbuffer_add(out, body, len);
+    } else if (out_reserve(c, hn + extra_len + tn + len + 1) == 0) {
+        out_add(c, head, hn);
+        out_add(c, extra, extra_len);
+        out_add(c, tail, tn);
+        out_add(c, body, len);
+        if (is_nl)
+            out_add(c, "\n", 1);
+    } else {
+        do_close = 1; /* out of memory: the client sees the connection end */
+    }
+    c->has_head = 0;
+    c->in_request = 0;
+    if (do_close)
+        c->is_closing = 1;
 }
 
 void hconn_respond(struct hconn *c, int status, const char *ctype, const char *extra,
                    const char *body, size_t len, int do_close)
 {
-    /* When nothing is queued, the response is written to the socket at once, and only what
-     * the socket does not take goes to the bufferevent: most answers then cost one writev
-     * and no epoll_ctl calls to arm and disarm the write event. */
-    struct evbuffer *queued = bufferevent_get_output(c->bev);
-    struct evbuffer *direct =
-        status != 101 && evbuffer_get_length(queued) == 0 ? evbuffer_new() : NULL;
-    struct evbuffer *out = direct ? direct : queued;
-    evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\n", status, reason_of(status));
-    if (ctype)
-        evbuffer_add_printf(out, "Content-Type: %s\r\n", ctype);
-    if (extra)
-        evbuffer_add(out, extra, strlen(extra));
-    if (status != 101)
-        evbuffer_add_printf(out, "Content-Length: %zu\r\n", len);
-    if (do_close)
-        evbuffer_add_printf(out, "Connection: close\r\n");
-    evbuffer_add(out, "\r\n", 2);
-    if (len)
-        evbuffer_add(out, body, len);
-    if (direct) {
-        evbuffer_write(direct, bufferevent_getfd(c->bev)); /* errors: the bufferevent sees them */
-        if (evbuffer_get_length(direct))
-            evbuffer_add_buffer(queued, direct);
-        evbuffer_free(direct);
+    respond(c, status, ctype, extra, body, len, 0, do_close);
+}
+
+void hconn_respond_json(struct hconn *c, const char *extra, const char *json, size_t len)
+{
+    respond(c, 200, "application/json", extra, json, len, len > 0, 0);
+}
+
+/* --- plain HTTP input ------------------------------------------------------------------- */
+
+static const size_t req_strings[] = {
+    offsetof(struct hreq, method),    offsetof(struct hreq, target),
+    offsetof(struct hreq, host),      offsetof(struct hreq, ctype),
+    offsetof(struct hreq, origin),    offsetof(struct hreq, auth),
+    offsetof(struct hreq, upgrade),   offsetof(struct hreq, connection),
+    offsetof(struct hreq, ws_key),    offsetof(struct hreq, ws_version),
+    offsetof(struct hreq, ac_method), offsetof(struct hreq, ac_headers),
+    offsetof(struct hreq, te),
+};
+#define N_REQ_STRINGS (sizeof(req_strings) / sizeof(req_strings[0]))
+
+/* The parsed head's strings as offsets into c->in (SIZE_MAX: absent), to be restored after
+ * the input moved: a head may wait in the buffer for the rest of its body. */
+static void req_save(struct hconn *c, size_t offs[N_REQ_STRINGS])
+{
+    for (size_t i = 0; i < N_REQ_STRINGS; i++) {
+        const char *p = *(const char **)((char *)&c->req + req_strings[i]);
+        offs[i] = p ? (size_t)(p - c->in) : SIZE_MAX;
     }
-    free(c->head);
-    c->head = NULL;
-    c->has_head = 0;
-    c->in_request = 0;
-    if (do_close || !c->keep_alive)
-        c->is_closing = 1;
 }
 
-/* http.Error: text/plain, the message and a newline. */
-static void respond_error(struct hconn *c, int status, const char *msg, const char *extra,
-                          int do_close)
+static void req_restore(struct hconn *c, const size_t offs[N_REQ_STRINGS], size_t shift)
 {
-    char body[256];
-    int n = msg ? snprintf(body, sizeof(body), "%s\n", msg) : 0;
-    hconn_respond(c, status, msg ? "text/plain; charset=utf-8" : NULL, extra, msg ? body : NULL,
-                  (size_t)n, do_close);
+    for (size_t i = 0; i < N_REQ_STRINGS; i++)
+        *(const char **)((char *)&c->req + req_strings[i]) =
+            offs[i] == SIZE_MAX ? NULL : c->in + offs[i] - shift;
 }
 
-/* --- request head ---------------------------------------------------------------------- */
-
-static char *trim(char *s)
+/* At least IN_MIN free bytes at the end of the input. 0, or -1 out of memory. */
+static int in_make_room(struct hconn *c)
 {
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        s[--n] = 0;
-    return s;
-}
-
-/* Parse c->head in place. Returns 0 or -1 (malformed). */
-static int parse_head(struct hconn *c)
-{
-    struct hreq *r = &c->req;
-    memset(r, 0, sizeof(*r));
-    r->clen = -1;
-    char *save = NULL;
-    char *line = strtok_r(c->head, "\r\n", &save);
-    if (!line)
-        return -1;
-    char *sp1 = strchr(line, ' ');
-    char *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-    if (!sp1 || !sp2 || strncmp(sp2 + 1, "HTTP/1.", 7) != 0 || !sp2[8] || sp2[9])
-        return -1;
-    *sp1 = *sp2 = 0;
-    r->method = line;
-    r->target = sp1 + 1;
-    r->minor = sp2[8] - '0';
-    static const struct {
-        const char *name;
-        size_t off;
-    } known[] = {
-        {"host", offsetof(struct hreq, host)},
-        {"content-type", offsetof(struct hreq, ctype)},
-        {"origin", offsetof(struct hreq, origin)},
-        {"authorization", offsetof(struct hreq, auth)},
-        {"upgrade", offsetof(struct hreq, upgrade)},
-        {"connection", offsetof(struct hreq, connection)},
-        {"sec-websocket-key", offsetof(struct hreq, ws_key)},
-        {"sec-websocket-version", offsetof(struct hreq, ws_version)},
-        {"access-control-request-method", offsetof(struct hreq, ac_method)},
-        {"access-control-request-headers", offsetof(struct hreq, ac_headers)},
-        {"transfer-encoding", offsetof(struct hreq, te)},
-    };
-    while ((line = strtok_r(NULL, "\r\n", &save))) {
-        char *colon = strchr(line, ':');
-        if (!colon || colon == line)
-            return -1;
-        *colon = 0;
-        char *val = trim(colon + 1);
-        if (strcasecmp(line, "content-length") == 0) {
-            char *end;
-            long long v = strtoll(val, &end, 10);
-            if (*val < '0' || *val > '9' || *end || v < 0)
-                return -1;
-            r->clen = v;
-            continue;
-        }
-        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-            if (strcasecmp(line, known[i].name) == 0)
-                *(const char **)((char *)r + known[i].off) = val;
-    }
-    return 0;
-}
-
-static int has_token(const char *list, const char *tok)
-{
-    if (!list)
+    if (c->in_off == c->in_len && !c->has_head)
+        c->in_off = c->in_len = 0;
+    if (c->in_cap - c->in_len >= IN_MIN)
         return 0;
-    size_t n = strlen(tok);
-    for (const char *p = list; *p;) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        const char *e = p;
-        while (*e && *e != ',')
-            e++;
-        const char *t = e;
-        while (t > p && t[-1] == ' ')
-            t--;
-        if ((size_t)(t - p) == n && strncasecmp(p, tok, n) == 0)
-            return 1;
-        p = e;
+    size_t offs[N_REQ_STRINGS];
+    if (c->has_head)
+        req_save(c, offs);
+    size_t shift = c->in_off;
+    if (shift) {
+        memmove(c->in, c->in + shift, c->in_len - shift);
+        c->in_len -= shift;
+        c->in_off = 0;
     }
-    return 0;
-}
-
-/* Transfer-Encoding: chunked (RFC 9112 §7.1). Returns 1 with the body copied to out (*out_len
- * bytes, malloc'd) and *consumed input bytes, 0 if incomplete, -1 if malformed, -2 if the body
- * exceeds max (0: no limit). Chunk extensions and trailers are skipped. */
-static int chunked_decode(const char *in, size_t len, size_t max, char **out, size_t *out_len,
-                          size_t *consumed)
-{
-    size_t pos = 0, total = 0;
-    char *body = NULL;
-    for (;;) {
-        const char *eol = memchr(in + pos, '\n', len - pos);
-        if (!eol)
-            goto incomplete;
-        char *end;
-        unsigned long long n = strtoull(in + pos, &end, 16);
-        if (end == in + pos || (*end != ';' && *end != '\r' && *end != '\n'))
-            goto malformed;
-        pos = (size_t)(eol - in) + 1;
-        if (n == 0) {
-            for (;;) { /* trailers up to an empty line */
-                const char *e2 = memchr(in + pos, '\n', len - pos);
-                if (!e2)
-                    goto incomplete;
-                size_t llen = (size_t)(e2 - (in + pos));
-                pos = (size_t)(e2 - in) + 1;
-                if (llen == 0 || (llen == 1 && in[pos - 2] == '\r'))
-                    break;
-            }
-            *out = body ? body : malloc(1);
-            *out_len = total;
-            *consumed = pos;
-            return *out ? 1 : -1;
+    int rc = 0;
+    if (c->in_cap - c->in_len < IN_MIN) {
+        size_t cap = c->in_cap ? c->in_cap * 2 : IN_FIRST;
+        char *p = realloc(c->in, cap);
+        if (p) {
+            c->in = p;
+            c->in_cap = cap;
+        } else {
+            rc = -1;
         }
-        if ((max && total + n > max) || n > (1ull << 32))
-            goto too_large;
-        if (len - pos < n + 2)
-            goto incomplete;
-        char *nb = realloc(body, total + (size_t)n + 1);
-        if (!nb)
-            goto malformed;
-        body = nb;
-        memcpy(body + total, in + pos, (size_t)n);
-        total += (size_t)n;
-        pos += (size_t)n;
-        if (in[pos] == '\r')
-            pos++;
-        if (pos >= len || in[pos] != '\n')
-            goto malformed;
-        pos++;
     }
-incomplete:
-    free(body);
-    return 0;
-malformed:
-    free(body);
-    return -1;
-too_large:
-    free(body);
-    return -2;
+    if (c->has_head)
+        req_restore(c, offs, shift);
+    return rc;
 }
 
-/* --- routing ------------------------------------------------------------------------------ */
-
-static void on_rpc_done(void *arg, const char *json, size_t len)
-{
-    struct hconn *c = arg;
-    char extra[512] = "";
-    if (c->d->cfg.cors.n) {
-        /* rs/cors handleActualRequest (geth's CORS handler). */
-        size_t n = (size_t)snprintf(extra, sizeof(extra), "Vary: Origin\r\n");
-        if (c->req.origin &&
-            (net_list_has(&c->d->cfg.cors, "*") || net_list_has(&c->d->cfg.cors, c->req.origin)))
-            snprintf(extra + n, sizeof(extra) - n, "Access-Control-Allow-Origin: %s\r\n",
-                     net_list_has(&c->d->cfg.cors, "*") ? "*" : c->req.origin);
-    }
-    /* geth's json.Encoder ends the body with a newline. */
-    char *body = json ? malloc(len + 1) : NULL;
-    if (body) {
-        memcpy(body, json, len);
-        body[len] = '\n';
-    }
-    hconn_respond(c, 200, "application/json", extra, body, body ? len + 1 : 0, 0);
-    free(body);
-    if (!c->in_process) {
-        if (c->is_closing)
-            hconn_close(c, 1);
-        else
-            bufferevent_enable(c->bev, EV_READ);
-    }
-}
-
-static int cors_preflight(struct hconn *c)
-{
-    struct hreq *r = &c->req;
-    if (strcmp(r->method, "OPTIONS") != 0 || !r->ac_method)
-        return 0;
-    const struct net_list *cors = &c->d->cfg.cors;
-    char extra[1024];
-    size_t n = (size_t)snprintf(extra, sizeof(extra),
-                                "Vary: Origin\r\nVary: Access-Control-Request-Method\r\n"
-                                "Vary: Access-Control-Request-Headers\r\n");
-    int ok_origin = r->origin && (net_list_has(cors, "*") || net_list_has(cors, r->origin));
-    int ok_method = strcasecmp(r->ac_method, "POST") == 0 || strcasecmp(r->ac_method, "GET") == 0;
-    if (ok_origin && ok_method) {
-        n += (size_t)snprintf(extra + n, sizeof(extra) - n,
-                              "Access-Control-Allow-Origin: %s\r\n"
-                              "Access-Control-Allow-Methods: %s\r\n",
-                              net_list_has(cors, "*") ? "*" : r->origin, r->ac_method);
-        if (r->ac_headers && *r->ac_headers)
-            n += (size_t)snprintf(extra + n, sizeof(extra) - n,
-                                  "Access-Control-Allow-Headers: %.200s\r\n", r->ac_headers);
-        snprintf(extra + n, sizeof(extra) - n, "Access-Control-Max-Age: 600\r\n");
-    }
-    hconn_respond(c, 200, NULL, extra, NULL, 0, 0);
-    return 1;
-}
-
-static int content_type_ok(const char *ct)
-{
-    if (!ct)
-        return 0;
-    static const char *const ok[] = {"application/json", "application/json-rpc",
-                                     "application/jsonrequest"};
-    size_t n = strcspn(ct, ";");
-    while (n && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
-        n--;
-    for (size_t i = 0; i < 3; i++)
-        if (strlen(ok[i]) == n && strncasecmp(ct, ok[i], n) == 0)
-            return 1;
-    return 0;
-}
-
-/* Authorization: Bearer <admin token>. Returns 1 admin, 0 none, -1 wrong token (answered). */
-static int check_token(struct hconn *c)
-{
-    const char *a = c->req.auth;
-    if (!a)
-        return 0;
-    if (strncasecmp(a, "Bearer ", 7) == 0 &&
-        net_token_equal(a + 7, strlen(a + 7), c->d->cfg.token_hex))
-        return 1;
-    respond_error(c, 401, "invalid admin token", NULL, 0);
-    return -1;
-}
-
-static void handle_request(struct hconn *c, const char *body, size_t len)
-{
-    struct hreq *r = &c->req;
-    const struct httpd_cfg *cfg = &c->d->cfg;
-    c->keep_alive =
-        r->minor >= 1 ? !has_token(r->connection, "close") : has_token(r->connection, "keep-alive");
-    if (cfg->serves_ws && has_token(r->upgrade, "websocket") &&
-        has_token(r->connection, "upgrade")) {
-        if (!net_origin_ok(&cfg->origins, r->origin)) {
-            hlog(BT_LOG_WARN, "rejected websocket connection", "origin=\"%.200s\"", r->origin);
-            respond_error(c, 403, "origin not allowed", NULL, 1);
-            return;
-        }
-        int adm = check_token(c);
-        if (adm < 0)
-            return;
-        if (strcmp(r->method, "GET") != 0 || !r->ws_key || !r->ws_version ||
-            strcmp(r->ws_version, "13") != 0) {
-            respond_error(c, 400, "bad websocket handshake", NULL, 1);
-            return;
-        }
-        c->is_admin = adm;
-        ws_upgrade(c);
-        return;
-    }
-    if (!cfg->serves_http) {
-        respond_error(c, 404, NULL, NULL, 0);
-        return;
-    }
-    if (!net_vhost_ok(&cfg->vhosts, r->host)) {
-        respond_error(c, 403, "invalid host specified", NULL, 0);
-        return;
-    }
-    if (cfg->cors.n && cors_preflight(c))
-        return;
-    size_t plen = strcspn(r->target, "?");
-    if (!(plen == 1 && r->target[0] == '/') && plen != 0) {
-        respond_error(c, 404, NULL, NULL, 0);
-        return;
-    }
-    if (strcmp(r->method, "GET") == 0 && len == 0 && !r->target[plen]) {
-        respond_error(c, 200, NULL, NULL, 0); /* health check */
-        return;
-    }
-    if (strcmp(r->method, "PUT") == 0 || strcmp(r->method, "DELETE") == 0) {
-        respond_error(c, 405, "method not allowed", NULL, 0);
-        return;
-    }
-    if (strcmp(r->method, "OPTIONS") != 0 && !content_type_ok(r->ctype)) {
-        respond_error(c, 415, "invalid content type, only application/json is supported", NULL, 0);
-        return;
-    }
-    int adm = check_token(c);
-    if (adm < 0)
-        return;
-    struct rpc_peer peer = {"http", adm, NULL};
-    rpc_handle_body(cfg->rpc, &peer, body, len, &c->pending, on_rpc_done, c);
-}
-
-/* Handle every complete request in the input, one at a time. */
+/* Handle every complete request in the input, one at a time; write the answers at once. */
 static void process(struct hconn *c)
 {
-    struct evbuffer *in = bufferevent_get_input(c->bev);
     c->in_process = 1;
     while (!c->is_closing && !c->in_request && !c->is_ws) {
+        char *buf = c->in + c->in_off;
+        size_t have = c->in_len - c->in_off;
         if (!c->has_head) {
-            struct evbuffer_ptr p = evbuffer_search(in, "\r\n\r\n", 4, NULL);
-            if (p.pos < 0) {
-                if (evbuffer_get_length(in) > HEAD_MAX)
-                    respond_error(c, 431, "request header fields too large", NULL, 1);
+            size_t from = c->scanned > 3 ? c->scanned - 3 : 0;
+            const char *end = from < have ? memmem(buf + from, have - from, "\r\n\r\n", 4) : NULL;
+            if (!end) {
+                c->scanned = have;
+                if (have > HEAD_MAX)
+                    httpd_respond_error(c, 431, "request header fields too large", NULL, 1);
                 break;
             }
-            size_t n = (size_t)p.pos + 4;
-            free(c->head);
-            c->head = malloc(n + 1);
-            if (!c->head) {
-                c->is_closing = 1;
-                break;
-            }
-            evbuffer_remove(in, c->head, n);
-            c->head[n] = 0;
+            c->scanned = 0;
+            c->head_len = (size_t)(end - buf) + 4;
+            buf[c->head_len - 1] = 0; /* the head's last '\n': a C string for the parser */
             c->has_head = 1;
-            if (parse_head(c) != 0) {
-                respond_error(c, 400, "malformed HTTP request", NULL, 1);
+            if (httpd_parse_head(&c->req, buf) != 0) {
+                httpd_respond_error(c, 400, "malformed HTTP request", NULL, 1);
                 break;
             }
             if (c->req.te && strcasecmp(c->req.te, "chunked") != 0) {
-                respond_error(c, 501, "unsupported transfer encoding", NULL, 1);
+                httpd_respond_error(c, 501, "unsupported transfer encoding", NULL, 1);
                 break;
             }
             long long lim = (long long)c->d->cfg.max_body;
@@ -453,77 +327,118 @@ static void process(struct hconn *c)
                 char msg[96];
                 snprintf(msg, sizeof(msg), "content length too large (%lld>%lld)", c->req.clen,
                          lim);
-                respond_error(c, 413, msg, NULL, 1);
+                httpd_respond_error(c, 413, msg, NULL, 1);
                 break;
             }
         }
-        size_t need = c->req.clen > 0 ? (size_t)c->req.clen : 0;
-        char *body = NULL;
+        const char *body_in = buf + c->head_len;
+        size_t have_body = have - c->head_len, need = c->req.clen > 0 ? (size_t)c->req.clen : 0;
+        size_t used = need;
+        char *chunked = NULL;
         if (c->req.te) {
-            size_t have = evbuffer_get_length(in), used = 0;
-            int rc = chunked_decode((const char *)evbuffer_pullup(in, -1), have, c->d->cfg.max_body,
-                                    &body, &need, &used);
-            if (rc == 0 && have > c->d->cfg.max_body + HEAD_MAX && c->d->cfg.max_body)
+            int rc = httpd_chunked_decode(body_in, have_body, c->d->cfg.max_body, &chunked, &need,
+                                          &used);
+            if (rc == 0 && have_body > c->d->cfg.max_body + HEAD_MAX && c->d->cfg.max_body)
                 rc = -2;
             if (rc == 0)
                 break;
             if (rc < 0) {
                 if (rc == -2)
-                    respond_error(c, 413, "request body too large", NULL, 1);
+                    httpd_respond_error(c, 413, "request body too large", NULL, 1);
                 else
-                    respond_error(c, 400, "malformed chunked body", NULL, 1);
+                    httpd_respond_error(c, 400, "malformed chunked body", NULL, 1);
                 break;
             }
-            evbuffer_drain(in, used);
-        } else {
-            if (evbuffer_get_length(in) < need)
-                break;
-            body = malloc(need + 1);
-            if (!body) {
-                c->is_closing = 1;
-                break;
-            }
-            evbuffer_remove(in, body, need);
-            body[need] = 0;
+            body_in = chunked;
+        } else if (have_body < need) {
+            break;
         }
+        /* Consumed; the bytes stay where they are until the request is answered (the input
+         * moves only in on_read, and reading is off while a request is open). */
+        c->in_off += c->head_len + used;
+        c->has_head = 0;
         c->in_request = 1;
-        handle_request(c, body, need);
-        free(body);
-        /* Answered later (an asynchronous method): stop reading until then. A request answered
-         * at once leaves reading on, saving two epoll_ctl calls per request. */
-        if (c->in_request)
-            bufferevent_disable(c->bev, EV_READ);
+        httpd_route(c, body_in, need);
+        free(chunked);
     }
     c->in_process = 0;
+    if (!c->bev)
+        flush(c);
     if (c->is_closing)
         hconn_close(c, 1);
-    else if (c->is_ws && evbuffer_get_length(in) > 0)
+    else if (c->is_ws && evbuffer_get_length(bufferevent_get_input(c->bev)) > 0)
         ws_on_read(c); /* frames that came right behind the handshake */
+    else if (c->in_request)
+        reading(c, 0); /* answered later (an asynchronous method): stop reading until then */
 }
 
-static void on_read(struct bufferevent *bev, void *arg)
+void hconn_resume(struct hconn *c)
+{
+    if (!c->bev)
+        flush(c);
+    if (c->is_closing) {
+        hconn_close(c, 1);
+        return;
+    }
+    reading(c, 1);
+    if (c->in_len > c->in_off)
+        process(c); /* requests pipelined behind the asynchronous one */
+}
+
+static void on_read(evutil_socket_t fd, short what, void *arg)
+{
+    struct hconn *c = arg;
+    if (what & EV_TIMEOUT) {
+        hconn_free(c); /* idle */
+        return;
+    }
+    if (in_make_room(c) != 0) {
+        hconn_free(c);
+        return;
+    }
+    ssize_t n = read(fd, c->in + c->in_len, c->in_cap - c->in_len);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return;
+    if (n <= 0) {
+        hconn_close(c, 1); /* EOF or error: what is queued still goes out */
+        return;
+    }
+    c->in_len += (size_t)n;
+    process(c);
+}
+
+static void on_write(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    struct hconn *c = arg;
+    if (what & EV_TIMEOUT) {
+        hconn_free(c);
+        return;
+    }
+    flush(c);
+    if (c->is_closing && !has_output(c))
+        hconn_free(c);
+}
+
+/* --- WebSocket: a bufferevent over the same socket ---------------------------------------- */
+
+static void on_bev_read(struct bufferevent *bev, void *arg)
+{
+    (void)bev;
+    ws_on_read(arg);
+}
+
+static void on_bev_write(struct bufferevent *bev, void *arg)
 {
     (void)bev;
     struct hconn *c = arg;
     if (c->is_ws)
-        ws_on_read(c);
-    else
-        process(c);
-}
-
-static void on_write(struct bufferevent *bev, void *arg)
-{
-    (void)bev;
-    struct hconn *c = arg;
-    if (c->is_ws) {
         ws_on_write(c);
-        return;
-    }
-    if (c->is_closing && !c->in_process)
+    else if (c->is_closing && !c->in_process)
         hconn_free(c);
 }
 
-static void on_event(struct bufferevent *bev, short what, void *arg)
+static void on_bev_event(struct bufferevent *bev, short what, void *arg)
 {
     (void)bev, (void)what;
     struct hconn *c = arg;
@@ -532,25 +447,67 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
         hconn_free(c); /* EOF, error or idle timeout */
 }
 
+bt_status hconn_to_bev(struct hconn *c)
+{
+    struct bufferevent *bev = bufferevent_socket_new(c->d->base, c->fd, BEV_OPT_CLOSE_ON_FREE);
+    if (!bev)
+        return BT_ENOMEM;
+    /* Answers queued before the upgrade go first; bytes behind the upgrade request are the
+     * first frames (a bufferevent's input is frozen at its end: only it adds there). */
+    struct evbuffer *in = bufferevent_get_input(bev);
+    evbuffer_unfreeze(in, 0);
+    int rc = evbuffer_add(in, c->in + c->in_off, c->in_len - c->in_off);
+    evbuffer_freeze(in, 0);
+    if (rc != 0 || evbuffer_add(bufferevent_get_output(bev), c->out + c->out_off,
+                                c->out_len - c->out_off) != 0) {
+        bufferevent_setfd(bev, -1); /* fd stays ours: hconn_free closes it */
+        bufferevent_free(bev);
+        return BT_ENOMEM;
+    }
+    c->out_off = c->out_len = 0;
+    c->in_off = c->in_len; /* c->in stays: c->req points into it */
+    event_free(c->ev_read);
+    event_free(c->ev_write);
+    c->ev_read = c->ev_write = NULL;
+    c->is_reading = c->is_writing = 0;
+    c->bev = bev;
+    bufferevent_set_timeouts(bev, &idle, &idle);
+    bufferevent_setcb(bev, on_bev_read, on_bev_write, on_bev_event, c);
+    bufferevent_enable(bev, EV_READ | EV_WRITE);
+    return BT_OK;
+}
+
+/* --- server ------------------------------------------------------------------------------- */
+
 static void on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa,
                       int salen, void *arg)
 {
     (void)lis, (void)sa, (void)salen;
     struct httpd *d = arg;
-    struct bufferevent *bev;
-    struct hconn *c = net_accept_conn(d->base, fd, sizeof(*c), &bev);
-    if (!c)
+    struct hconn *c = calloc(1, sizeof(*c));
+    if (c) {
+        c->ev_read = event_new(d->base, fd, EV_READ | EV_PERSIST, on_read, c);
+        c->ev_write = event_new(d->base, fd, EV_WRITE | EV_PERSIST, on_write, c);
+    }
+    if (!c || !c->ev_read || !c->ev_write) {
+        if (c && c->ev_read)
+            event_free(c->ev_read);
+        if (c && c->ev_write)
+            event_free(c->ev_write);
+        free(c);
+        evutil_closesocket(fd);
         return;
+    }
+    /* Answers are whole: send each at once rather than wait for the client's ACK. */
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     c->d = d;
-    c->bev = bev;
+    c->fd = fd;
     c->next = d->conns;
     if (d->conns)
         d->conns->prev = c;
     d->conns = c;
-    struct timeval idle = {IDLE_TIMEOUT, 0};
-    bufferevent_set_timeouts(bev, &idle, &idle);
-    bufferevent_setcb(bev, on_read, on_write, on_event, c);
-    bufferevent_enable(bev, EV_READ | EV_WRITE);
+    reading(c, 1);
 }
 
 bt_status httpd_start(struct event_base *base, struct httpd_cfg *cfg, const char *addr, int port,

@@ -166,20 +166,29 @@ bt_status rpc_register(struct rpc_server *s, void *owner, const char *method, ui
     if (!name)
         return BT_ENOMEM;
     memmove(&s->methods[pos + 1], &s->methods[pos], (s->n_methods - pos) * sizeof(*s->methods));
-    s->methods[pos] = (struct rpc_method){name, owner, flags, fn, arg, NULL, NULL, NULL};
+    s->methods[pos] = (struct rpc_method){name, owner, flags, fn, arg, NULL, NULL, NULL, NULL};
     method_metrics(&s->methods[pos]);
     s->n_methods++;
     return BT_OK;
+}
+
+struct rpc_method *rpc_method_find(struct rpc_server *s, const char *name)
+{
+    int found;
+    size_t pos = method_pos(s, name, &found);
+    return found ? &s->methods[pos] : NULL;
 }
 
 void rpc_drop_owner(struct rpc_server *s, void *owner)
 {
     size_t out = 0;
     for (size_t i = 0; i < s->n_methods; i++) {
-        if (s->methods[i].owner == owner)
+        if (s->methods[i].owner == owner) {
             free(s->methods[i].name);
-        else
+            s->n_fast -= s->methods[i].fast != NULL;
+        } else {
             s->methods[out++] = s->methods[i];
+        }
     }
     s->n_methods = out;
     struct rpc_call *c = s->calls;
@@ -642,6 +651,8 @@ static bt_status handle_text(struct rpc_server *s, const struct rpc_peer *peer, 
 void rpc_handle_body(struct rpc_server *s, const struct rpc_peer *peer, const char *body,
                      size_t len, struct rpc_pending *pending, rpc_done_fn done, void *arg)
 {
+    if (rpc_fast_try(s, peer, body, len, done, arg))
+        return;
     size_t end;
     int rc = rpc_stream_next(body, len, 1, &end);
     if (rc == 0 && end == 0) {
@@ -658,5 +669,7 @@ void rpc_handle_body(struct rpc_server *s, const struct rpc_peer *peer, const ch
 bt_status rpc_handle_value(struct rpc_server *s, const struct rpc_peer *peer, const char *value,
                            size_t len, struct rpc_pending *pending, rpc_done_fn done, void *arg)
 {
+    if (rpc_fast_try(s, peer, value, len, done, arg))
+        return BT_OK;
     return handle_text(s, peer, value, len, pending, done, arg);
 }

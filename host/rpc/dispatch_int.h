@@ -14,6 +14,7 @@ struct rpc_method {
     void *arg;
     /* Series of the global registry (live as long as it): calls, error answers, latency. */
     struct metric *m_calls, *m_errors, *m_time;
+    rpc_fast_fn fast; /* NULL: none (rpc_set_fast) */
 };
 
 struct rpc_sub;
@@ -24,6 +25,7 @@ struct rpc_server {
     size_t n_methods, cap_methods;
     struct rpc_call *calls; /* every unanswered call */
     struct rpc_sub *subs;
+    size_t n_fast; /* methods with a fast path */
 };
 
 struct rpc_slot {
@@ -64,6 +66,13 @@ char *rpc_error_text(const char *id, int32_t code, const char *message, const ch
 void rpc_req_unlink(struct rpc_req *r);
 /** Register web3_clientVersion, web3_sha3, rpc_modules. */
 bt_status rpc_builtin_register(struct rpc_server *s);
+/** The method registered as name, or NULL. */
+struct rpc_method *rpc_method_find(struct rpc_server *s, const char *name);
+/** fast.c: when text is one plain call without parameters to a method with a fast path that
+ *  peer may call, answer it through done (before returning) and return 1; else 0, nothing
+ *  done. */
+int rpc_fast_try(struct rpc_server *s, const struct rpc_peer *peer, const char *text, size_t len,
+                 rpc_done_fn done, void *arg);
 /** Drop every subscription (server teardown). */
 void rpc_subs_free_all(struct rpc_server *s);
 

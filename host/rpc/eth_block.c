@@ -7,24 +7,63 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bts/hex.h>
 #include <bts/json.h>
 
-static void m_chain_id(void *arg, struct bt_rpc_call *call)
+/* A quantity as a JSON string ("0x1a"), the text bts_json_new_u64 gives: length or 0. */
+static size_t quantity_text(uint64_t v, char *out, size_t cap)
 {
-    struct eth_api *api = arg;
-    if (eth_no_params(call))
-        rpc_call_result_json(call, bts_json_new_u64(chain_config(api->c)->chain_id));
+    size_t n;
+    if (cap < BTS_HEX_U64_CAP + 2 || bts_hex_format_u64(out + 1, cap - 2, &n, v) != BT_OK)
+        return 0;
+    out[0] = '"';
+    out[n + 1] = '"';
+    out[n + 2] = 0;
+    return n + 2;
 }
 
-static void m_block_number(void *arg, struct bt_rpc_call *call)
+/* Fast paths (rpc_set_fast): the results without parameters, also used by the handlers. */
+static size_t fast_chain_id(void *arg, char *out, size_t cap)
+{
+    struct eth_api *api = arg;
+    return quantity_text(chain_config(api->c)->chain_id, out, cap);
+}
+
+static size_t fast_block_number(void *arg, char *out, size_t cap)
 {
     struct eth_api *api = arg;
     uint64_t n;
     uint8_t h[32];
+    chain_head(api->c, &n, h);
+    return quantity_text(n, out, cap);
+}
+
+static size_t fast_net_version(void *arg, char *out, size_t cap)
+{
+    struct eth_api *api = arg;
+    int n = snprintf(out, cap, "\"%llu\"", (unsigned long long)chain_config(api->c)->chain_id);
+    return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+static void answer_fast(struct eth_api *api, struct bt_rpc_call *call, rpc_fast_fn fn)
+{
+    char out[64];
     if (!eth_no_params(call))
         return;
-    chain_head(api->c, &n, h);
-    rpc_call_result_json(call, bts_json_new_u64(n));
+    if (fn(api, out, sizeof(out)))
+        rpc_call_result(call, out);
+    else
+        rpc_call_error(call, RPC_ERR_INTERNAL, "out of memory", NULL);
+}
+
+static void m_chain_id(void *arg, struct bt_rpc_call *call)
+{
+    answer_fast(arg, call, fast_chain_id);
+}
+
+static void m_block_number(void *arg, struct bt_rpc_call *call)
+{
+    answer_fast(arg, call, fast_block_number);
 }
 
 static void m_syncing(void *arg, struct bt_rpc_call *call)
@@ -57,12 +96,7 @@ static void m_accounts(void *arg, struct bt_rpc_call *call)
 
 static void m_net_version(void *arg, struct bt_rpc_call *call)
 {
-    struct eth_api *api = arg;
-    if (!eth_no_params(call))
-        return;
-    char out[32];
-    snprintf(out, sizeof(out), "\"%llu\"", (unsigned long long)chain_config(api->c)->chain_id);
-    rpc_call_result(call, out);
+    answer_fast(arg, call, fast_net_version);
 }
 
 static void m_net_listening(void *arg, struct bt_rpc_call *call)
@@ -306,5 +340,9 @@ bt_status eth_block_register(struct eth_api *api)
         if (rc != BT_OK)
             return rc;
     }
+    /* The most frequent polls skip the JSON parser (net_version only where it is ours). */
+    rpc_set_fast(api->srv, api, "eth_blockNumber", fast_block_number);
+    rpc_set_fast(api->srv, api, "eth_chainId", fast_chain_id);
+    rpc_set_fast(api->srv, api, "net_version", fast_net_version);
     return BT_OK;
 }

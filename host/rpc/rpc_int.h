@@ -104,6 +104,15 @@ bt_status rpc_handle_value(struct rpc_server *s, const struct rpc_peer *peer, co
  *  their calls stay valid until the handlers answer (the answers are then discarded). */
 void rpc_pending_cancel(struct rpc_pending *p);
 
+/** A method's fast path for calls without parameters: writes the result JSON text (compact,
+ *  exactly what its handler answers for no parameters) to out (cap bytes, NUL-terminated) and
+ *  returns its length; 0 when it cannot (the call then goes to the handler). Loop thread. */
+typedef size_t (*rpc_fast_fn)(void *arg, char *out, size_t cap);
+/** Give `method`, registered by `owner`, a fast path (its arg is the method's): requests that
+ *  are one plain call object without parameters skip the JSON parser (host/rpc/fast.c).
+ *  Returns BT_OK, or BT_ENOTFOUND (no such method of owner's). */
+bt_status rpc_set_fast(struct rpc_server *s, void *owner, const char *method, rpc_fast_fn fn);
+
 /* --- calls, for host-side handlers ------------------------------------------------------- */
 
 /** Answer with result JSON text (copied; must be valid JSON). */

@@ -207,6 +207,13 @@ static void test_eth_rpc_chain_basics(void)
     r = rpc("eth_blockNumber", "[]");
     CU_ASSERT_STRING_EQUAL(res_str(r), "0x0");
     json_decref(r);
+    /* params null: the handlers, not the fast paths (host/rpc/fast.c); the same answers. */
+    r = rpc("eth_chainId", "null");
+    CU_ASSERT_STRING_EQUAL(res_str(r), "0x539");
+    json_decref(r);
+    r = rpc("net_version", "null");
+    CU_ASSERT_STRING_EQUAL(res_str(r), "1337");
+    json_decref(r);
     r = rpc("eth_syncing", "[]");
     CU_ASSERT(json_is_false(json_object_get(r, "result")));
     json_decref(r);
@@ -894,6 +901,9 @@ static void test_eth_rpc_reorg_removed_logs(void)
     stl_close(&t2);
     genesis_free(&g2);
     r = rpc("eth_blockNumber", "[]");
+    CU_ASSERT_STRING_EQUAL(res_str(r), "0x2");
+    json_decref(r);
+    r = rpc("eth_blockNumber", "null"); /* the handler, not the fast path: the same answer */
     CU_ASSERT_STRING_EQUAL(res_str(r), "0x2");
     json_decref(r);
     r = rpc("eth_getFilterChanges", "[\"%s\"]", lf);
