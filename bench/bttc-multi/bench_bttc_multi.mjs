@@ -11,7 +11,7 @@
 //   the directory and the full node logs)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const [bttcd, pluginDir, genBin, ...rest] = process.argv.slice(2);
@@ -237,6 +237,13 @@ async function main() {
   nodes.forEach((n, i) => console.log(`  ${n.name}: CPU ${(u1[i].cpu - u0[i].cpu).toFixed(1)} s ` +
     `(${((u1[i].cpu - u0[i].cpu) / wall * 100).toFixed(0)}% of a core), RSS ` +
     `${u1[i].rss.toFixed(0)} MiB (peak ${u1[i].hwm.toFixed(0)} MiB)`));
+  // The machine is shared: CPU time per transfer says what the four nodes would sustain alone
+  // (all four on the host's cores, each transfer costing that much CPU in all).
+  const cpu = u1.reduce((a, u, i) => a + u.cpu - u0[i].cpu, 0);
+  const cores = availableParallelism();
+  console.log(`  four nodes: ${(cpu / Math.max(included, 1) * 1e6).toFixed(0)} us CPU per transfer ` +
+    `in all; ${cores} cores would carry ${(cores * included / Math.max(cpu, 1e-9)).toFixed(0)} ` +
+    `tx/s (CPU-bound ceiling, load average now ${loadavg()[0].toFixed(1)})`);
   check(included === total, 'every transfer included (correctness, not timing)');
   const fin = await until('all nodes end with the same head', () => sameHead(nodes), 30000);
   check(!!fin, 'the four nodes agree on the head and state root');
