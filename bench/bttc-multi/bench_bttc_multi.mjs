@@ -1,17 +1,28 @@
-// Throughput of four Bttc producers (issue #12 bench): the devnet chain of
-// tests/bttc-multi with 2 s blocks (period 2, sprint 16), a flood of 1-wei transfers from
-// ACCOUNTS dev accounts (txgen, legacy EIP-155, chain 1337) sent round robin to the four nodes
-// in WAVES waves; prints transactions included per second of chain time and of wall time.
-// A figure, never asserted.
-//   node bench_bttc_multi.mjs BTTCD PLUGIN_DIR TXGEN [--quick]
+// Throughput of four Bttc producers (issue #12 bench): four bttcd processes with 2 s blocks
+// (period 2, sprint 16) on the bench's own genesis (bench_bttc_multi_gen: the devnet chain plus
+// SENDERS funded senders and a block gas limit of GAS_LIMIT), flooded with pre-signed 1-wei
+// transfers (PER from each sender) sent in JSON-RPC batches to all four nodes, each sender's to
+// one node; the feeder keeps the pools at most a few blocks deep. Prints transactions included
+// per second of wall time and of chain time over the flood, blocks/s, mean txs/block, and each
+// node's CPU time and RSS. A figure, never asserted; --quick is the smoke CTest runs (every
+// transfer included, the four nodes on one head).
+//   node bench_bttc_multi.mjs BTTCD PLUGIN_DIR GEN [--quick]
+//   env: BENCH_SENDERS (default 4000), BENCH_PER (25), BENCH_BATCH (500), BENCH_KEEP=1 (keep
+//   the directory and the full node logs)
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [bttcd, pluginDir, txgenBin, ...rest] = process.argv.slice(2);
+const [bttcd, pluginDir, genBin, ...rest] = process.argv.slice(2);
 const QUICK = rest.includes('--quick');
-const ACCOUNTS = 10, PER = QUICK ? 5 : 60, WAVES = QUICK ? 1 : 5; // txgen: the 10 dev accounts
+const env = (k, d) => Number(process.env[k] ?? d);
+const SENDERS = QUICK ? 200 : env('BENCH_SENDERS', 4000), PER = QUICK ? 3 : env('BENCH_PER', 25);
+const BATCH = env('BENCH_BATCH', 500);
+// Room for 2 s x 2,000 tx/s x 21,000 gas and a backlog: 10,000 transfers a block.
+const GAS_LIMIT = 210000000;
+// The pools (every node holds every transfer, by gossip) hold a few blocks' worth.
+const POOL_SLOTS = 60000, FEED_DEPTH = 16000;
 const dir = mkdtempSync(join(tmpdir(), 'bttcd-bttcbench-'));
 const N = 4, SPRINT = 16, PERIOD = 2, PRODUCER_DELAY = 2, BACKUP = 2;
 // Dev accounts 0-3 of the public anvil/hardhat test mnemonic (the --chain devnet producers).
@@ -53,13 +64,20 @@ for (const n of nodes) {
     `sprint = ${SPRINT}`, `period = ${PERIOD}`, `producer_delay = ${PRODUCER_DELAY}`,
     `backup_multiplier = ${BACKUP}`, `span_file = ${join(dir, 'spans.json')}`, ''].join('\n'));
 }
+const genesis = join(dir, 'genesis.json');
+{
+  const r = spawnSync(genBin, ['genesis', genesis, String(SENDERS), String(GAS_LIMIT)],
+    { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`gen genesis: ${r.stderr}`);
+}
 
 function start(n) {
   const stat = nodes.filter((o) => o !== n && o.enode).map((o) => o.enode).join(',');
   const args = ['run', '--config', join(dir, `${n.name}.conf`), '--datadir', join(dir, n.name),
-    '--chain', 'devnet', '--nodiscover', '--p2p.addr', '127.0.0.1', '--p2p.port', String(n.port),
+    '--genesis', genesis, '--nodiscover', '--p2p.addr', '127.0.0.1', '--p2p.port', String(n.port),
     '--http', '--http.port', String(n.httpPort ?? 0), '--ipcdisable', '--plugin-dir', pluginDir,
-    '--unlock', n.address, '--password-file', join(dir, 'pw'), '--log.level', 'info', '--dev.accounts', String(ACCOUNTS)];
+    '--unlock', n.address, '--password-file', join(dir, 'pw'), '--log.level', 'info',
+    '--txpool.globalslots', String(POOL_SLOTS), '--txpool.globalqueue', String(POOL_SLOTS)];
   if (stat) args.push('--p2p.static', stat);
   n.log = '';
   n.http = null;
@@ -122,58 +140,110 @@ async function range(n, a, b) {
 }
 
 
-async function send(n, txs) {
-  for (let i = 0; i < txs.length; i += 100) {
-    const b = txs.slice(i, i + 100).map((t, k) =>
-      ({ jsonrpc: '2.0', id: i + k, method: 'eth_sendRawTransaction', params: [t] }));
-    const r = await fetch(n.http, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
-    for (const a of await r.json()) if (a.error && !/known|underpriced|nonce too low/.test(a.error.message))
-      throw new Error(`send: ${a.error.message}`);
-  }
+// One JSON-RPC batch of raw transactions; refusals other than duplicates are errors.
+async function sendBatch(n, txs) {
+  const b = txs.map((t, k) => ({ jsonrpc: '2.0', id: k, method: 'eth_sendRawTransaction',
+    params: [t] }));
+  const r = await fetch(n.http, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+  const out = await r.json();
+  if (!Array.isArray(out)) throw new Error(`send: ${JSON.stringify(out).slice(0, 300)}`);
+  for (const a of out) if (a.error && !/known/.test(a.error.message))
+    throw new Error(`send to ${n.name}: ${a.error.message}`);
 }
 
-function txgen(first, n, per, nonce) {
-  const r = spawnSync(txgenBin, [String(first), String(n), String(per), String(nonce)],
-    { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`txgen: ${r.stderr}`);
+// All transfers, nonce by nonce over the senders (gen prints them so).
+function gen(first, count, per, nonce) {
+  const r = spawnSync(genBin, ['txs', String(first), String(count), String(per), String(nonce)],
+    { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`gen txs: ${r.stderr}`);
   return r.stdout.trim().split('\n');
 }
 
+// CPU seconds (user + system) and RSS / peak RSS (MiB) of a process, from /proc.
+function usage(pid) {
+  try {
+    const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+    const hz = 100;
+    const cpu = (Number(f[11]) + Number(f[12])) / hz;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k) => Number((new RegExp(`${k}:\\s+(\\d+)`).exec(status) ?? [0, 0])[1]);
+    return { cpu, rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+  } catch {
+    return { cpu: 0, rss: 0, hwm: 0 };
+  }
+}
+
+async function pending(n) {
+  const st = await rpc(n, 'txpool_status');
+  return Number(st.pending) + Number(st.queued);
+}
+
+// Feed node i its senders' transfers (in nonce order) in batches while its pool is not deep.
+async function feed(n, txs) {
+  for (let k = 0; k < txs.length; k += BATCH) {
+    while (await pending(n) > FEED_DEPTH) await sleep(100);
+    await sendBatch(n, txs.slice(k, k + BATCH));
+  }
+}
+
 async function main() {
+  const t_gen = Date.now();
+  const all = gen(0, SENDERS, PER, 0);
+  const total = all.length;
+  console.log(`bttc-multi: ${total} transfers from ${SENDERS} senders signed in ` +
+    `${((Date.now() - t_gen) / 1000).toFixed(1)} s`);
   for (const n of nodes) await start(n);
   await until('every node has three peers', async () =>
     (await Promise.all(nodes.map((n) => rpc(n, 'net_peerCount')))).every((c) => c === '0x3'), 20000);
+  // Sender a's transfers go to node a % N: a nonce gap would sit queued in the other pools.
+  const parts = nodes.map(() => []);
+  all.forEach((t, k) => parts[(k % SENDERS) % N].push(t));
   const h0 = Number((await block(nodes[0], 'latest')).number);
+  const u0 = nodes.map((n) => usage(n.child.pid));
   const t0 = Date.now();
-  let total = 0;
-  for (let w = 0; w < WAVES; w++) {
-    const txs = txgen(0, ACCOUNTS, PER, w * PER);
-    // An account's transfers all go to one node (txgen prints them nonce by nonce over the
-    // accounts): gapped nonces would sit queued in the other pools.
-    const parts = nodes.map((_, i) => txs.filter((_, k) => (k % ACCOUNTS) % N === i));
-    await Promise.all(nodes.map((n, i) => send(n, parts[i])));
-    total += txs.length;
-    const last = `0x${((w + 1) * PER).toString(16)}`;
-    await until(`wave ${w + 1} included`, async () =>
-      (await rpc(nodes[0], 'eth_getTransactionCount', [nodes[0].address, 'latest'])) === last &&
-      (await Promise.all(nodes.map((n) => rpc(n, 'txpool_status'))))
-        .every((st) => st.pending === '0x0' && st.queued === '0x0'), QUICK ? 40000 : 180000);
-  }
+  const fed = Promise.all(nodes.map((n, i) => feed(n, parts[i])));
+  let fedErr = null;
+  fed.catch((e) => { fedErr = e; });
+  let sent = false;
+  fed.then(() => { sent = true; }, () => {});
+  await until('every transfer included', async () => {
+    if (fedErr) throw fedErr;
+    if (!sent) return false;
+    return (await Promise.all(nodes.map((n) => pending(n)))).every((p) => p === 0);
+  }, QUICK ? 60000 : 600000);
+  if (fedErr) throw fedErr;
   const wall = (Date.now() - t0) / 1000;
+  const u1 = nodes.map((n) => usage(n.child.pid));
   const top = Number((await block(nodes[0], 'latest')).number);
-  let included = 0, first = null, lastB = null, maxBlock = 0;
+  let included = 0, first = null, lastB = null, maxBlock = 0, nBlocks = 0;
   for (let i = h0 + 1; i <= top; i++) {
     const b = await block(nodes[0], i);
     const k = b.transactions.length;
     if (k && !first) first = await block(nodes[0], i - 1);
+    if (first) nBlocks++;
     if (k) { lastB = b; included += k; maxBlock = Math.max(maxBlock, k); }
   }
   const chainSecs = lastB && first ? Number(lastB.timestamp) - Number(first.timestamp) : 0;
-  console.log(`bttc-multi: ${N} producers, period ${PERIOD} s, ${total} transfers sent, ` +
-    `${included} included in blocks ${h0 + 1}-${top} (largest ${maxBlock} txs)`);
-  console.log(`  ${(included / Math.max(chainSecs, 1)).toFixed(0)} tx/s of chain time ` +
-    `(${chainSecs} s), ${(included / wall).toFixed(0)} tx/s of wall time (${wall.toFixed(1)} s)`);
+  console.log(`bttc-multi: ${N} producers, period ${PERIOD} s, gas limit ${GAS_LIMIT}, ` +
+    `${total} transfers sent, ${included} included in blocks ${h0 + 1}-${top} ` +
+    `(largest ${maxBlock} txs)`);
+  console.log(`  ${(included / wall).toFixed(0)} tx/s of wall time (${wall.toFixed(1)} s from the ` +
+    `first send to the last inclusion), ${(included / Math.max(chainSecs, 1)).toFixed(0)} tx/s ` +
+    `of chain time (${chainSecs} s)`);
+  console.log(`  ${(nBlocks / Math.max(chainSecs, 1)).toFixed(2)} blocks/s, ` +
+    `${(included / Math.max(nBlocks, 1)).toFixed(0)} txs/block mean`);
+  nodes.forEach((n, i) => console.log(`  ${n.name}: CPU ${(u1[i].cpu - u0[i].cpu).toFixed(1)} s ` +
+    `(${((u1[i].cpu - u0[i].cpu) / wall * 100).toFixed(0)}% of a core), RSS ` +
+    `${u1[i].rss.toFixed(0)} MiB (peak ${u1[i].hwm.toFixed(0)} MiB)`));
+  // The machine is shared: CPU time per transfer says what the four nodes would sustain alone
+  // (all four on the host's cores, each transfer costing that much CPU in all).
+  const cpu = u1.reduce((a, u, i) => a + u.cpu - u0[i].cpu, 0);
+  const cores = availableParallelism();
+  console.log(`  four nodes: ${(cpu / Math.max(included, 1) * 1e6).toFixed(0)} us CPU per transfer ` +
+    `in all; ${cores} cores would carry ${(cores * included / Math.max(cpu, 1e-9)).toFixed(0)} ` +
+    `tx/s (CPU-bound ceiling, load average now ${loadavg()[0].toFixed(1)})`);
   check(included === total, 'every transfer included (correctness, not timing)');
   const fin = await until('all nodes end with the same head', () => sameHead(nodes), 30000);
   check(!!fin, 'the four nodes agree on the head and state root');
@@ -187,6 +257,11 @@ try {
 for (const n of nodes) n.child?.kill('SIGTERM');
 await sleep(1500);
 if (failed) for (const n of nodes) console.log(`--- ${n.name} log (tail) ---\n${n.log.slice(-6000)}`);
-rmSync(dir, { recursive: true, force: true });
+if (process.env.BENCH_KEEP) {
+  for (const n of nodes) writeFileSync(join(dir, `${n.name}.log`), n.log);
+  console.log(`kept ${dir} (node logs in ${dir}/n*.log)`);
+} else {
+  rmSync(dir, { recursive: true, force: true });
+}
 console.log(failed ? `${failed} failed` : 'all passed');
 process.exit(failed ? 1 : 0);

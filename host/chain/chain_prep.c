@@ -25,6 +25,7 @@ struct chain_rec {
     pthread_cond_t cv;
     size_t left; /* submitted jobs not finished */
     const struct bts_tx *txs;
+    const uint8_t *skip; /* per tx: sender known already (NULL: none) */
     struct bt_address *out;
     struct bts_tx_rules rules;
     struct rec_job jobs[REC_MAX_JOBS];
@@ -35,6 +36,8 @@ static void rec_run(struct rec_job *j)
 {
     j->bad = SIZE_MAX;
     for (size_t i = j->lo; i < j->hi; i++) {
+        if (j->r->skip && j->r->skip[i])
+            continue;
         if (bts_tx_sender(&j->r->out[i], &j->r->txs[i], &j->r->rules) != BT_OK) {
             j->bad = i;
             return;
@@ -56,7 +59,7 @@ static void rec_work(void *arg)
  * the caller runs in chain_rec_wait. Shares the pool refuses run here at once. */
 static bt_status rec_start(struct chain *c, struct chain_rec **out, const struct bts_tx *txs,
                            size_t n, const struct bts_tx_rules *rules, struct bt_address *senders,
-                           int is_async)
+                           const uint8_t *skip, int is_async)
 {
     struct chain_rec *r = calloc(1, sizeof(*r));
     if (!r)
@@ -64,6 +67,7 @@ static bt_status rec_start(struct chain *c, struct chain_rec **out, const struct
     pthread_mutex_init(&r->m, NULL);
     pthread_cond_init(&r->cv, NULL);
     r->txs = txs;
+    r->skip = skip;
     r->out = senders;
     r->rules = *rules;
     size_t n_jobs = 1;
@@ -125,7 +129,7 @@ bt_status chain_recover_senders(struct chain *c, const struct bts_tx *txs, size_
                                 size_t err_cap)
 {
     struct chain_rec *r;
-    bt_status rc = rec_start(c, &r, txs, n, rules, out, 0);
+    bt_status rc = rec_start(c, &r, txs, n, rules, out, NULL, 0);
     return rc == BT_OK ? rec_wait(r, err, err_cap) : rc;
 }
 
@@ -171,7 +175,7 @@ bt_status chain_prep_start(struct chain *c, const uint8_t *rlp, size_t rlp_len, 
         return BT_EINVAL;
     }
     if (n && (!(p->txs = calloc(n, sizeof(*p->txs))) ||
-              !(p->senders = calloc(n, sizeof(*p->senders))))) {
+              !(p->senders = calloc(n, sizeof(*p->senders))) || !(p->is_cached = calloc(n, 1)))) {
         chain_prep_free(p);
         return BT_ENOMEM;
     }
@@ -186,9 +190,18 @@ bt_status chain_prep_start(struct chain *c, const uint8_t *rlp, size_t rlp_len, 
         }
     }
     p->n = n;
-    struct bts_tx_rules rules;
-    chaincfg_tx_rules(c->cfg, p->h.number, p->h.time, &rules);
-    if ((rc = rec_start(c, &p->rec, p->txs, n, &rules, p->senders, is_async)) != BT_OK) {
+    chaincfg_tx_rules(c->cfg, p->h.number, p->h.time, &p->rules);
+    p->pool = c->pool;
+    /* Transactions this node has seen (its pool took them in, or a reorg moved them) need no
+     * second recovery: under a flood that is nearly all of a block. */
+    size_t n_cached = 0;
+    for (size_t k = 0; k < n; k++)
+        n_cached += p->is_cached[k] =
+            (uint8_t)txpool_sender_cached(c->pool, p->txs[k].hash.bytes, &p->rules, &p->senders[k]);
+    if (n_cached == n)
+        return BT_OK;
+    if ((rc = rec_start(c, &p->rec, p->txs, n, &p->rules, p->senders, p->is_cached, is_async)) !=
+        BT_OK) {
         chain_prep_free(p);
         return rc;
     }
@@ -201,6 +214,10 @@ bt_status chain_prep_wait(struct chain_prep *p, char *err, size_t err_cap)
         return BT_OK;
     bt_status rc = rec_wait(p->rec, err, err_cap);
     p->rec = NULL;
+    /* Remember them: a reorg that puts these transactions back in the pool finds them. */
+    for (size_t k = 0; rc == BT_OK && p->pool && k < p->n; k++)
+        if (!p->is_cached[k])
+            txpool_sender_remember(p->pool, p->txs[k].hash.bytes, &p->rules, &p->senders[k]);
     return rc;
 }
 
@@ -210,5 +227,6 @@ void chain_prep_free(struct chain_prep *p)
         chain_prep_wait(p, NULL, 0); /* the pool's shares write into senders: let them end */
     free(p->txs);
     free(p->senders);
+    free(p->is_cached);
     memset(p, 0, sizeof(*p));
 }

@@ -135,7 +135,10 @@ struct chain_prep {
     int is_known; /* already the canonical block at its number: nothing was prepared */
     struct bts_tx *txs;
     struct bt_address *senders;
+    uint8_t *is_cached; /* per tx: its sender came from the pool's sender cache */
     size_t n;
+    struct bts_tx_rules rules;
+    struct txpool *pool; /* the chain's: its sender cache learns the recovered senders */
     struct chain_rec *rec;
 };
 

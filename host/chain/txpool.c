@@ -249,11 +249,14 @@ static bt_status validate(struct txpool *p, struct txpool_tx *t)
         return TXPOOL_EINTRINSIC;
     if (st != BT_OK)
         return st;
-    st = bts_tx_sender(&t->from, &t->tx, &rules);
-    if (st == BT_ENOMEM)
-        return st;
-    if (st != BT_OK)
-        return TXPOOL_ESENDER;
+    if (!txpool_sender_cached(p, t->tx.hash.bytes, &rules, &t->from)) {
+        st = bts_tx_sender(&t->from, &t->tx, &rules);
+        if (st == BT_ENOMEM)
+            return st;
+        if (st != BT_OK)
+            return TXPOOL_ESENDER;
+        txpool_sender_remember(p, t->tx.hash.bytes, &rules, &t->from);
+    }
     if (bts_u256_lt(&t->tx.gas_tip_cap, &p->cfg.price_limit))
         return TXPOOL_EUNDERPRICED;
     /* cost = gas x fee cap + value; bts_tx_check guaranteed the product fits. */
@@ -454,6 +457,7 @@ void txpool_free(struct txpool *p)
     }
     free(p->by_sender.slots);
     free(p->by_hash.slots);
+    free(p->senders);
     free(p);
 }
 

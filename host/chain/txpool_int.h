@@ -122,6 +122,18 @@ struct txpool_reset_stats {
 bt_status txpool_reset(struct txpool *p, const struct txpool_head *head,
                        struct txpool_reset_stats *out);
 
+/** The sender cache (txpool_senders.c): the sender recovered earlier for the transaction with
+ *  this hash under the same rules (fork, chain id), so the block import and a reorg's
+ *  re-injection need not recover it again. Returns 1 and sets *out on a hit, else 0 (p NULL
+ *  too). Thread: loop only. */
+int txpool_sender_cached(const struct txpool *p, const uint8_t hash[32],
+                         const struct bts_tx_rules *rules, struct bt_address *out);
+
+/** Remember a recovered sender (a valid signature under `rules`). A full slot is replaced.
+ *  Out of memory leaves the cache off. Thread: loop only. */
+void txpool_sender_remember(struct txpool *p, const uint8_t hash[32],
+                            const struct bts_tx_rules *rules, const struct bt_address *from);
+
 /** A transaction by hash, or NULL. */
 const struct txpool_tx *txpool_get(const struct txpool *p, const uint8_t hash[32]);
 

@@ -32,6 +32,11 @@ bt_status txpool_map_put(struct txpool_map *m, void *v);
 /** Remove a value that is present (by pointer). */
 void txpool_map_del(struct txpool_map *m, const void *v);
 
+/* Entries of the sender cache (txpool_senders.c): a power of two, a few blocks' worth of a
+ * flood (72 bytes each). */
+#define TXPOOL_SENDERS 65536
+struct txpool_sender_slot;
+
 struct txpool {
     struct txpool_config cfg;
     const struct chaincfg *chain;
@@ -43,7 +48,8 @@ struct txpool {
     uint64_t next_seq;
     int journal_fd; /* -1: none */
     char *journal_path;
-    int replaying; /* journal replay: do not append */
+    int replaying;                      /* journal replay: do not append */
+    struct txpool_sender_slot *senders; /* NULL until the first entry */
 };
 
 /** Effective tip of a transaction at a base fee: min(tip cap, fee cap - base fee); returns 0

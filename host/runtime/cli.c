@@ -66,7 +66,10 @@ enum opt_id {
     OPT_STATUS_NAME,
     OPT_STATUS_PORT,
     OPT_STATUS_PEERS,
-    OPT_STATUS_ROOTCHAINS
+    OPT_STATUS_ROOTCHAINS,
+    OPT_TXPOOL_ACCOUNT_SLOTS,
+    OPT_TXPOOL_GLOBAL_SLOTS,
+    OPT_TXPOOL_GLOBAL_QUEUE
 };
 
 struct opt {
@@ -154,6 +157,12 @@ static const struct opt opts[] = {
     {OPT_MAXPEERS, "maxpeers", "N",
      "most peers, trusted ones aside; at most a third dialled\n(default: 50)"},
     {OPT_P2P_STATIC, "p2p.static", "LIST", "comma-separated enode URLs kept connected"},
+    {OPT_TXPOOL_ACCOUNT_SLOTS, "txpool.accountslots", "N",
+     "transactions per sender in the pool (default 64, as geth)"},
+    {OPT_TXPOOL_GLOBAL_SLOTS, "txpool.globalslots", "N",
+     "executable transactions in the pool in all (default 5120,\nas geth)"},
+    {OPT_TXPOOL_GLOBAL_QUEUE, "txpool.globalqueue", "N",
+     "non-executable (queued) transactions in all (default 1024)"},
     {OPT_P2P_TRUSTED, "p2p.trusted", "LIST",
      "comma-separated enode URLs kept connected, exempt from\nthe peer limits and bans"},
     {OPT_P2P_CHAIN, "p2p.chain", "NAME|FILE",
@@ -432,6 +441,19 @@ static int apply_number(struct cli_opts *o, const struct opt *op, const char *va
                   op->id == OPT_TRON_API_PORT || op->id == OPT_STATUS_PORT;
     if (op->id == OPT_MAXPEERS && v > 100000)
         v = 100000;
+    if (op->id == OPT_TXPOOL_ACCOUNT_SLOTS || op->id == OPT_TXPOOL_GLOBAL_SLOTS ||
+        op->id == OPT_TXPOOL_GLOBAL_QUEUE) {
+        /* Pool limits: 1 .. 10^7 (a zero would mean "default" further down). */
+        if (*val < '0' || *val > '9' || *end || errno || v == 0 || v > 10000000) {
+            usage_error(err, "--%s: '%s' is not a valid number", op->name, val);
+            return -1;
+        }
+        uint32_t *slot = op->id == OPT_TXPOOL_ACCOUNT_SLOTS  ? &o->txpool_account_slots
+                         : op->id == OPT_TXPOOL_GLOBAL_SLOTS ? &o->txpool_global_slots
+                                                             : &o->txpool_global_queue;
+        *slot = (uint32_t)v;
+        return 0;
+    }
     if (*val < '0' || *val > '9' || *end || errno || (is_port && v > 65535)) {
         usage_error(err, "--%s: '%s' is not a valid number", op->name, val);
         return -1;
@@ -625,6 +647,9 @@ static int apply_opt(struct cli_opts *o, const struct opt *op, const char *val, 
     case OPT_RPC_BATCH_LIMIT:
     case OPT_RPC_BATCH_RESP:
     case OPT_RPC_MAX_REQUEST:
+    case OPT_TXPOOL_ACCOUNT_SLOTS:
+    case OPT_TXPOOL_GLOBAL_SLOTS:
+    case OPT_TXPOOL_GLOBAL_QUEUE:
         return apply_number(o, op, val, err);
     case OPT_PLUGIN_DIR: {
         const char **nd = realloc(o->plugin_dirs, (o->n_plugin_dirs + 1) * sizeof(*nd));

@@ -74,13 +74,15 @@ struct cli_opts {
     int has_p2p_port;      /* --p2p.port given: a port in use is then fatal */
     int is_json;           /* rootchain status --json */
     /* The chain (host/runtime/node_chain.c, node_dev.c). */
-    int is_dev;                      /* --dev */
-    uint64_t dev_period;             /* --dev.period N (seconds; 0: a block per transaction) */
-    uint32_t dev_accounts;           /* --dev.accounts N (default GENESIS_DEV_ACCOUNTS) */
-    int has_dev_accounts;            /* --dev.accounts given */
-    const char *dev_follow;          /* --dev.follow ADDR: verify-only consensus-dev */
-    const char *chain_name;          /* --chain dev|donau|mainnet */
-    const char *genesis;             /* --genesis FILE */
+    int is_dev;             /* --dev */
+    uint64_t dev_period;    /* --dev.period N (seconds; 0: a block per transaction) */
+    uint32_t dev_accounts;  /* --dev.accounts N (default GENESIS_DEV_ACCOUNTS) */
+    int has_dev_accounts;   /* --dev.accounts given */
+    const char *dev_follow; /* --dev.follow ADDR: verify-only consensus-dev */
+    const char *chain_name; /* --chain dev|donau|mainnet */
+    const char *genesis;    /* --genesis FILE */
+    /* --txpool.accountslots, --txpool.globalslots, --txpool.globalqueue (0: geth's default). */
+    uint32_t txpool_account_slots, txpool_global_slots, txpool_global_queue;
     uint64_t export_from, export_to; /* export FILE [FROM TO]: default 0 .. UINT64_MAX */
     int evm_argc;                    /* evm: "evm" and everything after it, options included */
     char **evm_argv;

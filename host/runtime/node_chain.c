@@ -99,6 +99,13 @@ int node_chain_open(struct node_chain *nc, const struct cli_opts *o, struct host
     }
     co.workers = &rt->workers;
     co.loop = &rt->loop;
+    txpool_config_default(&co.pool);
+    if (o->txpool_account_slots)
+        co.pool.account_slots = o->txpool_account_slots;
+    if (o->txpool_global_slots)
+        co.pool.global_slots = o->txpool_global_slots;
+    if (o->txpool_global_queue)
+        co.pool.global_queue = o->txpool_global_queue;
     if (o->cmd == CLI_CMD_RUN && !(nc->journal = paths_join(datadir, "transactions.rlp")))
         return CLI_EXIT_FAIL;
     co.journal_path = nc->journal;

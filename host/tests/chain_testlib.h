@@ -46,6 +46,7 @@ struct ctl_engine {
     uint8_t addr[20];
     char err[256];
     int n_seals;
+    uint8_t difficulty; /* of every block it prepares; 0: 1 */
 };
 
 static bt_status ctl_author(void *self, const struct bt_header *bh, uint8_t out[20])
@@ -91,12 +92,12 @@ static bt_status ctl_schedule(void *self, const struct bt_header *parent, uint64
 
 static bt_status ctl_prepare(void *self, const struct bt_header *parent, struct bt_header_draft *d)
 {
-    (void)self;
+    const struct ctl_engine *e = self;
     d->number = parent->number + 1;
     d->time = parent->time + 1;
     d->gas_limit = parent->gas_limit;
     memset(d->difficulty, 0, 32);
-    d->difficulty[31] = 1;
+    d->difficulty[31] = e->difficulty ? e->difficulty : 1;
     memset(d->extra, 0, CTL_EXTRA_LEN);
     d->extra_len = CTL_EXTRA_LEN;
     return BT_OK;

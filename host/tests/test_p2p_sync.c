@@ -211,6 +211,48 @@ static void test_p2p_sync_bad_body_dropped(void)
     event_base_free(base);
 }
 
+/* Fork choice by total difficulty (go-ethereum's chainSyncer): a peer with the higher head but
+ * the lighter chain (120 blocks of difficulty 1) loses to a heavier one (60 blocks of
+ * difficulty 3, as Bor's in-turn blocks weigh more); whichever the node hears of first, it
+ * ends on the heavy chain, and stays there. */
+static void test_p2p_sync_picks_heaviest(void)
+{
+    struct event_base *base = event_base_new();
+    struct snode *h = calloc(1, sizeof(*h)), *b = calloc(1, sizeof(*b)),
+                 *lt = calloc(1, sizeof(*lt));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(base);
+    snode_open(h, base, 7, 0);
+    snode_open(b, base, 8, 0);
+    snode_open(lt, base, 9, 0); /* the same sealer: both chains are valid */
+    h->e.difficulty = 3;
+    produce(h, 60, 1);
+    produce(lt, 120, 0);
+    struct bts_u256 td_h, td_l;
+    CU_ASSERT_EQUAL_FATAL(chain_td(h->c, chain_head_header(h->c)->hash, &td_h), BT_OK);
+    CU_ASSERT_EQUAL_FATAL(chain_td(lt->c, chain_head_header(lt->c)->hash, &td_l), BT_OK);
+    CU_ASSERT_TRUE_FATAL(bts_u256_cmp(&td_h, &td_l) > 0);
+    CU_ASSERT_EQUAL(p2p_add_peer(b->n.p, p2p_enode(lt->n.p), 0), BT_OK);
+    CU_ASSERT_EQUAL(p2p_add_peer(b->n.p, p2p_enode(h->n.p), 0), BT_OK);
+    struct pair hb = {h, b};
+    CU_ASSERT_TRUE(run_until(base, same_head, &hb, 60000));
+    /* A while longer: the lighter, higher peer does not pull it away. */
+    struct pair never = {lt, b};
+    CU_ASSERT_FALSE(run_until(base, same_head, &never, 3000));
+    CU_ASSERT_TRUE(same_head(&hb));
+    CU_ASSERT_EQUAL(chain_head_header(b->c)->h.number, 60);
+    CU_ASSERT_FALSE(p2p_is_banned(b->n.p, lt->n.p->id));
+    struct chain_stats st;
+    chain_get_stats(b->c, &st);
+    CU_ASSERT_EQUAL(st.txs, 60);
+    snode_close(h);
+    snode_close(b);
+    snode_close(lt);
+    free(h);
+    free(b);
+    free(lt);
+    event_base_free(base);
+}
+
 static int init(void)
 {
     return 0;
@@ -222,4 +264,4 @@ static int clean(void)
 }
 
 BTS_TEST_SUITE("p2p_sync", init, clean, BTS_TEST(test_p2p_sync_from_scratch),
-               BTS_TEST(test_p2p_sync_bad_body_dropped));
+               BTS_TEST(test_p2p_sync_bad_body_dropped), BTS_TEST(test_p2p_sync_picks_heaviest));

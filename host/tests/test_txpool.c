@@ -524,10 +524,48 @@ static void test_txpool_json(void)
     txpool_free(p);
 }
 
+/* The sender cache: a transaction the pool took in has its sender remembered under the pool's
+ * rules (what a block import of it then looks up); other rules or another hash miss; a
+ * remembered sender is what the pool's next add of that hash uses. */
+static void test_txpool_sender_cache(void)
+{
+    reset_state();
+    struct txpool *p = new_pool(NULL);
+    struct bts_tx_rules rules, other;
+    chaincfg_tx_rules(&dev_cfg, dev_head.number, dev_head.time, &rules);
+    struct bt_address from, want;
+    CU_ASSERT_EQUAL_FATAL(genesis_dev_address(&want, 2), BT_OK);
+    struct bt_hash h = sign((struct spec){.key = 2, .price = 100});
+    CU_ASSERT_FALSE(txpool_sender_cached(p, h.bytes, &rules, &from));
+    CU_ASSERT_EQUAL(txpool_add(p, raw_buf, raw_len, NULL), BT_OK);
+    CU_ASSERT_TRUE(txpool_sender_cached(p, h.bytes, &rules, &from));
+    CU_ASSERT_EQUAL(memcmp(from.bytes, want.bytes, 20), 0);
+    other = rules;
+    other.chain_id++;
+    CU_ASSERT_FALSE(txpool_sender_cached(p, h.bytes, &other, &from));
+    other = rules;
+    other.fork--;
+    CU_ASSERT_FALSE(txpool_sender_cached(p, h.bytes, &other, &from));
+    struct bt_hash h2 = h;
+    h2.bytes[31] ^= 1; /* the same slot, another transaction */
+    CU_ASSERT_FALSE(txpool_sender_cached(p, h2.bytes, &rules, &from));
+    /* A remembered (here deliberately wrong) sender is used as is: the cache is trusted, so only
+     * recovered senders may go in. */
+    struct bt_hash h3 = sign((struct spec){.key = 3, .nonce = 1, .price = 100});
+    txpool_sender_remember(p, h3.bytes, &rules, &want);
+    struct txpool_added a;
+    CU_ASSERT_EQUAL(txpool_add(p, raw_buf, raw_len, &a), BT_OK);
+    const struct txpool_tx *t = txpool_get(p, h3.bytes);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_EQUAL(memcmp(t->from.bytes, want.bytes, 20), 0);
+    CU_ASSERT_FALSE(txpool_sender_cached(NULL, h.bytes, &rules, &from));
+    txpool_free(p);
+}
+
 BTS_TEST_SUITE("txpool", init_suite, clean_suite, BTS_TEST(test_txpool_errors),
                BTS_TEST(test_txpool_replacement), BTS_TEST(test_txpool_pending_and_queued),
                BTS_TEST(test_txpool_limits_and_eviction),
                BTS_TEST(test_txpool_effective_tip_eviction),
                BTS_TEST(test_txpool_reset_promote_demote),
                BTS_TEST(test_txpool_price_and_nonce_order), BTS_TEST(test_txpool_journal_restart),
-               BTS_TEST(test_txpool_json));
+               BTS_TEST(test_txpool_json), BTS_TEST(test_txpool_sender_cache));

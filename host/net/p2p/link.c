@@ -137,6 +137,7 @@ static void lk_on_new_block(void *self, uint64_t peer, const struct bts_eth_new_
         return;
     }
     sync_peer_has(l, peer, h.number);
+    sync_peer_td(l, peer, h.number, b->td);
     const struct chain_header *head = chain_head_header(l->c);
     if (sync_is_busy(l))
         return;

@@ -72,6 +72,8 @@ void sync_on_response(struct p2p_link *l, uint64_t peer, int code, const struct 
 int sync_is_busy(const struct p2p_link *l);
 /* A peer announced a block it has (NewBlock, NewBlockHashes): raise its known head. */
 void sync_peer_has(struct p2p_link *l, uint64_t peer, uint64_t number);
+/* A peer's total difficulty at block `number` is known (NewBlock): the sync picks by it. */
+void sync_peer_td(struct p2p_link *l, uint64_t peer, uint64_t number, const uint8_t td[32]);
 /* Drop every batch (shutdown). */
 void sync_reset(struct p2p_link *l, const char *why);
 

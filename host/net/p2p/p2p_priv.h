@@ -73,6 +73,10 @@ struct p2p_peer {
      * its Status head (asked once by hash), NewBlock and NewBlockHashes. */
     uint64_t best_number;
     int has_best;
+    /* The block number whose total difficulty status.td is (its Status head once answered, a
+     * NewBlock's); below best_number, status.td is only a lower bound of the peer's (its newer
+     * blocks came as NewBlockHashes, which carry no td). */
+    uint64_t td_number;
     uint64_t head_req;    /* the GetBlockHeaders asking for its Status head (0: not asked yet,
                            * 1: answered) */
     uint64_t head_req_ms; /* when it was sent */

@@ -1,6 +1,8 @@
 /* Sync from the best peer (link_int.h), as go-ethereum's downloader does it in full-sync mode,
  * reduced to one peer at a time: learn each peer's head (its Status head hash, asked once; then
- * NewBlock and NewBlockHashes), pick the highest above ours, then fetch SYNC_BATCH headers at a
+ * NewBlock and NewBlockHashes) and total difficulty (Status, NewBlock), pick the heaviest
+ * (go-ethereum's chainSyncer: the peer with the highest td, if above ours), then fetch SYNC_BATCH
+ * headers at a
  * time (a window of SYNC_WINDOW batches in flight), each batch's bodies once its headers link
  * up, and import complete batches in order through chain_import_blocks (consensus verify,
  * execution, roots, commit: the normal pipeline). A peer that answers with malformed or
@@ -67,6 +69,15 @@ static void set_status(struct p2p_link *l, int is_syncing)
     p2p_metrics_sync(is_syncing, s.current_block, s.highest_block);
 }
 
+/* Our head's total difficulty, big-endian (zero if unknown). */
+static void head_td(struct p2p_link *l, uint8_t out[32])
+{
+    struct bts_u256 td;
+    memset(out, 0, 32);
+    if (chain_td(l->c, chain_head_header(l->c)->hash, &td) == BT_OK)
+        bts_u256_store_be(out, &td);
+}
+
 static double rate(uint64_t n, uint64_t ms)
 {
     return ms ? (double)n * 1000.0 / (double)ms : 0.0;
@@ -104,10 +115,21 @@ void sync_reset(struct p2p_link *l, const char *why)
     s->is_reported = 0;
 }
 
-/* The sync ended: the target is reached. */
+/* The sync ended: the target is reached. The peer's chain is ours now, or lighter (kept as a
+ * side branch): a td it claimed above ours was not delivered, so it no longer counts (else the
+ * next tick would fetch the same blocks again). */
 static void finish(struct p2p_link *l)
 {
     struct sync *s = &l->sync;
+    struct p2p_peer *pe = live_peer(l, s->peer);
+    if (pe) {
+        uint8_t ours[32];
+        head_td(l, ours);
+        if (memcmp(pe->status.td, ours, 32) > 0)
+            memcpy(pe->status.td, ours, 32);
+        if (pe->td_number < pe->best_number)
+            pe->td_number = pe->best_number;
+    }
     if (s->is_reported) {
         log_progress(l, "sync done");
         set_status(l, 0);
@@ -147,6 +169,14 @@ void sync_peer_has(struct p2p_link *l, uint64_t peer, uint64_t number)
         if (l->sync.is_reported)
             set_status(l, 1);
     }
+}
+
+void sync_peer_td(struct p2p_link *l, uint64_t peer, uint64_t number, const uint8_t td[32])
+{
+    struct p2p_peer *pe = live_peer(l, peer);
+    /* eth.c keeps the highest td announced: this one is the peer's if it is that. */
+    if (pe && memcmp(pe->status.td, td, 32) == 0 && number > pe->td_number)
+        pe->td_number = number;
 }
 
 static bt_status send_headers(struct p2p_peer *pe, struct sync_batch *b)
@@ -380,8 +410,13 @@ void sync_on_response(struct p2p_link *l, uint64_t peer, int code, const struct 
         struct bts_header h;
         bts_rlp_iter_init(&it, &lst->list);
         if (bts_rlp_iter_next(&it, &item) == BT_OK &&
-            bts_header_decode(&h, item.raw, item.raw_len) == BT_OK)
+            bts_header_decode(&h, item.raw, item.raw_len) == BT_OK) {
+            uint8_t hash[32];
+            bts_keccak256(hash, item.raw, item.raw_len);
             sync_peer_has(l, peer, h.number);
+            if (memcmp(hash, pe->status.head, 32) == 0 && h.number > pe->td_number)
+                pe->td_number = h.number; /* status.td is this block's */
+        }
         sync_tick(l);
         return;
     }
@@ -408,6 +443,32 @@ static void ask_head(struct p2p_peer *pe)
     if (bts_eth_get_headers_encode(&m, &q) == BT_OK)
         (void)peer_send(pe, pe->eth_cap, BTS_ETH_GET_BLOCK_HEADERS, m.data, m.len);
     bts_buf_free(&m);
+}
+
+/* Whether a peer is worth syncing from. Its td known at its announced head (Status, NewBlock):
+ * only if heavier than our head, at any height (go-ethereum's chainSyncer); its newer blocks
+ * announced as hashes only (no td): also if higher than our head, as its td is then only a lower
+ * bound. The peer whose branch is being traced back (l->back) stays one until that is done. */
+static int is_candidate(const struct p2p_link *l, const struct p2p_peer *pe, uint64_t head,
+                        const uint8_t our_td[32])
+{
+    if (!pe->is_ready || !pe->has_status || pe->is_closing || !pe->has_best)
+        return 0;
+    if (pe->id == l->back_peer && l->back > 0)
+        return 1;
+    int is_heavier = memcmp(pe->status.td, our_td, 32) > 0;
+    if (pe->td_number >= pe->best_number)
+        return is_heavier;
+    return is_heavier || pe->best_number > head;
+}
+
+/* Heavier first, then higher. */
+static int is_better(const struct p2p_peer *pe, const struct p2p_peer *best)
+{
+    if (!best)
+        return 1;
+    int c = memcmp(pe->status.td, best->status.td, 32);
+    return c > 0 || (c == 0 && pe->best_number > best->best_number);
 }
 
 void sync_tick(struct p2p_link *l)
@@ -441,13 +502,19 @@ void sync_tick(struct p2p_link *l)
         if (pe->is_ready && !pe->is_closing && pe->head_req > 1 &&
             now - pe->head_req_ms < SYNC_HEAD_WAIT_MS)
             return;
+    uint8_t our_td[32];
+    head_td(l, our_td);
     for (struct p2p_peer *pe = l->p2p->peers; pe; pe = pe->next)
-        if (pe->is_ready && pe->has_status && !pe->is_closing && pe->has_best &&
-            (pe->best_number > head || (pe->id == l->back_peer && l->back > 0)) &&
-            (!best || pe->best_number > best->best_number))
+        if (is_candidate(l, pe, head, our_td) && is_better(pe, best))
             best = pe;
     if (!best)
         return;
+    if (best->best_number <= head && !(best->id == l->back_peer && l->back > 0)) {
+        /* Heavier but not higher: another branch. Fetch from its head down (import_ready steps
+         * further back until its blocks link to ours; the chain then reorgs to it). */
+        l->back_peer = best->id;
+        l->back = head + 1 - best->best_number;
+    }
     uint64_t back = l->back_peer == best->id ? l->back : 0;
     if (back > head)
         back = head;
