@@ -442,31 +442,39 @@ bt_status chain_receipt_by_tx(struct chain *c, const uint8_t tx_hash[32],
     return BT_OK;
 }
 
+bt_status chain_block_rlp_of(const struct chain_header *hd, const struct chain_body *body,
+                             uint8_t **out, size_t *out_len)
+{
+    struct bts_buf b = BTS_BUF_INIT;
+    *out = NULL;
+    *out_len = 0;
+    /* rlp([header, txs, uncles]): the body's list payload follows the header. */
+    struct bts_rlp_item top;
+    bt_status rc = bts_rlp_decode(&top, body->rlp, body->rlp_len) == BT_OK ? BT_OK : BT_EIO;
+    if (rc == BT_OK)
+        rc = bts_rlp_encode_list_header(&b, hd->rlp_len + top.payload_len);
+    if (rc == BT_OK)
+        rc = bts_rlp_encode_raw(&b, hd->rlp, hd->rlp_len);
+    if (rc == BT_OK)
+        rc = bts_rlp_encode_raw(&b, top.payload, top.payload_len);
+    if (rc == BT_OK && !(*out = bts_buf_detach(&b, out_len)))
+        rc = BT_ENOMEM;
+    bts_buf_free(&b);
+    return rc;
+}
+
 bt_status chain_block_rlp(struct chain *c, uint64_t number, uint8_t **out, size_t *out_len)
 {
     struct chain_header hd;
     struct chain_body body;
-    struct bts_buf b = BTS_BUF_INIT;
     *out = NULL;
     *out_len = 0;
     memset(&body, 0, sizeof(body));
     bt_status rc = chain_header_by_number(c, number, &hd);
     if (rc == BT_OK)
         rc = chain_body_by_hash(c, hd.hash, &body);
-    if (rc == BT_OK) {
-        /* rlp([header, txs, uncles]): the body's list payload follows the header. */
-        struct bts_rlp_item top;
-        rc = bts_rlp_decode(&top, body.rlp, body.rlp_len) == BT_OK ? BT_OK : BT_EIO;
-        if (rc == BT_OK)
-            rc = bts_rlp_encode_list_header(&b, hd.rlp_len + top.payload_len);
-        if (rc == BT_OK)
-            rc = bts_rlp_encode_raw(&b, hd.rlp, hd.rlp_len);
-        if (rc == BT_OK)
-            rc = bts_rlp_encode_raw(&b, top.payload, top.payload_len);
-        if (rc == BT_OK && !(*out = bts_buf_detach(&b, out_len)))
-            rc = BT_ENOMEM;
-    }
-    bts_buf_free(&b);
+    if (rc == BT_OK)
+        rc = chain_block_rlp_of(&hd, &body, out, out_len);
     chain_header_free(&hd);
     chain_body_free(&body);
     return rc;

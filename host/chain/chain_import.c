@@ -184,7 +184,22 @@ bt_status chain_commit_block(struct chain *c, const struct bts_header *h, const 
         if (raw && chaindb_header_decode(&hd, raw, len) == BT_OK) {
             if (out_hash)
                 memcpy(out_hash, hash, 32);
-            chain_after_commit(c, &hd, &td);
+            /* The HEAD event from the block in hand, not re-read and re-decoded from the store
+             * (a 4,000-transfer block costs milliseconds to decode). The body is a view of the
+             * caller's transactions; the receipts are decoded from the record just written. */
+            struct chain_body view = {(struct bts_tx *)txs, NULL, n_txs, body.data, body.len};
+            struct chain_receipts rcs;
+            int has_rcs = 0;
+            if (c->n_subs) {
+                size_t rec_len;
+                uint8_t *rec_raw = bts_buf_detach(&rec, &rec_len);
+                has_rcs =
+                    rec_raw && chaindb_receipts_decode(&rcs, rec_raw, rec_len, &hd, &view) == BT_OK;
+            }
+            view.senders = (struct bt_address *)senders;
+            chain_after_commit(c, &hd, &td, &view, has_rcs ? &rcs : NULL);
+            if (has_rcs)
+                chain_receipts_free(&rcs);
         } else {
             rc = BT_ENOMEM;
         }
@@ -196,7 +211,8 @@ bt_status chain_commit_block(struct chain *c, const struct bts_header *h, const 
     return rc;
 }
 
-void chain_after_commit(struct chain *c, struct chain_header *hd, const struct bts_u256 *td)
+void chain_after_commit(struct chain *c, struct chain_header *hd, const struct bts_u256 *td,
+                        const struct chain_body *body, const struct chain_receipts *rcs)
 {
     chain_header_free(&c->head);
     c->head = *hd;
@@ -204,7 +220,10 @@ void chain_after_commit(struct chain *c, struct chain_header *hd, const struct b
     struct txpool_head ph;
     chain_pool_head(c, &ph);
     struct txpool_reset_stats rs;
-    if (txpool_reset(c->pool, &ph, &rs) != BT_OK)
+    /* A child of the old head: only its senders' nonces and balances went the pool's way. */
+    bt_status prc = body ? txpool_reset_senders(c->pool, &ph, body->senders, body->n_txs, &rs)
+                         : txpool_reset(c->pool, &ph, &rs);
+    if (prc != BT_OK)
         hlog(BT_LOG_WARN, "txpool reset failed", "number=%llu", (unsigned long long)hd->h.number);
     struct bt_header bh;
     chain_bt_header(&c->head, &bh);
@@ -212,8 +231,13 @@ void chain_after_commit(struct chain *c, struct chain_header *hd, const struct b
         c->o.engine.vt->on_head)
         c->o.engine.vt->on_head(c->o.engine.self, &bh);
     chain_rejournal_due(c);
-    if (c->n_subs)
+    if (c->n_subs && body && rcs) {
+        struct chain_event ev = {
+            .kind = CHAIN_EV_HEAD, .header = &c->head, .body = body, .receipts = rcs};
+        chain_emit(c, &ev);
+    } else if (c->n_subs) {
         chain_emit_block(c, CHAIN_EV_HEAD, c->head.hash);
+    }
     chain_reschedule(c);
 }
 

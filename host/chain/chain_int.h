@@ -233,6 +233,12 @@ bt_status chain_td(struct chain *c, const uint8_t hash[32], struct bts_u256 *out
  *  `bttcd export` writes and debug_getRawBlock answers). Out: malloc'd. */
 bt_status chain_block_rlp(struct chain *c, uint64_t number, uint8_t **out, size_t *out_len);
 
+/** The same from a header and a body in hand (a HEAD event's: body->rlp is the stored body
+ *  record), without reading or decoding. Returns: BT_OK, BT_EIO (body record damaged),
+ *  BT_ENOMEM. Out: malloc'd. */
+bt_status chain_block_rlp_of(const struct chain_header *hd, const struct chain_body *body,
+                             uint8_t **out, size_t *out_len);
+
 /* --- state --------------------------------------------------------------------------------- */
 
 /** The state after block `hash` (its header's state root), with BLOCKHASH answering from the

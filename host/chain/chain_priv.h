@@ -88,8 +88,11 @@ bt_status chain_work_reset(struct chain *c);
 void chain_pool_head(const struct chain *c, struct txpool_head *out);
 
 /** After a commit: make `hd` (taken over) the head, reset the pool, tell the engine, emit the
- *  HEAD event, re-arm production. */
-void chain_after_commit(struct chain *c, struct chain_header *hd, const struct bts_u256 *td);
+ *  HEAD event, re-arm production. body (senders filled; NULL: every pooled sender is re-read
+ *  and the event read back from the store) and rcs (NULL: the event is read back): the block
+ *  as the event carries it, borrowed. */
+void chain_after_commit(struct chain *c, struct chain_header *hd, const struct bts_u256 *td,
+                        const struct chain_body *body, const struct chain_receipts *rcs);
 
 /** Emit a block event (HEAD or REMOVED) for the stored block `hash` with its body (senders
  *  filled) and receipts. Nothing is emitted when the block cannot be read. */

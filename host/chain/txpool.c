@@ -355,8 +355,15 @@ bt_status txpool_add(struct txpool *p, const uint8_t *raw, size_t raw_len, struc
         goto fail;
     }
     if (bts_u256_lt(&a->balance, &t->cost)) {
-        st = TXPOOL_EFUNDS;
-        goto fail;
+        /* The balance is as of the sender's last refresh (txpool_reset_senders refreshes only
+         * a block's senders): a payment received since may cover the cost. */
+        uint64_t nonce;
+        if ((st = p->state.account(p->state.ctx, &a->addr, &nonce, &a->balance)) != BT_OK)
+            goto fail;
+        if (bts_u256_lt(&a->balance, &t->cost)) {
+            st = TXPOOL_EFUNDS;
+            goto fail;
+        }
     }
     t->seq = p->next_seq;
     if ((st = insert(p, a, t, out)) != BT_OK)
@@ -376,6 +383,40 @@ fail:
 
 /* --- head changes ---------------------------------------------------------------------------- */
 
+/* Re-read one sender's nonce and balance, drop what is stale or now invalid, re-split. The
+ * account may be freed (emptied). */
+static bt_status account_refresh(struct txpool *p, struct txpool_account *a,
+                                 const struct bts_tx_rules *rules, struct txpool_reset_stats *out)
+{
+    uint64_t old_lo = a->state_nonce, old_hi = a->state_nonce + a->n_pending;
+    bt_status st = p->state.account(p->state.ctx, &a->addr, &a->state_nonce, &a->balance);
+    if (st != BT_OK)
+        return st;
+    for (size_t i = a->n; i-- > 0;) {
+        const struct txpool_tx *t = a->txs[i];
+        if (t->tx.nonce < a->state_nonce) {
+            account_drop(p, a, i);
+            out->dropped_stale++;
+        } else if (bts_u256_lt(&a->balance, &t->cost) || t->tx.gas > p->head.gas_limit ||
+                   !bts_tx_type_allowed(rules->fork, t->tx.type)) {
+            /* go-ethereum demoteUnexecutables: unpayable or oversized now */
+            account_drop(p, a, i);
+            out->dropped_invalid++;
+        }
+    }
+    account_resplit(p, a);
+    /* Pending runs are [state nonce, state nonce + n_pending) before and after. */
+    uint64_t new_lo = a->state_nonce, new_hi = a->state_nonce + a->n_pending;
+    for (size_t i = 0; i < a->n; i++) {
+        uint64_t nonce = a->txs[i]->tx.nonce;
+        int was = nonce >= old_lo && nonce < old_hi, is = nonce >= new_lo && nonce < new_hi;
+        out->promoted += !was && is;
+        out->demoted += was && !is;
+    }
+    account_remove_if_empty(p, a);
+    return BT_OK;
+}
+
 bt_status txpool_reset(struct txpool *p, const struct txpool_head *head,
                        struct txpool_reset_stats *out)
 {
@@ -389,35 +430,38 @@ bt_status txpool_reset(struct txpool *p, const struct txpool_head *head,
     p->head = *head;
     chaincfg_tx_rules(p->chain, head->number, head->time, &rules);
     bt_status st = txpool_sorted_accounts(p, &accs, &n_accs);
-    for (size_t k = 0; st == BT_OK && k < n_accs; k++) {
-        struct txpool_account *a = accs[k];
-        uint64_t old_lo = a->state_nonce, old_hi = a->state_nonce + a->n_pending;
-        if ((st = p->state.account(p->state.ctx, &a->addr, &a->state_nonce, &a->balance)))
-            break;
-        for (size_t i = a->n; i-- > 0;) {
-            const struct txpool_tx *t = a->txs[i];
-            if (t->tx.nonce < a->state_nonce) {
-                account_drop(p, a, i);
-                out->dropped_stale++;
-            } else if (bts_u256_lt(&a->balance, &t->cost) || t->tx.gas > head->gas_limit ||
-                       !bts_tx_type_allowed(rules.fork, t->tx.type)) {
-                /* go-ethereum demoteUnexecutables: unpayable or oversized now */
-                account_drop(p, a, i);
-                out->dropped_invalid++;
-            }
-        }
-        account_resplit(p, a);
-        /* Pending runs are [state nonce, state nonce + n_pending) before and after. */
-        uint64_t new_lo = a->state_nonce, new_hi = a->state_nonce + a->n_pending;
-        for (size_t i = 0; i < a->n; i++) {
-            uint64_t nonce = a->txs[i]->tx.nonce;
-            int was = nonce >= old_lo && nonce < old_hi, is = nonce >= new_lo && nonce < new_hi;
-            out->promoted += !was && is;
-            out->demoted += was && !is;
-        }
-        account_remove_if_empty(p, a);
-    }
+    for (size_t k = 0; st == BT_OK && k < n_accs; k++)
+        st = account_refresh(p, accs[k], &rules, out);
     free(accs);
+    if (st == BT_OK)
+        enforce_limits(p);
+    return st;
+}
+
+bt_status txpool_reset_senders(struct txpool *p, const struct txpool_head *head,
+                               const struct bt_address *senders, size_t n_senders,
+                               struct txpool_reset_stats *out)
+{
+    struct txpool_reset_stats dummy;
+    struct bts_tx_rules rules, old_rules;
+    chaincfg_tx_rules(p->chain, head->number, head->time, &rules);
+    chaincfg_tx_rules(p->chain, p->head.number, p->head.time, &old_rules);
+    /* What every sender's transactions are checked against changed: the full pass. */
+    if (head->gas_limit < p->head.gas_limit || rules.fork != old_rules.fork)
+        return txpool_reset(p, head, out);
+    if (!out)
+        out = &dummy;
+    memset(out, 0, sizeof(*out));
+    p->head = *head;
+    p->reset_gen++;
+    bt_status st = BT_OK;
+    for (size_t k = 0; st == BT_OK && k < n_senders; k++) {
+        struct txpool_account *a = txpool_map_get(&p->by_sender, senders[k].bytes);
+        if (!a || a->reset_gen == p->reset_gen)
+            continue; /* not pooled, or a sender of several transactions already done */
+        a->reset_gen = p->reset_gen;
+        st = account_refresh(p, a, &rules, out);
+    }
     if (st == BT_OK)
         enforce_limits(p);
     return st;

@@ -122,6 +122,16 @@ struct txpool_reset_stats {
 bt_status txpool_reset(struct txpool *p, const struct txpool_head *head,
                        struct txpool_reset_stats *out);
 
+/** A block was committed on the head: as txpool_reset, but only the block's `senders` (the
+ *  accounts whose nonce went up or balance down; duplicates allowed) are re-read. Other
+ *  accounts only gained (fees, transfers, state syncs): a cached balance too low for a new
+ *  transaction is re-read by txpool_add. A lower gas limit or a new fork needs every sender
+ *  re-checked: then it is txpool_reset. Not for reorgs (txpool_reset).
+ *  Returns: as txpool_reset. Out: out: counts (may be NULL). */
+bt_status txpool_reset_senders(struct txpool *p, const struct txpool_head *head,
+                               const struct bt_address *senders, size_t n_senders,
+                               struct txpool_reset_stats *out);
+
 /** The sender cache (txpool_senders.c): the sender recovered earlier for the transaction with
  *  this hash under the same rules (fork, chain id), so the block import and a reorg's
  *  re-injection need not recover it again. Returns 1 and sets *out on a hit, else 0 (p NULL

@@ -14,6 +14,7 @@ struct txpool_account {
     struct txpool_tx **txs;
     size_t n, cap;
     size_t n_pending;
+    uint64_t reset_gen; /* txpool_reset_senders pass that refreshed it last */
 };
 
 /** Open-addressing map from a fixed-size key inside the value to the value. */
@@ -50,6 +51,7 @@ struct txpool {
     char *journal_path;
     int replaying;                      /* journal replay: do not append */
     struct txpool_sender_slot *senders; /* NULL until the first entry */
+    uint64_t reset_gen;                 /* txpool_reset_senders passes */
 };
 
 /** Effective tip of a transaction at a base fee: min(tip cap, fee cap - base fee); returns 0

@@ -358,6 +358,53 @@ static void test_txpool_reset_promote_demote(void)
     reset_state();
 }
 
+/* A block on the head: only its senders are re-read; an account whose balance went up since
+ * its last refresh gets a transaction the cached balance would refuse; a lower gas limit still
+ * re-checks every sender. */
+static void test_txpool_reset_senders(void)
+{
+    reset_state();
+    struct txpool *p = new_pool(NULL);
+    for (uint64_t n = 0; n < 3; n++)
+        add_expect(p, (struct spec){.key = 0, .nonce = n, .price = 100}, BT_OK, "ok");
+    add_expect(p, (struct spec){.key = 1, .nonce = 0, .price = 100}, BT_OK, "ok");
+    add_expect(p, (struct spec){.key = 1, .nonce = 1, .price = 100}, BT_OK, "ok");
+    counts(p, 5, 0);
+
+    /* Block 2 mined sender 0's nonces 0 and 1 (listed twice, as a block lists a sender once per
+     * transaction); sender 1's state moved too, but it is not a sender of the block: kept. */
+    accts[0].nonce = 2;
+    accts[1].nonce = 2;
+    struct bt_address senders[3] = {accts[0].addr, accts[0].addr, accts[5].addr};
+    struct txpool_reset_stats rs;
+    struct txpool_head next = dev_head;
+    next.number = 2;
+    CU_ASSERT_EQUAL_FATAL(txpool_reset_senders(p, &next, senders, 3, &rs), BT_OK);
+    CU_ASSERT_EQUAL(rs.dropped_stale, 2);
+    CU_ASSERT_EQUAL(rs.dropped_invalid, 0);
+    counts(p, 3, 0);
+    uint64_t nonce;
+    CU_ASSERT_EQUAL(txpool_nonce(p, &accts[0].addr, &nonce), BT_OK);
+    CU_ASSERT_EQUAL(nonce, 3);
+
+    /* Sender 0's cached balance (10 ether) is below a 15-ether transfer until it is re-read. */
+    accts[0].balance = bts_u256_from_u64(17 * ETHER);
+    add_expect(p, (struct spec){.key = 0, .nonce = 3, .price = 100, .value = 15 * ETHER}, BT_OK,
+               "ok");
+    accts[0].balance = bts_u256_from_u64(1 * ETHER); /* spent elsewhere: seen at the next pass */
+
+    /* A lower gas limit: every sender re-read (sender 1's stale nonces 0 and 1 go, sender 0's
+     * transactions no longer paid for go). */
+    next.number = 3;
+    next.gas_limit = 25000;
+    CU_ASSERT_EQUAL_FATAL(txpool_reset_senders(p, &next, NULL, 0, &rs), BT_OK);
+    CU_ASSERT_EQUAL(rs.dropped_stale, 2);
+    CU_ASSERT_EQUAL(rs.dropped_invalid, 1);
+    counts(p, 1, 0);
+    txpool_free(p);
+    reset_state();
+}
+
 static void test_txpool_price_and_nonce_order(void)
 {
     reset_state();
@@ -566,6 +613,6 @@ BTS_TEST_SUITE("txpool", init_suite, clean_suite, BTS_TEST(test_txpool_errors),
                BTS_TEST(test_txpool_replacement), BTS_TEST(test_txpool_pending_and_queued),
                BTS_TEST(test_txpool_limits_and_eviction),
                BTS_TEST(test_txpool_effective_tip_eviction),
-               BTS_TEST(test_txpool_reset_promote_demote),
+               BTS_TEST(test_txpool_reset_promote_demote), BTS_TEST(test_txpool_reset_senders),
                BTS_TEST(test_txpool_price_and_nonce_order), BTS_TEST(test_txpool_journal_restart),
                BTS_TEST(test_txpool_json), BTS_TEST(test_txpool_sender_cache));

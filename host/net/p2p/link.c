@@ -188,7 +188,8 @@ static void lk_on_response(void *self, uint64_t peer, int code, const struct bts
 
 /* --- propagation ----------------------------------------------------------------------------- */
 
-static void announce_head(struct p2p_link *l, const struct chain_header *hd)
+static void announce_head(struct p2p_link *l, const struct chain_header *hd,
+                          const struct chain_body *body)
 {
     uint8_t *blk = NULL;
     size_t blk_len = 0;
@@ -196,8 +197,10 @@ static void announce_head(struct p2p_link *l, const struct chain_header *hd)
     uint8_t tdb[32];
     if (p2p_peer_count(l->p2p) == 0)
         return;
-    if (chain_td(l->c, hd->hash, &td) != BT_OK ||
-        chain_block_rlp(l->c, hd->h.number, &blk, &blk_len) != BT_OK)
+    /* The block from the event (not read back and decoded: a flood's block is thousands of
+     * transactions). */
+    if (chain_td(l->c, hd->hash, &td) != BT_OK || !body ||
+        chain_block_rlp_of(hd, body, &blk, &blk_len) != BT_OK)
         return;
     bts_u256_store_be(tdb, &td);
     p2p_announce_block(l->p2p, hd->hash, hd->h.number, blk, blk_len, tdb);
@@ -221,7 +224,7 @@ static void on_event(void *arg, const struct chain_event *ev)
     struct p2p_link *l = arg;
     if (ev->kind == CHAIN_EV_HEAD) {
         if (!sync_is_busy(l))
-            announce_head(l, ev->header);
+            announce_head(l, ev->header, ev->body);
         return;
     }
     if (ev->kind != CHAIN_EV_PENDING_TX || !ev->tx)

@@ -41,8 +41,14 @@ enum { P2P_CAP_ETH = 0, P2P_CAP_DLV = 1, P2P_N_CAPS = 2 };
 /* dlv/1: one message, [topic-name, payload] (sess_cap.length = 1). */
 #define P2P_DLV_MSG 0x00
 
+/* Slots of the known set's hash index: a power of two, four times P2P_KNOWN (short probes). */
+#define P2P_KNOWN_SLOTS (4 * P2P_KNOWN)
+
+/* The last P2P_KNOWN hashes, oldest evicted first, with a linear-probing index (a flood
+ * checks each transaction against every peer's set several times: a scan cost microseconds). */
 struct p2p_known {
-    uint8_t h[P2P_KNOWN][8]; /* first 8 bytes of each hash: enough to avoid echoes */
+    uint64_t ring[P2P_KNOWN];      /* first 8 bytes of each hash (never 0): avoids echoes */
+    uint64_t set[P2P_KNOWN_SLOTS]; /* the same keys by key & (slots - 1); 0: empty */
     size_t next, n;
 };
 

@@ -25,22 +25,66 @@ void p2p_stat_msg(struct p2p *p, const struct p2p_peer *pe, int shared_cap, uint
     }
 }
 
+/* The set's key of a hash: its first 8 bytes (uniform already), 0 kept for empty slots. */
+static uint64_t known_key(const uint8_t h[32])
+{
+    uint64_t v;
+    memcpy(&v, h, 8);
+    return v ? v : 1;
+}
+
+#define KNOWN_MASK ((size_t)P2P_KNOWN_SLOTS - 1)
+
+/* The slot holding key, or the empty slot where the probe ended. */
+static size_t known_slot(const struct p2p_known *k, uint64_t key)
+{
+    size_t i = (size_t)key & KNOWN_MASK;
+    while (k->set[i] && k->set[i] != key)
+        i = (i + 1) & KNOWN_MASK;
+    return i;
+}
+
+/* Remove a present key, shifting later entries of its probe run back (no tombstones). */
+static void known_del(struct p2p_known *k, uint64_t key)
+{
+    size_t i = known_slot(k, key);
+    if (!k->set[i])
+        return;
+    for (size_t j = i;;) {
+        j = (j + 1) & KNOWN_MASK;
+        if (!k->set[j])
+            break;
+        size_t home = (size_t)k->set[j] & KNOWN_MASK;
+        /* Entry j may move to i only if its home is not in (i, j] (cyclically). */
+        int stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (stays)
+            continue;
+        k->set[i] = k->set[j];
+        i = j;
+    }
+    k->set[i] = 0;
+}
+
 int p2p_known_has(const struct p2p_known *k, const uint8_t h[32])
 {
-    for (size_t i = 0; i < k->n; i++)
-        if (memcmp(k->h[i], h, 8) == 0)
-            return 1;
-    return 0;
+    return k->set[known_slot(k, known_key(h))] != 0;
 }
 
 void p2p_known_add(struct p2p_known *k, const uint8_t h[32])
 {
-    if (p2p_known_has(k, h))
+    uint64_t key = known_key(h);
+    size_t i = known_slot(k, key);
+    if (k->set[i])
         return;
-    memcpy(k->h[k->next], h, 8);
-    k->next = (k->next + 1) % P2P_KNOWN;
-    if (k->n < P2P_KNOWN)
+    if (k->n == P2P_KNOWN) {
+        known_del(k, k->ring[k->next]); /* the oldest */
+        i = known_slot(k, key);
+    } else {
         k->n++;
+    }
+    k->set[i] = key;
+    k->ring[k->next] = key;
+    k->next = (k->next + 1) % P2P_KNOWN;
 }
 
 void p2p_announce_block(struct p2p *p, const uint8_t hash[32], uint64_t number,
