@@ -219,6 +219,7 @@ static size_t reinject(struct chain *c, const struct reorg *r)
 {
     size_t n = 0;
     struct bts_buf raw = BTS_BUF_INIT;
+    txpool_journal_hold(c->pool); /* one journal write for the lot */
     for (size_t i = 0; i < r->n_dropped; i++) {
         const struct branch_blk *d = &r->dropped[i];
         for (size_t t = 0; t < d->n_txs; t++) {
@@ -238,6 +239,8 @@ static size_t reinject(struct chain *c, const struct reorg *r)
         }
     }
     bts_buf_free(&raw);
+    if (txpool_journal_release(c->pool) != BT_OK)
+        hlog(BT_LOG_WARN, "txpool journal write failed", "reinjected=%zu", n);
     return n;
 }
 

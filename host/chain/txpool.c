@@ -486,6 +486,7 @@ bt_status txpool_new(struct txpool **out_pool, const struct txpool_config *cfg,
     p->by_sender.key_off = offsetof(struct txpool_account, addr);
     p->by_sender.key_len = 20;
     p->journal_fd = -1;
+    bts_buf_init(&p->journal_buf);
     *out_pool = p;
     return BT_OK;
 }

@@ -197,6 +197,17 @@ bt_status txpool_journal_open(struct txpool *p, const char *path, struct txpool_
  *  Returns: BT_OK, BT_EIO (message), BT_ENOMEM, BT_EINVAL (no journal attached). */
 bt_status txpool_journal_rotate(struct txpool *p, char *err, size_t err_cap);
 
+/** Collect the journal appends of the adds that follow in memory until the matching
+ *  txpool_journal_release, which writes them with one write() (a reorg re-adds thousands of
+ *  transactions: one write() each cost more than the adds). Holds nest. Release before the
+ *  adds are reported anywhere (an RPC answer, a peer): a kill before it loses them.
+ *  Thread: the pool's. */
+void txpool_journal_hold(struct txpool *p);
+
+/** End a hold; the outermost writes what was collected.
+ *  Returns: BT_OK, BT_EIO (the records are lost to the journal; the pool keeps them). */
+bt_status txpool_journal_release(struct txpool *p);
+
 /* --- RPC shapes ---------------------------------------------------------------------------- */
 
 #include <jansson.h>

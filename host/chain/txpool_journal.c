@@ -41,6 +41,13 @@ static bt_status write_all(int fd, const uint8_t *p, size_t n)
 
 bt_status txpool_journal_append(struct txpool *p, const struct txpool_tx *t)
 {
+    if (p->journal_hold) {
+        size_t mark = p->journal_buf.len;
+        bt_status st = encode_item(&p->journal_buf, t);
+        if (st != BT_OK)
+            p->journal_buf.len = mark; /* no half record */
+        return st;
+    }
     struct bts_buf b = BTS_BUF_INIT;
     bt_status st = encode_item(&b, t);
     if (st == BT_OK)
@@ -49,8 +56,28 @@ bt_status txpool_journal_append(struct txpool *p, const struct txpool_tx *t)
     return st;
 }
 
+void txpool_journal_hold(struct txpool *p)
+{
+    p->journal_hold++;
+}
+
+bt_status txpool_journal_release(struct txpool *p)
+{
+    if (p->journal_hold && --p->journal_hold)
+        return BT_OK; /* an outer hold writes */
+    bt_status st = BT_OK;
+    if (p->journal_fd >= 0 && p->journal_buf.len)
+        st = write_all(p->journal_fd, p->journal_buf.data, p->journal_buf.len);
+    bts_buf_free(&p->journal_buf);
+    return st;
+}
+
 void txpool_journal_close(struct txpool *p)
 {
+    if (p->journal_fd >= 0 && p->journal_buf.len)
+        (void)write_all(p->journal_fd, p->journal_buf.data, p->journal_buf.len);
+    bts_buf_free(&p->journal_buf);
+    p->journal_hold = 0;
     if (p->journal_fd >= 0)
         close(p->journal_fd);
     p->journal_fd = -1;
@@ -179,6 +206,7 @@ bt_status txpool_journal_rotate(struct txpool *p, char *err, size_t err_cap)
     }
     if (p->journal_fd >= 0)
         close(p->journal_fd);
+    bts_buf_reset(&p->journal_buf); /* held records: live, so in the rewritten file */
     p->journal_fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
     if (p->journal_fd < 0) {
         ERR("%s: cannot open for append: %s", path, strerror(errno));

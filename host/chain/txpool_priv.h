@@ -3,6 +3,8 @@
 #ifndef BTTCD_TXPOOL_PRIV_H
 #define BTTCD_TXPOOL_PRIV_H
 
+#include <bts/buf.h>
+
 #include "txpool_int.h"
 
 /** One sender: its transactions sorted by nonce; the first n_pending are executable
@@ -49,7 +51,9 @@ struct txpool {
     uint64_t next_seq;
     int journal_fd; /* -1: none */
     char *journal_path;
-    int replaying;                      /* journal replay: do not append */
+    int replaying;         /* journal replay: do not append */
+    unsigned journal_hold; /* txpool_journal_hold depth: appends go to journal_buf */
+    struct bts_buf journal_buf;
     struct txpool_sender_slot *senders; /* NULL until the first entry */
     uint64_t reset_gen;                 /* txpool_reset_senders passes */
 };

@@ -517,6 +517,55 @@ static void test_txpool_journal_restart(void)
     reset_state();
 }
 
+static off_t file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? sb.st_size : -1;
+}
+
+/* Held appends reach the file only at the outermost release, all of them; a rotation while
+ * held writes them with the live set (not twice). */
+static void test_txpool_journal_hold(void)
+{
+    reset_state();
+    char dir[] = "/tmp/bttcd-txpool-XXXXXX", path[128], err[256] = "";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/transactions.rlp", dir);
+    struct txpool *p = new_pool(NULL);
+    CU_ASSERT_EQUAL_FATAL(txpool_journal_open(p, path, NULL, err, sizeof(err)), BT_OK);
+    CU_ASSERT_EQUAL(file_size(path), 0);
+    txpool_journal_hold(p);
+    txpool_journal_hold(p);
+    for (uint64_t n = 0; n < 3; n++)
+        add_expect(p, (struct spec){.key = 0, .nonce = n, .price = 100}, BT_OK, "ok");
+    CU_ASSERT_EQUAL(file_size(path), 0);
+    CU_ASSERT_EQUAL(txpool_journal_release(p), BT_OK);
+    CU_ASSERT_EQUAL(file_size(path), 0); /* the outer hold still holds */
+    CU_ASSERT_EQUAL(txpool_journal_release(p), BT_OK);
+    off_t three = file_size(path);
+    CU_ASSERT(three > 0);
+    add_expect(p, (struct spec){.key = 1, .price = 100}, BT_OK, "ok"); /* unheld: at once */
+    CU_ASSERT(file_size(path) > three);
+
+    txpool_journal_hold(p);
+    add_expect(p, (struct spec){.key = 2, .price = 100}, BT_OK, "ok");
+    CU_ASSERT_EQUAL(txpool_journal_rotate(p, err, sizeof(err)), BT_OK);
+    off_t rotated = file_size(path);
+    CU_ASSERT_EQUAL(txpool_journal_release(p), BT_OK);
+    CU_ASSERT_EQUAL(file_size(path), rotated);
+    txpool_free(p);
+
+    struct txpool_journal_stats js;
+    p = new_pool(NULL);
+    CU_ASSERT_EQUAL_FATAL(txpool_journal_open(p, path, &js, err, sizeof(err)), BT_OK);
+    CU_ASSERT_EQUAL(js.loaded, 5);
+    CU_ASSERT_EQUAL(js.rejected, 0);
+    txpool_free(p);
+    unlink(path);
+    rmdir(dir);
+    reset_state();
+}
+
 static void test_txpool_json(void)
 {
     reset_state();
@@ -615,4 +664,5 @@ BTS_TEST_SUITE("txpool", init_suite, clean_suite, BTS_TEST(test_txpool_errors),
                BTS_TEST(test_txpool_effective_tip_eviction),
                BTS_TEST(test_txpool_reset_promote_demote), BTS_TEST(test_txpool_reset_senders),
                BTS_TEST(test_txpool_price_and_nonce_order), BTS_TEST(test_txpool_journal_restart),
-               BTS_TEST(test_txpool_json), BTS_TEST(test_txpool_sender_cache));
+               BTS_TEST(test_txpool_journal_hold), BTS_TEST(test_txpool_json),
+               BTS_TEST(test_txpool_sender_cache));
