@@ -42,7 +42,8 @@ static const char HELP[] =
     "  --rpc URL, --root-rpc URL  the root chain's JSON-RPC\n"
     "  --bttc-rpc URL             a Bttc node's JSON-RPC\n"
     "  --token ADDR               deposit: root token (default: the devnet's TestToken);\n"
-    "                             withdraw: child token on Bttc (required)\n"
+    "                             withdraw: child token on Bttc (default: the devnet's\n"
+    "                             ChildERC20 mapped to that TestToken)\n"
     "  --amount N                 token base units, decimal (or 0x-hex)\n"
     "  --to ADDR                  deposit: who is credited on Bttc (default: the sender)\n"
     "  --key devN|HEX             the sender: public dev key N (0-19; the devnet's, anvil's and\n"
@@ -325,6 +326,10 @@ int bridge_main(int argc, char **argv)
         else
             rc = cmd_deposit(&ctx, token, amount, has_to ? to : ctx.from);
     } else if (strcmp(cmd, "withdraw") == 0) {
+        if (!has_token && ctx.has_child_token) {
+            memcpy(token, ctx.child_token, 20);
+            has_token = 1;
+        }
         if (!has_token || !has_amount)
             rc = usage("withdraw needs --token (the child token on Bttc) and --amount");
         else

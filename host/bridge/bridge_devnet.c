@@ -2,7 +2,8 @@
  * (written by host/devnet, read here on its own so the two commands stay independent) gives
  * each basechain's JSON-RPC URL and contract addresses, and the validators' HTTP ports. Only the
  * fields this command needs are read:
- *   {"basechains": {"eth": {"url": "...", "contracts": {"RootChain": "0x..", ...}}, ...},
+ *   {"basechains": {"eth": {"url": "...", "contracts": {"RootChain": "0x..", ...},
+ *                           "bttc": {"ChildChain": "0x..", "ChildToken": "0x.."}}, ...},
  *    "nodes": [{"http_port": N, ...}, ...]} */
 #include "bridge_int.h"
 
@@ -53,6 +54,9 @@ bt_status br_devnet_defaults(struct br_ctx *ctx, const char *dir, char *err, siz
         ctx->has_predicate = get_addr(cs, "ERC20Predicate", ctx->predicate);
     if (!ctx->has_root_token)
         ctx->has_root_token = get_addr(cs, "TestToken", ctx->root_token);
+    if (!ctx->has_child_token)
+        ctx->has_child_token =
+            get_addr(json_object_get(base, "bttc"), "ChildToken", ctx->child_token);
     json_int_t port = json_integer_value(
         json_object_get(json_array_get(json_object_get(root, "nodes"), 0), "http_port"));
     if (!ctx->bttc_url[0] && port > 0 && port < 65536)

@@ -21,6 +21,8 @@ struct br_ctx {
     int has_deposit_manager, has_root_chain, has_predicate, has_root_token;
     uint8_t deposit_manager[20], root_chain[20], predicate[20];
     uint8_t root_token[20]; /* the devnet's TestToken: deposit's default --token */
+    int has_child_token;
+    uint8_t child_token[20]; /* its ChildERC20 on Bttc: withdraw's default --token */
     int has_key;
     uint8_t key[32]; /* the sender's private key (a public dev key, or given) */
     uint8_t from[20];

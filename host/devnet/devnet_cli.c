@@ -454,6 +454,9 @@ static int up(struct devnet *d, const struct dn_opts *o)
     for (uint32_t i = 0; i < d->n_val && !g_stop; i++)
         if (dn_wait_validator(d, i, err, sizeof(err)) != BT_OK)
             return fail(d, "validator", err);
+    if (!g_stop && (dn_deploy_child(d, contracts, err, sizeof(err)) != BT_OK ||
+                    dn_state_save(d, err, sizeof(err)) != BT_OK))
+        return fail(d, "bttc", err);
     if (!g_stop) {
         printf("bttcd devnet: ready; Bttc JSON-RPC %s://127.0.0.1:%d (chain id %d); Ctrl-C or "
                "'bttcd devnet down' stops it\n",

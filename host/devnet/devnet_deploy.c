@@ -7,7 +7,7 @@
  * london ones. Transactions are signed with dev key 0 (the deployer, owner of everything) and
  * each validator's dev key, sent with explicit nonces without waiting in between (the CREATE
  * addresses follow from the nonces), then every receipt is checked. */
-#include "devnet_int.h"
+#include "devnet_tx.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -25,7 +25,6 @@
 
 #define GAS_CREATE 6000000
 #define GAS_CALL   400000
-#define MAX_TXS    (32 + 3 * DN_MAX_VALIDATORS)
 
 /* 10^30 (token supply), 10^27 (checkpoint reward funds), 200 and 101 tokens, 100 and 1. */
 static const char E30[] = "0xc9f2c9cd04674edea40000000";
@@ -93,24 +92,8 @@ static bt_status load_bytecode(struct bts_buf *out, const char *dir, const char 
     return st;
 }
 
-/* One ABI argument. */
-struct arg {
-    char kind; /* a: address, u: uint256 (u64), w: uint256 (hex), b: bool, s: string, y: bytes */
-    const uint8_t *p;
-    size_t n;
-    uint64_t u;
-    const char *s;
-};
-
-#define A_ADDR(x)       ((struct arg){'a', (x), 20, 0, NULL})
-#define A_U64(x)        ((struct arg){'u', NULL, 0, (x), NULL})
-#define A_WORD(x)       ((struct arg){'w', NULL, 0, 0, (x)})
-#define A_BOOL(x)       ((struct arg){'b', NULL, 0, (x), NULL})
-#define A_STR(x)        ((struct arg){'s', NULL, 0, 0, (x)})
-#define A_BYTES(x, len) ((struct arg){'y', (x), (len), 0, NULL})
-
 /* Append abi.encode(args) to out (the tuple of their types). */
-static bt_status encode_args(struct bts_buf *out, const struct arg *args, size_t n)
+bt_status dn_encode_args(struct bts_buf *out, const struct dn_arg *args, size_t n)
 {
     if (n == 0)
         return BT_OK;
@@ -140,6 +123,10 @@ static bt_status encode_args(struct bts_buf *out, const struct arg *args, size_t
             t = names[2];
             bts_solabi_val_bool(&vals[i], args[i].u != 0);
             break;
+        case 'W':
+            t = names[1];
+            bts_solabi_val_word(&vals[i], BTS_SOLABI_UINT, args[i].p);
+            break;
         case 's':
             t = names[3];
             bts_solabi_val_string(&vals[i], args[i].s);
@@ -161,23 +148,10 @@ static bt_status encode_args(struct bts_buf *out, const struct arg *args, size_t
     return st;
 }
 
-/* The sender side of a pipelined run. */
-struct run {
-    struct devnet *d;
-    struct dn_base *b;
-    uint64_t gas_price;
-    uint64_t nonce[DN_MAX_VALIDATORS]; /* next nonce per dev key */
-    uint8_t hashes[MAX_TXS][32];
-    char what[MAX_TXS][48];
-    size_t n_tx;
-    char *err;
-    size_t err_cap;
-};
-
-static bt_status send_tx(struct run *r, uint32_t key, const uint8_t *to, const uint8_t *data,
+static bt_status send_tx(struct dn_run *r, uint32_t key, const uint8_t *to, const uint8_t *data,
                          size_t len, uint64_t gas, const char *what)
 {
-    if (r->n_tx >= MAX_TXS)
+    if (r->n_tx >= DN_MAX_TXS)
         return BT_ERANGE;
     bt_status st =
         dn_send_tx(r->b->url, r->b->chain_id, r->d->signer, r->d->val[key].addr, r->nonce[key],
@@ -189,8 +163,8 @@ static bt_status send_tx(struct run *r, uint32_t key, const uint8_t *to, const u
     return BT_OK;
 }
 
-static bt_status create(struct run *r, const char *dir, const char *evm, enum dn_contract c,
-                        const struct arg *args, size_t n)
+bt_status dn_tx_create(struct dn_run *r, const char *dir, const char *evm, const char *name,
+                       const struct dn_arg *args, size_t n, uint8_t out_addr[20])
 {
     struct bts_buf code;
     bts_buf_init(&code);
@@ -199,20 +173,25 @@ static bt_status create(struct run *r, const char *dir, const char *evm, enum dn
     bt_status st = genesis_dev_address(&a0, 0);
     memcpy(deployer, a0.bytes, 20);
     if (st == BT_OK)
-        st = load_bytecode(&code, dir, evm, dn_contract_names[c], r->err, r->err_cap);
-    if (st == BT_OK && (st = encode_args(&code, args, n)) != BT_OK)
-        dn_fmt(r->err, r->err_cap, "%s: constructor arguments: %s", dn_contract_names[c],
-               bts_status_str(st));
+        st = load_bytecode(&code, dir, evm, name, r->err, r->err_cap);
+    if (st == BT_OK && (st = dn_encode_args(&code, args, n)) != BT_OK)
+        dn_fmt(r->err, r->err_cap, "%s: constructor arguments: %s", name, bts_status_str(st));
     if (st == BT_OK) {
-        dn_create_address(r->b->addr[c], deployer, r->nonce[0]);
-        st = send_tx(r, 0, NULL, code.data, code.len, GAS_CREATE, dn_contract_names[c]);
+        dn_create_address(out_addr, deployer, r->nonce[0]);
+        st = send_tx(r, 0, NULL, code.data, code.len, GAS_CREATE, name);
     }
     bts_buf_free(&code);
     return st;
 }
 
-static bt_status call(struct run *r, uint32_t key, const uint8_t to[20], const char *sig,
-                      const struct arg *args, size_t n, uint64_t gas)
+static bt_status create(struct dn_run *r, const char *dir, const char *evm, enum dn_contract c,
+                        const struct dn_arg *args, size_t n)
+{
+    return dn_tx_create(r, dir, evm, dn_contract_names[c], args, n, r->b->addr[c]);
+}
+
+bt_status dn_tx_call(struct dn_run *r, uint32_t key, const uint8_t to[20], const char *sig,
+                     const struct dn_arg *args, size_t n, uint64_t gas)
 {
     uint8_t sel[4];
     struct bts_buf data;
@@ -221,7 +200,7 @@ static bt_status call(struct run *r, uint32_t key, const uint8_t to[20], const c
     if (st == BT_OK)
         st = bts_buf_append(&data, sel, 4);
     if (st == BT_OK)
-        st = encode_args(&data, args, n);
+        st = dn_encode_args(&data, args, n);
     if (st != BT_OK)
         dn_fmt(r->err, r->err_cap, "%s: encoding: %s", sig, bts_status_str(st));
     if (st == BT_OK)
@@ -231,7 +210,7 @@ static bt_status call(struct run *r, uint32_t key, const uint8_t to[20], const c
 }
 
 /* Wait for every receipt sent so far. */
-static bt_status settle(struct run *r)
+bt_status dn_tx_settle(struct dn_run *r)
 {
     for (size_t i = 0; i < r->n_tx; i++) {
         char e[512];
@@ -245,8 +224,8 @@ static bt_status settle(struct run *r)
     return BT_OK;
 }
 
-static bt_status pending_nonce(const char *url, const uint8_t addr[20], uint64_t *out, char *err,
-                               size_t err_cap)
+bt_status dn_pending_nonce(const char *url, const uint8_t addr[20], uint64_t *out, char *err,
+                           size_t err_cap)
 {
     char h[43];
     dn_addr_hex(h, addr);
@@ -262,86 +241,84 @@ static bt_status pending_nonce(const char *url, const uint8_t addr[20], uint64_t
     return st;
 }
 
-static bt_status map_key(struct run *r, const char *key, const uint8_t addr[20])
+bt_status dn_tx_map_key(struct dn_run *r, const char *key, const uint8_t addr[20])
 {
     uint8_t k[32];
     bts_keccak256(k, (const uint8_t *)key, strlen(key));
-    struct arg a[] = {{'y', k, 32, 0, NULL}, A_ADDR(addr)};
-    /* bytes32: the word itself, passed as a uint256 word in hex */
-    char hex[67];
-    size_t hl;
-    if (bts_hex_encode(hex, sizeof(hex), &hl, k, 32, BTS_HEX_0X) != BT_OK)
-        return BT_EINTERNAL;
-    a[0] = A_WORD(hex);
-    return call(r, 0, r->b->addr[DN_C_REGISTRY], "updateContractMap(bytes32,address)", a, 2,
-                GAS_CALL);
+    /* bytes32 is one word like uint256; a hex QUANTITY would refuse the leading zero of
+     * keccak256("childChain") */
+    struct dn_arg a[] = {A_WORD32(k), A_ADDR(addr)};
+    return dn_tx_call(r, 0, r->b->addr[DN_C_REGISTRY], "updateContractMap(bytes32,address)", a, 2,
+                      GAS_CALL);
 }
 
-static bt_status deploy_contracts(struct run *r, const char *dir, const char *evm,
+static bt_status deploy_contracts(struct dn_run *r, const char *dir, const char *evm,
                                   const uint8_t owner[20], int is_tron)
 {
     uint8_t(*A)[20] = r->b->addr;
     bt_status st;
-    struct arg tok[] = {A_STR("Devnet Token"), A_STR("DEV"), A_WORD(E30)};
-    struct arg own[] = {A_ADDR(owner)};
+    struct dn_arg tok[] = {A_STR("Devnet Token"), A_STR("DEV"), A_WORD(E30)};
+    struct dn_arg own[] = {A_ADDR(owner)};
     if ((st = create(r, dir, evm, DN_C_TOKEN, tok, 3)) ||
         (st = create(r, dir, evm, DN_C_REGISTRY, own, 1)))
         return st;
-    struct arg reg[] = {A_ADDR(A[DN_C_REGISTRY])};
-    struct arg nft[] = {A_STR("Validator"), A_STR("VAL"), A_ADDR(owner)};
+    struct dn_arg reg[] = {A_ADDR(A[DN_C_REGISTRY])};
+    struct dn_arg nft[] = {A_STR("Validator"), A_STR("VAL"), A_ADDR(owner)};
     if ((st = create(r, dir, evm, DN_C_STAKING_INFO, reg, 1)) ||
         (st = create(r, dir, evm, DN_C_STAKING_NFT, nft, 3)) ||
         (st = create(r, dir, evm, DN_C_SHARE_FACTORY, NULL, 0)))
         return st;
-    struct arg sm[] = {A_ADDR(owner),
-                       A_ADDR(A[DN_C_REGISTRY]),
-                       A_ADDR(A[DN_C_TOKEN]),
-                       A_ADDR(A[DN_C_STAKING_INFO]),
-                       A_ADDR(A[DN_C_STAKING_NFT]),
-                       A_ADDR(A[DN_C_SHARE_FACTORY])};
-    struct arg rc[] = {A_ADDR(owner), A_ADDR(A[DN_C_REGISTRY]), A_U64(DN_BTTC_CHAIN_ID),
-                       A_BOOL(is_tron)};
+    struct dn_arg sm[] = {A_ADDR(owner),
+                          A_ADDR(A[DN_C_REGISTRY]),
+                          A_ADDR(A[DN_C_TOKEN]),
+                          A_ADDR(A[DN_C_STAKING_INFO]),
+                          A_ADDR(A[DN_C_STAKING_NFT]),
+                          A_ADDR(A[DN_C_SHARE_FACTORY])};
+    struct dn_arg rc[] = {A_ADDR(owner), A_ADDR(A[DN_C_REGISTRY]), A_U64(DN_BTTC_CHAIN_ID),
+                          A_BOOL(is_tron)};
     if ((st = create(r, dir, evm, DN_C_STAKE_MANAGER, sm, 6)) ||
         (st = create(r, dir, evm, DN_C_ROOT_CHAIN, rc, 4)) ||
         (st = create(r, dir, evm, DN_C_STATE_SENDER, own, 1)))
         return st;
-    struct arg dm[] = {A_ADDR(owner), A_ADDR(A[DN_C_REGISTRY]), A_ADDR(A[DN_C_ROOT_CHAIN])};
-    struct arg wm[] = {A_ADDR(A[DN_C_ROOT_CHAIN]), A_U64(0)};
-    struct arg pr[] = {A_ADDR(A[DN_C_REGISTRY]), A_ADDR(A[DN_C_WITHDRAW_MANAGER]),
-                       A_ADDR(A[DN_C_DEPOSIT_MANAGER])};
+    struct dn_arg dm[] = {A_ADDR(owner), A_ADDR(A[DN_C_REGISTRY]), A_ADDR(A[DN_C_ROOT_CHAIN])};
+    struct dn_arg wm[] = {A_ADDR(A[DN_C_ROOT_CHAIN]), A_U64(0)};
+    struct dn_arg pr[] = {A_ADDR(A[DN_C_REGISTRY]), A_ADDR(A[DN_C_WITHDRAW_MANAGER]),
+                          A_ADDR(A[DN_C_DEPOSIT_MANAGER])};
     if ((st = create(r, dir, evm, DN_C_DEPOSIT_MANAGER, dm, 3)) ||
         (st = create(r, dir, evm, DN_C_WITHDRAW_MANAGER, wm, 2)) ||
         (st = create(r, dir, evm, DN_C_ERC20_PREDICATE, pr, 3)))
         return st;
     /* wiring */
-    struct arg to_sm[] = {A_ADDR(A[DN_C_STAKE_MANAGER])};
-    struct arg fund[] = {A_ADDR(A[DN_C_STAKE_MANAGER]), A_WORD(E27)};
-    struct arg dyn[] = {A_U64(2)};
-    struct arg pred[] = {A_ADDR(A[DN_C_ERC20_PREDICATE])};
-    if ((st = call(r, 0, A[DN_C_STAKING_NFT], "transferOwnership(address)", to_sm, 1, GAS_CALL)) ||
-        (st = map_key(r, "stakeManager", A[DN_C_STAKE_MANAGER])) ||
-        (st = map_key(r, "rootChain", A[DN_C_ROOT_CHAIN])) ||
-        (st = map_key(r, "stateSender", A[DN_C_STATE_SENDER])) ||
-        (st = map_key(r, "depositManager", A[DN_C_DEPOSIT_MANAGER])) ||
-        (st = map_key(r, "withdrawManager", A[DN_C_WITHDRAW_MANAGER])) ||
-        (st = call(r, 0, A[DN_C_STAKE_MANAGER], "updateDynastyValue(uint256)", dyn, 1, GAS_CALL)) ||
-        (st = call(r, 0, A[DN_C_TOKEN], "transfer(address,uint256)", fund, 2, GAS_CALL)) ||
-        (st = call(r, 0, A[DN_C_REGISTRY], "addErc20Predicate(address)", pred, 1, GAS_CALL)))
+    struct dn_arg to_sm[] = {A_ADDR(A[DN_C_STAKE_MANAGER])};
+    struct dn_arg fund[] = {A_ADDR(A[DN_C_STAKE_MANAGER]), A_WORD(E27)};
+    struct dn_arg dyn[] = {A_U64(2)};
+    struct dn_arg pred[] = {A_ADDR(A[DN_C_ERC20_PREDICATE])};
+    if ((st = dn_tx_call(r, 0, A[DN_C_STAKING_NFT], "transferOwnership(address)", to_sm, 1,
+                         GAS_CALL)) ||
+        (st = dn_tx_map_key(r, "stakeManager", A[DN_C_STAKE_MANAGER])) ||
+        (st = dn_tx_map_key(r, "rootChain", A[DN_C_ROOT_CHAIN])) ||
+        (st = dn_tx_map_key(r, "stateSender", A[DN_C_STATE_SENDER])) ||
+        (st = dn_tx_map_key(r, "depositManager", A[DN_C_DEPOSIT_MANAGER])) ||
+        (st = dn_tx_map_key(r, "withdrawManager", A[DN_C_WITHDRAW_MANAGER])) ||
+        (st = dn_tx_call(r, 0, A[DN_C_STAKE_MANAGER], "updateDynastyValue(uint256)", dyn, 1,
+                         GAS_CALL)) ||
+        (st = dn_tx_call(r, 0, A[DN_C_TOKEN], "transfer(address,uint256)", fund, 2, GAS_CALL)) ||
+        (st = dn_tx_call(r, 0, A[DN_C_REGISTRY], "addErc20Predicate(address)", pred, 1, GAS_CALL)))
         return st;
     if (r->d->n_val >= 7) {
-        struct arg th[] = {A_U64(r->d->n_val + 1)};
-        st =
-            call(r, 0, A[DN_C_STAKE_MANAGER], "updateValidatorThreshold(uint256)", th, 1, GAS_CALL);
+        struct dn_arg th[] = {A_U64(r->d->n_val + 1)};
+        st = dn_tx_call(r, 0, A[DN_C_STAKE_MANAGER], "updateValidatorThreshold(uint256)", th, 1,
+                        GAS_CALL);
     }
     for (uint32_t i = 1; st == BT_OK && i < r->d->n_val; i++) {
-        struct arg give[] = {A_ADDR(r->d->val[i].addr), A_WORD(T200)};
-        st = call(r, 0, A[DN_C_TOKEN], "transfer(address,uint256)", give, 2, GAS_CALL);
+        struct dn_arg give[] = {A_ADDR(r->d->val[i].addr), A_WORD(T200)};
+        st = dn_tx_call(r, 0, A[DN_C_TOKEN], "transfer(address,uint256)", give, 2, GAS_CALL);
     }
     return st;
 }
 
 /* approve + stakeFor from each validator's own key (deploy.js stake()). */
-static bt_status stake_all(struct run *r)
+static bt_status stake_all(struct dn_run *r)
 {
     uint8_t(*A)[20] = r->b->addr;
     bt_status st = BT_OK;
@@ -353,12 +330,13 @@ static bt_status stake_all(struct run *r)
         explicit_bzero(key, sizeof(key));
         if (st != BT_OK)
             break;
-        struct arg ap[] = {A_ADDR(A[DN_C_STAKE_MANAGER]), A_WORD(T101)};
-        struct arg sf[] = {A_ADDR(r->d->val[i].addr), A_WORD(T100), A_WORD(T1), A_BOOL(0),
-                           A_BYTES(pub + 1, 64)};
-        if ((st = call(r, i, A[DN_C_TOKEN], "approve(address,uint256)", ap, 2, GAS_CALL)) == BT_OK)
-            st = call(r, i, A[DN_C_STAKE_MANAGER], "stakeFor(address,uint256,uint256,bool,bytes)",
-                      sf, 5, 2 * GAS_CALL);
+        struct dn_arg ap[] = {A_ADDR(A[DN_C_STAKE_MANAGER]), A_WORD(T101)};
+        struct dn_arg sf[] = {A_ADDR(r->d->val[i].addr), A_WORD(T100), A_WORD(T1), A_BOOL(0),
+                              A_BYTES(pub + 1, 64)};
+        if ((st = dn_tx_call(r, i, A[DN_C_TOKEN], "approve(address,uint256)", ap, 2, GAS_CALL)) ==
+            BT_OK)
+            st = dn_tx_call(r, i, A[DN_C_STAKE_MANAGER],
+                            "stakeFor(address,uint256,uint256,bool,bytes)", sf, 5, 2 * GAS_CALL);
     }
     return st;
 }
@@ -391,13 +369,13 @@ bt_status dn_deploy(struct devnet *d, const char *dir, enum dn_chain *out_failed
 {
     /* Every chain goes through each phase before the next phase starts, so the chains'
      * blocks are waited for in parallel: send the deployment, settle, stake, settle, check. */
-    struct run *runs = calloc(DN_N_CHAINS, sizeof(*runs));
+    struct dn_run *runs = calloc(DN_N_CHAINS, sizeof(*runs));
     if (!runs)
         return BT_ENOMEM;
     bt_status st = BT_OK;
     for (int phase = 0; phase < 5 && st == BT_OK; phase++) {
         for (int c = 0; c < DN_N_CHAINS && st == BT_OK; c++) {
-            struct run *r = &runs[c];
+            struct dn_run *r = &runs[c];
             struct dn_base *b = &d->base[c];
             if (!b->is_enabled || b->is_deployed)
                 continue;
@@ -411,12 +389,12 @@ bt_status dn_deploy(struct devnet *d, const char *dir, enum dn_chain *out_failed
                 st = dn_rpc_u64(b->url, "eth_gasPrice", &gp, 5000, err, err_cap);
                 r->gas_price = gp ? 2 * gp : 1000000000u;
                 for (uint32_t i = 0; st == BT_OK && i < d->n_val; i++)
-                    st = pending_nonce(b->url, d->val[i].addr, &r->nonce[i], err, err_cap);
+                    st = dn_pending_nonce(b->url, d->val[i].addr, &r->nonce[i], err, err_cap);
                 if (st == BT_OK)
                     st = deploy_contracts(r, dir, c == DN_TRON ? "berlin" : "london",
                                           d->val[0].addr, c == DN_TRON);
             } else if (phase == 1 || phase == 3) {
-                st = settle(r);
+                st = dn_tx_settle(r);
             } else if (phase == 2) {
                 st = stake_all(r);
             } else {

@@ -57,6 +57,10 @@ struct dn_base {
     uint64_t chain_id;
     int is_deployed;
     uint8_t addr[DN_N_CONTRACTS][20];
+    /* The bridge's child side on Bttc for this basechain (devnet_child.c). */
+    int is_mapped;
+    uint8_t child_chain[20]; /* ChildChain receiving this basechain's deposits */
+    uint8_t child_token[20]; /* ChildERC20 mapped to this basechain's TestToken */
 };
 
 /** One validator: dev account i (public test key), its ports and enode. */
@@ -167,6 +171,15 @@ bt_status dn_deploy(struct devnet *d, const char *contracts_dir, enum dn_chain *
 /** Validators staked on basechain c's StakeManager (currentValidatorSetSize()). */
 bt_status dn_staked_count(const struct devnet *d, enum dn_chain c, uint64_t *out, char *err,
                           size_t err_cap);
+
+/* --- devnet_child.c: the bridge's child side on Bttc -------------------------------------- */
+
+/** For every deployed basechain not mapped yet: deploy a ChildChain (state syncer: the
+ *  StateReceiver at 0x..1001) and a ChildERC20 for its TestToken on Bttc (validator 0's RPC,
+ *  from dev key 0), map them there, then on the basechain register the ChildChain in the
+ *  Registry ("childChain"), map the token (Registry.mapToken) and allow the DepositManager to
+ *  sync to the ChildChain (StateSender.register). Sets is_mapped. Validators must run. */
+bt_status dn_deploy_child(struct devnet *d, const char *contracts_dir, char *err, size_t err_cap);
 
 /* --- devnet_setup.c: validators' files --------------------------------------------------- */
 

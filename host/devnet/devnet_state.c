@@ -132,6 +132,10 @@ bt_status dn_state_save(const struct devnet *d, char *err, size_t err_cap)
                 json_object_set_new(cs, dn_contract_names[k], addr_json(b->addr[k]));
             json_object_set_new(o, "contracts", cs);
         }
+        if (b->is_mapped) /* the bridge's child side on Bttc (devnet_child.c) */
+            json_object_set_new(o, "bttc",
+                                json_pack("{s:o,s:o}", "ChildChain", addr_json(b->child_chain),
+                                          "ChildToken", addr_json(b->child_token)));
         json_object_set_new(bases, dn_chain_names[c], o);
     }
     json_object_set_new(root, "basechains", bases);
@@ -217,6 +221,10 @@ bt_status dn_state_load(struct devnet *d, char *err, size_t err_cap)
                 st = BT_EINVAL;
                 break;
             }
+        /* absent (a devnet made before the token mapping): mapped at this start */
+        const json_t *bt = json_object_get(o, "bttc");
+        b->is_mapped = bt && get_addr(bt, "ChildChain", b->child_chain) == 0 &&
+                       get_addr(bt, "ChildToken", b->child_token) == 0;
         if (st == BT_OK && !url) {
             dn_fmt(err, err_cap, "%s: %s: no url", path, dn_chain_names[c]);
             st = BT_EINVAL;

@@ -134,6 +134,12 @@ static json_t *base_json(const struct devnet *d, enum dn_chain c)
         }
         json_object_set_new(o, "contracts", cs);
     }
+    if (b->is_mapped) {
+        char cc[43], ct[43];
+        dn_addr_hex(cc, b->child_chain);
+        dn_addr_hex(ct, b->child_token);
+        json_object_set_new(o, "bttc", json_pack("{s:s,s:s}", "ChildChain", cc, "ChildToken", ct));
+    }
     const uint8_t *sm = b->addr[DN_C_STAKE_MANAGER], *rc = b->addr[DN_C_ROOT_CHAIN];
     view_field(o, "staked", b->url, sm, "currentValidatorSetSize()", why);
     /* RootChain.currentHeaderBlock(): 0 until the first checkpoint lands (shown as null). */
