@@ -382,6 +382,13 @@ bt_status bttc_dlvb_start(struct bttc_dlvb *x, struct dlv_application *app,
                                      .arg = x};
         st = dlvb_proposer_new(&x->proposer, pc, n_pc, app->p.checkpoint_buffer_time, &x->local,
                                &view, bttc_dlvb_on_proposal, x);
+        /* the genesis lengths: upstream's on mainnet, short ones on a dev net */
+        if (st == BT_OK && dlvb_proposer_set_range(x->proposer, app->p.avg_checkpoint_length,
+                                                   app->p.max_checkpoint_length,
+                                                   app->p.bttc_confirmations) != BT_OK)
+            x->host->log(x->hctx, BT_LOG_WARN, "bridge checkpoint lengths ignored",
+                         "avg=%llu max=%llu", (unsigned long long)app->p.avg_checkpoint_length,
+                         (unsigned long long)app->p.max_checkpoint_length);
         if (st != BT_OK)
             return st;
     }

@@ -46,13 +46,19 @@ void bttc_dlvb_noack_tick(void *arg)
     dlv_key_init(&k, DLV_T_LAST_NOACK);
     if (dlv_get_u64(x->app, &k, &last_noack, 1) != BT_OK)
         last_noack = 0;
-    /* The no-ack callback can outlive the bridge only if the adapter answers after stop; the
-     * adapter plugins stop after the consensus plugin's timers are gone, as for the listener. */
+    /* on_noack ends a call record (it used to get the bridge itself, which it then freed: every
+     * validator crashed at the first checkpoint_poll_interval); the record also lets an answer
+     * that comes after the bridge is freed find it gone. */
+    struct bttc_dlvb_call *call = bttc_dlvb_call_new(x, DLV_ROOT_TRON);
+    if (!call)
+        return;
     bt_status st = dlvb_noack_check(
         tron->ad.vt, tron->ad.self, rc, x->host->wall_ms(x->hctx) / 1000, last_noack,
-        x->noack_wait_ms / 1000, x->app->p.checkpoint_buffer_time, on_noack, x);
-    if (st != BT_OK)
+        x->noack_wait_ms / 1000, x->app->p.checkpoint_buffer_time, on_noack, call);
+    if (st != BT_OK) {
+        bttc_dlvb_call_end(call);
         x->host->log(x->hctx, BT_LOG_DEBUG, "bridge no-ack check refused", "status=%d", (int)st);
+    }
 }
 
 /* --- checkpoint sync ETH/BSC → TRON ------------------------------------------------------------
