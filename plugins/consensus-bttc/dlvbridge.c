@@ -248,6 +248,9 @@ struct bttc_dlvb_root *bttc_dlvb_root_of(struct bttc_dlvb *x, enum dlv_root r)
 
 /* --- start ---------------------------------------------------------------------------------- */
 
+/* how often the relayed events due again are looked at */
+#define RELAY_TICK_MS 2000
+
 static const uint8_t *addr_or_null(const uint8_t a[20])
 {
     static const uint8_t zero[20];
@@ -401,6 +404,8 @@ bt_status bttc_dlvb_start(struct bttc_dlvb *x, struct dlv_application *app,
             return st;
         if (x->oracle && (st = timer(x, x->span_ms, bttc_dlvb_span_tick, x, &x->t_span)) != BT_OK)
             return st;
+        if ((st = timer(x, RELAY_TICK_MS, bttc_dlvb_relay_tick, x, &x->t_relay)) != BT_OK)
+            return st;
     }
     x->started = 1;
     x->host->log(x->hctx, BT_LOG_INFO, "bridge started",
@@ -437,8 +442,8 @@ void bttc_dlvb_stop(struct bttc_dlvb *x)
     if (!x)
         return;
     x->started = 0;
-    uint64_t *ids[] = {&x->t_noack, &x->t_sync, &x->t_span};
-    for (size_t i = 0; i < 3; i++)
+    uint64_t *ids[] = {&x->t_noack, &x->t_sync, &x->t_span, &x->t_relay};
+    for (size_t i = 0; i < 4; i++)
         if (*ids[i]) {
             (void)x->host->timer_del(x->hctx, *ids[i]);
             *ids[i] = 0;
@@ -459,6 +464,7 @@ void bttc_dlvb_free(struct bttc_dlvb *x)
         dlvb_listener_free(x->roots[i].l);
     dlvb_proposer_free(x->proposer);
     dlvb_oracle_free(x->oracle);
+    bttc_dlvb_relay_free(x);
     while (x->pending) {
         struct bttc_dlvb_pending *p = x->pending;
         x->pending = p->next;

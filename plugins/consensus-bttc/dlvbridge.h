@@ -63,6 +63,19 @@ struct bttc_dlvb_pending {
     struct dlv_msg msg;
 };
 
+/** An event msg this validator relayed, sent again until the app has applied it: a side msg
+ *  the tally left at Skip (the oracle saw it unconfirmed, or the precommit's side results were
+ *  full) is never sent again by anyone else. Keyed by (tx hash, log index). */
+struct bttc_dlvb_relay {
+    struct bttc_dlvb_relay *next;
+    uint8_t tx_hash[32];
+    uint32_t log_index;
+    enum dlv_root root;
+    unsigned tries;
+    uint64_t next_ms; /* the next send, monotonic ms */
+    struct dlv_msg msg;
+};
+
 /** An asynchronous call in flight (submit, no-ack, sync); x NULL once the bridge is gone. */
 struct bttc_dlvb_call {
     struct bttc_dlvb_call *next, **prev;
@@ -110,6 +123,9 @@ struct bttc_dlvb {
     uint64_t sent_start[DLV_ROOT_COUNT], sent_at[DLV_ROOT_COUNT];
 
     struct bttc_dlvb_call *calls;
+    struct bttc_dlvb_relay *relays; /* relayed events not yet applied */
+    size_t n_relays;
+    uint64_t t_relay;
     uint32_t m_events, m_proposed, m_submitted, m_acked, m_spans;
 };
 
@@ -162,6 +178,11 @@ void bttc_dlvb_on_proposal(void *arg, const struct dlvb_proposal *p);
 void bttc_dlvb_noack_tick(void *arg);
 void bttc_dlvb_sync_tick(void *arg);
 void bttc_dlvb_span_tick(void *arg);
+/** Send again the relayed events whose retry time came; forget those the app refuses (it
+ *  applied them, or they are stale) and those tried too often (dlvbridge_tx.c). */
+void bttc_dlvb_relay_tick(void *arg);
+/** Free the relay list. */
+void bttc_dlvb_relay_free(struct bttc_dlvb *x);
 int bttc_dlvb_is_proposer(struct bttc_dlvb *x, uint64_t next_count);
 /** The adapter of a root, or NULL. */
 struct bttc_dlvb_root *bttc_dlvb_root_of(struct bttc_dlvb *x, enum dlv_root r);
