@@ -15,10 +15,14 @@
 
 /* --- config --------------------------------------------------------------------------------- */
 
-static const char *const KEYS[] = {
-    "bridge",           "bridge_poll_tron",         "bridge_poll_eth",
-    "bridge_poll_bsc",  "checkpoint_poll_interval", "span_poll_interval",
-    "bridge_noack_wait"};
+static const char *const KEYS[] = {"bridge",
+                                   "bridge_poll_tron",
+                                   "bridge_poll_eth",
+                                   "bridge_poll_bsc",
+                                   "checkpoint_poll_interval",
+                                   "span_poll_interval",
+                                   "bridge_noack_wait",
+                                   "bridge_tron_confirmations"};
 
 int bttc_dlvb_conf_key(const char *key)
 {
@@ -64,6 +68,25 @@ static bt_status conf_duration(struct bttc_dlvb *x, const char *key, uint64_t *o
     if (bttc_dlvb_duration(e.value, out) == BT_OK)
         return BT_OK;
     x->host->set_error(x->hctx, "%s:%u: %s: want a duration like 3s, 1m, 500ms", e.file, e.line,
+                       key);
+    return BT_EINVAL;
+}
+
+/* A block count (0 allowed): digits only, at most 1,000,000. */
+static bt_status conf_count(struct bttc_dlvb *x, const char *key, uint64_t *out)
+{
+    struct bt_conf_entry e;
+    if (x->host->conf_get(x->hctx, key, &e) != BT_OK)
+        return BT_OK; /* keep the default */
+    uint64_t n = 0;
+    const char *p = e.value;
+    for (; *p >= '0' && *p <= '9' && n <= 1000000; p++)
+        n = n * 10 + (uint64_t)(*p - '0');
+    if (p != e.value && !*p && n <= 1000000) {
+        *out = n;
+        return BT_OK;
+    }
+    x->host->set_error(x->hctx, "%s:%u: %s: want a block count (0 to 1000000)", e.file, e.line,
                        key);
     return BT_EINVAL;
 }
@@ -124,13 +147,15 @@ bt_status bttc_dlvb_new(struct bttc_dlvb **out, struct bttc *b, const char *key_
     x->ckpt_ms = 30 * 60000;
     x->span_ms = 60000;
     x->noack_wait_ms = 30 * 60000;
+    x->tron_conf = 18; /* PROTOCOL.md §4 params: TRON confirmations */
     bt_status st = BT_OK;
     if ((st = conf_duration(x, "bridge_poll_tron", &x->poll_ms[DLV_ROOT_TRON])) != BT_OK ||
         (st = conf_duration(x, "bridge_poll_eth", &x->poll_ms[DLV_ROOT_ETH])) != BT_OK ||
         (st = conf_duration(x, "bridge_poll_bsc", &x->poll_ms[DLV_ROOT_BSC])) != BT_OK ||
         (st = conf_duration(x, "checkpoint_poll_interval", &x->ckpt_ms)) != BT_OK ||
         (st = conf_duration(x, "span_poll_interval", &x->span_ms)) != BT_OK ||
-        (st = conf_duration(x, "bridge_noack_wait", &x->noack_wait_ms)) != BT_OK) {
+        (st = conf_duration(x, "bridge_noack_wait", &x->noack_wait_ms)) != BT_OK ||
+        (st = conf_count(x, "bridge_tron_confirmations", &x->tron_conf)) != BT_OK) {
         free(x);
         return st;
     }
@@ -311,7 +336,7 @@ static bt_status add_root(struct bttc_dlvb *x, const struct dlvb_adapter *ad,
     oc[*n_oc] = (struct dlvb_oracle_chain){.root = r, .vt = ad->vt, .self = ad->self};
     memcpy(oc[*n_oc].root_chain, rp->root_chain, 20);
     memcpy(oc[*n_oc].stake_manager, rp->stake_manager, 20);
-    oc[*n_oc].confirmations = r == DLV_ROOT_TRON ? 18 : 0;
+    oc[*n_oc].confirmations = r == DLV_ROOT_TRON ? x->tron_conf : 0;
     (*n_oc)++;
     if (addr_or_null(rp->root_chain)) {
         pc[*n_pc] = (struct dlvb_proposer_chain){.root_type = ad->chain_type,
@@ -330,7 +355,7 @@ static bt_status add_root(struct bttc_dlvb *x, const struct dlvb_adapter *ad,
         .staking_info = r == DLV_ROOT_TRON ? addr_or_null(rp->staking_info) : NULL,
         .state_sender = addr_or_null(rp->state_sender),
         .root_chain = addr_or_null(rp->root_chain),
-        .confirmations = r == DLV_ROOT_TRON ? 18 : 0,
+        .confirmations = r == DLV_ROOT_TRON ? x->tron_conf : 0,
         .max_blocks = r == DLV_ROOT_TRON ? 5 : 1000,
     };
     if (!lc.staking_info && !lc.state_sender && !lc.root_chain) {

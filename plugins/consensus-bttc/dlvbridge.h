@@ -10,7 +10,8 @@
  *    and submits this validator's committed side msgs (+2/3 Yes) with the H+2 votes to the
  *    root chain (dlvb_submit_msg).
  * Config ([plugin consensus-bttc]): bridge = on|off (default on), the intervals above
- * (durations "500ms", "3s", "1m", "1h"; a bare number is seconds), bridge_noack_wait (30m).
+ * (durations "500ms", "3s", "1m", "1h"; a bare number is seconds), bridge_noack_wait (30m),
+ * bridge_tron_confirmations (18; a dev TRON chain without reorgs can use 1 or 2).
  * Logs one logfmt line per action ("bridge event relayed", "bridge checkpoint proposed",
  * "bridge checkpoint submitted", "bridge checkpoint acked", "bridge span proposed", ...) and
  * counts them in bttcd_consensus_bttc_bridge_* metrics. Thread: loop (everything). */
@@ -92,6 +93,7 @@ struct bttc_dlvb {
     char key_id[48];
     uint8_t me[20];
     uint64_t poll_ms[DLV_ROOT_COUNT], ckpt_ms, span_ms, noack_wait_ms;
+    uint64_t tron_conf; /* TRON confirmations of listener and oracle (18) */
 
     struct dlv_application *app;
     struct dlv_node *node;
