@@ -151,12 +151,28 @@ static json_t *roots_json(const struct devnet *d)
 char *dn_dlv_genesis_text(const struct devnet *d, const struct dn_stake *stakes)
 {
     json_t *vals = json_array();
-    for (uint32_t i = 0; vals && i < d->n_val; i++) {
+    /* A dividend account (fee 0) per validator, as upstream's generated genesis has: the
+     * checkpoint's account root hashes them, and an empty list has no root (no checkpoint). */
+    json_t *accs = json_array();
+    for (uint32_t i = 0; vals && accs && i < d->n_val; i++) {
         json_t *v = validator_json(d, i, &stakes[i]);
-        if (!v || json_array_append_new(vals, v) != 0) {
+        json_t *a = json_pack("{s:s,s:s}", "user", d->val[i].addr_hex, "feeAmount", "0");
+        /* json_array_append_new takes the value also when it fails */
+        int bad = !v || !a;
+        if (bad) {
+            json_decref(v);
+            json_decref(a);
+        }
+        if (bad || json_array_append_new(vals, v) != 0 || json_array_append_new(accs, a) != 0) {
             json_decref(vals);
+            json_decref(accs);
             return NULL;
         }
+    }
+    if (!vals || !accs) {
+        json_decref(vals);
+        json_decref(accs);
+        return NULL;
     }
     char chain[32];
     dn_fmt(chain, sizeof(chain), "delivery-%d", DN_BTTC_CHAIN_ID);
@@ -169,9 +185,9 @@ char *dn_dlv_genesis_text(const struct devnet *d, const struct dn_stake *stakes)
                   "bttc_confirmations", DLV_BTTC_CONFIRMATIONS, "staking_buffer_time",
                   DLV_STAKING_BUFFER_S, "roots", roots_json(d));
     /* Span 0 is the Bttc genesis span (bttc-genesis.json, spans.json's first). */
-    json_t *g = json_pack("{s:s,s:o,s:o,s:{s:i,s:i,s:i},s:[]}", "chain_id", chain, "params", params,
+    json_t *g = json_pack("{s:s,s:o,s:o,s:{s:i,s:i,s:i},s:o}", "chain_id", chain, "params", params,
                           "validators", vals, "span", "span_id", 0, "start_block", 0, "end_block",
-                          DN_SPAN_LEN - 1, "dividend_accounts");
+                          DN_SPAN_LEN - 1, "dividend_accounts", accs);
     char *text = g ? json_dumps(g, JSON_INDENT(1)) : NULL;
     json_decref(g);
     return text;

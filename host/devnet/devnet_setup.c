@@ -240,13 +240,6 @@ static void conf_rootchain(struct bts_buf *b, const struct devnet *d, enum dn_ch
                           a[0], a[1], a[2], a[3], v->addr_hex);
 }
 
-/* The bridge's keys (timers of the Delivery bridge in consensus-bttc, short for a devnet).
- * consensus-bttc refuses keys it does not know, so until its bridge wiring reads them they
- * are written commented out; DN_BRIDGE_KEYS=1 writes them live. */
-#ifndef DN_BRIDGE_KEYS
-#define DN_BRIDGE_KEYS 1
-#endif
-
 /* [plugin consensus-bttc]: Delivery on (TRON present) or the span file (no TRON: Delivery has
  * no staking chain). With Delivery on, its in-process span source serves the spans
  * (consensus-bttc takes a `bttc/span-source` service before span_file), so span_file is not
@@ -266,17 +259,17 @@ static void conf_consensus(struct bts_buf *b, const struct devnet *d, uint32_t i
         return;
     }
     dn_path(d, path, sizeof(path), DN_DLV_GENESIS, NULL);
-    const char *c = DN_BRIDGE_KEYS ? "" : "# ";
     (void)!bts_buf_printf(
         b,
         "# Delivery runs in this validator and serves the spans (bttc/span-source); its REST\n"
         "# server is the node's --rest.port (%d)\ndelivery = on\ndelivery_key = "
         "%s\ndelivery_genesis = %s\ndelivery_timeout_propose_ms = 2000\n"
         "delivery_timeout_vote_ms = 1000\ndelivery_timeout_commit_ms = 1000\n"
-        "# the bridge's timers (dev values)%s\n%sbridge_poll_tron = 1s\n%sbridge_poll_eth = 2s\n"
-        "%sbridge_poll_bsc = 2s\n%scheckpoint_poll_interval = 1m\n%sspan_poll_interval = 5s\n",
-        v->rest_port, v->addr_hex, path,
-        DN_BRIDGE_KEYS ? "" : ", commented out until consensus-bttc reads them", c, c, c, c, c);
+        "# the bridge's timers (dev values)\nbridge_poll_tron = 1s\nbridge_poll_eth = 2s\n"
+        "bridge_poll_bsc = 2s\ncheckpoint_poll_interval = 1m\nspan_poll_interval = 5s\n"
+        "# the dev TRON chain seals a block a second and never reorgs\n"
+        "bridge_tron_confirmations = 2\n",
+        v->rest_port, v->addr_hex, path);
 }
 
 bt_status dn_write_confs(const struct devnet *d, char *err, size_t err_cap)

@@ -15,10 +15,14 @@
 
 /* --- config --------------------------------------------------------------------------------- */
 
-static const char *const KEYS[] = {
-    "bridge",           "bridge_poll_tron",         "bridge_poll_eth",
-    "bridge_poll_bsc",  "checkpoint_poll_interval", "span_poll_interval",
-    "bridge_noack_wait"};
+static const char *const KEYS[] = {"bridge",
+                                   "bridge_poll_tron",
+                                   "bridge_poll_eth",
+                                   "bridge_poll_bsc",
+                                   "checkpoint_poll_interval",
+                                   "span_poll_interval",
+                                   "bridge_noack_wait",
+                                   "bridge_tron_confirmations"};
 
 int bttc_dlvb_conf_key(const char *key)
 {
@@ -64,6 +68,25 @@ static bt_status conf_duration(struct bttc_dlvb *x, const char *key, uint64_t *o
     if (bttc_dlvb_duration(e.value, out) == BT_OK)
         return BT_OK;
     x->host->set_error(x->hctx, "%s:%u: %s: want a duration like 3s, 1m, 500ms", e.file, e.line,
+                       key);
+    return BT_EINVAL;
+}
+
+/* A block count (0 allowed): digits only, at most 1,000,000. */
+static bt_status conf_count(struct bttc_dlvb *x, const char *key, uint64_t *out)
+{
+    struct bt_conf_entry e;
+    if (x->host->conf_get(x->hctx, key, &e) != BT_OK)
+        return BT_OK; /* keep the default */
+    uint64_t n = 0;
+    const char *p = e.value;
+    for (; *p >= '0' && *p <= '9' && n <= 1000000; p++)
+        n = n * 10 + (uint64_t)(*p - '0');
+    if (p != e.value && !*p && n <= 1000000) {
+        *out = n;
+        return BT_OK;
+    }
+    x->host->set_error(x->hctx, "%s:%u: %s: want a block count (0 to 1000000)", e.file, e.line,
                        key);
     return BT_EINVAL;
 }
@@ -124,13 +147,15 @@ bt_status bttc_dlvb_new(struct bttc_dlvb **out, struct bttc *b, const char *key_
     x->ckpt_ms = 30 * 60000;
     x->span_ms = 60000;
     x->noack_wait_ms = 30 * 60000;
+    x->tron_conf = 18; /* PROTOCOL.md §4 params: TRON confirmations */
     bt_status st = BT_OK;
     if ((st = conf_duration(x, "bridge_poll_tron", &x->poll_ms[DLV_ROOT_TRON])) != BT_OK ||
         (st = conf_duration(x, "bridge_poll_eth", &x->poll_ms[DLV_ROOT_ETH])) != BT_OK ||
         (st = conf_duration(x, "bridge_poll_bsc", &x->poll_ms[DLV_ROOT_BSC])) != BT_OK ||
         (st = conf_duration(x, "checkpoint_poll_interval", &x->ckpt_ms)) != BT_OK ||
         (st = conf_duration(x, "span_poll_interval", &x->span_ms)) != BT_OK ||
-        (st = conf_duration(x, "bridge_noack_wait", &x->noack_wait_ms)) != BT_OK) {
+        (st = conf_duration(x, "bridge_noack_wait", &x->noack_wait_ms)) != BT_OK ||
+        (st = conf_count(x, "bridge_tron_confirmations", &x->tron_conf)) != BT_OK) {
         free(x);
         return st;
     }
@@ -248,6 +273,9 @@ struct bttc_dlvb_root *bttc_dlvb_root_of(struct bttc_dlvb *x, enum dlv_root r)
 
 /* --- start ---------------------------------------------------------------------------------- */
 
+/* how often the relayed events due again are looked at */
+#define RELAY_TICK_MS 2000
+
 static const uint8_t *addr_or_null(const uint8_t a[20])
 {
     static const uint8_t zero[20];
@@ -308,7 +336,7 @@ static bt_status add_root(struct bttc_dlvb *x, const struct dlvb_adapter *ad,
     oc[*n_oc] = (struct dlvb_oracle_chain){.root = r, .vt = ad->vt, .self = ad->self};
     memcpy(oc[*n_oc].root_chain, rp->root_chain, 20);
     memcpy(oc[*n_oc].stake_manager, rp->stake_manager, 20);
-    oc[*n_oc].confirmations = r == DLV_ROOT_TRON ? 18 : 0;
+    oc[*n_oc].confirmations = r == DLV_ROOT_TRON ? x->tron_conf : 0;
     (*n_oc)++;
     if (addr_or_null(rp->root_chain)) {
         pc[*n_pc] = (struct dlvb_proposer_chain){.root_type = ad->chain_type,
@@ -327,7 +355,7 @@ static bt_status add_root(struct bttc_dlvb *x, const struct dlvb_adapter *ad,
         .staking_info = r == DLV_ROOT_TRON ? addr_or_null(rp->staking_info) : NULL,
         .state_sender = addr_or_null(rp->state_sender),
         .root_chain = addr_or_null(rp->root_chain),
-        .confirmations = r == DLV_ROOT_TRON ? 18 : 0,
+        .confirmations = r == DLV_ROOT_TRON ? x->tron_conf : 0,
         .max_blocks = r == DLV_ROOT_TRON ? 5 : 1000,
     };
     if (!lc.staking_info && !lc.state_sender && !lc.root_chain) {
@@ -382,6 +410,13 @@ bt_status bttc_dlvb_start(struct bttc_dlvb *x, struct dlv_application *app,
                                      .arg = x};
         st = dlvb_proposer_new(&x->proposer, pc, n_pc, app->p.checkpoint_buffer_time, &x->local,
                                &view, bttc_dlvb_on_proposal, x);
+        /* the genesis lengths: upstream's on mainnet, short ones on a dev net */
+        if (st == BT_OK && dlvb_proposer_set_range(x->proposer, app->p.avg_checkpoint_length,
+                                                   app->p.max_checkpoint_length,
+                                                   app->p.bttc_confirmations) != BT_OK)
+            x->host->log(x->hctx, BT_LOG_WARN, "bridge checkpoint lengths ignored",
+                         "avg=%llu max=%llu", (unsigned long long)app->p.avg_checkpoint_length,
+                         (unsigned long long)app->p.max_checkpoint_length);
         if (st != BT_OK)
             return st;
     }
@@ -393,6 +428,8 @@ bt_status bttc_dlvb_start(struct bttc_dlvb *x, struct dlv_application *app,
                                     &x->t_sync)) != BT_OK)
             return st;
         if (x->oracle && (st = timer(x, x->span_ms, bttc_dlvb_span_tick, x, &x->t_span)) != BT_OK)
+            return st;
+        if ((st = timer(x, RELAY_TICK_MS, bttc_dlvb_relay_tick, x, &x->t_relay)) != BT_OK)
             return st;
     }
     x->started = 1;
@@ -430,8 +467,8 @@ void bttc_dlvb_stop(struct bttc_dlvb *x)
     if (!x)
         return;
     x->started = 0;
-    uint64_t *ids[] = {&x->t_noack, &x->t_sync, &x->t_span};
-    for (size_t i = 0; i < 3; i++)
+    uint64_t *ids[] = {&x->t_noack, &x->t_sync, &x->t_span, &x->t_relay};
+    for (size_t i = 0; i < 4; i++)
         if (*ids[i]) {
             (void)x->host->timer_del(x->hctx, *ids[i]);
             *ids[i] = 0;
@@ -452,6 +489,7 @@ void bttc_dlvb_free(struct bttc_dlvb *x)
         dlvb_listener_free(x->roots[i].l);
     dlvb_proposer_free(x->proposer);
     dlvb_oracle_free(x->oracle);
+    bttc_dlvb_relay_free(x);
     while (x->pending) {
         struct bttc_dlvb_pending *p = x->pending;
         x->pending = p->next;

@@ -10,7 +10,8 @@
  *    and submits this validator's committed side msgs (+2/3 Yes) with the H+2 votes to the
  *    root chain (dlvb_submit_msg).
  * Config ([plugin consensus-bttc]): bridge = on|off (default on), the intervals above
- * (durations "500ms", "3s", "1m", "1h"; a bare number is seconds), bridge_noack_wait (30m).
+ * (durations "500ms", "3s", "1m", "1h"; a bare number is seconds), bridge_noack_wait (30m),
+ * bridge_tron_confirmations (18; a dev TRON chain without reorgs can use 1 or 2).
  * Logs one logfmt line per action ("bridge event relayed", "bridge checkpoint proposed",
  * "bridge checkpoint submitted", "bridge checkpoint acked", "bridge span proposed", ...) and
  * counts them in bttcd_consensus_bttc_bridge_* metrics. Thread: loop (everything). */
@@ -63,6 +64,19 @@ struct bttc_dlvb_pending {
     struct dlv_msg msg;
 };
 
+/** An event msg this validator relayed, sent again until the app has applied it: a side msg
+ *  the tally left at Skip (the oracle saw it unconfirmed, or the precommit's side results were
+ *  full) is never sent again by anyone else. Keyed by (tx hash, log index). */
+struct bttc_dlvb_relay {
+    struct bttc_dlvb_relay *next;
+    uint8_t tx_hash[32];
+    uint32_t log_index;
+    enum dlv_root root;
+    unsigned tries;
+    uint64_t next_ms; /* the next send, monotonic ms */
+    struct dlv_msg msg;
+};
+
 /** An asynchronous call in flight (submit, no-ack, sync); x NULL once the bridge is gone. */
 struct bttc_dlvb_call {
     struct bttc_dlvb_call *next, **prev;
@@ -79,6 +93,7 @@ struct bttc_dlvb {
     char key_id[48];
     uint8_t me[20];
     uint64_t poll_ms[DLV_ROOT_COUNT], ckpt_ms, span_ms, noack_wait_ms;
+    uint64_t tron_conf; /* TRON confirmations of listener and oracle (18) */
 
     struct dlv_application *app;
     struct dlv_node *node;
@@ -110,6 +125,9 @@ struct bttc_dlvb {
     uint64_t sent_start[DLV_ROOT_COUNT], sent_at[DLV_ROOT_COUNT];
 
     struct bttc_dlvb_call *calls;
+    struct bttc_dlvb_relay *relays; /* relayed events not yet applied */
+    size_t n_relays;
+    uint64_t t_relay;
     uint32_t m_events, m_proposed, m_submitted, m_acked, m_spans;
 };
 
@@ -162,6 +180,11 @@ void bttc_dlvb_on_proposal(void *arg, const struct dlvb_proposal *p);
 void bttc_dlvb_noack_tick(void *arg);
 void bttc_dlvb_sync_tick(void *arg);
 void bttc_dlvb_span_tick(void *arg);
+/** Send again the relayed events whose retry time came; forget those the app refuses (it
+ *  applied them, or they are stale) and those tried too often (dlvbridge_tx.c). */
+void bttc_dlvb_relay_tick(void *arg);
+/** Free the relay list. */
+void bttc_dlvb_relay_free(struct bttc_dlvb *x);
 int bttc_dlvb_is_proposer(struct bttc_dlvb *x, uint64_t next_count);
 /** The adapter of a root, or NULL. */
 struct bttc_dlvb_root *bttc_dlvb_root_of(struct bttc_dlvb *x, enum dlv_root r);

@@ -51,6 +51,82 @@ bt_status bttc_dlvb_send(struct bttc_dlvb *x, const struct dlv_msg *m)
 
 /* --- root-chain events ----------------------------------------------------------------------- */
 
+/* A relayed event is sent again this often until the app applies it (a side tx is decided two
+ * heights, about 2 s, after its block), and forgotten after RELAY_TRIES sends. */
+#define RELAY_RETRY_MS 10000
+#define RELAY_TRIES    30
+#define RELAY_MAX      4096
+
+static void relay_keep(struct bttc_dlvb *x, enum dlv_root root, const struct dlvb_event *ev,
+                       const struct dlv_msg *m)
+{
+    for (struct bttc_dlvb_relay *q = x->relays; q; q = q->next)
+        if (q->log_index == ev->log_index && !memcmp(q->tx_hash, ev->tx_hash, 32))
+            return; /* already followed */
+    if (x->n_relays >= RELAY_MAX)
+        return;
+    struct bttc_dlvb_relay *q = calloc(1, sizeof *q);
+    if (!q)
+        return;
+    if (dlv_msg_copy(&q->msg, m) != BT_OK) {
+        free(q);
+        return;
+    }
+    memcpy(q->tx_hash, ev->tx_hash, 32);
+    q->log_index = ev->log_index;
+    q->root = root;
+    q->tries = 1;
+    q->next_ms = x->host->now_ms(x->hctx) + RELAY_RETRY_MS;
+    q->next = x->relays;
+    x->relays = q;
+    x->n_relays++;
+}
+
+void bttc_dlvb_relay_tick(void *arg)
+{
+    struct bttc_dlvb *x = arg;
+    uint64_t now = x->host->now_ms(x->hctx);
+    for (struct bttc_dlvb_relay **pp = &x->relays; *pp;) {
+        struct bttc_dlvb_relay *q = *pp;
+        if (now < q->next_ms) {
+            pp = &q->next;
+            continue;
+        }
+        /* BT_EEXIST: still in the mempool, wait; any other refusal is check_tx's: the app has
+         * it (acked, record or sequence stored) or it went stale, so stop following it */
+        bt_status st = bttc_dlvb_send(x, &q->msg);
+        int keep = (st == BT_OK || st == BT_EEXIST) && q->tries < RELAY_TRIES;
+        if (st == BT_OK) {
+            char tx[67];
+            hex32(tx, q->tx_hash);
+            q->tries++;
+            x->host->log(x->hctx, BT_LOG_INFO, "bridge event re-relayed",
+                         "root=%s type=%s log_index=%u tx=%s tries=%u", dlv_root_name(q->root),
+                         dlv_msg_type_name(q->msg.type), q->log_index, tx, q->tries);
+        }
+        q->next_ms = now + RELAY_RETRY_MS;
+        if (keep) {
+            pp = &q->next;
+            continue;
+        }
+        *pp = q->next;
+        x->n_relays--;
+        dlv_msg_free(&q->msg);
+        free(q);
+    }
+}
+
+void bttc_dlvb_relay_free(struct bttc_dlvb *x)
+{
+    while (x->relays) {
+        struct bttc_dlvb_relay *q = x->relays;
+        x->relays = q->next;
+        dlv_msg_free(&q->msg);
+        free(q);
+    }
+    x->n_relays = 0;
+}
+
 bt_status bttc_dlvb_on_event(void *arg, const struct dlvb_event *ev)
 {
     struct bttc_dlvb_root *r = arg;
@@ -72,6 +148,8 @@ bt_status bttc_dlvb_on_event(void *arg, const struct dlvb_event *ev)
     }
     st = bttc_dlvb_send(x, &m);
     const char *type = dlv_msg_type_name(m.type);
+    if (st == BT_OK || st == BT_EEXIST)
+        relay_keep(x, r->root, ev, &m);
     if (st == BT_OK) {
         metric(x, x->m_events);
         x->host->log(x->hctx, BT_LOG_INFO, "bridge event relayed",

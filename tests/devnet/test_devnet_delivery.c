@@ -95,6 +95,14 @@ static void test_devnet_delivery_genesis_accepted(void)
     json_t *g = json_loads(text, 0, NULL);
     CU_ASSERT_FATAL(json_is_object(g));
     const json_t *p = json_object_get(g, "params"), *roots = json_object_get(p, "roots");
+    /* a dividend account (fee 0) per validator: the checkpoints' account root needs one */
+    const json_t *accs = json_object_get(g, "dividend_accounts");
+    CU_ASSERT_EQUAL(json_array_size(accs), d->n_val);
+    for (size_t i = 0; i < json_array_size(accs) && i < d->n_val; i++) {
+        const json_t *a = json_array_get(accs, i);
+        CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "user")), d->val[i].addr_hex);
+        CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "feeAmount")), "0");
+    }
     CU_ASSERT_EQUAL(json_integer_value(json_object_get(p, "span_duration")), DN_SPAN_LEN);
     CU_ASSERT_EQUAL(json_integer_value(json_object_get(p, "sprint_duration")), DN_SPRINT);
     CU_ASSERT_EQUAL(json_integer_value(json_object_get(p, "producer_count")), 4);
@@ -173,6 +181,8 @@ static void test_devnet_delivery_confs(void)
     CU_ASSERT(strstr(c, "delivery_timeout_propose_ms = ") != NULL);
     CU_ASSERT(strstr(c, "bridge_poll_tron = 1s") != NULL);
     CU_ASSERT(strstr(c, "span_poll_interval = 5s") != NULL);
+    CU_ASSERT(strstr(c, "\nbridge_tron_confirmations = 2\n") != NULL);
+    CU_ASSERT(strstr(c, "# bridge") == NULL); /* the bridge keys are live */
     CU_ASSERT(strstr(c, "span_file") == NULL);
     CU_ASSERT(strstr(c, "(25000)") != NULL); /* the REST port it is told (--rest.port) */
     free(c);

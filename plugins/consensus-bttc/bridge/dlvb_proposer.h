@@ -52,7 +52,9 @@ struct dlvb_proposer_chain {
     void *self;
     uint8_t root_chain[20]; /**< RootChain address */
     uint64_t activation;    /**< extra chains: first checkpointed Bttc block (0 for
-                                 TRON and ETH; 0 on another chain: inactive) */
+                                 TRON and ETH; 0 on another chain: from block 0, as the
+                                 Delivery handler takes start == activation height; a chain
+                                 not active is not given to the proposer) */
 };
 
 /** The fields of the MsgCheckpoint to propose (proposer, bor_chain_id and epoch are the app's). */
@@ -78,6 +80,17 @@ bt_status dlvb_proposer_new(struct dlvb_proposer **out, const struct dlvb_propos
                             size_t n, uint64_t buffer_time, const struct dlvb_local *local,
                             const struct dlvb_app_view *app, dlvb_propose_fn fn,
                             void *arg) BT_MUST_CHECK BT_NONNULL(1, 2, 5, 6, 7);
+
+/** The range rule's lengths (§4.6.1): `unit` the length a range is cut to a multiple of and
+ *  `max_len` its cap (Delivery's avg_checkpoint_length / max_checkpoint_length, 256 / 1024
+ *  upstream), `confirmations` the Bttc depth of the confirmed head (10 upstream; Delivery's
+ *  bttc_confirmations). The forced range comes after 2 × max_len seconds. A new proposer uses
+ *  the upstream values; a dev net with short lengths sets its genesis values here so a
+ *  checkpoint comes within a minute. Returns: BT_OK, BT_EINVAL (unit or max_len 0, unit over
+ *  max_len). Source: bttcprotocol/delivery@v1.0.9:bridge/setu/processor/checkpoint.go
+ *  (nextExpectedCheckpoint, which reads the first two from the checkpoint params). */
+bt_status dlvb_proposer_set_range(struct dlvb_proposer *p, uint64_t unit, uint64_t max_len,
+                                  uint64_t confirmations) BT_NONNULL(1);
 
 /** Release; reads in flight finish without calling fn, then the memory goes. */
 void dlvb_proposer_free(struct dlvb_proposer *p);

@@ -20,6 +20,7 @@ struct dlvb_proposer {
     struct slot slots[MAX_CHAINS];
     size_t n;
     uint64_t buffer_time;
+    uint64_t unit, max_len, confirmations; /* §4.6.1 lengths */
     struct dlvb_local local;
     struct dlvb_app_view app;
     dlvb_propose_fn fn;
@@ -45,12 +46,58 @@ bt_status dlvb_proposer_new(struct dlvb_proposer **out, const struct dlvb_propos
     }
     p->n = n;
     p->buffer_time = buffer_time;
+    p->unit = BTS_DLVCKPT_UNIT;
+    p->max_len = BTS_DLVCKPT_MAX_SPAN + 1;
+    p->confirmations = BTS_DLVCKPT_CONFIRMATIONS;
     p->local = *local;
     p->app = *app;
     p->fn = fn;
     p->arg = arg;
     *out = p;
     return BT_OK;
+}
+
+bt_status dlvb_proposer_set_range(struct dlvb_proposer *p, uint64_t unit, uint64_t max_len,
+                                  uint64_t confirmations)
+{
+    if (unit == 0 || max_len == 0 || unit > max_len || max_len > UINT64_MAX / 2)
+        return BT_EINVAL;
+    p->unit = unit;
+    p->max_len = max_len;
+    p->confirmations = confirmations;
+    return BT_OK;
+}
+
+/* §4.6.1 with the proposer's lengths: bts_dlvckpt_next_range with unit, cap, depth and forced
+ * age taken from p (that function has upstream's constants). */
+static int next_range(const struct dlvb_proposer *p, uint64_t *out_start, uint64_t *out_end,
+                      uint64_t head, const struct bts_dlvckpt_last *last, uint64_t now,
+                      uint64_t activation)
+{
+    uint64_t confirmed = head > p->confirmations ? head - p->confirmations : 0;
+    uint64_t start = last->end == 0 ? 0 : last->end + 1;
+    uint64_t end = 0;
+    int have_diff = confirmed + 1 > start;
+    uint64_t diff = have_diff ? confirmed - start + 1 : 0;
+    if (have_diff) {
+        uint64_t e = diff - diff % p->unit;
+        if (e > 0)
+            e -= 1;
+        if (e > p->max_len - 1)
+            e = p->max_len - 1;
+        end = start + e;
+    }
+    if (end == 0 || end == start || diff < p->unit) {
+        if (now > last->created_at && now - last->created_at > 2 * p->max_len)
+            end = confirmed;
+    }
+    if (start == 0 && activation != 0) {
+        start += activation;
+        end += activation;
+    }
+    *out_start = start;
+    *out_end = end;
+    return end != 0 && start < end;
 }
 
 void dlvb_proposer_free(struct dlvb_proposer *p)
@@ -100,7 +147,7 @@ static void on_last(void *arg, bt_status st, uint64_t header_id, const struct dl
     struct bts_dlvckpt_last last = {.end = hb->end, .created_at = hb->created_at};
     struct dlvb_proposal pr = {.root_type = s->c.root_type};
     uint64_t activation = is_base_chain(s->c.root_type) ? 0 : s->c.activation;
-    if (!bts_dlvckpt_next_range(&pr.start, &pr.end, s->head, &last, s->now, activation)) {
+    if (!next_range(p, &pr.start, &pr.end, s->head, &last, s->now, activation)) {
         p->st.skipped_range++;
         return;
     }
@@ -119,14 +166,14 @@ bt_status dlvb_proposer_on_head(struct dlvb_proposer *p, uint64_t head, uint64_t
 {
     if (!p->app.is_proposer(p->app.arg))
         return BT_OK;
-    if (head <= BTS_DLVCKPT_CONFIRMATIONS)
+    if (head <= p->confirmations)
         return BT_OK;
-    uint64_t confirmed = head - BTS_DLVCKPT_CONFIRMATIONS;
+    uint64_t confirmed = head - p->confirmations;
     for (size_t i = 0; i < p->n; i++) {
         struct slot *s = &p->slots[i];
         if (s->busy)
             continue;
-        if (!is_base_chain(s->c.root_type) && (s->c.activation == 0 || confirmed < s->c.activation))
+        if (!is_base_chain(s->c.root_type) && confirmed < s->c.activation)
             continue; /* extra root chain not active yet */
         uint64_t ts = 0;
         /* a buffered checkpoint blocks until it is buffer_time old (timestamp 0: stale) */

@@ -35,9 +35,14 @@ static void test_dlvbridge_glue_durations(void)
 
 static void test_dlvbridge_glue_conf_keys(void)
 {
-    const char *keys[] = {"bridge",           "bridge_poll_tron",         "bridge_poll_eth",
-                          "bridge_poll_bsc",  "checkpoint_poll_interval", "span_poll_interval",
-                          "bridge_noack_wait"};
+    const char *keys[] = {"bridge",
+                          "bridge_poll_tron",
+                          "bridge_poll_eth",
+                          "bridge_poll_bsc",
+                          "checkpoint_poll_interval",
+                          "span_poll_interval",
+                          "bridge_noack_wait",
+                          "bridge_tron_confirmations"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         CU_ASSERT(bttc_dlvb_conf_key(keys[i]));
     CU_ASSERT(!bttc_dlvb_conf_key("bridge_poll"));

@@ -77,6 +77,7 @@ struct rig {
     struct dlvb_proposer *p;
 };
 
+/* bsc_activation 0: no BSC chain (an inactive extra root is not given to the proposer) */
 static void rig_init(struct rig *r, uint64_t bsc_activation)
 {
     memset(r, 0, sizeof(*r));
@@ -97,7 +98,8 @@ static void rig_init(struct rig *r, uint64_t bsc_activation)
     memset(c[2].root_chain, 0x03, 20);
     struct dlvb_local loc = {loc_head, loc_root, &r->app};
     struct dlvb_app_view av = {app_is_proposer, app_buffered, app_account_root, &r->app};
-    CU_ASSERT_FATAL(dlvb_proposer_new(&r->p, c, 3, 1000, &loc, &av, on_proposal, &r->app) == BT_OK);
+    CU_ASSERT_FATAL(dlvb_proposer_new(&r->p, c, bsc_activation ? 3 : 2, 1000, &loc, &av,
+                                      on_proposal, &r->app) == BT_OK);
 }
 
 static void rig_run(struct rig *r)
@@ -188,7 +190,7 @@ static void test_dlvbridge_proposer_ranges(void)
 static void test_dlvbridge_proposer_buffer_and_failures(void)
 {
     struct rig r;
-    rig_init(&r, 0); /* BSC inactive (activation 0) */
+    rig_init(&r, 0); /* no BSC */
     /* a young buffered checkpoint on TRON blocks it; an old one or timestamp 0 does not */
     r.app.buffered[BT_ROOTCHAIN_TRON] = 1;
     r.app.buffer_ts[BT_ROOTCHAIN_TRON] = NOW - 999;
@@ -487,7 +489,58 @@ static void test_dlvbridge_proposer_msg(void)
     CU_ASSERT(dlvb_proposal_to_msg(&m, &p, me, "12345678901234567890123456789012", 3) == BT_EINVAL);
 }
 
+/* A dev net's genesis lengths (avg 16, max 64, 2 confirmations): a checkpoint every 16 blocks
+ * instead of 256, and a BSC listed from block 0 gets one too. */
+static void test_dlvbridge_proposer_dev_lengths(void)
+{
+    struct rig r;
+    rig_init(&r, 0);
+    CU_ASSERT(dlvb_proposer_set_range(r.p, 0, 64, 2) == BT_EINVAL);
+    CU_ASSERT(dlvb_proposer_set_range(r.p, 65, 64, 2) == BT_EINVAL);
+    CU_ASSERT(dlvb_proposer_set_range(r.p, 16, 0, 2) == BT_EINVAL);
+    CU_ASSERT(dlvb_proposer_set_range(r.p, 16, 64, 2) == BT_OK);
+    last_ckpt(&r.eth, 1, 0, 15, NOW - 60);
+    last_ckpt(&r.tron, 1, 0, 15, NOW - 60);
+    CU_ASSERT(dlvb_proposer_on_head(r.p, 32, NOW) == BT_OK); /* 16..30 is short */
+    rig_run(&r);
+    CU_ASSERT_EQUAL(r.app.n_got, 0);
+    CU_ASSERT(dlvb_proposer_on_head(r.p, 33, NOW) == BT_OK);
+    rig_run(&r);
+    CU_ASSERT_EQUAL_FATAL(r.app.n_got, 2);
+    CU_ASSERT(find(&r.app, BT_ROOTCHAIN_TRON)->start == 16);
+    CU_ASSERT(find(&r.app, BT_ROOTCHAIN_TRON)->end == 31);
+    /* capped at 64 blocks; forced after 2 x 64 s */
+    r.app.n_got = 0;
+    last_ckpt(&r.eth, 1, 0, 15, NOW - 60);
+    last_ckpt(&r.tron, 1, 0, 15, NOW - 129);
+    CU_ASSERT(dlvb_proposer_on_head(r.p, 1000, NOW) == BT_OK);
+    rig_run(&r);
+    CU_ASSERT(find(&r.app, BT_ROOTCHAIN_ETH)->start == 16);
+    CU_ASSERT(find(&r.app, BT_ROOTCHAIN_ETH)->end == 79);
+    r.app.n_got = 0;
+    CU_ASSERT(dlvb_proposer_on_head(r.p, 30, NOW) == BT_OK);
+    rig_run(&r);
+    CU_ASSERT(find(&r.app, BT_ROOTCHAIN_ETH) == NULL);     /* 16..28: short, young */
+    CU_ASSERT(find(&r.app, BT_ROOTCHAIN_TRON)->end == 28); /* short, forced */
+    dlvb_proposer_free(r.p);
+
+    /* BSC listed with activation 0: checkpointed from block 0 like TRON and ETH */
+    struct dlvb_proposer_chain c = {
+        .root_type = BT_ROOTCHAIN_BSC, .vt = &fake_vtbl, .self = &r.bsc};
+    memset(c.root_chain, 0x03, 20);
+    struct dlvb_local loc = {loc_head, loc_root, &r.app};
+    struct dlvb_app_view av = {app_is_proposer, app_buffered, app_account_root, &r.app};
+    r.app.n_got = 0;
+    CU_ASSERT_FATAL(dlvb_proposer_new(&r.p, &c, 1, 1000, &loc, &av, on_proposal, &r.app) == BT_OK);
+    CU_ASSERT(dlvb_proposer_on_head(r.p, 300, NOW) == BT_OK);
+    rig_run(&r);
+    CU_ASSERT_EQUAL_FATAL(r.app.n_got, 1);
+    CU_ASSERT(r.app.got[0].start == 0 && r.app.got[0].end == 255);
+    dlvb_proposer_free(r.p);
+}
+
 BTS_TEST_SUITE("dlvbridge_proposer", NULL, NULL, BTS_TEST(test_dlvbridge_proposer_ranges),
+               BTS_TEST(test_dlvbridge_proposer_dev_lengths),
                BTS_TEST(test_dlvbridge_proposer_buffer_and_failures),
                BTS_TEST(test_dlvbridge_proposer_noack),
                BTS_TEST(test_dlvbridge_proposer_noack_check),
