@@ -1,23 +1,27 @@
 // Delivery fault scenarios with the bridge wired (plugins/consensus-bttc/dlvbridge*.c): four
 // bttcd validators with Delivery and the bridge against anvil as Ethereum, set up as in
 // four_validators_bridge.mjs (`bttcd devnet --rootchains eth` deploys and stakes, the test runs
-// the validators with Delivery on), then in sequence:
-//  1. one of four killed (SIGKILL, not the checkpoint proposer): Delivery heights keep rising on
-//     the other three;
-//  2. wrong root, with three of four: the checkpoint proposer's key signs a MsgCheckpoint over
-//     blocks 0-3 with a bad root hash, put in through `dlv_submitTx` on the proposer's RPC: its
-//     side tx is decided without a Yes majority (the proposer logs "bridge side tx decided ...
-//     result=skip": upstream's side handlers answer a failed check with Skip, not No), it is never
-//     submitted, and the RootChain on anvil holds one header, the honest first checkpoint, which
-//     is proposed, voted, submitted and acked with three of four;
+// the validators with Delivery on, checkpoint_buffer_time 20 s), then in sequence:
+//  1. one of four killed (SIGKILL) before the first checkpoint: Delivery heights keep rising on
+//     the other three (wrong-root: a validator other than the checkpoint proposer; noack: the
+//     checkpoint proposer itself);
+//  2. wrong-root: the checkpoint proposer's key signs a MsgCheckpoint over blocks 0-3 with a bad
+//     root hash, put in through `dlv_submitTx` on the proposer's RPC: its side tx is decided
+//     without a Yes majority (the proposer logs "bridge side tx decided ... result=skip":
+//     upstream's side handlers answer a failed check with Skip, not No), it is never submitted,
+//     and the RootChain on anvil holds one header, the honest first checkpoint, proposed, voted,
+//     submitted and acked with three of four;
+//     noack: with the proposer offline nothing is proposed; past the buffer time a validator's
+//     MsgCheckpointNoACK (signed here and put in through `dlv_submitTx`: the bridge's own no-ack
+//     timer reads the TRON RootChain only, dlvbridge_tick.c, and this test runs ETH alone) is
+//     committed (/checkpoints/last-no-ack), the proposer rotates on the three, and the next
+//     proposer's checkpoint lands (RootChain header 10000 names it) with three of four;
 //  3. two of four killed: the heights stop (2 of 4 is below 2/3 of the power); the two restarted,
 //     it goes on (the first victim catches up); the app hashes every node committed agree at
 //     every height (no fork).
 // Not covered: a second checkpoint (the proposer's range policy, PROTOCOL.md §4.6.1, wants 256
-// confirmed Bttc blocks or 2048 s after the last header) and the no-ack path (§4.6.8,
-// bridge/noack.c), which reads the TRON RootChain only (dlvbridge_tick.c) while this test runs
-// ETH alone.
-//   node faults.mjs BTTCD PLUGIN_DIR ANVIL CONTRACTS_DIR
+// confirmed Bttc blocks or 2048 s after the last header, too long for a test).
+//   node faults.mjs BTTCD PLUGIN_DIR ANVIL CONTRACTS_DIR [wrong-root|noack]
 // Exit 77 when anvil or the contracts' node_modules (ethers) are missing.
 import { spawn, spawnSync } from 'node:child_process';
 import { createECDH, createHash } from 'node:crypto';
@@ -27,7 +31,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [bttcd, pluginDir, anvilBin, contractsDir] = process.argv.slice(2);
+const [bttcd, pluginDir, anvilBin, contractsDir, mode = 'wrong-root'] = process.argv.slice(2);
+if (mode !== 'wrong-root' && mode !== 'noack') {
+  console.log(`usage: faults.mjs BTTCD PLUGIN_DIR ANVIL CONTRACTS_DIR [wrong-root|noack]`);
+  process.exit(2);
+}
 if (!existsSync(anvilBin) || !existsSync(join(contractsDir, 'node_modules', 'ethers'))) {
   console.log('SKIP: anvil or contracts/node_modules missing (scripts/setup runs npm ci)');
   process.exit(77);
@@ -179,52 +187,88 @@ async function main() {
     await until(() => n.child.exitCode !== null || n.child.signalCode !== null, 5000, 100);
   };
 
-  // 5. one of four killed (SIGKILL, not the checkpoint proposer) before the first checkpoint:
-  //    Delivery goes on with three (3 of 4 reaches 2/3 + 1)
-  check(await until(() => nodes.every((n) => height(n) >= 3), 30000, 500), 'Delivery commits on all four');
+  // the signed bytes of a tx: chain id ‖ the message's JSON, compact with sorted keys
+  // (dlv_tx_digest); the envelope {from, msg, sig} in the same form (dlv_tx_encode)
+  const canon = (v) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(',')}}` : JSON.stringify(v));
+  const signTx = (from, msg) => {
+    const digest = ethers.keccak256(ethers.toUtf8Bytes(`delivery-${chainId}${canon(msg)}`));
+    const sg = new ethers.SigningKey(keyOf.get(from)).sign(digest);
+    return canon({ from, msg, sig: `${sg.r}${sg.s.slice(2)}${sg.yParity ? '01' : '00'}` });
+  };
+
+  // 5. one of four killed (SIGKILL) before the first checkpoint: Delivery goes on with three
+  //    (3 of 4 reaches 2/3 + 1). wrong-root: not the checkpoint proposer; noack: the proposer.
+  check(await until(() => nodes.every((n) => height(n) >= 1), 30000, 250), 'Delivery commits on all four');
   const prop = await proposerOf(nodes[0]);
   const pn = nodes.find((n) => n.address === prop);
   check(!!pn, `the checkpoint proposer is a validator (${prop})`);
-  const victims = nodes.filter((n) => n !== pn).slice(0, 2);
+  const others = nodes.filter((n) => n !== pn);
+  const victims = mode === 'noack' ? [pn, others[0]] : others.slice(0, 2);
   await kill(victims[0]);
+  const killedAt = Date.now();
   const h1 = Math.max(...alive().map(height));
   check(await until(() => alive().every((n) => height(n) >= h1 + 3), 30000, 500),
     `with ${victims[0].name} killed the other three go on past ${h1 + 3} (${elapsed()})`);
 
-  // 6. wrong root: MsgCheckpoint 0-3 with a bad root hash, signed with the proposer's key (the
-  //    handler wants the valset's proposer, continuity, the account root, epoch 1) and put in
-  //    through dlv_submitTx; the side check fails, so the validators do not vote Yes (upstream's
-  //    side handlers answer a failed check with Skip: delivery common.ErrorSideTx), it is never
-  //    buffered nor submitted. The honest first checkpoint (forced: no header yet) lands with
-  //    three of four.
-  check(await until(() => Number(rpc(pn, 'eth_blockNumber') ?? 0) >= 6, 60000, 500), 'Bttc head >= 6');
-  const acct = (await rest(pn, '/topup/dividend-account-root')).body?.result;
-  check(/^0x[0-9a-f]{64}$/i.test(String(acct)), `dividend account root read (${JSON.stringify(acct)})`);
-  const badRoot = `0x${'bad0'.repeat(16)}`;
-  const msg = { type: 'checkpoint/MsgCheckpoint', value: { proposer: prop, start_block: '0', end_block: '3',
-    root_hash: badRoot, account_root_hash: String(acct).toLowerCase(), bor_chain_id: chainId, epoch: '1',
-    root_chain_type: 'eth' } };
-  // the signed bytes: chain id ‖ the message's JSON, compact with sorted keys (dlv_tx_digest)
-  const canon = (v) => (v && typeof v === 'object' && !Array.isArray(v)
-    ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(',')}}` : JSON.stringify(v));
-  const digest = ethers.keccak256(ethers.toUtf8Bytes(`delivery-${chainId}${canon(msg)}`));
-  const sg = new ethers.SigningKey(keyOf.get(prop)).sign(digest);
-  const sig = `${sg.r}${sg.s.slice(2)}${sg.yParity ? '01' : '00'}`;
-  const tx = canon({ from: prop, msg, sig });
-  const txHash = createHash('sha256').update(tx).digest('hex');
-  const sent = rpc(pn, 'dlv_submitTx', JSON.stringify([tx]));
-  check(sent === true, `dlv_submitTx takes the bad checkpoint (${JSON.stringify(sent)})`);
-  const decRe = new RegExp(`bridge side tx decided"? type=checkpoint/MsgCheckpoint height=\\d+ tx=0x${txHash} result=(\\w+)`);
-  check(await until(() => decRe.test(pn.log), 30000, 500), `the bad checkpoint's side tx is decided (${elapsed()})`);
-  const res = decRe.exec(pn.log)?.[1];
-  check(res === 'skip' || res === 'no', `the bad checkpoint is not voted through (result=${res})`);
-  const acked = await until(async () => (await Promise.all(alive().map(countOf))).every((x) => x >= 1), 90000, 1000);
-  check(acked, `the honest checkpoint is acked with three of four (${elapsed()})`);
-  check(nodes.every((n) => !/bridge checkpoint submitted"? root=eth type=\S+ start=0 end=3 /.test(n.log)),
-    'the bad checkpoint (0-3) was never submitted');
-  const hb = await rc.headerBlocks(10000n);
-  check((await rc.currentHeaderBlock()) === 10000n && hb.root !== badRoot && hb.end !== 3n,
-    `RootChain has one header, the honest checkpoint (${hb.start}-${hb.end})`);
+  if (mode === 'noack') {
+    // 6. no-ack: with the checkpoint proposer offline nothing is proposed; past
+    //    checkpoint_buffer_time a validator's MsgCheckpointNoACK (what the bridge's no-ack timer
+    //    sends, dlvbridge_tick.c, which reads the TRON RootChain only: put in here through
+    //    dlv_submitTx) is committed, the proposer rotates, and the next proposer's checkpoint
+    //    lands on the RootChain with three of four
+    const bufferMs = 20000; // checkpoint_buffer_time of the genesis above
+    await until(() => Date.now() - killedAt >= bufferMs + 1000, bufferMs + 2000, 500);
+    const live = alive();
+    check((await Promise.all(live.map(countOf))).every((x) => x === 0) && (await rc.currentHeaderBlock()) === 0n,
+      `no checkpoint while the proposer is offline (${elapsed()})`);
+    const sender = live[0];
+    const ok = rpc(sender, 'dlv_submitTx', JSON.stringify([signTx(sender.address,
+      { type: 'checkpoint/MsgCheckpointNoACK', value: { from: sender.address } })]));
+    check(ok === true, `dlv_submitTx takes ${sender.name}'s no-ack (${JSON.stringify(ok)})`);
+    const noackOf = async (n) => Number((await rest(n, '/checkpoints/last-no-ack')).body?.result?.result ?? 0);
+    check(await until(async () => (await Promise.all(live.map(noackOf))).every((t) => t > 0), 30000, 500),
+      `the no-ack is committed: /checkpoints/last-no-ack set on the three (${elapsed()})`);
+    const props = await Promise.all(live.map(proposerOf));
+    const next = props[0];
+    check(props.every((x) => x === next) && next !== prop && next !== '',
+      `the proposer rotated on the three (${prop} → ${next})`);
+    const acked = await until(async () => (await Promise.all(live.map(countOf))).every((x) => x >= 1), 90000, 1000);
+    check(acked, `the next proposer's checkpoint is acked with three of four (${elapsed()})`);
+    const hb = await rc.headerBlocks(10000n);
+    check(hb.proposer.toLowerCase() === next, `RootChain header 10000 was proposed by ${next} (${hb.start}-${hb.end})`);
+  }
+
+  if (mode === 'wrong-root') {
+    // 6. wrong root: MsgCheckpoint 0-3 with a bad root hash, signed with the proposer's key (the
+    //    handler wants the valset's proposer, continuity, the account root, epoch 1) and put in
+    //    through dlv_submitTx; the side check fails, so the validators do not vote Yes (upstream's
+    //    side handlers answer a failed check with Skip: delivery common.ErrorSideTx), it is never
+    //    buffered nor submitted. The honest first checkpoint (forced: no header yet) lands with
+    //    three of four.
+    check(await until(() => Number(rpc(pn, 'eth_blockNumber') ?? 0) >= 6, 60000, 500), 'Bttc head >= 6');
+    const acct = (await rest(pn, '/topup/dividend-account-root')).body?.result;
+    check(/^0x[0-9a-f]{64}$/i.test(String(acct)), `dividend account root read (${JSON.stringify(acct)})`);
+    const badRoot = `0x${'bad0'.repeat(16)}`;
+    const msg = { type: 'checkpoint/MsgCheckpoint', value: { proposer: prop, start_block: '0', end_block: '3',
+      root_hash: badRoot, account_root_hash: String(acct).toLowerCase(), bor_chain_id: chainId, epoch: '1',
+      root_chain_type: 'eth' } };
+    const tx = signTx(prop, msg);
+    const txHash = createHash('sha256').update(tx).digest('hex');
+    const sent = rpc(pn, 'dlv_submitTx', JSON.stringify([tx]));
+    check(sent === true, `dlv_submitTx takes the bad checkpoint (${JSON.stringify(sent)})`);
+    const decRe = new RegExp(`bridge side tx decided"? type=checkpoint/MsgCheckpoint height=\\d+ tx=0x${txHash} result=(\\w+)`);
+    check(await until(() => decRe.test(pn.log), 30000, 500), `the bad checkpoint's side tx is decided (${elapsed()})`);
+    const res = decRe.exec(pn.log)?.[1];
+    check(res === 'skip' || res === 'no', `the bad checkpoint is not voted through (result=${res})`);
+    const acked = await until(async () => (await Promise.all(alive().map(countOf))).every((x) => x >= 1), 90000, 1000);
+    check(acked, `the honest checkpoint is acked with three of four (${elapsed()})`);
+    check(nodes.every((n) => !/bridge checkpoint submitted"? root=eth type=\S+ start=0 end=3 /.test(n.log)),
+      'the bad checkpoint (0-3) was never submitted');
+    const hb = await rc.headerBlocks(10000n);
+    check((await rc.currentHeaderBlock()) === 10000n && hb.root !== badRoot && hb.end !== 3n,
+      `RootChain has one header, the honest checkpoint (${hb.start}-${hb.end})`);
+  }
 
   // 7. two of four killed: Delivery stops without forking; the two back, it goes on (the first
   //    victim, far behind, catches up height by height)
