@@ -259,13 +259,24 @@ static void build_block(struct dlv_node *n, uint64_t h, int32_t r)
         hdr.last_round = n->last_round;
     }
     size_t ntx = 0;
-    for (size_t i = 0; i < n->mp.n && ntx < n->cfg.block_max_txs; i++) {
+    for (size_t i = 0; i < n->mp.n && ntx < n->cfg.block_max_txs;) {
         const struct dlv_mp_tx *t = &n->mp.v[i];
+        /* A tx admitted at an earlier height may no longer pass (e.g. a MsgCheckpoint once
+         * another checkpoint is buffered): every other validator would refuse the whole block
+         * (block_valid), round after round. Drop it, as Tendermint's mempool recheck after a
+         * commit does. */
+        if (n->app.check_tx(n->app.self, t->tx, t->len) != BT_OK) {
+            uint8_t th[32];
+            memcpy(th, t->hash, 32);
+            dlv_mempool_remove(&n->mp, th);
+            continue;
+        }
         if (txs.len + t->len + 8 > n->cfg.block_max_bytes)
             break;
         if (bts_rlp_encode_bytes(&txs, t->tx, t->len) != BT_OK)
             break;
         ntx++;
+        i++;
     }
     if (dlv_block_encode(&blk, &hdr, txs.data, txs.len, votes, votes_len) == BT_OK) {
         bts_keccak256(hash, blk.data, blk.len);
