@@ -100,7 +100,7 @@ try {
   // what the bridge said last about checkpoints, when one did not come (a hint, not a figure)
   if (roots.some((r) => [...seen[r].values()].filter((s) => s.all).length < nCkpt))
     for (const n of nodes) {
-      const lines = n.log.split('\n').filter((l) => /bridge checkpoint|checkpoint.*(fail|error|skip)/i.test(l));
+      const lines = n.log.split('\n').filter((l) => /bridge (checkpoint|proposer)|checkpoint.*(fail|error|skip)/i.test(l));
       console.log(`# ${n.name}, last checkpoint lines:\n#   ${lines.slice(-3).join('\n#   ') || '(none)'}`);
     }
 
