@@ -1,16 +1,15 @@
 /* Blocking JSON-RPC over HTTP (libcurl easy) for `bttcd bridge`, and dev-key transactions:
  * legacy EIP-155, chain id, nonce and gas price asked from the node, the gas estimated first so
  * that a call the contract would refuse fails with its revert reason before anything is sent.
- * (The devnet supervisor has its own client; this command keeps to itself, see bridge_int.h.) */
+ * The transfer and the answer rules are the host's one client (net/jrpc_client.h). */
 #include "bridge_int.h"
+#include "jrpc_client.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <curl/curl.h>
 
 #include <bts/buf.h>
 #include <bts/hex.h>
@@ -22,70 +21,6 @@
 
 #define RPC_TIMEOUT_MS 30000
 
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
-{
-    return bts_buf_append(arg, p, size * n) == BT_OK ? size * n : 0;
-}
-
-/* POST a JSON body; *out: the parsed answer. */
-static bt_status post(const char *url, json_t *req, json_t **out, char *err, size_t err_cap)
-{
-    *out = NULL;
-    char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
-    json_decref(req);
-    if (!body)
-        return BT_ENOMEM;
-    struct bts_buf resp;
-    bts_buf_init(&resp);
-    CURL *h = curl_easy_init();
-    struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
-    bt_status st = BT_EIO;
-    if (h && hdr) {
-        curl_easy_setopt(h, CURLOPT_URL, url);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
-        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)RPC_TIMEOUT_MS);
-        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-        CURLcode cc = curl_easy_perform(h);
-        long code = 0;
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-        if (cc != CURLE_OK)
-            snprintf(err, err_cap, "%s: %s", url, curl_easy_strerror(cc));
-        else if (code != 200)
-            snprintf(err, err_cap, "%s: HTTP %ld", url, code);
-        else if (!(*out = json_loadb((const char *)resp.data, resp.len, 0, NULL)))
-            snprintf(err, err_cap, "%s: the answer is not JSON", url);
-        else
-            st = BT_OK;
-    }
-    curl_slist_free_all(hdr);
-    if (h)
-        curl_easy_cleanup(h);
-    free(body);
-    bts_buf_free(&resp);
-    return st;
-}
-
-/* The result of one answer object, or its error message. */
-static bt_status take_result(json_t *ans, const char *method, json_t **out, char *err,
-                             size_t err_cap)
-{
-    json_t *e = json_object_get(ans, "error"), *r = json_object_get(ans, "result");
-    if (e && !json_is_null(e)) {
-        const char *m = json_string_value(json_object_get(e, "message"));
-        snprintf(err, err_cap, "%s: %s", method, m ? m : "error answer");
-        return BT_EPROTO;
-    }
-    if (!r) {
-        snprintf(err, err_cap, "%s: no result in the answer", method);
-        return BT_EPROTO;
-    }
-    *out = json_incref(r);
-    return BT_OK;
-}
-
 bt_status br_rpc(const char *url, const char *method, json_t *params, json_t **out, char *err,
                  size_t err_cap)
 {
@@ -93,9 +28,9 @@ bt_status br_rpc(const char *url, const char *method, json_t *params, json_t **o
     json_t *ans = NULL;
     json_t *req = json_pack("{s:i,s:s,s:s,s:o}", "id", 1, "jsonrpc", "2.0", "method", method,
                             "params", params ? params : json_array());
-    bt_status st = post(url, req, &ans, err, err_cap);
+    bt_status st = jrpc_post(url, req, RPC_TIMEOUT_MS, &ans, err, err_cap);
     if (st == BT_OK)
-        st = take_result(ans, method, out, err, err_cap);
+        st = jrpc_take_result(ans, method, out, err, err_cap);
     json_decref(ans);
     return st;
 }
@@ -111,7 +46,7 @@ bt_status br_rpc_batch(const char *url, const char *method, json_t *params_list,
                                              "2.0", "method", method, "params",
                                              json_array_get(params_list, i)));
     json_decref(params_list);
-    bt_status st = res ? post(url, req, &ans, err, err_cap) : BT_ENOMEM;
+    bt_status st = res ? jrpc_post(url, req, RPC_TIMEOUT_MS, &ans, err, err_cap) : BT_ENOMEM;
     if (st == BT_OK && (!json_is_array(ans) || json_array_size(ans) != n)) {
         snprintf(err, err_cap, "%s: the batch answer has not %zu members", method, n);
         st = BT_EPROTO;
@@ -124,7 +59,7 @@ bt_status br_rpc_batch(const char *url, const char *method, json_t *params_list,
         if (id < 0 || (size_t)id >= n) {
             snprintf(err, err_cap, "%s: a batch answer has a bad id", method);
             st = BT_EPROTO;
-        } else if ((st = take_result(a, method, &r, err, err_cap)) == BT_OK) {
+        } else if ((st = jrpc_take_result(a, method, &r, err, err_cap)) == BT_OK) {
             json_array_set_new(res, (size_t)id, r);
         }
     }

@@ -19,6 +19,7 @@
 #include <bts/tx.h>
 #include <bts/u256.h>
 
+#include "jrpc_client.h"
 #include "keys_int.h"
 
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
@@ -60,56 +61,13 @@ bt_status dn_rpc(const char *url, const char *method, json_t *params, json_t **o
                  int timeout_ms, char *err, size_t err_cap)
 {
     *out_result = NULL;
+    json_t *ans = NULL;
     json_t *req = json_pack("{s:i,s:s,s:s,s:o}", "id", 1, "jsonrpc", "2.0", "method", method,
                             "params", params ? params : json_array());
-    char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
-    json_decref(req);
-    if (!body)
-        return BT_ENOMEM;
-    struct bts_buf resp;
-    bts_buf_init(&resp);
-    CURL *h = curl_easy_init();
-    struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
-    bt_status st = BT_EIO;
-    if (h && hdr) {
-        curl_easy_setopt(h, CURLOPT_URL, url);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
-        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
-        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-        CURLcode cc = curl_easy_perform(h);
-        long code = 0;
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-        if (cc != CURLE_OK)
-            dn_fmt(err, err_cap, "%s: %s", url, curl_easy_strerror(cc));
-        else if (code != 200)
-            dn_fmt(err, err_cap, "%s: HTTP %ld", url, code);
-        else
-            st = BT_OK;
-    }
-    curl_slist_free_all(hdr);
-    if (h)
-        curl_easy_cleanup(h);
-    free(body);
-    if (st == BT_OK) {
-        json_t *root = json_loadb((const char *)resp.data, resp.len, 0, NULL);
-        json_t *e = root ? json_object_get(root, "error") : NULL;
-        json_t *r = root ? json_object_get(root, "result") : NULL;
-        if (e && !json_is_null(e)) {
-            const char *m = json_string_value(json_object_get(e, "message"));
-            dn_fmt(err, err_cap, "%s: %s", method, m ? m : "error answer");
-            st = BT_EPROTO;
-        } else if (!r) {
-            dn_fmt(err, err_cap, "%s: no result in the answer", method);
-            st = BT_EPROTO;
-        } else {
-            *out_result = json_incref(r);
-        }
-        json_decref(root);
-    }
-    bts_buf_free(&resp);
+    bt_status st = jrpc_post(url, req, timeout_ms, &ans, err, err_cap);
+    if (st == BT_OK)
+        st = jrpc_take_result(ans, method, out_result, err, err_cap);
+    json_decref(ans);
     return st;
 }
 
