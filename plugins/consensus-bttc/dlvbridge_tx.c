@@ -256,13 +256,16 @@ static void on_submitted(void *arg, bt_status st, enum dlvb_submit_outcome outco
     struct bttc_dlvb_call *c = arg;
     struct bttc_dlvb *x = c->x;
     if (x) {
-        char tx[67] = "";
+        char tx[67] = "", root_hash[67] = "none";
         if (rc)
             hex32(tx, rc->tx_hash);
         uint64_t start = 0, end = 0;
         if (c->msg.type == DLV_MSG_CHECKPOINT) {
             start = c->msg.u.checkpoint.start_block;
             end = c->msg.u.checkpoint.end_block;
+            /* Two checkpoints may cover one range (a rejected one and the honest retry): the
+             * root tells them apart in the log. */
+            hex32(root_hash, c->msg.u.checkpoint.root_hash);
         } else if (c->msg.type == DLV_MSG_CHECKPOINT_SYNC) {
             start = c->msg.u.ckpt_sync.start_block;
             end = c->msg.u.ckpt_sync.end_block;
@@ -275,9 +278,10 @@ static void on_submitted(void *arg, bt_status st, enum dlvb_submit_outcome outco
                                                                                : BT_LOG_WARN,
             c->msg.type == DLV_MSG_CHECKPOINT ? "bridge checkpoint submitted"
                                               : "bridge msg submitted",
-            "root=%s type=%s start=%llu end=%llu outcome=%s tx=%s block=%llu status=%d",
+            "root=%s type=%s start=%llu end=%llu root_hash=%s outcome=%s tx=%s block=%llu "
+            "status=%d",
             dlv_root_name(c->root), dlv_msg_type_name(c->msg.type), (unsigned long long)start,
-            (unsigned long long)end, outcome_name(outcome), tx[0] ? tx : "none",
+            (unsigned long long)end, root_hash, outcome_name(outcome), tx[0] ? tx : "none",
             rc ? (unsigned long long)rc->block_number : 0ull, (int)st);
     }
     bttc_dlvb_call_end(c);
