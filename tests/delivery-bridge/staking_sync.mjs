@@ -1,5 +1,6 @@
 // Staking sync TRON → ETH (PROTOCOL.md §4.3.4, F7) with four bttcd validators running Delivery
-// and the bridge (bridgenet.mjs with the dev TRON chain and anvil as Ethereum):
+// and the bridge (bridgenet.mjs with the dev TRON chain and anvil as Ethereum; the TRON
+// listeners start at bridge_start_block_tron = 3):
 //  1. a validator's owner unstakes on TRON (StakeManager.unstake): UnstakeInit is relayed as
 //     MsgValidatorExit, applied, and queued for ETH (/staking/queue/eth on every validator);
 //  2. the current proposer's staking poll (dlvbridge_stake.c) finds ETH's validatorNonce(id)
@@ -36,10 +37,12 @@ const SM_ABI = ['function getValidatorId(address) view returns (uint256)',
 
 async function main() {
   net = await bridgeNet({ bttcd, pluginDir, anvilBin, contractsDir, tron: true,
-    conf: ['staking_poll_interval = 2s', 'bridge_tron_confirmations = 2'],
+    // a TRON start block (the devnet's stakes are in its first blocks, the unstake comes later)
+    conf: ['staking_poll_interval = 2s', 'bridge_tron_confirmations = 2', 'bridge_start_block_tron = 3'],
     log: (l) => check(true, `${l} (${elapsed()})`) });
   const { nodes, st, url } = net;
-  check(nodes.every((n) => /bridge listener.*root=tron/.test(n.log)), 'a TRON listener on every validator');
+  check(nodes.every((n) => /bridge listener"? root=tron .*start_block=3/.test(n.log)),
+    'a TRON listener on every validator, from bridge_start_block_tron = 3');
   const tronBase = st.basechains.find((b) => b.name === 'tron');
   const evm = (a) => `0x${String(a).slice(-40)}`;
   const tronSm = evm(tronBase.contracts.StakeManager);
