@@ -94,10 +94,11 @@ static void keep(struct bttc_dlvb *x, const struct bttc_dlvb_pending *p)
     for (size_t i = 0; i < x->n_votes; i++) {
         if (memcmp(x->votes[i].tx_hash, p->tx_hash, 32) != 0)
             continue;
+        size_t len = x->votes[i].sig_len < 65 ? x->votes[i].sig_len : 65; /* keep_votes: 65 */
         s->votes[s->n_votes] = x->votes[i];
-        memcpy(s->sigs[s->n_votes], x->votes[i].sig,
-               x->votes[i].sig_len < 65 ? x->votes[i].sig_len : 65);
+        memcpy(s->sigs[s->n_votes], x->votes[i].sig, len);
         s->votes[s->n_votes].sig = s->sigs[s->n_votes];
+        s->votes[s->n_votes].sig_len = len;
         s->n_votes++;
     }
     memcpy(s->tx_hash, p->tx_hash, 32);
