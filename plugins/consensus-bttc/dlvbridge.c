@@ -22,7 +22,11 @@ static const char *const KEYS[] = {"bridge",
                                    "checkpoint_poll_interval",
                                    "span_poll_interval",
                                    "bridge_noack_wait",
-                                   "bridge_tron_confirmations"};
+                                   "bridge_tron_confirmations",
+                                   "bridge_start_block_tron",
+                                   "bridge_start_block_eth",
+                                   "bridge_start_block_bsc",
+                                   "staking_poll_interval"};
 
 int bttc_dlvb_conf_key(const char *key)
 {
@@ -91,6 +95,24 @@ static bt_status conf_count(struct bttc_dlvb *x, const char *key, uint64_t *out)
     return BT_EINVAL;
 }
 
+/* A block number (a listener's first block on a real network: tens of millions). */
+static bt_status conf_block(struct bttc_dlvb *x, const char *key, uint64_t *out)
+{
+    struct bt_conf_entry e;
+    if (x->host->conf_get(x->hctx, key, &e) != BT_OK)
+        return BT_OK; /* keep the default */
+    uint64_t n = 0;
+    const char *p = e.value;
+    for (; *p >= '0' && *p <= '9' && n <= (UINT64_MAX - 9) / 10; p++)
+        n = n * 10 + (uint64_t)(*p - '0');
+    if (p != e.value && !*p) {
+        *out = n;
+        return BT_OK;
+    }
+    x->host->set_error(x->hctx, "%s:%u: %s: want a block number", e.file, e.line, key);
+    return BT_EINVAL;
+}
+
 /* --- metrics -------------------------------------------------------------------------------- */
 
 static void metrics(struct bttc_dlvb *x)
@@ -147,7 +169,8 @@ bt_status bttc_dlvb_new(struct bttc_dlvb **out, struct bttc *b, const char *key_
     x->ckpt_ms = 30 * 60000;
     x->span_ms = 60000;
     x->noack_wait_ms = 30 * 60000;
-    x->tron_conf = 18; /* PROTOCOL.md §4 params: TRON confirmations */
+    x->stake_ms = 60000; /* StakingPollInterval */
+    x->tron_conf = 18;   /* PROTOCOL.md §4 params: TRON confirmations */
     bt_status st = BT_OK;
     if ((st = conf_duration(x, "bridge_poll_tron", &x->poll_ms[DLV_ROOT_TRON])) != BT_OK ||
         (st = conf_duration(x, "bridge_poll_eth", &x->poll_ms[DLV_ROOT_ETH])) != BT_OK ||
@@ -155,7 +178,11 @@ bt_status bttc_dlvb_new(struct bttc_dlvb **out, struct bttc *b, const char *key_
         (st = conf_duration(x, "checkpoint_poll_interval", &x->ckpt_ms)) != BT_OK ||
         (st = conf_duration(x, "span_poll_interval", &x->span_ms)) != BT_OK ||
         (st = conf_duration(x, "bridge_noack_wait", &x->noack_wait_ms)) != BT_OK ||
-        (st = conf_count(x, "bridge_tron_confirmations", &x->tron_conf)) != BT_OK) {
+        (st = conf_duration(x, "staking_poll_interval", &x->stake_ms)) != BT_OK ||
+        (st = conf_count(x, "bridge_tron_confirmations", &x->tron_conf)) != BT_OK ||
+        (st = conf_block(x, "bridge_start_block_tron", &x->start_block[DLV_ROOT_TRON])) != BT_OK ||
+        (st = conf_block(x, "bridge_start_block_eth", &x->start_block[DLV_ROOT_ETH])) != BT_OK ||
+        (st = conf_block(x, "bridge_start_block_bsc", &x->start_block[DLV_ROOT_BSC])) != BT_OK) {
         free(x);
         return st;
     }
@@ -357,6 +384,7 @@ static bt_status add_root(struct bttc_dlvb *x, const struct dlvb_adapter *ad,
         .root_chain = addr_or_null(rp->root_chain),
         .confirmations = r == DLV_ROOT_TRON ? x->tron_conf : 0,
         .max_blocks = r == DLV_ROOT_TRON ? 5 : 1000,
+        .start_block = x->start_block[r], /* used only while no progress is stored */
     };
     if (!lc.staking_info && !lc.state_sender && !lc.root_chain) {
         x->host->log(x->hctx, BT_LOG_WARN, "bridge listener off",
@@ -373,8 +401,9 @@ static bt_status add_root(struct bttc_dlvb *x, const struct dlvb_adapter *ad,
     }
     if ((st = timer(x, br->poll_ms, poll_tick, br, &br->timer)) != BT_OK)
         return st;
-    x->host->log(x->hctx, BT_LOG_INFO, "bridge listener", "root=%s adapter=%s poll_ms=%llu",
-                 dlv_root_name(r), ad->name, (unsigned long long)br->poll_ms);
+    x->host->log(x->hctx, BT_LOG_INFO, "bridge listener",
+                 "root=%s adapter=%s poll_ms=%llu start_block=%llu", dlv_root_name(r), ad->name,
+                 (unsigned long long)br->poll_ms, (unsigned long long)x->start_block[r]);
     return BT_OK;
 }
 
@@ -421,8 +450,7 @@ bt_status bttc_dlvb_start(struct bttc_dlvb *x, struct dlv_application *app,
             return st;
     }
     if (x->has_key) {
-        if (bttc_dlvb_root_of(x, DLV_ROOT_TRON) &&
-            (st = timer(x, x->ckpt_ms, bttc_dlvb_noack_tick, x, &x->t_noack)) != BT_OK)
+        if (n_pc && (st = timer(x, x->ckpt_ms, bttc_dlvb_noack_tick, x, &x->t_noack)) != BT_OK)
             return st;
         if (n_oc > 1 && (st = timer(x, x->ckpt_ms / 2 ? x->ckpt_ms / 2 : 1, bttc_dlvb_sync_tick, x,
                                     &x->t_sync)) != BT_OK)
@@ -430,6 +458,8 @@ bt_status bttc_dlvb_start(struct bttc_dlvb *x, struct dlv_application *app,
         if (x->oracle && (st = timer(x, x->span_ms, bttc_dlvb_span_tick, x, &x->t_span)) != BT_OK)
             return st;
         if ((st = timer(x, RELAY_TICK_MS, bttc_dlvb_relay_tick, x, &x->t_relay)) != BT_OK)
+            return st;
+        if ((st = timer(x, x->stake_ms, bttc_dlvb_stake_tick, x, &x->t_stake)) != BT_OK)
             return st;
     }
     x->started = 1;
@@ -467,8 +497,8 @@ void bttc_dlvb_stop(struct bttc_dlvb *x)
     if (!x)
         return;
     x->started = 0;
-    uint64_t *ids[] = {&x->t_noack, &x->t_sync, &x->t_span, &x->t_relay};
-    for (size_t i = 0; i < 4; i++)
+    uint64_t *ids[] = {&x->t_noack, &x->t_sync, &x->t_span, &x->t_relay, &x->t_stake};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         if (*ids[i]) {
             (void)x->host->timer_del(x->hctx, *ids[i]);
             *ids[i] = 0;
@@ -490,6 +520,7 @@ void bttc_dlvb_free(struct bttc_dlvb *x)
     dlvb_proposer_free(x->proposer);
     dlvb_oracle_free(x->oracle);
     bttc_dlvb_relay_free(x);
+    bttc_dlvb_stake_free(x);
     while (x->pending) {
         struct bttc_dlvb_pending *p = x->pending;
         x->pending = p->next;

@@ -67,6 +67,17 @@ struct bttc_dlvb_pending {
 /** An event msg this validator relayed, sent again until the app has applied it: a side msg
  *  the tally left at Skip (the oracle saw it unconfirmed, or the precommit's side results were
  *  full) is never sent again by anyone else. Keyed by (tx hash, log index). */
+/** A staking change decided Yes, kept for its replay to ETH/BSC (dlvbridge_stake.c): the msg
+ *  and the H+2 votes for its tx (sigs owned in `sigs`). */
+struct bttc_dlvb_staked {
+    struct bttc_dlvb_staked *next;
+    uint8_t tx_hash[32];
+    struct dlv_msg msg;
+    struct bts_dlvside_vote *votes;
+    uint8_t (*sigs)[65];
+    size_t n_votes;
+};
+
 struct bttc_dlvb_relay {
     struct bttc_dlvb_relay *next;
     uint8_t tx_hash[32];
@@ -93,7 +104,9 @@ struct bttc_dlvb {
     char key_id[48];
     uint8_t me[20];
     uint64_t poll_ms[DLV_ROOT_COUNT], ckpt_ms, span_ms, noack_wait_ms;
-    uint64_t tron_conf; /* TRON confirmations of listener and oracle (18) */
+    uint64_t tron_conf;                   /* TRON confirmations of listener and oracle (18) */
+    uint64_t start_block[DLV_ROOT_COUNT]; /* listener's first block without stored progress */
+    uint64_t stake_ms;                    /* staking-sync poll (§4.3.4) */
 
     struct dlv_application *app;
     struct dlv_node *node;
@@ -128,6 +141,9 @@ struct bttc_dlvb {
     struct bttc_dlvb_relay *relays; /* relayed events not yet applied */
     size_t n_relays;
     uint64_t t_relay;
+    struct bttc_dlvb_staked *staked; /* decided staking changes, newest first */
+    size_t n_staked;
+    uint64_t t_stake;
     uint32_t m_events, m_proposed, m_submitted, m_acked, m_spans;
 };
 
@@ -185,6 +201,14 @@ void bttc_dlvb_span_tick(void *arg);
 void bttc_dlvb_relay_tick(void *arg);
 /** Free the relay list. */
 void bttc_dlvb_relay_free(struct bttc_dlvb *x);
+/** Staking sync (dlvbridge_stake.c, PROTOCOL.md §4.3.4): whether the commit hook keeps a
+ *  side msg as pending (every staking change; this validator's MsgStakingSync); what to do
+ *  with a pending msg at H+2 (returns 1 when it was a staking msg: not for submit_one); the
+ *  queue poll (timer, arg: the bridge); free the kept changes. */
+int bttc_dlvb_stake_keep(const struct bttc_dlvb *x, const struct dlv_msg *m);
+int bttc_dlvb_stake_decided(struct bttc_dlvb *x, const struct bttc_dlvb_pending *p, int yes);
+void bttc_dlvb_stake_tick(void *arg);
+void bttc_dlvb_stake_free(struct bttc_dlvb *x);
 int bttc_dlvb_is_proposer(struct bttc_dlvb *x, uint64_t next_count);
 /** The adapter of a root, or NULL. */
 struct bttc_dlvb_root *bttc_dlvb_root_of(struct bttc_dlvb *x, enum dlv_root r);

@@ -16,30 +16,69 @@
 /* --- no-ack ------------------------------------------------------------------------------------
  */
 
+/* Whether this validator is in the current Delivery validator set. */
+static int in_valset(struct bttc_dlvb *x)
+{
+    struct bts_valset vs;
+    bts_valset_init(&vs);
+    int yes =
+        x->has_key && dlv_app_valset(x->app, &vs) == BT_OK && bts_valset_find(&vs, x->me) >= 0;
+    bts_valset_free(&vs);
+    return yes;
+}
+
+/* Due (dlvb_noack_due): any validator of the current set sends it, also at the first due time
+ * (no checkpoint yet): upstream v1.0.9 asks util.IsValidator, not the next proposers
+ * (bttcprotocol/delivery@v1.0.9:bridge/setu/processor/checkpoint.go handleCheckpointNoAck,
+ * bridge/setu/util/common.go IsValidator). The app takes the first and refuses the others
+ * within the buffer time ("too many no-acks"). */
 static void on_noack(void *arg, bt_status st, int due, uint64_t count)
 {
     struct bttc_dlvb_call *c = arg;
     struct bttc_dlvb *x = c->x;
+    enum dlv_root root = c->root;
     bttc_dlvb_call_end(c);
     if (!x || st != BT_OK || !due || !x->started)
         return;
-    if (!bttc_dlvb_is_proposer(x, count))
+    if (!in_valset(x))
         return;
     struct dlv_msg m;
     memset(&m, 0, sizeof m);
     m.type = DLV_MSG_CHECKPOINT_NOACK;
     memcpy(m.u.noack.from, x->me, 20);
     st = bttc_dlvb_send(x, &m);
-    x->host->log(x->hctx, st == BT_OK ? BT_LOG_INFO : BT_LOG_WARN, "bridge checkpoint no-ack",
-                 "count=%llu status=%d", (unsigned long long)count, (int)st);
+    /* refused by check_tx: another validator's no-ack came first */
+    x->host->log(x->hctx, st == BT_OK ? BT_LOG_INFO : BT_LOG_DEBUG, "bridge checkpoint no-ack",
+                 "root=%s count=%llu status=%d", dlv_root_name(root), (unsigned long long)count,
+                 (int)st);
+}
+
+/* The RootChain the no-ack reads: TRON's (upstream v1.0.9 getLatestTronCheckpointTime,
+ * bridge/setu/processor/troncheckpoint.go), or, on a network without TRON (an ETH-only dev
+ * net), the first root with a RootChain: the Delivery handler then sees no TRON checkpoint, so
+ * only this timer's reading paces the no-acks. */
+static struct bttc_dlvb_root *noack_root(struct bttc_dlvb *x, const uint8_t **out_rc)
+{
+    static const uint8_t zero[20];
+    struct bttc_dlvb_root *tron = bttc_dlvb_root_of(x, DLV_ROOT_TRON);
+    if (tron) {
+        *out_rc = x->app->p.root[DLV_ROOT_TRON].root_chain;
+        return memcmp(*out_rc, zero, 20) ? tron : NULL;
+    }
+    for (size_t i = 0; i < x->n_roots; i++) {
+        *out_rc = x->app->p.root[x->roots[i].root].root_chain;
+        if (memcmp(*out_rc, zero, 20))
+            return &x->roots[i];
+    }
+    return NULL;
 }
 
 void bttc_dlvb_noack_tick(void *arg)
 {
     struct bttc_dlvb *x = arg;
-    struct bttc_dlvb_root *tron = bttc_dlvb_root_of(x, DLV_ROOT_TRON);
-    const uint8_t *rc = x->app->p.root[DLV_ROOT_TRON].root_chain;
-    if (!tron || !memcmp(rc, (const uint8_t[20]){0}, 20))
+    const uint8_t *rc = NULL;
+    struct bttc_dlvb_root *tron = noack_root(x, &rc);
+    if (!tron)
         return;
     uint64_t last_noack = 0;
     struct dlv_key k;
@@ -49,7 +88,7 @@ void bttc_dlvb_noack_tick(void *arg)
     /* on_noack ends a call record (it used to get the bridge itself, which it then freed: every
      * validator crashed at the first checkpoint_poll_interval); the record also lets an answer
      * that comes after the bridge is freed find it gone. */
-    struct bttc_dlvb_call *call = bttc_dlvb_call_new(x, DLV_ROOT_TRON);
+    struct bttc_dlvb_call *call = bttc_dlvb_call_new(x, tron->root);
     if (!call)
         return;
     bt_status st = dlvb_noack_check(

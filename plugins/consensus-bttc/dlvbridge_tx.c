@@ -378,7 +378,7 @@ void bttc_dlvb_after_commit(struct bttc_dlvb *x)
                          res == BTS_DLVSIDE_YES  ? "yes"
                          : res == BTS_DLVSIDE_NO ? "no"
                                                  : "skip");
-            if (res == BTS_DLVSIDE_YES)
+            if (!bttc_dlvb_stake_decided(x, p, res == BTS_DLVSIDE_YES) && res == BTS_DLVSIDE_YES)
                 submit_one(x, p);
         }
         *pp = p->next;

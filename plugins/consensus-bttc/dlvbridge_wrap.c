@@ -100,7 +100,8 @@ static bt_status w_deliver_tx(void *self, const uint8_t *tx, size_t len, uint32_
     struct dlv_tx t;
     if (dlv_tx_decode(&t, tx, len, NULL, 0) != BT_OK)
         return st;
-    if (dlv_msg_is_side(t.msg.type) && mine_to_submit(x, &t.msg)) {
+    if (dlv_msg_is_side(t.msg.type) &&
+        (mine_to_submit(x, &t.msg) || bttc_dlvb_stake_keep(x, &t.msg))) {
         struct bttc_dlvb_pending *p = calloc(1, sizeof *p);
         if (p && bts_sha256(p->tx_hash, tx, len) != BT_OK) {
             free(p);

@@ -102,15 +102,18 @@ function deliveryGenesis(st, nodes, tron) {
  * Brings up anvil, the devnet's files (the supervisor is stopped once they are written) and
  * the four validators with Delivery and the bridge on. Throws when a step fails; net.stop()
  * cleans up in every case (call it from finally). opts.log(line) gets progress lines;
- * opts.http gives every validator a JSON-RPC port (n.http); opts.tron adds the dev TRON chain.
+ * opts.http gives every validator a JSON-RPC port (n.http); opts.tron adds the dev TRON chain;
+ * opts.conf: more consensus-bttc lines for every validator; opts.genesis(g): edits the
+ * Delivery genesis before it is written.
  */
 export async function bridgeNet(opts) {
   const { bttcd, log = () => {} } = opts;
   const dir = mkdtempSync(join(tmpdir(), 'bttcd-dlvbridge-'));
   const netDir = join(dir, 'net');
-  const net = { dir, netDir, nodes: [], anvil: null, anvilLog: '', url: '', st: null,
+  const net = { dir, netDir, nodes: [], anvil: null, anvilLog: '', url: '', st: null, tron: null,
     stop: async () => {
       for (const n of net.nodes) n.child?.kill('SIGTERM');
+      net.tron?.kill('SIGTERM');
       spawnSync(bttcd, ['devnet', 'down', '--dir', netDir]);
       net.anvil?.kill('SIGTERM');
       await sleep(500);
@@ -157,6 +160,9 @@ async function setUp(net, opts) {
     { encoding: 'utf8' }).stdout);
   spawnSync(bttcd, ['devnet', 'down', '--dir', netDir], { encoding: 'utf8' });
   await until(() => sup.exitCode !== null, 20000);
+  // `devnet down` stopped the dev TRON chain with the rest: run it again on its datadir and
+  // ports, as the supervisor does (host/devnet/devnet_proc.c), before the validators need it
+  if (tron) await startTron(net, bttcd);
 
   // 3. the Delivery genesis and the validators' confs with Delivery and the bridge on
   const keyOf = new Map(net.st.dev_keys.map((k) => [k.address.toLowerCase(), k.private_key]));
@@ -168,14 +174,20 @@ async function setUp(net, opts) {
       p2p: v.p2p_port, enode: v.enode.replace('?discport=0', ''), child: null, log: '', rest: 0,
       http: http ? await freePort() : 0 });
   }
-  writeFileSync(join(dir, 'dlv-genesis.json'), JSON.stringify(deliveryGenesis(net.st, net.nodes, tron)));
+  const g = deliveryGenesis(net.st, net.nodes, tron);
+  opts.genesis?.(g);
+  writeFileSync(join(dir, 'dlv-genesis.json'), JSON.stringify(g));
   for (const n of net.nodes) {
-    const conf = readFileSync(n.conf, 'utf8').replace('[plugin consensus-bttc]\n', [
-      '[plugin consensus-bttc]', 'delivery = on', `delivery_key = ${n.address}`,
+    const lines = ['delivery = on', `delivery_key = ${n.address}`,
       `delivery_genesis = ${join(dir, 'dlv-genesis.json')}`, 'delivery_timeout_propose_ms = 1500',
       'delivery_timeout_vote_ms = 700', 'delivery_timeout_commit_ms = 300', 'bridge = on',
       'bridge_poll_eth = 1s', 'bridge_poll_tron = 1s', 'checkpoint_poll_interval = 10s',
-      'span_poll_interval = 5s', ''].join('\n'));
+      'span_poll_interval = 5s', ...(opts.conf ?? [])];
+    // with TRON the devnet's conf already runs Delivery: drop its lines for the keys set here
+    // (a repeated key is a config error)
+    const keys = new Set(lines.map((l) => l.split('=')[0].trim()));
+    const conf = readFileSync(n.conf, 'utf8').split('\n').filter((l) => !keys.has(l.split('=')[0].trim()))
+      .join('\n').replace('[plugin consensus-bttc]\n', ['[plugin consensus-bttc]', ...lines, ''].join('\n'));
     writeFileSync(n.conf, conf);
   }
 
@@ -187,6 +199,27 @@ async function setUp(net, opts) {
     n.rest = Number(/msg="rest server" addr=[^:]+:(\d+)/.exec(n.log)[1]);
   }
   log('validators started');
+}
+
+async function startTron(net, bttcd) {
+  const b = net.st.basechains.find((x) => x.name === 'tron');
+  const port = new URL(b.url).port, apiPort = new URL(b.tron_api).port;
+  const base = join(net.netDir, 'basechains');
+  net.tronLog = '';
+  net.tron = spawn(bttcd, ['run', '--dev', '--genesis', join(base, 'tron-genesis.json'), '--datadir',
+    join(base, 'tron'), '--http', '--http.port', port, '--dev.period', '1', '--ipcdisable',
+    '--nodiscover', '--maxpeers', '0', '--tron-api.port', apiPort], { stdio: ['ignore', 'ignore', 'pipe'] });
+  net.tron.stderr.on('data', (d) => { net.tronLog += d.toString(); });
+  const up = await until(async () => {
+    try {
+      const r = await fetch(b.url, { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }) });
+      return Number((await r.json()).result) > 0;
+    } catch {
+      return false;
+    }
+  }, 30000, 500);
+  if (!up) throw new Error(`the dev TRON chain does not come back:\n${net.tronLog.slice(-2000)}`);
 }
 
 /** (Re)starts validator n of net with Delivery on; n.startedAt is the wall time of the exec. */

@@ -83,6 +83,8 @@ contract StakeManager is Ownable {
     mapping(uint256 => State) public validatorStateChanges;
     /// Checkpoint-sync progress per non-staking root chain (PROTOCOL.md §4.7).
     mapping(uint256 => uint256) public currentHeaderBlockId;
+    /// Nonce of the last staking change replayed here from the staking chain (ETH/BSC, §4.3.4).
+    mapping(uint256 => uint256) internal syncedNonce;
 
     constructor(
         address owner_,
@@ -158,6 +160,15 @@ contract StakeManager is Ownable {
     function isValidator(uint256 validatorId) public view returns (bool) {
         Validator storage v = validators[validatorId];
         return _isValidator(v.status, v.amount, v.deactivationEpoch, currentEpoch);
+    }
+
+    /// @notice Nonce of the validator's last staking change known here: the staking chain's own
+    ///         count (StakingInfo) or the last one replayed by the staking sync, whichever is
+    ///         higher. Delivery compares it with its queue head (PROTOCOL.md §4.3.4).
+    function validatorNonce(uint256 validatorId) public view returns (uint256) {
+        uint256 own = logger.validatorNonce(validatorId);
+        uint256 synced = syncedNonce[validatorId];
+        return synced > own ? synced : own;
     }
 
     function getCurrentSyncedCheckpoint(uint256 chainId) external view returns (uint256) {
@@ -392,7 +403,86 @@ contract StakeManager is Ownable {
         logger.logCheckpointAck(proposer, chainId, checkpointId, start, end);
     }
 
+    // ---------------------------------------------------------------- staking sync (ETH/BSC)
+    // Delivery replays each TRON join, exit and signer change here with the side-tx signatures
+    // of the original Delivery msg: `data` is that msg's side-sign bytes, signed as
+    // keccak256(0x01 ‖ data) by more than 2/3 of the validators known here (PROTOCOL.md §4.1,
+    // §4.3.4). Each call must carry a nonce above validatorNonce(id); the validator is then
+    // mirrored without stake tokens (amount is the fixed 10^18 of the msg) or NFT.
+
+    /// @notice Mirrors a join: data = (id, nonce, amount, activationEpoch, _, signer) words.
+    ///         The validator counts here from now on (epochs differ between root chains).
+    function validatorJoin(bytes calldata data, uint256[3][] calldata sigs) external {
+        (uint256 id, uint256 nonce, uint256 amount, uint256 activationEpoch,, address signer) =
+            abi.decode(data, (uint256, uint256, uint256, uint256, uint256, address));
+        _acceptSync(id, nonce, data, sigs);
+        require(id != 0 && id != INCORRECT_VALIDATOR_ID && amount > 0, "invalid join");
+        require(validators[id].status == Status.Inactive, "validator exists");
+        require(signer != address(0), "Invalid signer");
+        require(signerToValidator[signer] == 0 || signerToValidator[signer] == INCORRECT_VALIDATOR_ID, "Invalid signer");
+        Validator storage v = validators[id];
+        v.amount = amount;
+        v.activationEpoch = activationEpoch;
+        v.signer = signer;
+        v.status = Status.Active;
+        signerToValidator[signer] = id;
+        if (NFTCounter <= id) NFTCounter = id + 1; // a later local stake must not reuse the id
+        _updateTimeline(int256(amount), 1, 0);
+    }
+
+    /// @notice Mirrors an exit: data = (id, nonce, deactivationEpoch) words. The validator
+    ///         leaves the set here when the next local epoch begins.
+    function validatorExit(bytes calldata data, uint256[3][] calldata sigs) external {
+        (uint256 id, uint256 nonce,) = abi.decode(data, (uint256, uint256, uint256));
+        _acceptSync(id, nonce, data, sigs);
+        Validator storage v = validators[id];
+        require(v.status == Status.Active && v.deactivationEpoch == 0, "not a validator");
+        v.deactivationEpoch = currentEpoch + 1;
+        _updateTimeline(-int256(v.amount + v.delegatedAmount), -1, currentEpoch + 1);
+    }
+
+    /// @notice Mirrors a signer change: data = (id, nonce, newSigner) words.
+    function signerUpdate(bytes calldata data, uint256[3][] calldata sigs) external {
+        (uint256 id, uint256 nonce, address signer) = abi.decode(data, (uint256, uint256, address));
+        _acceptSync(id, nonce, data, sigs);
+        Validator storage v = validators[id];
+        require(v.status == Status.Active, "not a validator");
+        require(signer != address(0), "Invalid signer");
+        require(signerToValidator[signer] == 0 || signerToValidator[signer] == INCORRECT_VALIDATOR_ID, "Invalid signer");
+        signerToValidator[v.signer] = INCORRECT_VALIDATOR_ID;
+        signerToValidator[signer] = id;
+        v.signer = signer;
+    }
+
     // ---------------------------------------------------------------- internals
+
+    /// @dev A replayed staking change: newer than what is known here, signed by more than 2/3.
+    function _acceptSync(uint256 id, uint256 nonce, bytes calldata data, uint256[3][] calldata sigs) private {
+        require(nonce > validatorNonce(id), "old nonce");
+        (, uint256 count) = _signers(keccak256(abi.encodePacked(hex"01", data)), sigs);
+        require(count >= (currentValidatorSetSize() * 2) / 3 + 1, "2/3+1 non-majority!");
+        syncedNonce[id] = nonce;
+    }
+
+    /// @dev The distinct active signers of `voteHash` in ascending signer order (a repeated
+    ///      signer is skipped, a lower one ends the scan, as upstream): their ids and count.
+    function _signers(bytes32 voteHash, uint256[3][] calldata sigs)
+        private
+        view
+        returns (uint256[] memory ids, uint256 count)
+    {
+        ids = new uint256[](sigs.length);
+        address last;
+        for (uint256 i; i < sigs.length; i++) {
+            address signer = ECVerify.recover(voteHash, sigs[i]);
+            if (signer == last) continue;
+            if (signer < last) break;
+            uint256 id = signerToValidator[signer];
+            if (id == 0 || id == INCORRECT_VALIDATOR_ID || !isValidator(id)) continue;
+            last = signer;
+            ids[count++] = id;
+        }
+    }
 
     function _isValidator(Status status, uint256 amount, uint256 deactivationEpoch, uint256 epoch_)
         private
@@ -454,21 +544,12 @@ contract StakeManager is Ownable {
         uint256 n = currentValidatorSetSize();
         uint256 need = (n * 2) / 3 + 1;
         require(sigs.length >= need, "2/3+1 non-majority!");
-        uint256[] memory ids = new uint256[](sigs.length);
-        uint256 count;
-        uint256 signedPower;
-        address last;
-        for (uint256 i; i < sigs.length; i++) {
-            address signer = ECVerify.recover(voteHash, sigs[i]);
-            if (signer == last) continue;
-            if (signer < last) break;
-            uint256 id = signerToValidator[signer];
-            if (id == 0 || id == INCORRECT_VALIDATOR_ID || !isValidator(id)) continue;
-            last = signer;
-            ids[count++] = id;
-            signedPower += validators[id].amount + validators[id].delegatedAmount;
-        }
+        (uint256[] memory ids, uint256 count) = _signers(voteHash, sigs);
         require(count >= need, "2/3+1 non-majority!");
+        uint256 signedPower;
+        for (uint256 i; i < count; i++) {
+            signedPower += validators[ids[i]].amount + validators[ids[i]].delegatedAmount;
+        }
 
         uint256 interval = blockInterval < checkPointBlockInterval ? blockInterval : checkPointBlockInterval;
         reward = (CHECKPOINT_REWARD * interval) / checkPointBlockInterval;

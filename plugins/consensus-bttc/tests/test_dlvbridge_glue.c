@@ -42,11 +42,16 @@ static void test_dlvbridge_glue_conf_keys(void)
                           "checkpoint_poll_interval",
                           "span_poll_interval",
                           "bridge_noack_wait",
-                          "bridge_tron_confirmations"};
+                          "bridge_tron_confirmations",
+                          "bridge_start_block_tron",
+                          "bridge_start_block_eth",
+                          "bridge_start_block_bsc",
+                          "staking_poll_interval"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         CU_ASSERT(bttc_dlvb_conf_key(keys[i]));
     CU_ASSERT(!bttc_dlvb_conf_key("bridge_poll"));
     CU_ASSERT(!bttc_dlvb_conf_key("delivery"));
+    CU_ASSERT(!bttc_dlvb_conf_key("bridge_start_block"));
     CU_ASSERT(!bttc_dlvb_conf_key(""));
 }
 
