@@ -102,7 +102,13 @@ static bt_status spawn(struct devnet *d, const char *name, const char *cwd, char
         _exit(127);
     }
     close(fd);
-    struct dn_proc *p = &d->procs[d->n_procs++];
+    /* A restarted process (devnet_ctl.c) takes its old slot: the table stays one per name. */
+    struct dn_proc *p = NULL;
+    for (size_t i = 0; i < d->n_procs && !p; i++)
+        if (strcmp(d->procs[i].name, name) == 0)
+            p = &d->procs[i];
+    if (!p)
+        p = &d->procs[d->n_procs++];
     memset(p, 0, sizeof(*p));
     dn_fmt(p->name, sizeof(p->name), "%s", name);
     p->pid = pid;
