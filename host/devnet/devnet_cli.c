@@ -419,6 +419,7 @@ static int up(struct devnet *d, const struct dn_opts *o)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    dn_ctl_clear(d);
     printf("bttcd devnet: %s network in %s (%u validator%s)\n", is_new ? "a new" : "resuming the",
            d->dir, d->n_val, d->n_val == 1 ? "" : "s");
     fflush(stdout);

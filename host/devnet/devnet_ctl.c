@@ -131,6 +131,23 @@ static void serve(struct devnet *d, const char *name, int is_stop)
     dn_write_file(path, answer, 0, err, sizeof(err));
 }
 
+void dn_ctl_clear(struct devnet *d)
+{
+    char path[4200];
+    for (uint32_t i = 0; i < d->n_val + DN_N_CHAINS; i++) {
+        char name[16];
+        if (i < d->n_val)
+            dn_fmt(name, sizeof(name), "v%u", i);
+        else
+            dn_fmt(name, sizeof(name), "%s", dn_chain_names[i - d->n_val]);
+        static const char *const kinds[] = {"restart", "stop", "done"};
+        for (int k = 0; k < 3; k++) {
+            req_path(d, name, kinds[k], path, sizeof(path));
+            unlink(path);
+        }
+    }
+}
+
 void dn_serve_requests(struct devnet *d)
 {
     char names[DN_N_CHAINS + DN_MAX_VALIDATORS][16];

@@ -253,6 +253,8 @@ int dn_ctl(struct devnet *d, int is_stop, char *const *names, size_t n_names, in
 /** The supervisor's side: serve the pending requests (stop the child, start it again with the
  *  same command line) and answer each in DIR/run/NAME.done. */
 void dn_serve_requests(struct devnet *d);
+/** Remove request and answer files a supervisor left (at a start: none is for this one). */
+void dn_ctl_clear(struct devnet *d);
 
 /* --- devnet_status.c ------------------------------------------------------------------------ */
 

@@ -49,6 +49,12 @@ pid_t dn_pid_alive(const struct devnet *d, const char *name)
     if (n <= 0)
         return 0;
     exe[n] = '\0';
+    /* A bttcd rebuilt or reinstalled under a running devnet: its processes run the old file,
+     * which the kernel shows as "PATH (deleted)"; they are still this devnet's. */
+    static const char deleted[] = " (deleted)";
+    size_t len = strlen(exe), dl = sizeof(deleted) - 1;
+    if (len > dl && strcmp(exe + len - dl, deleted) == 0)
+        exe[len - dl] = '\0';
     return strcmp(exe, d->exe) == 0 ? (pid_t)pid : 0;
 }
 
