@@ -38,13 +38,16 @@ say() { echo "== [$(($(date +%s) - t0)) s] $*"; }
 status() { "$B" devnet status --dir "$D" --json >"$T/$1.json" || fail "devnet status --json"; }
 # get FILE EXPR: print a value of status FILE (s is the status object)
 get() { node -e "const s=require('$T/$1.json'); console.log(JSON.stringify($2))"; }
-# wait_for WHAT SECONDS EXPR: poll the status until EXPR (s: status, p: the saved point) holds
+# wait_for WHAT SECONDS EXPR: poll the status until the JavaScript expression EXPR holds (s: the
+# status, p: the saved point, B(x, name): basechain `name` of status x, V(x, i): validator i)
 wait_for() {
     what=$1 secs=$2 expr=$3
     end=$(($(date +%s) + secs))
     while :; do
         status w
-        node -e "const s=require('$T/w.json'), p=require('$T/p.json'); process.exit(($expr)?0:1)" \
+        node -e "const s=require('$T/w.json'), p=require('$T/p.json');
+const B=(x,n)=>x.basechains.find(b=>b.name===n), V=(x,i)=>x.validators[i];
+process.exit(($expr)?0:1)" \
             2>"$T/w.err" && { say "$what"; return 0; }
         [ "$(date +%s)" -le $end ] || {
             cat "$T/w.err" "$T/w.json" >&2
@@ -132,8 +135,8 @@ s.delivery.latest_span.id>p.delivery.latest_span.id && s.span.id>p.span.id"
         "$B" devnet restart v3 --dir "$D" >"$T/rs" 2>&1 || { cat "$T/rs"; fail "devnet restart v3"; }
         grep -q "v3 restarted" "$T/rs" || fail "restart message"
         wait_for "v3 caught up: same head and Delivery height as v0" 300 "
-const [a,b]=[s.validators[0],s.validators[3]];
-b.health==='ok' && b.head>=a.head-1 && b.delivery_height>=a.delivery_height-1 && b.peers>=3"
+V(s,3).health==='ok' && V(s,3).head>=V(s,0).head-1 &&
+V(s,3).delivery_height>=V(s,0).delivery_height-1 && V(s,3).peers>=3"
         same_chain 0 3
         ;;
     b)
@@ -159,8 +162,8 @@ console.log('Delivery halted at '+s.validators[0].delivery_height+'/'+s.validato
         no_fork
         "$B" devnet restart v2 --dir "$D" >"$T/rs" 2>&1 || { cat "$T/rs"; fail "devnet restart v2"; }
         wait_for "v2 caught up" 300 "
-const [a,b]=[s.validators[0],s.validators[2]];
-b.health==='ok' && b.head>=a.head-1 && b.delivery_height>=a.delivery_height-1"
+V(s,2).health==='ok' && V(s,2).head>=V(s,0).head-1 &&
+V(s,2).delivery_height>=V(s,0).delivery_height-1"
         same_chain 0 2
         ;;
     c)
@@ -169,13 +172,12 @@ b.health==='ok' && b.head>=a.head-1 && b.delivery_height>=a.delivery_height-1"
         bsc=$(pid_of bsc)
         vals="$(pid_of v0) $(pid_of v1) $(pid_of v2) $(pid_of v3)"
         kill -9 "$bsc"
-        wait_for "bsc down in the status" 30 "
-const b=s.basechains.find(b=>b.name==='bsc'); b.health==='down' && b.head===null"
+        wait_for "bsc down in the status" 30 "B(s,'bsc').health==='down' && B(s,'bsc').head===null"
         "$B" devnet status --dir "$D" >"$T/table" || fail "status table"
         grep -q "^bsc .*down" "$T/table" || { cat "$T/table"; fail "bsc not down in the table"; }
         wait_for "new checkpoints acked on tron and eth without bsc" 600 "
-['tron','eth'].every(n=>{const i=s.basechains.findIndex(b=>b.name===n);
-  return s.basechains[i].delivery_checkpoints>p.basechains[i].delivery_checkpoints && s.basechains[i].last_checkpoint>p.basechains[i].last_checkpoint;})"
+['tron','eth'].every(n=>B(s,n).delivery_checkpoints>B(p,n).delivery_checkpoints &&
+  B(s,n).last_checkpoint>B(p,n).last_checkpoint)"
         for v in $vals; do kill -0 "$v" 2>/dev/null || fail "a validator exited while bsc was down"; done
         status w
         node -e "const s=require('$T/w.json'); process.exit(s.validators.every(v=>v.health==='ok')?0:1)" ||
@@ -185,8 +187,8 @@ const b=s.basechains.find(b=>b.name==='bsc'); b.health==='down' && b.head===null
         "$B" devnet restart bsc --dir "$D" >"$T/rs" 2>&1 || { cat "$T/rs"; fail "devnet restart bsc"; }
         grep -q "bsc restarted" "$T/rs" || fail "restart message"
         wait_for "a new checkpoint on bsc's RootChain, acked in Delivery" 600 "
-const b=s.basechains.find(b=>b.name==='bsc'), q=p.basechains.find(b=>b.name==='bsc');
-b.health==='ok' && b.last_checkpoint>(q.last_checkpoint||0) && b.delivery_checkpoints>q.delivery_checkpoints"
+B(s,'bsc').health==='ok' && B(s,'bsc').last_checkpoint>(B(p,'bsc').last_checkpoint||0) &&
+B(s,'bsc').delivery_checkpoints>B(p,'bsc').delivery_checkpoints"
         for v in $vals; do kill -0 "$v" 2>/dev/null || fail "a validator exited"; done
         ;;
     *) fail "unknown scenario $sc" ;;
