@@ -274,7 +274,10 @@ static void conf_consensus(struct bts_buf *b, const struct devnet *d, uint32_t i
         "%s\ndelivery_genesis = %s\ndelivery_timeout_propose_ms = 2000\n"
         "delivery_timeout_vote_ms = 1000\ndelivery_timeout_commit_ms = 1000\n"
         "# the bridge's timers (dev values)\nbridge_poll_tron = 1s\nbridge_poll_eth = 2s\n"
-        "bridge_poll_bsc = 2s\ncheckpoint_poll_interval = 1m\nspan_poll_interval = 5s\n"
+        "bridge_poll_bsc = 2s\ncheckpoint_poll_interval = 30s\nspan_poll_interval = 5s\n"
+        "# a dead checkpoint proposer is passed over by a no-ack after 90 s (upstream 30m;\n"
+        "# Delivery takes one when the last TRON checkpoint is checkpoint_buffer_time old)\n"
+        "bridge_noack_wait = 90s\n"
         "# the dev TRON chain seals a block a second and never reorgs\n"
         "bridge_tron_confirmations = 2\n",
         v->rest_port, v->addr_hex, path);
