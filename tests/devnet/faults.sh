@@ -59,7 +59,7 @@ process.exit(($expr)?0:1)" \
 }
 # point: save the current status as p (what wait_for compares with)
 point() { status p; }
-crashed() { grep -q "Segmentation\|signal 11\|signal 6\|AddressSanitizer\|runtime error:" \
+crashed() { grep -q "Segmentation\|signal 11\|signal 6\|AddressSanitizer\|LeakSanitizer\|runtime error:" \
     "$T/out" "$D"/logs/*.log 2>/dev/null; }
 pid_of() { cat "$D/run/$1.pid"; }
 # One app hash per Delivery height over every validator's log (restarts included).
