@@ -20,7 +20,7 @@
 #include "genesis_int.h"
 #include "keys_int.h"
 
-enum dn_cmd { DN_UP, DN_DOWN, DN_STATUS };
+enum dn_cmd { DN_UP, DN_DOWN, DN_STATUS, DN_RESTART, DN_STOP };
 
 struct dn_opts {
     enum dn_cmd cmd;
@@ -29,6 +29,8 @@ struct dn_opts {
     const char *rootchains;
     const char *eth_url, *bsc_url;
     int is_fresh, is_no_tui, is_json, is_no_delivery, wants_help;
+    char *names[DN_N_CHAINS + DN_MAX_VALIDATORS]; /* restart / stop */
+    size_t n_names;
 };
 
 static const char *const helps[] = {
@@ -36,7 +38,8 @@ static const char *const helps[] = {
     "                         [--eth-url URL] [--bsc-url URL] [--fresh] [--no-tui]\n"
     "                         [--no-delivery]\n"
     "       bttcd devnet down [--dir DIR]\n"
-    "       bttcd devnet status [--dir DIR] [--json]\n\n"
+    "       bttcd devnet status [--dir DIR] [--json]\n"
+    "       bttcd devnet restart|stop NAME... [--dir DIR]\n\n"
     "A whole local BTTC network in one command, for development (docs/devnet.md):\n"
     "  1. basechains: a `bttcd run --dev` node per basechain (TRON with the dev TRON API,\n"
     "     chain ids: eth 31337, bsc 97, tron 0xcd8690dc), or the URLs given for eth/bsc;\n"
@@ -74,7 +77,20 @@ static const char *const helps[] = {
     "checkpoints Delivery acknowledged and the state syncs (StateSender.counter) not yet in\n"
     "Delivery; the development keys. A fact that is not known prints \"-\" (\"down\" for a\n"
     "basechain that is down); --json prints the same as one JSON object, unknown facts as\n"
-    "null with the reason under \"missing\". Exit status 1 when DIR holds no devnet.\n"};
+    "null with the reason under \"missing\". Exit status 1 when DIR holds no devnet.\n",
+    "Usage: bttcd devnet restart NAME... [--dir DIR]\n\n"
+    "Restart processes of the running devnet of DIR: NAME is a validator (v0, v1, ...) or a\n"
+    "basechain the devnet runs (tron, bsc, eth). The supervisor stops the process if it runs\n"
+    "(SIGTERM, SIGKILL after 10 s) and starts it again with the same command line: same\n"
+    "ports, datadir and keys, so a validator catches up over p2p and a basechain comes back\n"
+    "at the URL the validators use. Also the way to bring back a process that crashed or was\n"
+    "killed (the supervisor does not restart children on its own). Waits until the process\n"
+    "answers JSON-RPC (90 s). Exit status 0 when every NAME answers, 1 otherwise (no\n"
+    "supervisor runs DIR: 'bttcd devnet' starts the whole network), 2 for an unknown NAME.\n",
+    "Usage: bttcd devnet stop NAME... [--dir DIR]\n\n"
+    "Stop processes of the running devnet of DIR (NAME as for 'devnet restart'): SIGTERM,\n"
+    "SIGKILL after 10 s. The rest of the network keeps running; 'bttcd devnet restart NAME'\n"
+    "starts it again, 'bttcd devnet down' stops everything.\n"};
 
 static int usage(const char *msg, const char *arg)
 {
@@ -149,9 +165,18 @@ static int parse(int argc, char **argv, struct dn_opts *o)
         } else if (a[0] == '-') {
             return usage("unknown option ", a);
         } else if (!has_cmd &&
-                   (strcmp(a, "up") == 0 || strcmp(a, "down") == 0 || strcmp(a, "status") == 0)) {
-            o->cmd = a[0] == 'u' ? DN_UP : a[0] == 'd' ? DN_DOWN : DN_STATUS;
+                   (strcmp(a, "up") == 0 || strcmp(a, "down") == 0 || strcmp(a, "status") == 0 ||
+                    strcmp(a, "restart") == 0 || strcmp(a, "stop") == 0)) {
+            o->cmd = a[0] == 'u'                ? DN_UP
+                     : a[0] == 'd'              ? DN_DOWN
+                     : strcmp(a, "status") == 0 ? DN_STATUS
+                     : strcmp(a, "stop") == 0   ? DN_STOP
+                                                : DN_RESTART;
             has_cmd = 1;
+        } else if (o->cmd == DN_RESTART || o->cmd == DN_STOP) {
+            if (o->n_names == sizeof(o->names) / sizeof(o->names[0]))
+                return usage("too many names: ", a);
+            o->names[o->n_names++] = argv[i];
         } else {
             return usage("unexpected argument ", a);
         }
@@ -160,6 +185,8 @@ static int parse(int argc, char **argv, struct dn_opts *o)
     }
     if (o->is_json && o->cmd != DN_STATUS)
         return usage("--json belongs to 'devnet status'", NULL);
+    if ((o->cmd == DN_RESTART || o->cmd == DN_STOP) && !o->n_names && !o->wants_help)
+        return usage("name the processes: v0, v1, ..., tron, bsc, eth", NULL);
     int enabled[DN_N_CHAINS];
     if (parse_rootchains(o->rootchains, enabled) != 0)
         return 2;
@@ -392,6 +419,7 @@ static int up(struct devnet *d, const struct dn_opts *o)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    dn_ctl_clear(d);
     printf("bttcd devnet: %s network in %s (%u validator%s)\n", is_new ? "a new" : "resuming the",
            d->dir, d->n_val, d->n_val == 1 ? "" : "s");
     fflush(stdout);
@@ -475,6 +503,7 @@ static int up(struct devnet *d, const struct dn_opts *o)
     int is_tty = !o->is_no_tui && isatty(1);
     while (!g_stop) {
         dn_reap(d);
+        dn_serve_requests(d);
         if (is_tty) {
             json_t *s = dn_status_json(d);
             dn_status_print(d, s, 1);
@@ -561,6 +590,8 @@ int devnet_main(int argc, char **argv)
         rc = 1;
     } else if (o.cmd == DN_DOWN) {
         rc = dn_down(d, 10000, 0);
+    } else if (o.cmd == DN_RESTART || o.cmd == DN_STOP) {
+        rc = dn_ctl(d, o.cmd == DN_STOP, o.names, o.n_names, 90000);
     } else {
         char err[1024];
         bt_status st = dn_state_load(d, err, sizeof(err));

@@ -244,6 +244,18 @@ pid_t dn_pid_alive(const struct devnet *d, const char *name);
  *  is_quiet. Returns an exit code. */
 int dn_down(struct devnet *d, int timeout_ms, int is_quiet);
 
+/* --- devnet_ctl.c: one process of a running devnet ---------------------------------------- */
+
+/** `devnet restart|stop NAME...` (NAME: vI, tron, bsc, eth): asks the running supervisor through
+ *  DIR/run/NAME.restart|stop, waits for its answer and, for a restart, until the process answers
+ *  eth_blockNumber (timeout_ms in all). Returns an exit status (2: a name this devnet lacks). */
+int dn_ctl(struct devnet *d, int is_stop, char *const *names, size_t n_names, int timeout_ms);
+/** The supervisor's side: serve the pending requests (stop the child, start it again with the
+ *  same command line) and answer each in DIR/run/NAME.done. */
+void dn_serve_requests(struct devnet *d);
+/** Remove request and answer files a supervisor left (at a start: none is for this one). */
+void dn_ctl_clear(struct devnet *d);
+
 /* --- devnet_status.c ------------------------------------------------------------------------ */
 
 /** The status as JSON (new reference). */

@@ -49,6 +49,12 @@ pid_t dn_pid_alive(const struct devnet *d, const char *name)
     if (n <= 0)
         return 0;
     exe[n] = '\0';
+    /* A bttcd rebuilt or reinstalled under a running devnet: its processes run the old file,
+     * which the kernel shows as "PATH (deleted)"; they are still this devnet's. */
+    static const char deleted[] = " (deleted)";
+    size_t len = strlen(exe), dl = sizeof(deleted) - 1;
+    if (len > dl && strcmp(exe + len - dl, deleted) == 0)
+        exe[len - dl] = '\0';
     return strcmp(exe, d->exe) == 0 ? (pid_t)pid : 0;
 }
 
@@ -102,7 +108,13 @@ static bt_status spawn(struct devnet *d, const char *name, const char *cwd, char
         _exit(127);
     }
     close(fd);
-    struct dn_proc *p = &d->procs[d->n_procs++];
+    /* A restarted process (devnet_ctl.c) takes its old slot: the table stays one per name. */
+    struct dn_proc *p = NULL;
+    for (size_t i = 0; i < d->n_procs && !p; i++)
+        if (strcmp(d->procs[i].name, name) == 0)
+            p = &d->procs[i];
+    if (!p)
+        p = &d->procs[d->n_procs++];
     memset(p, 0, sizeof(*p));
     dn_fmt(p->name, sizeof(p->name), "%s", name);
     p->pid = pid;

@@ -145,7 +145,15 @@ static bt_status write_spans(const struct devnet *d, char *err, size_t err_cap)
     return rc == 0 ? BT_OK : BT_EIO;
 }
 
-/* Dev key i in keystore directory kd (empty password, light scrypt) unless it is there. */
+/* The devnet's keystores hold PUBLIC development keys under the empty password: the KDF
+ * protects nothing there, while every validator start decrypts its key. geth's light scrypt
+ * (n 2^12, p 6) costs about 80 ms of a validator's start; n 2^10, p 1 (1 MiB) about 2 ms.
+ * Still an ordinary keystore v3 file: geth, ethers and `bttcd account` read it. Never for a
+ * key of value (docs/devnet.md). */
+static const struct ks_params dn_ks_params_dev = {
+    .kdf = KS_KDF_SCRYPT, .n = 1u << 10, .r = 8, .p = 1};
+
+/* Dev key i in keystore directory kd (empty password, dev scrypt) unless it is there. */
 static bt_status store_dev_key(const char *kd, uint32_t i, const uint8_t addr[20], char *err,
                                size_t err_cap)
 {
@@ -166,7 +174,7 @@ static bt_status store_dev_key(const char *kd, uint32_t i, const uint8_t addr[20
     char *json = NULL, *out = NULL;
     st = genesis_dev_key(key, i);
     if (st == BT_OK)
-        st = ks_encrypt(&json, key, "", 0, &ks_params_light, err, err_cap);
+        st = ks_encrypt(&json, key, "", 0, &dn_ks_params_dev, err, err_cap);
     explicit_bzero(key, sizeof(key));
     if (st == BT_OK)
         st = keydir_store(&out, kd, addr, json, err, err_cap);
@@ -266,7 +274,10 @@ static void conf_consensus(struct bts_buf *b, const struct devnet *d, uint32_t i
         "%s\ndelivery_genesis = %s\ndelivery_timeout_propose_ms = 2000\n"
         "delivery_timeout_vote_ms = 1000\ndelivery_timeout_commit_ms = 1000\n"
         "# the bridge's timers (dev values)\nbridge_poll_tron = 1s\nbridge_poll_eth = 2s\n"
-        "bridge_poll_bsc = 2s\ncheckpoint_poll_interval = 1m\nspan_poll_interval = 5s\n"
+        "bridge_poll_bsc = 2s\ncheckpoint_poll_interval = 30s\nspan_poll_interval = 5s\n"
+        "# a dead checkpoint proposer is passed over by a no-ack after 90 s (upstream 30m;\n"
+        "# Delivery takes one when the last TRON checkpoint is checkpoint_buffer_time old)\n"
+        "bridge_noack_wait = 90s\n"
         "# the dev TRON chain seals a block a second and never reorgs\n"
         "bridge_tron_confirmations = 2\n",
         v->rest_port, v->addr_hex, path);

@@ -206,6 +206,71 @@ bt_status loader_check_forked(const char *file, struct loader_check *out)
     return BT_OK;
 }
 
+bt_status loader_check_forked_n(const char *const *files, size_t n, struct loader_check *out)
+{
+    pid_t *pids = calloc(n ? n : 1, sizeof(*pids));
+    int *fds = calloc(n ? n : 1, sizeof(*fds));
+    if (!pids || !fds) {
+        free(pids);
+        free(fds);
+        return BT_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        fds[i] = -1;
+        memset(&out[i], 0, sizeof(out[i]));
+        if (precheck(files[i], &out[i]) != 0)
+            continue;
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) != 0) {
+            refuse(&out[i], "cannot check", strerror(errno));
+            continue;
+        }
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid < 0) {
+            refuse(&out[i], "cannot check", "fork failed");
+            close(p[0]);
+            close(p[1]);
+            continue;
+        }
+        if (pid == 0) {
+            close(p[0]); /* the read ends of earlier checks stay open here: harmless */
+            child(files[i], p[1]);
+        }
+        close(p[1]); /* before the next fork: only child i holds the write end of pipe i */
+        pids[i] = pid;
+        fds[i] = p[0];
+    }
+    int timeout_ms = check_timeout_ms();
+    int64_t deadline = now_ms() + timeout_ms;
+    for (size_t i = 0; i < n; i++) {
+        if (fds[i] < 0)
+            continue;
+        int64_t left = deadline - now_ms();
+        int timed_out;
+        struct loader_check *c = &out[i];
+        size_t got = read_answer(fds[i], c, left > 0 ? (int)left : 1, &timed_out);
+        close(fds[i]);
+        if (timed_out)
+            kill(pids[i], SIGKILL);
+        int status = 0;
+        while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR)
+            ;
+        if (got != sizeof(*c) || timed_out) {
+            memset(c, 0, sizeof(*c));
+            refuse_child(c, status, timed_out, timeout_ms);
+            continue;
+        }
+        c->why.reason[sizeof(c->why.reason) - 1] = 0;
+        c->why.detail[sizeof(c->why.detail) - 1] = 0;
+        c->name[sizeof(c->name) - 1] = 0;
+        c->version[sizeof(c->version) - 1] = 0;
+    }
+    free(pids);
+    free(fds);
+    return BT_OK;
+}
+
 int loader_check_files(char *const *files, size_t n_files, FILE *out)
 {
     int rc = 0;

@@ -104,6 +104,13 @@ struct loader_check {
  *  not fork). */
 bt_status loader_check_forked(const char *file, struct loader_check *out);
 
+/** loader_check_forked for n files at once: every child is forked before any answer is read,
+ *  so the checks overlap (a node's start waits for the slowest, not for the sum) and the
+ *  parent's pages are shared copy-on-write once instead of once per plugin. A file whose child
+ *  cannot be forked is refused ("cannot check"). Out: out[0..n-1]. Returns BT_OK or BT_ENOMEM
+ *  (nothing checked). */
+bt_status loader_check_forked_n(const char *const *files, size_t n, struct loader_check *out);
+
 /** `bttcd plugins check`: check every file, print one line each ("<file>: ok kind=..." or
  *  the refusal), refuse a name already seen earlier in the list. Returns 0 if all are ok, 1
  *  otherwise. */

@@ -119,7 +119,8 @@ console.log('app hashes agree ('+pairs+' pairs)');
 " || fail "Delivery app hashes"
 js sd "
 for (const v of s.validators) ok(Number.isInteger(v.delivery_height) && v.delivery_height>=3, v.name+' delivery height '+v.delivery_height);
-ok(s.delivery.latest_span && s.delivery.latest_span.id===0 && s.delivery.latest_span.producers.length===4,'Delivery latest span 0');
+// span 1 follows span 0 a few seconds after the start (sooner than this check on a busy machine)
+ok(s.delivery.latest_span && s.delivery.latest_span.id<=1 && s.delivery.latest_span.producers.length===4,'Delivery latest span 0 or 1');
 for (const b of s.basechains) ok(Number.isInteger(b.delivery_checkpoints) && b.state_syncs.pending===0 && b.state_syncs.in_delivery===0, b.name+' Delivery facts');
 " "status: Delivery"
 node -e "
@@ -213,9 +214,22 @@ ok(s.validators[0].health==='ok' && Number.isInteger(s.validators[0].delivery_he
 grep -q "^bsc .*down .*down" "$T/table" || { cat "$T/table"; fail "a dead basechain shows down"; }
 grep -q "^v3 .*down" "$T/table" || fail "a stopped validator shows down"
 
+say "devnet restart brings them back (same ports), devnet stop stops one"
+"$B" devnet restart v3 bsc --dir "$D" >"$T/rs" 2>&1 || { cat "$T/rs"; fail "devnet restart v3 bsc"; }
+grep -q "v3 restarted (pid" "$T/rs" && grep -q "bsc restarted (pid" "$T/rs" || fail "restart messages"
+"$B" devnet restart v7 --dir "$D" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "restart of a validator the devnet lacks: not a usage error"
+status s6
+js s6 "
+ok(s.validators[3].health==='ok' && s.validators[3].http===require('$T/s5.json').validators[3].http,'v3 back on its port');
+ok(s.basechains.find(b=>b.name==='bsc').health==='ok','bsc back');
+" "status after the restarts"
+"$B" devnet stop v3 --dir "$D" | grep -q "v3 stopped" || fail "devnet stop v3"
+[ -f "$D/run/v3.pid" ] && fail "v3 pid file after devnet stop"
+
 say "down"
 pids=$(cat "$D"/run/*.pid)
-[ "$(echo "$pids" | wc -w)" -eq 6 ] || fail "6 pid files (supervisor, 2 basechains, 3 validators): $pids"
+[ "$(echo "$pids" | wc -w)" -eq 7 ] || fail "7 pid files (supervisor, 3 basechains, 3 validators): $pids"
 "$B" devnet down --dir "$D" | grep -q stopped || fail "devnet down"
 wait "$sup"
 rc=$?

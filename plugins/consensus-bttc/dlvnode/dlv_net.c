@@ -186,10 +186,8 @@ static void on_sync_answer(struct dlv_node *n, uint64_t peer, uint64_t h, const 
         dlv_cand_add(n, h, hash, blk, bl);
         dlv_node_block_ready(n, hash);
     }
-    if (n->height == h && n->height + 1 < n->peer_top) {
-        n->sync_req_ms = 0; /* still behind: ask for the next one at once */
-        dlv_net_sync_request(n, peer, n->height + 1);
-    }
+    if (n->height == h) /* committed: next_height asks this peer for the next one */
+        n->sync_peer = peer;
 out:
     free(votes);
 }

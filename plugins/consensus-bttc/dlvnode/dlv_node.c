@@ -224,6 +224,12 @@ static void next_height(void *arg)
     n->next_timer = 0;
     if (n->started && !n->halted && !n->e && !n->pend_commit)
         engine_start(n);
+    /* Still behind after a synced block: ask for the next one now that the engine can take
+     * its certificate (asked earlier, the answer could come before this timer and be lost). */
+    if (n->e && n->sync_peer && n->height + 1 < n->peer_top) {
+        n->sync_req_ms = 0;
+        dlv_net_sync_request(n, n->sync_peer, n->height + 1);
+    }
 }
 
 /* --- blocks ---------------------------------------------------------------------------------- */
@@ -349,9 +355,12 @@ void dlv_node_block_ready(struct dlv_node *n, const uint8_t hash[32])
             n->pend_cert = NULL;
             prune(n);
             /* the next height starts from a timer (Tendermint's timeout_commit), never inside
-             * this call chain: a lone validator would otherwise recurse height after height */
-            if (n->env.timer_add(n->env.self, n->cfg.commit_wait_ms, next_height, n,
-                                 &n->next_timer) != BT_OK)
+             * this call chain: a lone validator would otherwise recurse height after height.
+             * A node catching up (peers are heights ahead) waits for no late precommits: the
+             * wait would cap its sync at one height per timeout_commit, about the rate the
+             * others commit at, so a restarted validator would never catch up. */
+            uint64_t wait = n->height + 1 < n->peer_top ? 0 : n->cfg.commit_wait_ms;
+            if (n->env.timer_add(n->env.self, wait, next_height, n, &n->next_timer) != BT_OK)
                 engine_start(n);
         }
         return;

@@ -132,6 +132,7 @@ struct dlv_node {
     size_t pend_cert_len;
     uint64_t cur_peer; /* sender of the message being handled (for CATCHUP) */
     uint64_t sync_req_ms;
+    uint64_t sync_peer; /* the peer whose sync answer gave the last height (0: none) */
     uint64_t peer_top;
     uint64_t next_timer;
     /* the timer starting the next height (0: none) */ /* highest height seen in peers'
