@@ -172,6 +172,17 @@ static void on_done(void *arg, bt_status st)
     w->st = st;
 }
 
+/* Stops the loop once every job's on_done and deferred call have run (both on the loop). */
+static void check_work(void *arg)
+{
+    const struct work *w = arg;
+    for (size_t i = 0; i < 8; i++) {
+        if (w[i].done < 1 || w[i].deferred < (i == 0 ? 2 : 1))
+            return;
+    }
+    loop_stop(&rt.loop);
+}
+
 static void test_runtime_work_and_defer(void)
 {
     struct bt_host_ctx *h = start_rt(2);
@@ -183,7 +194,14 @@ static void test_runtime_work_and_defer(void)
         CU_ASSERT_EQUAL(H->work_submit(h, on_worker, on_done, &w[i]), BT_OK);
     }
     CU_ASSERT_EQUAL(H->defer(h, deferred, &w[0]), BT_OK);
-    run_for(h, 100);
+    /* Until all have come back, not a fixed 100 ms (too short on a loaded machine under ASan);
+     * the 30 s timer only bounds a broken runtime (then the asserts below fail). */
+    uint64_t id_check, id_cap;
+    CU_ASSERT_EQUAL(H->timer_add(h, 1, 1, check_work, w, &id_check), BT_OK);
+    CU_ASSERT_EQUAL(H->timer_add(h, 30000, 0, stop_loop, NULL, &id_cap), BT_OK);
+    loop_run(&rt.loop);
+    CU_ASSERT_EQUAL(H->timer_del(h, id_check), BT_OK);
+    CU_ASSERT_EQUAL(H->timer_del(h, id_cap), BT_OK);
     for (size_t i = 0; i < 8; i++) {
         CU_ASSERT_EQUAL(w[i].ran, 1);
         CU_ASSERT_EQUAL(w[i].done, 1);
