@@ -74,26 +74,64 @@ static void mark_b(void *arg)
     t->order[t->n_order++] = 'b';
 }
 
+/* The timers of test_runtime_timers. They are added from one loop callback, where every
+ * delay counts from the loop's time of that iteration: added one after the other from outside
+ * the loop, a thread preempted between two adds (a loaded machine, ASan) shifts the later
+ * one's deadline and the firing order with it. */
+struct timer_case {
+    struct ticks once, periodic, order;
+    uint64_t id_once, id_check;
+    int sentinel; /* the 40 ms timer fired: so would have the deleted 30 ms one */
+};
+
+static void set_flag(void *arg)
+{
+    *(int *)arg = 1;
+}
+
+static void arm_timers(void *arg)
+{
+    struct timer_case *c = arg;
+    struct bt_host_ctx *h = c->once.h;
+    uint64_t id_a, id_b, id_unused, id_sentinel;
+    CU_ASSERT_EQUAL(H->timer_add(h, 5, 0, tick, &c->once, &c->id_once), BT_OK);
+    CU_ASSERT_NOT_EQUAL(c->id_once, 0);
+    CU_ASSERT_EQUAL(H->timer_add(h, 1, 2, tick, &c->periodic, &c->periodic.id), BT_OK);
+    CU_ASSERT_EQUAL(H->timer_add(h, 20, 0, mark_b, &c->order, &id_b), BT_OK);
+    CU_ASSERT_EQUAL(H->timer_add(h, 10, 0, mark_a, &c->order, &id_a), BT_OK);
+    CU_ASSERT_EQUAL(H->timer_add(h, 30, 0, tick, &c->once, &id_unused), BT_OK);
+    CU_ASSERT_EQUAL(H->timer_del(h, id_unused), BT_OK);
+    CU_ASSERT_EQUAL(H->timer_add(h, 40, 0, set_flag, &c->sentinel, &id_sentinel), BT_OK);
+}
+
+/* Stops the loop once every timer above has had its turn, however late the loop ran. */
+static void check_timers(void *arg)
+{
+    struct timer_case *c = arg;
+    if (c->sentinel && c->once.n >= 1 && c->periodic.n >= 3 && c->order.n_order >= 2)
+        loop_stop(&rt.loop);
+}
+
 static void test_runtime_timers(void)
 {
     struct bt_host_ctx *h = start_rt(1);
-    struct ticks once = {.h = h}, periodic = {.h = h, .max = 3}, order = {.h = h};
-    uint64_t id_once, id_a, id_b, id_unused;
-    CU_ASSERT_EQUAL(H->timer_add(h, 5, 0, tick, &once, &id_once), BT_OK);
-    CU_ASSERT_NOT_EQUAL(id_once, 0);
-    CU_ASSERT_EQUAL(H->timer_add(h, 1, 2, tick, &periodic, &periodic.id), BT_OK);
-    CU_ASSERT_EQUAL(H->timer_add(h, 20, 0, mark_b, &order, &id_b), BT_OK);
-    CU_ASSERT_EQUAL(H->timer_add(h, 10, 0, mark_a, &order, &id_a), BT_OK);
-    CU_ASSERT_EQUAL(H->timer_add(h, 30, 0, tick, &once, &id_unused), BT_OK);
-    CU_ASSERT_EQUAL(H->timer_del(h, id_unused), BT_OK);
-    run_for(h, 80);
-    CU_ASSERT_EQUAL(once.n, 1);
-    CU_ASSERT_EQUAL(periodic.n, 3);
-    CU_ASSERT_EQUAL(order.n_order, 2);
-    CU_ASSERT_EQUAL(memcmp(order.order, "ab", 2), 0);
+    struct timer_case c = {.once = {.h = h}, .periodic = {.h = h, .max = 3}, .order = {.h = h}};
+    uint64_t id_arm, id_cap;
+    CU_ASSERT_EQUAL(H->timer_add(h, 0, 0, arm_timers, &c, &id_arm), BT_OK);
+    CU_ASSERT_EQUAL(H->timer_add(h, 5, 5, check_timers, &c, &c.id_check), BT_OK);
+    /* A bound for a broken runtime (then the asserts below fail), not a deadline. */
+    CU_ASSERT_EQUAL(H->timer_add(h, 30000, 0, stop_loop, NULL, &id_cap), BT_OK);
+    loop_run(&rt.loop);
+    CU_ASSERT_EQUAL(c.sentinel, 1);
+    CU_ASSERT_EQUAL(c.once.n, 1);
+    CU_ASSERT_EQUAL(c.periodic.n, 3);
+    CU_ASSERT_EQUAL(c.order.n_order, 2);
+    CU_ASSERT_EQUAL(memcmp(c.order.order, "ab", 2), 0);
     /* A once-only timer that fired, or one deleted already, is gone. */
-    CU_ASSERT_EQUAL(H->timer_del(h, id_once), BT_ENOTFOUND);
-    CU_ASSERT_EQUAL(H->timer_del(h, periodic.id), BT_ENOTFOUND);
+    CU_ASSERT_EQUAL(H->timer_del(h, c.id_once), BT_ENOTFOUND);
+    CU_ASSERT_EQUAL(H->timer_del(h, c.periodic.id), BT_ENOTFOUND);
+    CU_ASSERT_EQUAL(H->timer_del(h, c.id_check), BT_OK);
+    CU_ASSERT_EQUAL(H->timer_del(h, id_cap), BT_OK);
     stop_rt(h);
 }
 
@@ -134,6 +172,17 @@ static void on_done(void *arg, bt_status st)
     w->st = st;
 }
 
+/* Stops the loop once every job's on_done and deferred call have run (both on the loop). */
+static void check_work(void *arg)
+{
+    const struct work *w = arg;
+    for (size_t i = 0; i < 8; i++) {
+        if (w[i].done < 1 || w[i].deferred < (i == 0 ? 2 : 1))
+            return;
+    }
+    loop_stop(&rt.loop);
+}
+
 static void test_runtime_work_and_defer(void)
 {
     struct bt_host_ctx *h = start_rt(2);
@@ -145,7 +194,14 @@ static void test_runtime_work_and_defer(void)
         CU_ASSERT_EQUAL(H->work_submit(h, on_worker, on_done, &w[i]), BT_OK);
     }
     CU_ASSERT_EQUAL(H->defer(h, deferred, &w[0]), BT_OK);
-    run_for(h, 100);
+    /* Until all have come back, not a fixed 100 ms (too short on a loaded machine under ASan);
+     * the 30 s timer only bounds a broken runtime (then the asserts below fail). */
+    uint64_t id_check, id_cap;
+    CU_ASSERT_EQUAL(H->timer_add(h, 1, 1, check_work, w, &id_check), BT_OK);
+    CU_ASSERT_EQUAL(H->timer_add(h, 30000, 0, stop_loop, NULL, &id_cap), BT_OK);
+    loop_run(&rt.loop);
+    CU_ASSERT_EQUAL(H->timer_del(h, id_check), BT_OK);
+    CU_ASSERT_EQUAL(H->timer_del(h, id_cap), BT_OK);
     for (size_t i = 0; i < 8; i++) {
         CU_ASSERT_EQUAL(w[i].ran, 1);
         CU_ASSERT_EQUAL(w[i].done, 1);

@@ -275,8 +275,13 @@ fatal:
 #endif
 
 /* Lowest address of this thread's stack, found once per thread (pthread_getattr_np reads
- * /proc on the main thread). 1: unknown (then frames never move). */
-static _Thread_local uintptr_t tl_stack_lo;
+ * /proc on the main thread). 1: unknown (then frames never move). Initial-exec: 8 bytes of the
+ * static TLS that glibc reserves for dlopen'd modules, read without a __tls_get_addr call. The
+ * default (dynamic) model made LeakSanitizer crash at exit: GCC 12's libasan guesses where a
+ * dynamic TLS block starts from the 16 bytes before it when the block sits 16 bytes past a page
+ * boundary, which an ASan heap block does by chance (google/sanitizers#1409), and then scans
+ * a garbage range (bench/evm_quick_ref hit it every run). */
+static _Thread_local uintptr_t tl_stack_lo __attribute__((tls_model("initial-exec")));
 
 static int stack_is_low(void)
 {

@@ -194,7 +194,9 @@ async function setUp(net, opts) {
   // 4. the validators with Delivery on, each with its REST port read from its log
   for (const n of net.nodes) startValidator(net, n, opts);
   for (const n of net.nodes) {
-    const r = await until(() => /msg="rest server" addr=[^:]+:(\d+)/.test(n.log), 15000);
+    // 2 min: a validator starts in a few seconds, but an ASan build on a loaded machine may not
+    // log a line in the first 15
+    const r = await until(() => /msg="rest server" addr=[^:]+:(\d+)/.test(n.log), 120000);
     if (!r) throw new Error(`${n.name}: no rest server:\n${n.log.slice(-3000)}`);
     n.rest = Number(/msg="rest server" addr=[^:]+:(\d+)/.exec(n.log)[1]);
   }
