@@ -1,0 +1,113 @@
+// The README's wallet and dapp-tool pointers for `bttcd devnet`, checked against a running
+// devnet: the ethers snippet (between the `devnet-ethers` markers of README.md) is run as
+// written, with only `from 'ethers'` pointed at tests/chain-rpc's installed ethers, and must
+// move 1.5 ETH from dev key 0 to dev key 1 on Bttc (balances read over JSON-RPC); the hardhat
+// config (between the `devnet-hardhat` markers) is evaluated and its network must name the
+// devnet's chain id, v0's URL from BTTC_RPC and dev key 0; the MetaMask line must give the
+// chain id the node reports.
+// Usage: node ethers_quickstart.mjs README.md BTTC_RPC_URL   (exit 77: ethers not installed)
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [readmePath, rpc] = process.argv.slice(2);
+if (!readmePath || !rpc) {
+  console.error('usage: ethers_quickstart.mjs README.md BTTC_RPC_URL');
+  process.exit(2);
+}
+const fail = (m) => {
+  console.error('FAIL: ' + m);
+  process.exit(1);
+};
+
+let ethersEntry;
+try {
+  const req = createRequire(new URL('../chain-rpc/package.json', import.meta.url));
+  ethersEntry = pathToFileURL(req.resolve('ethers')).href;
+} catch {
+  console.log('SKIP: ethers not installed in tests/chain-rpc (scripts/setup runs npm ci there)');
+  process.exit(77);
+}
+const { ethers } = await import(ethersEntry);
+
+const readme = readFileSync(readmePath, 'utf8');
+// The fenced block after <!-- NAME --> (a comment the rendered README does not show).
+const block = (name) => {
+  const m = readme.match(new RegExp('<!-- ' + name + ' -->\\s*```[a-z]*\\n([\\s\\S]*?)```'));
+  if (!m) fail('README.md has no ```block after <!-- ' + name + ' -->');
+  return m[1];
+};
+
+const call = async (method, params = []) => {
+  const r = await fetch(rpc, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const j = await r.json();
+  if (j.error) fail(method + ': ' + JSON.stringify(j.error));
+  return j.result;
+};
+const balance = async (a) => BigInt(await call('eth_getBalance', [a, 'latest']));
+
+const KEY0 = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+const ADDR0 = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+const ADDR1 = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+const chainId = Number(await call('eth_chainId'));
+
+// MetaMask: the chain id and the dev-key warning as the README says them.
+const mm = readme.match(/MetaMask[^\n]*\n?[^\n]*chain ID `(\d+)`/);
+if (!mm || Number(mm[1]) !== chainId) fail('README MetaMask chain ID ' + (mm && mm[1]) + ', node ' + chainId);
+
+// ethers: run the snippet as written.
+const snippet = block('devnet-ethers');
+if (!/from 'ethers'/.test(snippet)) fail("the ethers snippet does not import from 'ethers'");
+if (!snippet.includes(KEY0)) fail('the ethers snippet does not use dev key 0');
+const dir = mkdtempSync(join(tmpdir(), 'bttcd-quickstart-'));
+const b0 = await balance(ADDR0);
+const b1 = await balance(ADDR1);
+let out;
+try {
+  const file = join(dir, 'quickstart.mjs');
+  writeFileSync(file, snippet.replace(/from 'ethers'/, 'from ' + JSON.stringify(ethersEntry)));
+  out = execFileSync(process.execPath, [file], {
+    env: { ...process.env, BTTC_RPC: rpc },
+    encoding: 'utf8',
+    timeout: 60000,
+  });
+} catch (e) {
+  fail('the ethers snippet failed: ' + (e.stderr || e.message));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+process.stdout.write(out);
+const a1 = await balance(ADDR1);
+const a0 = await balance(ADDR0);
+if (a1 - b1 !== ethers.parseEther('1.5')) fail('dev key 1 got ' + (a1 - b1) + ' wei, not 1.5 ETH');
+if (!(b0 - a0 > ethers.parseEther('1.5'))) fail('dev key 0 paid ' + (b0 - a0) + ' wei');
+if (!/block \d+/.test(out)) fail('the snippet did not print the block');
+
+// hardhat: the config module's network, evaluated with BTTC_RPC set (no hardhat needed).
+const cfgSrc = block('devnet-hardhat');
+const module = { exports: {} };
+new Function('module', 'exports', 'require', 'process', cfgSrc)(
+  module,
+  module.exports,
+  createRequire(import.meta.url),
+  { env: { BTTC_RPC: rpc } },
+);
+const nets = Object.values(module.exports.networks || {});
+if (nets.length !== 1) fail('the hardhat config names ' + nets.length + ' networks, not one');
+const net = nets[0];
+if (net.chainId !== chainId) fail('hardhat chainId ' + net.chainId + ', node ' + chainId);
+if (net.url !== rpc) fail('hardhat url ' + net.url + ', not BTTC_RPC');
+if (!Array.isArray(net.accounts) || new ethers.Wallet(net.accounts[0]).address !== ADDR0)
+  fail('hardhat accounts[0] is not dev key 0');
+const p = new ethers.JsonRpcProvider(net.url, net.chainId, { staticNetwork: true });
+if (Number((await p.getNetwork()).chainId) !== net.chainId) fail('hardhat network chain id');
+p.destroy();
+console.log('README snippets: ethers sent 1.5 ETH on Bttc, hardhat network ' +
+  `chainId ${net.chainId}, MetaMask chain ID ${chainId}: ok`);
