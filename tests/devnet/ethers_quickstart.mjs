@@ -87,7 +87,8 @@ process.stdout.write(out);
 const a1 = await balance(ADDR1);
 const a0 = await balance(ADDR0);
 if (a1 - b1 !== ethers.parseEther('1.5')) fail('dev key 1 got ' + (a1 - b1) + ' wei, not 1.5 ETH');
-if (!(b0 - a0 > ethers.parseEther('1.5'))) fail('dev key 0 paid ' + (b0 - a0) + ' wei');
+// at least the value: dev key 0 also signs blocks as validator v0 and may get the fee back
+if (b0 - a0 < ethers.parseEther('1.5')) fail('dev key 0 paid ' + (b0 - a0) + ' wei');
 if (!/block \d+/.test(out)) fail('the snippet did not print the block');
 
 // hardhat: the config module's network, evaluated with BTTC_RPC set (no hardhat needed).
