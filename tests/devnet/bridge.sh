@@ -4,8 +4,8 @@
 # a checkpoint covering the burn is on that basechain's RootChain and acked in Delivery, the
 # exit (`bttcd bridge exit-payload --submit`) releases the 40 on the basechain (TestToken balance
 # before/after) and a second exit of the same burn is refused (EXIT_ALREADY_PROCESSED).
-# bridge_deposits ROOTS... sends the deposits (nothing waited for); bridge_exits ROOTS... does
-# the rest. Each wait is bounded by a deadline, the rest of the scenario goes on meanwhile.
+# bridge_deposits ROOTS... sends the deposits (nothing waited for), bridge_burns ROOTS... waits
+# for the credits and burns, bridge_exits ROOTS... does the rest. Each wait is bounded by a deadline, the rest of the scenario goes on meanwhile.
 
 BR_USER=0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266 # dev account 0: bttcd bridge's default sender
 
@@ -72,7 +72,9 @@ br_wait_checkpoint() {
     say "$1: $(sed -n 's/.*\(checkpoint header block [0-9]* on [a-z]* ([^)]*)\).*/\1/p' "$T/ple.$1") covers the burn, acked in Delivery ($acked acked), $(($(date +%s) - t1)) s after the burn"
 }
 
-bridge_exits() {
+# bridge_burns ROOTS...: each credit awaited, then 40 burnt (the last Bttc transactions of dev key
+# 0 here: what follows is on the basechains)
+bridge_burns() {
     BTTC=$(br_bttc)
     for r in "$@"; do
         br_wait_credit "$r"
@@ -84,6 +86,9 @@ bridge_exits() {
         date +%s >"$T/burnt.$r"
         say "$r: withdraw burnt 40 on Bttc: $(grep "in block" "$T/wd.$r")"
     done
+}
+
+bridge_exits() {
     for r in "$@"; do
         tx=$(sed -n "s/.*--tx \(0x[0-9a-f]*\).*/\1/p" "$T/wd.$r")
         br_wait_checkpoint "$r" "$tx"

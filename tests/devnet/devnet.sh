@@ -38,6 +38,9 @@ sanitizer_clean() {
 
 # start [OPTIONS]: the supervisor in the background, until its ready line.
 start() {
+    # emptied here: the background redirection may come after the first grep below, which
+    # would otherwise find the previous run's ready line
+    : >"$T/out"
     "$B" devnet --validators 4 --dir "$D" --no-tui "$@" >"$T/out" 2>&1 &
     sup=$!
     i=0
@@ -168,10 +171,14 @@ done
 grep -q "Segmentation\|signal 11" "$T/out" && fail "a process crashed"
 
 say "bridge: credits, burns, checkpoints covering them, exits; the status page; README snippets"
+bridge_burns eth bsc tron
+# the README's snippets on Bttc (dev key 0 again) while the exits wait for checkpoints
+node "$HERE/ethers_quickstart.mjs" "$HERE/../../README.md" "$(br_bttc)" >"$T/qs" 2>&1 &
+qs=$!
 bridge_exits eth bsc tron
 status_page_check
-node "$HERE/ethers_quickstart.mjs" "$HERE/../../README.md" "$(br_bttc)"
-case $? in 0) ;; 77) say "README snippets not checked (ethers not installed)" ;; *) fail "README snippets" ;; esac
+wait $qs
+case $? in 0) cat "$T/qs" ;; 77) say "README snippets not checked: $(cat "$T/qs")" ;; *) cat "$T/qs"; fail "README snippets" ;; esac
 
 say "code at every recorded address"
 node -e "
