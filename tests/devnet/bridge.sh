@@ -45,7 +45,7 @@ br_wait_credit() {
     while :; do
         got=$(br_balance "$BTTC" "$token" "$BR_USER")
         [ "$got" = 100 ] && break
-        [ $(($(date +%s) - br_t_dep)) -le 150 ] || fail "$1: child balance $got 150 s after the deposit (want 100)"
+        [ $(($(date +%s) - br_t_dep)) -le 300 ] || fail "$1: child balance $got 300 s after the deposit (want 100)"
         sleep 0.5
     done
     say "$1: 100 credited on Bttc $(($(date +%s) - br_t_dep)) s after the deposits"
@@ -65,7 +65,7 @@ br_wait_checkpoint() {
         else
             grep -q "not checkpointed yet" "$T/ple.$1" || { cat "$T/ple.$1"; fail "$1: exit-payload before the checkpoint"; }
         fi
-        [ $(($(date +%s) - t1)) -le 180 ] || { cat "$T/ple.$1"; fail "$1: no acked checkpoint covering the burn after 180 s"; }
+        [ $(($(date +%s) - t1)) -le 300 ] || { cat "$T/ple.$1"; fail "$1: no acked checkpoint covering the burn 300 s after it"; }
         sleep 1
     done
     grep -q "^0x[0-9a-f]*$" "$T/pl.$1" || fail "$1: no payload printed"

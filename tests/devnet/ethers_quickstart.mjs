@@ -77,7 +77,7 @@ try {
   out = execFileSync(process.execPath, [file], {
     env: { ...process.env, BTTC_RPC: rpc },
     encoding: 'utf8',
-    timeout: 60000,
+    timeout: 180000,
   });
 } catch (e) {
   fail('the ethers snippet failed: ' + (e.stderr || e.message));
