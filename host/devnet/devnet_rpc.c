@@ -176,12 +176,10 @@ bt_status dn_send_tx(const char *url, uint64_t chain_id, struct signer *sg, cons
         dn_fmt(err, err_cap, "signing: %s", bts_status_str(st));
         return st;
     }
-    /* EIP-155: v = recovery id + 35 + 2 * chainId. */
-    struct bts_u256 two = bts_u256_from_u64(2), v35 = bts_u256_from_u64(35u + sig[64]);
-    bts_u256_mul(&tx.v, &tx.chain_id, &two);
-    bts_u256_add(&tx.v, &tx.v, &v35);
-    bts_u256_load_be_bytes(&tx.r, sig, 32);
-    bts_u256_load_be_bytes(&tx.s, sig + 32, 32);
+    if ((st = bts_tx_set_signature(&tx, sig)) != BT_OK) {
+        dn_fmt(err, err_cap, "signing: %s", bts_status_str(st));
+        return st;
+    }
     struct bts_buf raw;
     bts_buf_init(&raw);
     st = bts_tx_encode(&raw, &tx);

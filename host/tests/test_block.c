@@ -72,9 +72,7 @@ static void sign_tx(size_t i, uint32_t key, uint8_t type, uint64_t nonce, int ha
     CU_ASSERT_EQUAL_FATAL(bts_tx_signing_hash(digest, &tx), BT_OK);
     CU_ASSERT_EQUAL_FATAL(genesis_dev_key(sk, key), BT_OK);
     CU_ASSERT_EQUAL_FATAL(bts_secp_sign(sig, sk, digest), BT_OK);
-    bts_u256_load_be_bytes(&tx.r, sig, 32);
-    bts_u256_load_be_bytes(&tx.s, sig + 32, 32);
-    tx.v = bts_u256_from_u64(type ? sig[64] : 1337 * 2 + 35 + sig[64]);
+    CU_ASSERT_EQUAL_FATAL(bts_tx_set_signature(&tx, sig), BT_OK);
     struct bts_buf b = BTS_BUF_INIT;
     CU_ASSERT_EQUAL_FATAL(bts_tx_encode(&b, &tx), BT_OK);
     CU_ASSERT_FATAL(b.len <= sizeof(raws[i]));

@@ -96,10 +96,7 @@ static struct bt_hash sign(struct spec s)
     CU_ASSERT_EQUAL_FATAL(bts_tx_signing_hash(digest, &tx), BT_OK);
     CU_ASSERT_EQUAL_FATAL(genesis_dev_key(key, s.key), BT_OK);
     CU_ASSERT_EQUAL_FATAL(bts_secp_sign(sig, key, digest), BT_OK);
-    bts_u256_load_be_bytes(&tx.r, sig, 32);
-    bts_u256_load_be_bytes(&tx.s, sig + 32, 32);
-    tx.v =
-        bts_u256_from_u64(s.type ? sig[64] : (s.chain_id ? s.chain_id : 1337) * 2 + 35 + sig[64]);
+    CU_ASSERT_EQUAL_FATAL(bts_tx_set_signature(&tx, sig), BT_OK);
     struct bts_buf b = BTS_BUF_INIT;
     CU_ASSERT_EQUAL_FATAL(bts_tx_encode(&b, &tx), BT_OK);
     CU_ASSERT_FATAL(b.len <= sizeof(raw_buf));

@@ -175,10 +175,9 @@ static int execute(struct tronapi *t, const struct tronapi_txin *in, struct bt_h
         st = bts_secp_sign(sig, key, digest);
     explicit_bzero(key, sizeof(key));
     if (st == BT_OK) {
-        bts_u256_load_be_bytes(&e.r, sig, 32);
-        bts_u256_load_be_bytes(&e.s, sig + 32, 32);
-        e.v = bts_u256_from_u64(chain_config(t->o.chain)->chain_id * 2 + 35 + sig[64]);
-        st = bts_tx_encode(&raw, &e);
+        st = bts_tx_set_signature(&e, sig);
+        if (st == BT_OK)
+            st = bts_tx_encode(&raw, &e);
     }
     struct txpool_added added;
     if (st == BT_OK)

@@ -151,15 +151,10 @@ static bt_status build_signed(struct evm_send *s, char *err, size_t cap)
                  c->host->last_error(c->hctx));
         return st;
     }
-    if (sig[64] > 1) {
+    if (bts_tx_set_signature(&tx, sig) != BT_OK) {
         snprintf(err, cap, "signer returned v = %u, expected 0 or 1", sig[64]);
         return BT_EPROTO;
     }
-    /* EIP-155: v = chainId * 2 + 35 + recId; typed transactions carry yParity. */
-    tx.v =
-        s->is_1559 ? bts_u256_from_u64(sig[64]) : bts_u256_from_u64(s->chain_id * 2 + 35 + sig[64]);
-    bts_u256_load_be(&tx.r, sig);
-    bts_u256_load_be(&tx.s, sig + 32);
     struct bts_buf raw;
     bts_buf_init(&raw);
     st = bts_tx_encode(&raw, &tx);

@@ -119,3 +119,25 @@ bt_status bts_tx_signing_hash(uint8_t out[32], const struct bts_tx *tx)
 {
     return hash_of(out, tx, 1);
 }
+
+BTS_API bt_status bts_tx_set_signature(struct bts_tx *tx, const uint8_t sig[65])
+{
+    if (sig[64] > 1)
+        return BT_EINVAL;
+    struct bts_u256 v = bts_u256_from_u64(sig[64]);
+    if (tx->type == BTS_TX_LEGACY && !tx->has_chain_id) {
+        v = bts_u256_from_u64(27u + sig[64]);
+    } else if (tx->type == BTS_TX_LEGACY) {
+        /* EIP-155: chainId * 2 + 35 + recovery id, checked for wrap-around (the top bit of
+         * chainId would be shifted out). */
+        struct bts_u256 twice, base = bts_u256_from_u64(35u + sig[64]);
+        if (bts_u256_bit_len(&tx->chain_id) > 254)
+            return BT_ERANGE;
+        bts_u256_add(&twice, &tx->chain_id, &tx->chain_id);
+        bts_u256_add(&v, &twice, &base);
+    }
+    tx->v = v;
+    bts_u256_load_be(&tx->r, sig);
+    bts_u256_load_be(&tx->s, sig + 32);
+    return BT_OK;
+}

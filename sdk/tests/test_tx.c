@@ -45,6 +45,38 @@ static void test_tx_eip155_example(void)
     free(raw);
 }
 
+/* bts_tx_set_signature: signing EIP-155's example again (RFC 6979 nonces) gives its bytes back;
+ * v without a chain id is 27/28; a bad recovery id or a chain id too wide is refused. */
+static void test_tx_set_signature(void)
+{
+    size_t n;
+    uint8_t *raw = bts_test_unhex(eip155_tx, &n), key[32], digest[32], sig[65];
+    struct bts_tx tx;
+    struct bts_buf b = BTS_BUF_INIT;
+    CU_ASSERT_EQUAL_FATAL(bts_tx_decode(&tx, raw, n), BT_OK);
+    tx.v = tx.r = tx.s = bts_u256_from_u64(0);
+    memset(key, 0x46, 32);
+    CU_ASSERT_EQUAL_FATAL(bts_tx_signing_hash(digest, &tx), BT_OK);
+    CU_ASSERT_EQUAL_FATAL(bts_secp_sign(sig, key, digest), BT_OK);
+    CU_ASSERT_EQUAL(bts_tx_set_signature(&tx, sig), BT_OK);
+    CU_ASSERT_EQUAL(tx.v.w[0], 37);
+    CU_ASSERT_EQUAL_FATAL(bts_tx_encode(&b, &tx), BT_OK);
+    CU_ASSERT(b.len == n && memcmp(b.data, raw, n) == 0);
+    struct bts_tx wide = tx;
+    wide.chain_id.w[3] = 1ull << 63;
+    CU_ASSERT_EQUAL(bts_tx_set_signature(&wide, sig), BT_ERANGE);
+    CU_ASSERT(bts_u256_eq(&wide.v, &tx.v));
+    tx.has_chain_id = 0;
+    CU_ASSERT_EQUAL(bts_tx_set_signature(&tx, sig), BT_OK);
+    CU_ASSERT_EQUAL(tx.v.w[0], 27u + sig[64]);
+    uint8_t rec = sig[64];
+    sig[64] = 2;
+    CU_ASSERT_EQUAL(bts_tx_set_signature(&tx, sig), BT_EINVAL);
+    CU_ASSERT_EQUAL(tx.v.w[0], 27u + rec);
+    bts_buf_free(&b);
+    free(raw);
+}
+
 /* Sign `tx` in place with key 0x01..01-ish and return the signer's address. */
 static void sign(struct bts_tx *tx, struct bt_address *out_addr)
 {
@@ -52,14 +84,7 @@ static void sign(struct bts_tx *tx, struct bt_address *out_addr)
     memset(key, 0x11, 32);
     CU_ASSERT_EQUAL_FATAL(bts_tx_signing_hash(digest, tx), BT_OK);
     CU_ASSERT_EQUAL_FATAL(bts_secp_sign(sig, key, digest), BT_OK);
-    bts_u256_load_be(&tx->r, sig);
-    bts_u256_load_be(&tx->s, sig + 32);
-    if (tx->type == BTS_TX_LEGACY) {
-        uint64_t base = tx->has_chain_id ? 35 + 2 * tx->chain_id.w[0] : 27;
-        tx->v = bts_u256_from_u64(base + sig[64]);
-    } else {
-        tx->v = bts_u256_from_u64(sig[64]);
-    }
+    CU_ASSERT_EQUAL_FATAL(bts_tx_set_signature(tx, sig), BT_OK);
     CU_ASSERT_EQUAL(bts_secp_seckey_to_address(out_addr->bytes, key), BT_OK);
 }
 
@@ -407,7 +432,7 @@ static void test_tx_decode_errors(void)
     bts_buf_free(&b);
 }
 
-BTS_TEST_SUITE("tx", NULL, NULL, BTS_TEST(test_tx_eip155_example),
+BTS_TEST_SUITE("tx", NULL, NULL, BTS_TEST(test_tx_eip155_example), BTS_TEST(test_tx_set_signature),
                BTS_TEST(test_tx_typed_sign_recover_round_trip), BTS_TEST(test_tx_access_list_walk),
                BTS_TEST(test_tx_block_item_forms), BTS_TEST(test_tx_fork_types_and_bttc),
                BTS_TEST(test_tx_check_errors), BTS_TEST(test_tx_blob_rules),

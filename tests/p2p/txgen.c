@@ -35,9 +35,8 @@ static bt_status sign_transfer(struct bts_buf *b, const uint8_t key[32], uint64_
         rc = bts_secp_sign(sig, key, digest);
     if (rc != BT_OK)
         return rc;
-    bts_u256_load_be_bytes(&tx.r, sig, 32);
-    bts_u256_load_be_bytes(&tx.s, sig + 32, 32);
-    tx.v = bts_u256_from_u64(1337 * 2 + 35 + sig[64]);
+    if ((rc = bts_tx_set_signature(&tx, sig)) != BT_OK)
+        return rc;
     bts_buf_reset(b);
     return bts_tx_encode(b, &tx);
 }

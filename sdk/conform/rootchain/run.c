@@ -216,10 +216,7 @@ static int crc_deploy(struct crc *t)
     bts_buf_init(&raw);
     if (bts_tx_signing_hash(digest, &tx) != BT_OK || bts_secp_sign(sig, t->c->seckey, digest))
         goto out;
-    tx.v = bts_u256_from_u64(t->c->chain_id * 2 + 35 + sig[64]);
-    bts_u256_load_be(&tx.r, sig);
-    bts_u256_load_be(&tx.s, sig + 32);
-    if (bts_tx_encode(&raw, &tx) != BT_OK)
+    if (bts_tx_set_signature(&tx, sig) != BT_OK || bts_tx_encode(&raw, &tx) != BT_OK)
         goto out;
     bts_buf_free(&code);
     uint8_t hash[32];

@@ -174,6 +174,17 @@ BTS_API bt_status bts_tx_hash(uint8_t out[32], const struct bts_tx *tx) BT_MUST_
 BTS_API bt_status bts_tx_signing_hash(uint8_t out[32], const struct bts_tx *tx) BT_MUST_CHECK
     BT_NONNULL(1, 2);
 
+/** Put a recoverable signature of bts_tx_signing_hash() into the transaction: r, s and v as the
+ *  wire carries it — typed: yParity (the recovery id); legacy with has_chain_id set: 35 +
+ *  2 chainId + recovery id (EIP-155); legacy without: 27 + recovery id.
+ *  Returns: BT_OK, BT_EINVAL (recovery id above 1; tx unchanged), BT_ERANGE (2 chainId + 36
+ *           does not fit 256 bits; tx unchanged).
+ *  In:      sig: 65 bytes r || s || recovery id, as bts_secp_sign() writes them.
+ *  Thread:  any. Source: EIP-155, EIP-2930, go-ethereum core/types/transaction_signing.go
+ *           (SignatureValues). */
+BTS_API bt_status bts_tx_set_signature(struct bts_tx *tx, const uint8_t sig[65]) BT_MUST_CHECK
+    BT_NONNULL(1, 2);
+
 /** Walk the access list: call with *pos = 0 first; each call gives the next tuple.
  *  Returns: BT_OK, BT_ENOTFOUND (no more tuples). Only for a list bts_tx_decode() accepted (or
  *           one built to the same shape); anything else ends the walk with BTS_TX_EACCESS_LIST.
