@@ -41,6 +41,9 @@ static const char HELP[] =
     "  --dir DIR                  the devnet directory (default ./devnet when it exists)\n"
     "  --rpc URL, --root-rpc URL  the root chain's JSON-RPC\n"
     "  --bttc-rpc URL             a Bttc node's JSON-RPC\n"
+    "  --tron-api URL             tron: TRON's HTTP API (wallet/...), where the transactions go\n"
+    "                             (default: the devnet's dev TRON API, whose /jsonrpc is then\n"
+    "                             the default --root-rpc; TRON's JSON-RPC has no writes)\n"
     "  --token ADDR               deposit: root token (default: the devnet's TestToken);\n"
     "                             withdraw: child token on Bttc (default: the devnet's\n"
     "                             ChildERC20 mapped to that TestToken)\n"
@@ -265,6 +268,8 @@ int bridge_main(int argc, char **argv)
             snprintf(ctx.root_url, sizeof(ctx.root_url), "%s", v);
         } else if (strcmp(a, "--bttc-rpc") == 0) {
             snprintf(ctx.bttc_url, sizeof(ctx.bttc_url), "%s", v);
+        } else if (strcmp(a, "--tron-api") == 0) {
+            snprintf(ctx.tron_api, sizeof(ctx.tron_api), "%s", v);
         } else if (strcmp(a, "--token") == 0) {
             bad = parse_addr(v, token);
             has_token = 1;

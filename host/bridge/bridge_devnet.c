@@ -3,7 +3,8 @@
  * each basechain's JSON-RPC URL and contract addresses, and the validators' HTTP ports. Only the
  * fields this command needs are read:
  *   {"basechains": {"eth": {"url": "...", "contracts": {"RootChain": "0x..", ...},
- *                           "bttc": {"ChildChain": "0x..", "ChildToken": "0x.."}}, ...},
+ *                           "bttc": {"ChildChain": "0x..", "ChildToken": "0x.."}},
+ *                   "tron": {..., "tron_api_port": N}, ...},
  *    "nodes": [{"http_port": N, ...}, ...]} */
 #include "bridge_int.h"
 
@@ -44,6 +45,12 @@ bt_status br_devnet_defaults(struct br_ctx *ctx, const char *dir, char *err, siz
         json_decref(root);
         return BT_EINVAL;
     }
+    /* TRON: the dev TRON API as on java-tron, reads on its /jsonrpc, writes on wallet/... */
+    json_int_t api = json_integer_value(json_object_get(base, "tron_api_port"));
+    if (!ctx->tron_api[0] && api > 0 && api < 65536 && strcmp(ctx->root_name, "tron") == 0)
+        snprintf(ctx->tron_api, sizeof(ctx->tron_api), "http://127.0.0.1:%d", (int)api);
+    if (!ctx->root_url[0] && ctx->tron_api[0] && strcmp(ctx->root_name, "tron") == 0)
+        snprintf(ctx->root_url, sizeof(ctx->root_url), "%.480s/jsonrpc", ctx->tron_api);
     if (!ctx->root_url[0] && url)
         snprintf(ctx->root_url, sizeof(ctx->root_url), "%s", url);
     if (!ctx->has_deposit_manager)

@@ -18,6 +18,8 @@ struct br_ctx {
     char root_name[8];  /* --rootchain: eth, bsc or tron */
     char root_url[512]; /* --root-rpc / --rpc, else the devnet's basechain URL */
     char bttc_url[512]; /* --bttc-rpc, else the devnet's first validator */
+    char tron_api[512]; /* --tron-api: TRON's HTTP API (wallet/...), else the devnet's; with
+                           --rootchain tron the root chain's transactions go there */
     int has_deposit_manager, has_root_chain, has_predicate, has_root_token;
     uint8_t deposit_manager[20], root_chain[20], predicate[20];
     uint8_t root_token[20]; /* the devnet's TestToken: deposit's default --token */
@@ -63,6 +65,9 @@ bt_status br_call_words(const char *url, const uint8_t to[20], const char *sig,
 bt_status br_transact(const struct br_ctx *ctx, const char *url, const uint8_t to[20],
                       const uint8_t *data, size_t len, uint8_t out_hash[32], json_t **out_receipt,
                       char *err, size_t err_cap);
+/** Whether `url` is the root chain of a TRON context with an HTTP API: its transactions then go
+ *  through br_tron_transact (TRON's JSON-RPC has no writes). */
+int br_is_tron_api(const struct br_ctx *ctx, const char *url);
 /** 0x-hex of bytes as a JSON string (NULL on ENOMEM). */
 json_t *br_hex_json(const uint8_t *p, size_t n);
 /** A QUANTITY member of a JSON object. Returns 0 or -1. */
@@ -74,6 +79,18 @@ int br_json_hash(const json_t *o, const char *key, uint8_t out[32]);
  *  address is `addr`. Returns BT_OK or BT_ENOTFOUND. */
 bt_status br_dev_key_of(const uint8_t addr[20], uint8_t out_key[32]);
 #define BR_DEV_KEYS 20
+
+/* --- bridge_tron.c: transactions through TRON's HTTP API ------------------------------------ */
+
+/** br_transact on TRON (ctx->tron_api): a call of `data` to `to` from ctx->key as a signed
+ *  TriggerSmartContract (wallet/triggerconstantcontract dry run first: a revert fails with its
+ *  reason, nothing sent; wallet/getnowblock, wallet/broadcasthex, then
+ *  wallet/gettransactioninfobyid for 60 s). Returns as br_transact; out_hash: the txID;
+ *  *out_receipt: {transactionHash, blockNumber, status, logs[{address, topics, data}]}.
+ *  Rules: ROOTCHAINS.md §1.2-§1.7 (java-tron's HTTP API). */
+bt_status br_tron_transact(const struct br_ctx *ctx, const uint8_t to[20], const uint8_t *data,
+                           size_t len, uint8_t out_hash[32], json_t **out_receipt, char *err,
+                           size_t err_cap);
 
 /* --- bridge_exit.c ------------------------------------------------------------------------- */
 

@@ -172,11 +172,19 @@ static bt_status wait_receipt(const char *url, const uint8_t hash[32], json_t **
     return BT_ETIMEDOUT;
 }
 
+int br_is_tron_api(const struct br_ctx *ctx, const char *url)
+{
+    return strcmp(ctx->root_name, "tron") == 0 && ctx->tron_api[0] &&
+           strcmp(url, ctx->root_url) == 0;
+}
+
 bt_status br_transact(const struct br_ctx *ctx, const char *url, const uint8_t to[20],
                       const uint8_t *data, size_t len, uint8_t out_hash[32], json_t **out_receipt,
                       char *err, size_t err_cap)
 {
     *out_receipt = NULL;
+    if (br_is_tron_api(ctx, url))
+        return br_tron_transact(ctx, to, data, len, out_hash, out_receipt, err, err_cap);
     uint64_t chain_id = 0, nonce = 0, gas_price = 0, gas = 0;
     char from_hex[43];
     size_t hl;

@@ -86,6 +86,44 @@ static void test_bridge_devnet_defaults(void)
     rm_tmp();
 }
 
+/* tron: transactions through the dev TRON API (its port in the state file), reads on its
+ * /jsonrpc; --root-rpc and --tron-api win; another root chain gets no TRON API. */
+static void test_bridge_devnet_tron_api(void)
+{
+    make_tmp();
+    char path[128], err[256] = "";
+    snprintf(path, sizeof(path), "%s/devnet.json", tmp);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("{\"nodes\":[{\"http_port\":41234}],\"basechains\":{\"tron\":{\"url\":"
+          "\"http://127.0.0.1:5000\",\"tron_api_port\":5001,\"contracts\":{}},\"eth\":{"
+          "\"url\":\"http://127.0.0.1:6000\",\"tron_api_port\":6001,\"contracts\":{}}}}",
+          f);
+    fclose(f);
+    struct br_ctx c;
+    memset(&c, 0, sizeof(c));
+    snprintf(c.root_name, sizeof(c.root_name), "tron");
+    CU_ASSERT_EQUAL(br_devnet_defaults(&c, tmp, err, sizeof(err)), BT_OK);
+    CU_ASSERT_STRING_EQUAL(c.tron_api, "http://127.0.0.1:5001");
+    CU_ASSERT_STRING_EQUAL(c.root_url, "http://127.0.0.1:5001/jsonrpc");
+    CU_ASSERT(br_is_tron_api(&c, c.root_url));
+    CU_ASSERT(!br_is_tron_api(&c, c.bttc_url));
+    memset(&c, 0, sizeof(c));
+    snprintf(c.root_name, sizeof(c.root_name), "tron");
+    snprintf(c.root_url, sizeof(c.root_url), "http://given");
+    snprintf(c.tron_api, sizeof(c.tron_api), "http://api");
+    CU_ASSERT_EQUAL(br_devnet_defaults(&c, tmp, err, sizeof(err)), BT_OK);
+    CU_ASSERT_STRING_EQUAL(c.root_url, "http://given");
+    CU_ASSERT_STRING_EQUAL(c.tron_api, "http://api");
+    memset(&c, 0, sizeof(c));
+    snprintf(c.root_name, sizeof(c.root_name), "eth");
+    CU_ASSERT_EQUAL(br_devnet_defaults(&c, tmp, err, sizeof(err)), BT_OK);
+    CU_ASSERT_STRING_EQUAL(c.tron_api, "");
+    CU_ASSERT_STRING_EQUAL(c.root_url, "http://127.0.0.1:6000");
+    CU_ASSERT(!br_is_tron_api(&c, c.root_url));
+    rm_tmp();
+}
+
 static void test_bridge_dev_key_of(void)
 {
     struct bt_address a;
@@ -151,4 +189,5 @@ static void test_bridge_usage_errors(void)
 }
 
 BTS_TEST_SUITE("bridge", NULL, NULL, BTS_TEST(test_bridge_devnet_defaults),
-               BTS_TEST(test_bridge_dev_key_of), BTS_TEST(test_bridge_usage_errors));
+               BTS_TEST(test_bridge_devnet_tron_api), BTS_TEST(test_bridge_dev_key_of),
+               BTS_TEST(test_bridge_usage_errors));
