@@ -22,11 +22,16 @@
 #define DN_BSC_CHAIN_ID  97         /* BSC testnet's id, as tests/rootchain's BSC-like genesis */
 #define DN_TRON_CHAIN_ID 3448148188 /* 0xcd8690dc, TRON Nile's id, on the dev TRON chain */
 /* Bttc devnet timing (consensus-bttc overrides): blocks every second, 16-block sprints; spans
- * stay 256 blocks (BorValidatorSet wants multiples of its SPRINT 64). */
+ * of 64 blocks (BorValidatorSet wants multiples of its SPRINT 64), the shortest it allows, so a
+ * validator that joins is a producer about two minutes later (span 0 is shortened in the
+ * genesis, dn_genesis_span0). */
 #define DN_PERIOD     1
 #define DN_SPRINT     16
-#define DN_SPAN_LEN   256
-#define DN_SPAN_COUNT 64
+#define DN_SPAN_LEN   64
+#define DN_SPAN_COUNT 256
+/* Delivery's producer_count (upstream's 11): every validator produces while there are at most
+ * this many (PROTOCOL.md §4.5.3), so a validator that joins is in the next span for sure. */
+#define DN_PRODUCER_COUNT 11
 /* The Delivery genesis of the validators (devnet_delivery.c). */
 #define DN_DLV_GENESIS "delivery-genesis.json"
 
@@ -189,6 +194,11 @@ bt_status dn_setup_validators(struct devnet *d, char *err, size_t err_cap);
 /** DIR/keystore with dev keys 0..n_val-1 (empty password), a host signer over it in
  *  d->signer with every key unlocked: the deployer and the validators' stake transactions. */
 bt_status dn_setup_signer(struct devnet *d, char *err, size_t err_cap);
+struct genesis;
+/** Shorten span 0 in the storage of the validator-set contract of a genesis_devnet_signers
+ *  genesis to blocks 0..DN_SPAN_LEN-1 (the preset has 0..255). Returns BT_OK, BT_EINTERNAL
+ *  (no span 0 where expected; err). */
+bt_status dn_genesis_span0(struct genesis *g, char *err, size_t err_cap);
 /** (Re)write every validator's plugins.conf from the state (addresses, URLs). */
 bt_status dn_write_confs(const struct devnet *d, char *err, size_t err_cap);
 
@@ -243,6 +253,19 @@ pid_t dn_pid_alive(const struct devnet *d, const char *name);
 /** `devnet down`: stop the supervisor and any child left (pid files); prints one line unless
  *  is_quiet. Returns an exit code. */
 int dn_down(struct devnet *d, int timeout_ms, int is_quiet);
+
+/* --- devnet_addval.c: validators joining and leaving a running devnet ------------------ */
+
+/** `devnet add-validator`: validator n_val's files, its stake on every basechain (TRON first),
+ *  recorded in the state; SIGUSR1 to the supervisor, then wait for its JSON-RPC. Prints what it
+ *  did. Returns an exit code. d: dir and exe set. */
+int dn_add_validator(struct devnet *d);
+/** `devnet unstake N`: StakeManager.unstake of validator N's id from its key on every
+ *  basechain. Returns an exit code (2: no validator N). */
+int dn_unstake(struct devnet *d, uint32_t n);
+/** Supervisor side of add-validator: reload the state and start the validators beyond d->n_val
+ *  (their files rewritten). */
+bt_status dn_adopt_validators(struct devnet *d, char *err, size_t err_cap);
 
 /* --- devnet_status.c ------------------------------------------------------------------------ */
 

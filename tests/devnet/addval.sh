@@ -1,0 +1,158 @@
+#!/bin/sh
+# A validator joins and leaves a running devnet through TRON staking (issues #13, #14;
+# docs/devnet.md "Adding and removing validators"): four validators on a tron-only devnet,
+# `devnet add-validator` stakes v4 on TRON's StakeManager and the supervisor starts it; its
+# Staked event becomes MsgValidatorJoin, so v4 is in /staking/validator-set on all five nodes, in
+# the selected producers of a later span (/bor/span/{id}) and the author (bor_getAuthor) of a
+# Bttc block of that span; `devnet unstake 4` (UnstakeInit → MsgValidatorExit) takes it out of
+# the set once the next TRON checkpoint is acked. Usage errors of both commands.
+# Usage: addval.sh BTTCD
+set -u
+B=$1
+command -v node >/dev/null 2>&1 || { echo "SKIP: node not found (JSON checks)"; exit 77; }
+T=$(mktemp -d /tmp/bttcd-addval-XXXXXX)
+D=$T/net
+sup=
+cleanup() {
+    "$B" devnet down --dir "$D" >/dev/null 2>&1
+    [ -n "$sup" ] && wait "$sup" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+fail() {
+    echo "FAIL: $*"
+    [ -f "$T/out" ] && { echo "---- devnet output"; tail -n 30 "$T/out"; }
+    [ -f "$T/add" ] && { echo "---- add-validator output"; cat "$T/add"; }
+    for f in "$D"/logs/*.log; do
+        [ -f "$f" ] && { echo "---- $f"; grep -v "dlv_commit\|imported" "$f" | tail -n 25; }
+    done
+    exit 1
+}
+say() { echo "== $(date +%T) $*"; }
+t0=$(date +%s)
+elapsed() { echo $(($(date +%s) - t0)); }
+sanitizer_clean() {
+    grep -l "AddressSanitizer\|LeakSanitizer\|runtime error:" "$T/out" "$D"/logs/*.log 2>/dev/null &&
+        fail "sanitizer report (files above)"
+    return 0
+}
+# rpc PORT METHOD PARAMS: the JSON-RPC result (JSON text) or nothing.
+rpc() {
+    curl -s -m 5 -H 'Content-Type: application/json' \
+        -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$2\",\"params\":$3}" "http://127.0.0.1:$1" |
+        node -e 'let t="";process.stdin.on("data",d=>t+=d).on("end",()=>{try{const r=JSON.parse(t);if(r.result!==undefined)console.log(JSON.stringify(r.result))}catch(e){}})'
+}
+rest() { curl -s -m 5 "http://127.0.0.1:$1$2"; }
+V4=0x15d34aaf54267db7d7c367839aaf71a00a2c6a65 # dev account 4
+# in_set PORT: v4's signer is in that node's Delivery validator set.
+in_set() { rest "$1" /staking/validator-set | tr 'A-F' 'a-f' | grep -q "$V4"; }
+
+say "usage errors"
+"$B" devnet add-validator --help | grep -q "devnet add-validator" || fail "add-validator --help"
+"$B" devnet unstake --help | grep -q "devnet unstake N" || fail "unstake --help"
+"$B" devnet unstake --dir "$T/none" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "unstake without N: not a usage error"
+"$B" devnet unstake x --dir "$T/none" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "unstake x: not a usage error"
+"$B" devnet add-validator --dir "$T/none" >"$T/err" 2>&1 && fail "add-validator without a devnet"
+grep -q "no devnet" "$T/err" || fail "add-validator without a devnet: $(cat "$T/err")"
+
+say "up: 4 validators, tron"
+"$B" devnet --validators 4 --rootchains tron --dir "$D" --no-tui >"$T/out" 2>&1 &
+sup=$!
+i=0
+while ! grep -q "bttcd devnet: ready" "$T/out" 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -le 1800 ] || fail "devnet not ready after 180 s"
+    kill -0 "$sup" 2>/dev/null || { sup=; fail "devnet exited before ready"; }
+    sleep 0.1
+done
+say "ready after $(elapsed) s"
+"$B" devnet status --dir "$D" --json >"$T/s1.json" || fail "status"
+ports() { node -e "const s=require('$T/$1.json'); console.log(s.validators.map(v=>v.$2.replace(/.*:/,'')).join(' '))"; }
+REST=$(ports s1 rest)
+HTTP0=$(ports s1 http | cut -d' ' -f1)
+"$B" devnet unstake 9 --dir "$D" >"$T/err" 2>&1
+[ $? -eq 2 ] || fail "unstake 9: want exit status 2"
+grep -q "no validator v9" "$T/err" || fail "unstake 9: $(cat "$T/err")"
+
+say "add-validator"
+"$B" devnet add-validator --dir "$D" >"$T/add" 2>&1 || fail "add-validator failed"
+grep -q "validator v4: 0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65" "$T/add" || fail "add-validator: no v4 line"
+grep -q "basechain tron: staked" "$T/add" || fail "add-validator: no stake line"
+grep -q "started v4" "$T/out" || fail "the supervisor did not start v4"
+"$B" devnet status --dir "$D" --json >"$T/s2.json" || fail "status"
+node -e "const s=require('$T/s2.json'); if(s.validators.length!==5||s.validators[4].address.toLowerCase()!=='$V4'||!s.validators[4].running) process.exit(1)" ||
+    fail "status: v4 not listed as running"
+REST=$(ports s2 rest)
+REST4=$(echo "$REST" | cut -d' ' -f5)
+say "v4 added after $(elapsed) s"
+
+say "v4 in the validator set of all five"
+i=0
+for p in $REST; do
+    while ! in_set "$p"; do
+        i=$((i + 1))
+        [ $i -le 240 ] || fail "v4 not in /staking/validator-set of port $p after 240 s"
+        sleep 1
+    done
+done
+say "in the set after $(elapsed) s"
+
+say "v4 selected as a producer of a later span"
+sid=
+i=0
+while [ -z "$sid" ]; do
+    l=$(rest "$(echo "$REST" | cut -d' ' -f1)" /bor/latest-span)
+    sid=$(echo "$l" | node -e "let t='';process.stdin.on('data',d=>t+=d).on('end',()=>{try{const j=JSON.parse(t);const s=j.result||j;if(s.selected_producers.some(p=>p.signer.toLowerCase()==='$V4'))console.log(s.span_id+' '+s.start_block+' '+s.end_block)}catch(e){}})")
+    i=$((i + 1))
+    [ $i -le 240 ] || fail "no span with v4 among its producers after 240 s"
+    [ -z "$sid" ] && sleep 1
+done
+set -- $sid
+SPAN=$1 START=$2 END=$3
+say "span $SPAN (blocks $START-$END) selects v4, after $(elapsed) s"
+for p in $REST; do
+    rest "$p" "/bor/span/$SPAN" | tr 'A-F' 'a-f' | grep -q "$V4" || fail "/bor/span/$SPAN on port $p: no v4"
+done
+
+say "a Bttc block of span $SPAN sealed by v4"
+n=$START
+i=0
+found=
+while [ -z "$found" ]; do
+    head=$(rpc "$HTTP0" eth_blockNumber '[]' | tr -d '"')
+    head=$((${head:-0}))
+    while [ -z "$found" ] && [ $n -le "$head" ] && [ $n -le "$END" ]; do
+        a=$(rpc "$HTTP0" bor_getAuthor "[\"$(printf 0x%x $n)\"]" | tr -d '"' | tr 'A-F' 'a-f')
+        [ "$a" = "$V4" ] && found=$n
+        n=$((n + 1))
+    done
+    [ $n -gt "$END" ] && [ -z "$found" ] && fail "no block of span $SPAN ($START-$END) by v4"
+    i=$((i + 1))
+    [ $i -le 300 ] || fail "no block by v4 after 300 s (head $head)"
+    [ -z "$found" ] && sleep 1
+done
+say "block $found sealed by v4, after $(elapsed) s"
+
+say "unstake 4"
+"$B" devnet unstake 4 --dir "$D" >"$T/un" 2>&1 || { cat "$T/un"; fail "unstake 4"; }
+grep -q "basechain tron: validator id 5 (v4) unstaked" "$T/un" || fail "unstake: $(cat "$T/un")"
+"$B" devnet unstake 4 --dir "$D" >"$T/err" 2>&1 && fail "a second unstake 4 succeeded"
+i=0
+for p in $(echo "$REST" | cut -d' ' -f1-4); do
+    while in_set "$p"; do
+        i=$((i + 1))
+        [ $i -le 300 ] || fail "v4 still in /staking/validator-set of port $p after 300 s"
+        sleep 1
+    done
+done
+say "v4 left the set after $(elapsed) s"
+
+"$B" devnet down --dir "$D" >/dev/null 2>&1 || fail "down"
+wait "$sup" 2>/dev/null
+sup=
+grep -q "exited" "$T/out" && fail "a process exited while the devnet ran"
+sanitizer_clean
+say "ok after $(elapsed) s"
+exit 0
