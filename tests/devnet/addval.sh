@@ -1,11 +1,13 @@
 #!/bin/sh
 # A validator joins and leaves a running devnet through TRON staking (issues #13, #14;
-# docs/devnet.md "Adding and removing validators"): four validators on a tron-only devnet,
-# `devnet add-validator` stakes v4 on TRON's StakeManager and the supervisor starts it; its
-# Staked event becomes MsgValidatorJoin, so v4 is in /staking/validator-set on all five nodes, in
-# the selected producers of a later span (/bor/span/{id}) and the author (bor_getAuthor) of a
-# Bttc block of that span; `devnet unstake 4` (UnstakeInit → MsgValidatorExit) takes it out of
-# the set once the next TRON checkpoint is acked. Usage errors of both commands.
+# docs/devnet.md "Adding and removing validators"): four validators on a tron+eth devnet
+# (Delivery takes the span seed from Ethereum), `devnet add-validator` stakes v4 on TRON's
+# StakeManager and the supervisor starts it; its Staked event becomes MsgValidatorJoin, so v4 is
+# in /staking/validator-set on all five nodes, among the selected producers of a span from
+# block 256 on (/bor/span/{id}; Bttc's validator-set contract answers the genesis producers up
+# to block 255) and the author (bor_getAuthor) of a Bttc block; `devnet unstake 4`
+# (UnstakeInit → MsgValidatorExit) takes it out of the set once the next TRON checkpoint is
+# acked. Usage errors of both commands. About eight minutes, mostly waiting for block 256.
 # Usage: addval.sh BTTCD
 set -u
 B=$1
@@ -16,7 +18,7 @@ sup=
 cleanup() {
     "$B" devnet down --dir "$D" >/dev/null 2>&1
     [ -n "$sup" ] && wait "$sup" 2>/dev/null
-    rm -rf "$T"
+    if [ -n "${ADDVAL_KEEP:-}" ]; then echo "kept $T"; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
 fail() {
@@ -24,7 +26,7 @@ fail() {
     [ -f "$T/out" ] && { echo "---- devnet output"; tail -n 30 "$T/out"; }
     [ -f "$T/add" ] && { echo "---- add-validator output"; cat "$T/add"; }
     for f in "$D"/logs/*.log; do
-        [ -f "$f" ] && { echo "---- $f"; grep -v "dlv_commit\|imported" "$f" | tail -n 25; }
+        [ -f "$f" ] && { echo "---- $f"; grep -v "dlv_commit\|imported\|block sealed\|re-relayed" "$f" | tail -n 12; }
     done
     exit 1
 }
@@ -54,11 +56,12 @@ say "usage errors"
 [ $? -eq 2 ] || fail "unstake without N: not a usage error"
 "$B" devnet unstake x --dir "$T/none" >/dev/null 2>&1
 [ $? -eq 2 ] || fail "unstake x: not a usage error"
-"$B" devnet add-validator --dir "$T/none" >"$T/err" 2>&1 && fail "add-validator without a devnet"
+mkdir "$T/empty"
+"$B" devnet add-validator --dir "$T/empty" >"$T/err" 2>&1 && fail "add-validator without a devnet"
 grep -q "no devnet" "$T/err" || fail "add-validator without a devnet: $(cat "$T/err")"
 
-say "up: 4 validators, tron"
-"$B" devnet --validators 4 --rootchains tron --dir "$D" --no-tui >"$T/out" 2>&1 &
+say "up: 4 validators, tron and eth (the span seed is an Ethereum block hash)"
+"$B" devnet --validators 4 --rootchains tron,eth --dir "$D" --no-tui >"$T/out" 2>&1 &
 sup=$!
 i=0
 while ! grep -q "bttcd devnet: ready" "$T/out" 2>/dev/null; do
@@ -99,40 +102,56 @@ for p in $REST; do
 done
 say "in the set after $(elapsed) s"
 
-say "v4 selected as a producer of a later span"
+# BorValidatorSet.getBorValidators answers the genesis producers up to its FIRST_END_BLOCK 255
+# (as upstream's), so spans before block 256 cannot bring v4 into Bttc: the first span that can
+# starts at 256 (the devnet's spans are 64 blocks: span 4).
+say "v4 selected as a producer of a span from block 256 on"
 sid=
 i=0
 while [ -z "$sid" ]; do
     l=$(rest "$(echo "$REST" | cut -d' ' -f1)" /bor/latest-span)
-    sid=$(echo "$l" | node -e "let t='';process.stdin.on('data',d=>t+=d).on('end',()=>{try{const j=JSON.parse(t);const s=j.result||j;if(s.selected_producers.some(p=>p.signer.toLowerCase()==='$V4'))console.log(s.span_id+' '+s.start_block+' '+s.end_block)}catch(e){}})")
+    sid=$(echo "$l" | node -e "let t='';process.stdin.on('data',d=>t+=d).on('end',()=>{try{const j=JSON.parse(t);const s=j.result||j;if(s.start_block>=256&&s.selected_producers.some(p=>p.signer.toLowerCase()==='$V4'))console.log(s.span_id+' '+s.start_block+' '+s.end_block)}catch(e){}})")
     i=$((i + 1))
-    [ $i -le 240 ] || fail "no span with v4 among its producers after 240 s"
+    [ $i -le 420 ] || fail "no span from block 256 on with v4 among its producers after 420 s"
     [ -z "$sid" ] && sleep 1
 done
 set -- $sid
 SPAN=$1 START=$2 END=$3
 say "span $SPAN (blocks $START-$END) selects v4, after $(elapsed) s"
-for p in $REST; do
-    rest "$p" "/bor/span/$SPAN" | tr 'A-F' 'a-f' | grep -q "$V4" || fail "/bor/span/$SPAN on port $p: no v4"
+i=0
+for p in $REST; do # v4's own Delivery may be a few heights behind
+    while ! rest "$p" "/bor/span/$SPAN" | tr 'A-F' 'a-f' | grep -q "$V4"; do
+        i=$((i + 1))
+        [ $i -le 120 ] || fail "/bor/span/$SPAN on port $p: no v4 after 120 s"
+        sleep 1
+    done
 done
 
-say "a Bttc block of span $SPAN sealed by v4"
-n=$START
-i=0
-found=
-while [ -z "$found" ]; do
-    head=$(rpc "$HTTP0" eth_blockNumber '[]' | tr -d '"')
-    head=$((${head:-0}))
-    while [ -z "$found" ] && [ $n -le "$head" ] && [ $n -le "$END" ]; do
-        a=$(rpc "$HTTP0" bor_getAuthor "[\"$(printf 0x%x $n)\"]" | tr -d '"' | tr 'A-F' 'a-f')
-        [ "$a" = "$V4" ] && found=$n
-        n=$((n + 1))
-    done
-    [ $n -gt "$END" ] && [ -z "$found" ] && fail "no block of span $SPAN ($START-$END) by v4"
-    i=$((i + 1))
-    [ $i -le 300 ] || fail "no block by v4 after 300 s (head $head)"
-    [ -z "$found" ] && sleep 1
-done
+# The first block from START on whose author (bor_getAuthor) is v4: a new validator's proposer
+# priority starts low (PROTOCOL.md §4.4), so its first turn may come a few sprints later.
+say "a Bttc block from $START on sealed by v4"
+cat >"$T/author.mjs" <<'JS'
+const [port, from, want, limit] = process.argv.slice(2);
+const call = async (method, params) => {
+    const r = await fetch(`http://127.0.0.1:${port}`, {method: 'POST',
+        headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({jsonrpc: '2.0', id: 1, method, params})});
+    return (await r.json()).result;
+};
+const deadline = Date.now() + Number(limit) * 1000;
+let n = Number(from);
+for (;;) {
+    let head = 0;
+    try { head = Number(await call('eth_blockNumber', [])); } catch (e) {}
+    for (; n <= head; n++) {
+        const a = await call('bor_getAuthor', ['0x' + n.toString(16)]);
+        if (String(a).toLowerCase() === want) { console.log(n); process.exit(0); }
+    }
+    if (Date.now() > deadline) { console.error(`no block by ${want} in ${from}..${head}`); process.exit(1); }
+    await new Promise(r => setTimeout(r, 1000));
+}
+JS
+found=$(node "$T/author.mjs" "$HTTP0" "$START" "$V4" 420) || fail "no Bttc block by v4 from block $START on after 420 s"
 say "block $found sealed by v4, after $(elapsed) s"
 
 say "unstake 4"
