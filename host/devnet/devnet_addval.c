@@ -382,12 +382,12 @@ bt_status dn_adopt_validators(struct devnet *d, char *err, size_t err_cap)
         d->n_val = t->n_val;
     }
     free(t);
-    for (uint32_t i = from; st == BT_OK && i < d->n_val; i++) {
-        if ((st = dn_setup_validators(d, err, err_cap)) == BT_OK &&
-            (st = dn_start_validator(d, i, err, err_cap)) == BT_OK)
+    if (st == BT_OK && from < d->n_val) /* their confs and enodes (the others' are unchanged) */
+        st = dn_setup_validators(d, err, err_cap);
+    for (uint32_t i = from; st == BT_OK && i < d->n_val; i++)
+        if ((st = dn_start_validator(d, i, err, err_cap)) == BT_OK)
             printf("bttcd devnet: started v%u (%s), added by 'devnet add-validator'\n", i,
                    d->val[i].addr_hex);
-    }
     fflush(stdout);
     return st;
 }

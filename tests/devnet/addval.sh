@@ -167,6 +167,11 @@ for p in $(echo "$REST" | cut -d' ' -f1-4); do
     done
 done
 say "v4 left the set after $(elapsed) s"
+# spans proposed from now on do not pick it (the producers /bor/prepare-next-span previews)
+R0=$(echo "$REST" | cut -d' ' -f1)
+rest "$R0" "/bor/prepare-next-span?span_id=1000&start_block=64000&chain_id=1337" >"$T/prep"
+grep -q "selected_producers" "$T/prep" || fail "/bor/prepare-next-span: $(head -c 300 "$T/prep")"
+tr 'A-F' 'a-f' <"$T/prep" | grep -q "$V4" && fail "/bor/prepare-next-span still selects v4"
 
 "$B" devnet down --dir "$D" >/dev/null 2>&1 || fail "down"
 wait "$sup" 2>/dev/null
