@@ -8,9 +8,11 @@
 # to block 255) and the author (bor_getAuthor) of a Bttc block; `devnet unstake 4`
 # (UnstakeInit → MsgValidatorExit) takes it out of the set once the next TRON checkpoint is
 # acked. Usage errors of both commands. About eight minutes, mostly waiting for block 256.
-# Usage: addval.sh BTTCD
+# Usage: addval.sh BTTCD [ROOTCHAINS]   (default tron,eth; with tron alone the span seed comes
+# from the TRON chain)
 set -u
 B=$1
+ROOTS=${2:-tron,eth}
 command -v node >/dev/null 2>&1 || { echo "SKIP: node not found (JSON checks)"; exit 77; }
 T=$(mktemp -d /tmp/bttcd-addval-XXXXXX)
 D=$T/net
@@ -60,8 +62,8 @@ mkdir "$T/empty"
 "$B" devnet add-validator --dir "$T/empty" >"$T/err" 2>&1 && fail "add-validator without a devnet"
 grep -q "no devnet" "$T/err" || fail "add-validator without a devnet: $(cat "$T/err")"
 
-say "up: 4 validators, tron and eth (the span seed is an Ethereum block hash)"
-"$B" devnet --validators 4 --rootchains tron,eth --dir "$D" --no-tui >"$T/out" 2>&1 &
+say "up: 4 validators, basechains $ROOTS"
+"$B" devnet --validators 4 --rootchains "$ROOTS" --dir "$D" --no-tui >"$T/out" 2>&1 &
 sup=$!
 i=0
 while ! grep -q "bttcd devnet: ready" "$T/out" 2>/dev/null; do
