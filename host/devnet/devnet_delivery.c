@@ -178,7 +178,7 @@ char *dn_dlv_genesis_text(const struct devnet *d, const struct dn_stake *stakes)
     dn_fmt(chain, sizeof(chain), "delivery-%d", DN_BTTC_CHAIN_ID);
     json_t *params =
         json_pack("{s:s,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:o}", "bor_chain_id", "1337",
-                  "span_duration", DN_SPAN_LEN, "sprint_duration", DN_SPRINT, "producer_count",
+                  "span_duration", DN_DLV_SPAN_LEN, "sprint_duration", DN_SPRINT, "producer_count",
                   (int)(d->n_val > DN_PRODUCER_COUNT ? d->n_val : DN_PRODUCER_COUNT),
                   "checkpoint_buffer_time", DLV_CHECKPOINT_BUFFER_S, "avg_checkpoint_length",
                   DLV_AVG_CHECKPOINT_LEN, "max_checkpoint_length", DLV_MAX_CHECKPOINT_LEN,

@@ -21,14 +21,16 @@
 #define DN_ETH_CHAIN_ID  31337      /* anvil's and hardhat's default */
 #define DN_BSC_CHAIN_ID  97         /* BSC testnet's id, as tests/rootchain's BSC-like genesis */
 #define DN_TRON_CHAIN_ID 3448148188 /* 0xcd8690dc, TRON Nile's id, on the dev TRON chain */
-/* Bttc devnet timing (consensus-bttc overrides): blocks every second, 16-block sprints; spans
- * of 64 blocks (BorValidatorSet wants multiples of its SPRINT 64), the shortest it allows, so a
- * validator that joins is a producer about two minutes later (span 0 is shortened in the
- * genesis, dn_genesis_span0). */
-#define DN_PERIOD     1
-#define DN_SPRINT     16
-#define DN_SPAN_LEN   64
-#define DN_SPAN_COUNT 256
+/* Bttc devnet timing (consensus-bttc overrides): blocks every second, 16-block sprints; the
+ * genesis span 0 and the span file's spans stay 256 blocks (the preset genesis; BorValidatorSet
+ * answers its genesis producers up to block 255 anyway), Delivery's later spans are 64 blocks
+ * (BorValidatorSet wants multiples of its SPRINT 64), so a validator that joins is picked by a
+ * span that starts soon after. */
+#define DN_PERIOD       1
+#define DN_SPRINT       16
+#define DN_SPAN_LEN     256
+#define DN_SPAN_COUNT   64
+#define DN_DLV_SPAN_LEN 64
 /* Delivery's producer_count (upstream's 11): every validator produces while there are at most
  * this many (PROTOCOL.md §4.5.3), so a validator that joins is in the next span for sure. */
 #define DN_PRODUCER_COUNT 11
@@ -194,11 +196,6 @@ bt_status dn_setup_validators(struct devnet *d, char *err, size_t err_cap);
 /** DIR/keystore with dev keys 0..n_val-1 (empty password), a host signer over it in
  *  d->signer with every key unlocked: the deployer and the validators' stake transactions. */
 bt_status dn_setup_signer(struct devnet *d, char *err, size_t err_cap);
-struct genesis;
-/** Shorten span 0 in the storage of the validator-set contract of a genesis_devnet_signers
- *  genesis to blocks 0..DN_SPAN_LEN-1 (the preset has 0..255). Returns BT_OK, BT_EINTERNAL
- *  (no span 0 where expected; err). */
-bt_status dn_genesis_span0(struct genesis *g, char *err, size_t err_cap);
 /** (Re)write every validator's plugins.conf from the state (addresses, URLs). */
 bt_status dn_write_confs(const struct devnet *d, char *err, size_t err_cap);
 

@@ -14,7 +14,6 @@
 #include <bts/buf.h>
 #include <bts/enode.h>
 #include <bts/hex.h>
-#include <bts/keccak.h>
 
 #include "genesis_int.h"
 #include "keys_int.h"
@@ -84,40 +83,6 @@ static json_t *genesis_json(const struct genesis *g)
                      "difficulty", "0x1", "alloc", alloc);
 }
 
-bt_status dn_genesis_span0(struct genesis *g, char *err, size_t err_cap)
-{
-    /* spans[0] = {number 0, startBlock 0, endBlock}: the third word of mapping slot 2's entry
-     * for key 0 (contracts/src/child/BorValidatorSet.sol; host/chain/genesis_devnet.c). */
-    uint8_t in[64] = {0}, slot[32];
-    in[63] = 2;
-    bts_keccak256(slot, in, 64);
-    for (int k = 31, carry = 2; k >= 0 && carry; k--) {
-        int x = slot[k] + carry;
-        slot[k] = (uint8_t)x;
-        carry = x >> 8;
-    }
-    uint8_t vs[20] = {0};
-    vs[18] = 0x10; /* 0x...1000 */
-    struct alloc_account *a = NULL;
-    for (size_t i = 0; i < g->alloc.n && !a; i++)
-        if (memcmp(g->alloc.accounts[i].addr.bytes, vs, 20) == 0)
-            a = &g->alloc.accounts[i];
-    for (size_t i = 0; a && i < a->n_storage; i++) {
-        uint8_t *v = a->storage[i].value.bytes;
-        if (memcmp(a->storage[i].key.bytes, slot, 32) != 0)
-            continue;
-        if (v[31] != 0xff || v[30] != 0) {
-            dn_fmt(err, err_cap, "the devnet genesis span 0 does not end at 255 (a bug)");
-            return BT_EINTERNAL;
-        }
-        memset(v, 0, 32);
-        v[31] = DN_SPAN_LEN - 1;
-        return BT_OK;
-    }
-    dn_fmt(err, err_cap, "the devnet genesis holds no span 0 (a bug)");
-    return BT_EINTERNAL;
-}
-
 static bt_status write_genesis(const struct devnet *d, char *err, size_t err_cap)
 {
     struct bt_address signers[DN_MAX_VALIDATORS];
@@ -127,8 +92,6 @@ static bt_status write_genesis(const struct devnet *d, char *err, size_t err_cap
     struct genesis g, back;
     memset(&back, 0, sizeof(back));
     bt_status st = genesis_devnet_signers(&g, n_dev, signers, d->n_val, err, err_cap);
-    if (st == BT_OK)
-        st = dn_genesis_span0(&g, err, err_cap);
     json_t *j = st == BT_OK ? genesis_json(&g) : NULL;
     char *text = j ? json_dumps(j, JSON_INDENT(1) | JSON_SORT_KEYS) : NULL;
     json_decref(j);

@@ -4,10 +4,10 @@
 # (Delivery takes the span seed from Ethereum), `devnet add-validator` stakes v4 on TRON's
 # StakeManager and the supervisor starts it; its Staked event becomes MsgValidatorJoin, so v4 is
 # in /staking/validator-set on all five nodes, among the selected producers of a span from
-# block 256 on (/bor/span/{id}; Bttc's validator-set contract answers the genesis producers up
-# to block 255) and the author (bor_getAuthor) of a Bttc block; `devnet unstake 4`
+# block 256 on (/bor/span/{id}: span 1, 256-319, is frozen before v4 joins) and the author
+# (bor_getAuthor) of a Bttc block; `devnet unstake 4`
 # (UnstakeInit → MsgValidatorExit) takes it out of the set once the next TRON checkpoint is
-# acked. Usage errors of both commands. About eight minutes, mostly waiting for block 256.
+# acked. Usage errors of both commands. About seven minutes, mostly waiting for span 2 (block 320).
 # Usage: addval.sh BTTCD [ROOTCHAINS]   (default tron,eth; with tron alone the span seed comes
 # from the TRON chain)
 set -u
@@ -104,9 +104,8 @@ for p in $REST; do
 done
 say "in the set after $(elapsed) s"
 
-# BorValidatorSet.getBorValidators answers the genesis producers up to its FIRST_END_BLOCK 255
-# (as upstream's), so spans before block 256 cannot bring v4 into Bttc: the first span that can
-# starts at 256 (the devnet's spans are 64 blocks: span 4).
+# Span 0 (the genesis span, 0-255) has the four; Delivery's later spans are 64 blocks, span 1
+# is frozen right after the start, so v4 comes in span 2 (320-383) or later.
 say "v4 selected as a producer of a span from block 256 on"
 sid=
 i=0
