@@ -20,7 +20,7 @@
 #include "genesis_int.h"
 #include "keys_int.h"
 
-enum dn_cmd { DN_UP, DN_DOWN, DN_STATUS, DN_RESTART, DN_STOP };
+enum dn_cmd { DN_UP, DN_DOWN, DN_STATUS, DN_RESTART, DN_STOP, DN_ADD_VALIDATOR, DN_UNSTAKE };
 
 struct dn_opts {
     enum dn_cmd cmd;
@@ -31,6 +31,7 @@ struct dn_opts {
     int is_fresh, is_no_tui, is_json, is_no_delivery, wants_help;
     char *names[DN_N_CHAINS + DN_MAX_VALIDATORS]; /* restart / stop */
     size_t n_names;
+    uint32_t unstake_n; /* `unstake N` */
 };
 
 static const char *const helps[] = {
@@ -39,7 +40,9 @@ static const char *const helps[] = {
     "                         [--no-delivery]\n"
     "       bttcd devnet down [--dir DIR]\n"
     "       bttcd devnet status [--dir DIR] [--json]\n"
-    "       bttcd devnet restart|stop NAME... [--dir DIR]\n\n"
+    "       bttcd devnet restart|stop NAME... [--dir DIR]\n"
+    "       bttcd devnet add-validator [--dir DIR]\n"
+    "       bttcd devnet unstake N [--dir DIR]\n\n"
     "A whole local BTTC network in one command, for development (docs/devnet.md):\n"
     "  1. basechains: a `bttcd run --dev` node per basechain (TRON with the dev TRON API,\n"
     "     chain ids: eth 31337, bsc 97, tron 0xcd8690dc), or the URLs given for eth/bsc;\n"
@@ -90,7 +93,20 @@ static const char *const helps[] = {
     "Usage: bttcd devnet stop NAME... [--dir DIR]\n\n"
     "Stop processes of the running devnet of DIR (NAME as for 'devnet restart'): SIGTERM,\n"
     "SIGKILL after 10 s. The rest of the network keeps running; 'bttcd devnet restart NAME'\n"
-    "starts it again, 'bttcd devnet down' stops everything.\n"};
+    "starts it again, 'bttcd devnet down' stops everything.\n",
+    "Usage: bttcd devnet add-validator [--dir DIR]\n\n"
+    "Add the next validator vN (dev account N) to the running devnet of DIR: its keystore,\n"
+    "node key, datadir and plugins.conf as the first start makes them; 200 DEV from dev\n"
+    "account 0 and stakeFor(100 DEV) from its own key on TRON's StakeManager (mirrored on\n"
+    "bsc/eth); then the supervisor starts its bttcd. Delivery admits it from the Staked event\n"
+    "(MsgValidatorJoin) and the next span proposed makes it a producer. Needs a running\n"
+    "devnet with Delivery (tron). Exit status 1 when a step fails.\n",
+    "Usage: bttcd devnet unstake N [--dir DIR]\n\n"
+    "Validator vN calls StakeManager.unstake on TRON (and bsc/eth): UnstakeInit sets its\n"
+    "deactivation epoch to the current epoch + 1, Delivery records it (MsgValidatorExit) and\n"
+    "removes it from the validator set once the next TRON checkpoint is acknowledged; spans\n"
+    "proposed after that do not pick it. Its process keeps running. Exit status 2 for a\n"
+    "validator number the devnet does not have, 1 when a step fails.\n"};
 
 static int usage(const char *msg, const char *arg)
 {
@@ -173,7 +189,20 @@ static int parse(int argc, char **argv, struct dn_opts *o)
                      : strcmp(a, "stop") == 0   ? DN_STOP
                                                 : DN_RESTART;
             has_cmd = 1;
-        } else if (o->cmd == DN_RESTART || o->cmd == DN_STOP) {
+        } else if (!has_cmd && strcmp(a, "add-validator") == 0) {
+            o->cmd = DN_ADD_VALIDATOR;
+            has_cmd = 1;
+        } else if (!has_cmd && (strcmp(a, "unstake") == 0 || strcmp(a, "remove-validator") == 0)) {
+            o->cmd = DN_UNSTAKE;
+            has_cmd = 2; /* wants N */
+        } else if (has_cmd == 2) {
+            char *end;
+            unsigned long n = strtoul(a, &end, 10);
+            if (*end || *a < '0' || *a > '9' || n >= DN_MAX_VALIDATORS)
+                return usage("unstake: want a validator number (0..31), not ", a);
+            o->unstake_n = (uint32_t)n;
+            has_cmd = 1;
+        } else if ((o->cmd == DN_RESTART || o->cmd == DN_STOP) && has_cmd == 1) {
             if (o->n_names == sizeof(o->names) / sizeof(o->names[0]))
                 return usage("too many names: ", a);
             o->names[o->n_names++] = argv[i];
@@ -187,6 +216,8 @@ static int parse(int argc, char **argv, struct dn_opts *o)
         return usage("--json belongs to 'devnet status'", NULL);
     if ((o->cmd == DN_RESTART || o->cmd == DN_STOP) && !o->n_names && !o->wants_help)
         return usage("name the processes: v0, v1, ..., tron, bsc, eth", NULL);
+    if (has_cmd == 2 && !o->wants_help)
+        return usage("unstake: which validator? (bttcd devnet unstake N)", NULL);
     int enabled[DN_N_CHAINS];
     if (parse_rootchains(o->rootchains, enabled) != 0)
         return 2;
@@ -206,12 +237,14 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
     return remove(path);
 }
 
-static volatile sig_atomic_t g_stop;
+static volatile sig_atomic_t g_stop, g_adopt;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    g_stop = 1;
+    if (sig == SIGUSR1)
+        g_adopt = 1; /* `devnet add-validator` recorded a validator: start it */
+    else
+        g_stop = 1;
 }
 
 /* Resolve DIR (created) and this executable. */
@@ -418,6 +451,7 @@ static int up(struct devnet *d, const struct dn_opts *o)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     dn_ctl_clear(d);
     printf("bttcd devnet: %s network in %s (%u validator%s)\n", is_new ? "a new" : "resuming the",
@@ -504,6 +538,11 @@ static int up(struct devnet *d, const struct dn_opts *o)
     while (!g_stop) {
         dn_reap(d);
         dn_serve_requests(d);
+        if (g_adopt) {
+            g_adopt = 0;
+            if (dn_adopt_validators(d, err, sizeof(err)) != BT_OK)
+                fprintf(stderr, "bttcd devnet: starting an added validator: %s\n", err);
+        }
         if (is_tty) {
             json_t *s = dn_status_json(d);
             dn_status_print(d, s, 1);
@@ -592,6 +631,12 @@ int devnet_main(int argc, char **argv)
         rc = dn_down(d, 10000, 0);
     } else if (o.cmd == DN_RESTART || o.cmd == DN_STOP) {
         rc = dn_ctl(d, o.cmd == DN_STOP, o.names, o.n_names, 90000);
+    } else if (o.cmd == DN_ADD_VALIDATOR) {
+        rc = dn_add_validator(d);
+        signer_free(d->signer);
+    } else if (o.cmd == DN_UNSTAKE) {
+        rc = dn_unstake(d, o.unstake_n);
+        signer_free(d->signer);
     } else {
         char err[1024];
         bt_status st = dn_state_load(d, err, sizeof(err));

@@ -178,12 +178,13 @@ char *dn_dlv_genesis_text(const struct devnet *d, const struct dn_stake *stakes)
     dn_fmt(chain, sizeof(chain), "delivery-%d", DN_BTTC_CHAIN_ID);
     json_t *params =
         json_pack("{s:s,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:o}", "bor_chain_id", "1337",
-                  "span_duration", DN_SPAN_LEN, "sprint_duration", DN_SPRINT, "producer_count",
-                  (int)d->n_val, "checkpoint_buffer_time", DLV_CHECKPOINT_BUFFER_S,
-                  "avg_checkpoint_length", DLV_AVG_CHECKPOINT_LEN, "max_checkpoint_length",
-                  DLV_MAX_CHECKPOINT_LEN, "child_block_interval", DLV_CHILD_BLOCK_INTERVAL,
-                  "bttc_confirmations", DLV_BTTC_CONFIRMATIONS, "staking_buffer_time",
-                  DLV_STAKING_BUFFER_S, "roots", roots_json(d));
+                  "span_duration", DN_DLV_SPAN_LEN, "sprint_duration", DN_SPRINT, "producer_count",
+                  (int)(d->n_val > DN_PRODUCER_COUNT ? d->n_val : DN_PRODUCER_COUNT),
+                  "checkpoint_buffer_time", DLV_CHECKPOINT_BUFFER_S, "avg_checkpoint_length",
+                  DLV_AVG_CHECKPOINT_LEN, "max_checkpoint_length", DLV_MAX_CHECKPOINT_LEN,
+                  "child_block_interval", DLV_CHILD_BLOCK_INTERVAL, "bttc_confirmations",
+                  DLV_BTTC_CONFIRMATIONS, "staking_buffer_time", DLV_STAKING_BUFFER_S, "roots",
+                  roots_json(d));
     /* Span 0 is the Bttc genesis span (bttc-genesis.json, spans.json's first). */
     json_t *g = json_pack("{s:s,s:o,s:o,s:{s:i,s:i,s:i},s:o}", "chain_id", chain, "params", params,
                           "validators", vals, "span", "span_id", 0, "start_block", 0, "end_block",

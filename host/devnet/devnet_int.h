@@ -21,12 +21,19 @@
 #define DN_ETH_CHAIN_ID  31337      /* anvil's and hardhat's default */
 #define DN_BSC_CHAIN_ID  97         /* BSC testnet's id, as tests/rootchain's BSC-like genesis */
 #define DN_TRON_CHAIN_ID 3448148188 /* 0xcd8690dc, TRON Nile's id, on the dev TRON chain */
-/* Bttc devnet timing (consensus-bttc overrides): blocks every second, 16-block sprints; spans
- * stay 256 blocks (BorValidatorSet wants multiples of its SPRINT 64). */
-#define DN_PERIOD     1
-#define DN_SPRINT     16
-#define DN_SPAN_LEN   256
-#define DN_SPAN_COUNT 64
+/* Bttc devnet timing (consensus-bttc overrides): blocks every second, 16-block sprints; the
+ * genesis span 0 and the span file's spans stay 256 blocks (the preset genesis; BorValidatorSet
+ * answers its genesis producers up to block 255 anyway), Delivery's later spans are 64 blocks
+ * (BorValidatorSet wants multiples of its SPRINT 64), so a validator that joins is picked by a
+ * span that starts soon after. */
+#define DN_PERIOD       1
+#define DN_SPRINT       16
+#define DN_SPAN_LEN     256
+#define DN_SPAN_COUNT   64
+#define DN_DLV_SPAN_LEN 64
+/* Delivery's producer_count (upstream's 11): every validator produces while there are at most
+ * this many (PROTOCOL.md §4.5.3), so a validator that joins is in the next span for sure. */
+#define DN_PRODUCER_COUNT 11
 /* The Delivery genesis of the validators (devnet_delivery.c). */
 #define DN_DLV_GENESIS "delivery-genesis.json"
 
@@ -255,6 +262,19 @@ int dn_ctl(struct devnet *d, int is_stop, char *const *names, size_t n_names, in
 void dn_serve_requests(struct devnet *d);
 /** Remove request and answer files a supervisor left (at a start: none is for this one). */
 void dn_ctl_clear(struct devnet *d);
+
+/* --- devnet_addval.c: validators joining and leaving a running devnet ------------------ */
+
+/** `devnet add-validator`: validator n_val's files, its stake on every basechain (TRON first),
+ *  recorded in the state; SIGUSR1 to the supervisor, then wait for its JSON-RPC. Prints what it
+ *  did. Returns an exit code. d: dir and exe set. */
+int dn_add_validator(struct devnet *d);
+/** `devnet unstake N`: StakeManager.unstake of validator N's id from its key on every
+ *  basechain. Returns an exit code (2: no validator N). */
+int dn_unstake(struct devnet *d, uint32_t n);
+/** Supervisor side of add-validator: reload the state and start the validators beyond d->n_val
+ *  (their files rewritten). */
+bt_status dn_adopt_validators(struct devnet *d, char *err, size_t err_cap);
 
 /* --- devnet_status.c ------------------------------------------------------------------------ */
 

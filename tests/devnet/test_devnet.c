@@ -262,8 +262,35 @@ static void test_devnet_free_port(void)
     CU_ASSERT(used[1] > 0 && used[1] != used[0]);
 }
 
+/* add-validator / unstake refuse a directory without a devnet, a devnet whose supervisor does
+ * not run, and (with a supervisor pid file of a live non-bttcd process) change nothing. */
+static void test_devnet_addval_refusals(void)
+{
+    struct devnet *d = calloc(1, sizeof(*d));
+    char err[512], path[4300];
+    make_devnet(d, "addval", 2);
+    CU_ASSERT_EQUAL(dn_add_validator(d), 1); /* no devnet.json */
+    CU_ASSERT_EQUAL(dn_unstake(d, 0), 1);
+    CU_ASSERT_FATAL(dn_state_save(d, err, sizeof(err)) == BT_OK);
+    snprintf(path, sizeof(path), "%s/run", d->dir);
+    CU_ASSERT_FATAL(dn_mkdir(path) == 0);
+    snprintf(path, sizeof(path), "%s/run/devnet.pid", d->dir);
+    /* pid 1 lives but is not this bttcd: not a running supervisor */
+    CU_ASSERT_FATAL(dn_write_file(path, "1\n", 0, err, sizeof(err)) == 0);
+    CU_ASSERT_EQUAL(dn_add_validator(d), 1);
+    CU_ASSERT_EQUAL(dn_unstake(d, 5), 1); /* not running comes before the number */
+    struct devnet *e = calloc(1, sizeof(*e));
+    snprintf(e->dir, sizeof(e->dir), "%s", d->dir);
+    CU_ASSERT_FATAL(dn_state_load(e, err, sizeof(err)) == BT_OK);
+    CU_ASSERT_EQUAL(e->n_val, 2); /* nothing recorded */
+    snprintf(path, sizeof(path), "%s/nodes/v2", d->dir);
+    CU_ASSERT(access(path, F_OK) != 0);
+    free(d);
+    free(e);
+}
+
 BTS_TEST_SUITE("devnet", suite_init, suite_clean, BTS_TEST(test_devnet_create_address_hardhat),
                BTS_TEST(test_devnet_state_roundtrip), BTS_TEST(test_devnet_state_errors),
                BTS_TEST(test_devnet_genesis_default_unchanged), BTS_TEST(test_devnet_setup_files),
                BTS_TEST(test_devnet_signer_dev_keys), BTS_TEST(test_devnet_contracts_dir),
-               BTS_TEST(test_devnet_free_port));
+               BTS_TEST(test_devnet_free_port), BTS_TEST(test_devnet_addval_refusals));

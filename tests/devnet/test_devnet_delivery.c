@@ -103,9 +103,9 @@ static void test_devnet_delivery_genesis_accepted(void)
         CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "user")), d->val[i].addr_hex);
         CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(a, "feeAmount")), "0");
     }
-    CU_ASSERT_EQUAL(json_integer_value(json_object_get(p, "span_duration")), DN_SPAN_LEN);
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(p, "span_duration")), DN_DLV_SPAN_LEN);
     CU_ASSERT_EQUAL(json_integer_value(json_object_get(p, "sprint_duration")), DN_SPRINT);
-    CU_ASSERT_EQUAL(json_integer_value(json_object_get(p, "producer_count")), 4);
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(p, "producer_count")), DN_PRODUCER_COUNT);
     CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(p, "bor_chain_id")), "1337");
     /* roots: tron and eth (bsc off), TRON's addresses in EVM form, the four keys */
     CU_ASSERT_EQUAL(json_object_size(roots), 2);

@@ -271,10 +271,16 @@ static bt_status query(void *self, const struct dlv_oracle_query *q, dlv_oracle_
     case DLV_Q_BTTC_ROOT_HASH:
         return answer_local(o, q, done, arg);
     case DLV_Q_ETH_BLOCK_HASH:
-        /* The seed always comes from Ethereum, whatever chain holds the staking (§4.5.2). */
-        if (!o->has[DLV_ROOT_ETH])
+        /* The seed always comes from Ethereum, whatever chain holds the staking (§4.5.2).
+         * A network without Ethereum (a TRON-only dev net; upstream has none) takes it from
+         * its TRON chain instead: every validator reads the same chain, so the seed is still
+         * common, and spans after span 0 can be frozen at all. */
+        if (o->has[DLV_ROOT_ETH])
+            c = &o->chains[DLV_ROOT_ETH];
+        else if (o->has[DLV_ROOT_TRON])
+            c = &o->chains[DLV_ROOT_TRON];
+        else
             return BT_ENOTFOUND;
-        c = &o->chains[DLV_ROOT_ETH];
         if (!BT_HAS(struct bt_rootchain_vtbl, c->vt, get_block))
             return BT_ENOTSUP; /* an adapter built before the entry */
         break;

@@ -112,8 +112,9 @@ static void test_dlvbridge_oracle_local_and_headers(void)
 }
 
 /* The span seed (PROTOCOL.md §4.5.2): the hash of a confirmed Ethereum block, through the
- * adapter of chain type Ethereum; not yet confirmed → BT_EBUSY; no Ethereum adapter →
- * BT_ENOTFOUND; an adapter built before get_block → BT_ENOTSUP; nothing is left pending. */
+ * adapter of chain type Ethereum; not yet confirmed → BT_EBUSY; no Ethereum adapter: TRON's,
+ * none of the two → BT_ENOTFOUND; an adapter built before get_block → BT_ENOTSUP; nothing is left
+ * pending. */
 static void test_dlvbridge_oracle_eth_block_hash(void)
 {
     struct rig r;
@@ -151,11 +152,22 @@ static void test_dlvbridge_oracle_eth_block_hash(void)
     fake_run(&r.eth);
     CU_ASSERT_EQUAL(a.n, 0);
 
-    /* TRON only: no Ethereum node to ask */
+    /* TRON only (a dev net without Ethereum): the seed comes from the TRON chain */
     struct fake_rc tron = {.type = BT_ROOTCHAIN_TRON, .head = 100, .finalized = 100};
     struct dlvb_oracle_chain c = {.root = DLV_ROOT_TRON, .vt = &fake_vtbl, .self = &tron};
     struct dlvb_local loc = {loc_head, loc_root, NULL};
     struct dlvb_oracle *o;
+    CU_ASSERT_FATAL(dlvb_oracle_new(&o, &c, 1, &loc) == BT_OK);
+    memset(&a, 0, sizeof(a));
+    CU_ASSERT(dlvb_oracle_iface.query(o, &q, on_answer, &a) == BT_OK);
+    fake_run(&tron);
+    fake_block_hash(want, 50);
+    CU_ASSERT(a.n == 1 && a.last.status == BT_OK && memcmp(a.last.hash, want, 32) == 0);
+    CU_ASSERT_EQUAL(dlvb_oracle_pending(o), 0);
+    dlvb_oracle_free(o);
+    /* neither Ethereum nor TRON: nothing to ask */
+    struct fake_rc bsc = {.type = BT_ROOTCHAIN_BSC, .head = 100, .finalized = 100};
+    c = (struct dlvb_oracle_chain){.root = DLV_ROOT_BSC, .vt = &fake_vtbl, .self = &bsc};
     CU_ASSERT_FATAL(dlvb_oracle_new(&o, &c, 1, &loc) == BT_OK);
     memset(&a, 0, sizeof(a));
     CU_ASSERT(dlvb_oracle_iface.query(o, &q, on_answer, &a) == BT_ENOTFOUND && a.n == 0);
