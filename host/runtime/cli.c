@@ -315,8 +315,9 @@ static const struct cmd_help cmd_helps[CLI_CMD_N] = {
                         "the full\npipeline (verify, execute, commit), with progress output. "
                         "Blocks already\nstored are skipped, so an interrupted import "
                         "resumes."},
-    [CLI_CMD_DEVNET] = {"bttcd devnet [up|down|status] [OPTIONS]",
-                        "A local BTTC network: 'bttcd devnet --help' lists its options."},
+    [CLI_CMD_DEVNET] =
+        {"bttcd devnet [up|down|status|restart|stop|add-validator|unstake] [OPTIONS]",
+         "A local BTTC network: 'bttcd devnet --help' lists its options."},
     [CLI_CMD_BRIDGE] = {"bttcd bridge deposit|withdraw|exit-payload [OPTIONS]",
                         "The ERC-20 bridge: 'bttcd bridge --help' lists its options."},
     [CLI_CMD_EVM] = {"bttcd [--plugin-dir DIR] evm statetest|run ...",
@@ -381,7 +382,8 @@ void cli_help(FILE *out, enum cli_cmd cmd, int is_top)
               "  export FILE [FROM TO]    write blocks as concatenated RLP\n"
               "  import FILE              import concatenated block RLP\n"
               "  evm statetest|run ...    EVM tools: state tests, run and trace code\n"
-              "  devnet [down|status]     a local BTTC network (basechains, validators)\n"
+              "  devnet [COMMAND]         a local BTTC network (basechains, validators):\n"
+              "                           down, status, restart, stop, add-validator, unstake\n"
               "  bridge COMMAND           ERC-20 bridge: deposit, withdraw, exit-payload\n"
               "  version                  print the version\n"
               "  help [COMMAND]           show help (same as COMMAND --help)\n",
