@@ -478,6 +478,13 @@ void sync_tick(struct p2p_link *l)
     for (struct p2p_peer *pe = l->p2p->peers; pe; pe = pe->next)
         if (pe->is_ready && pe->has_status && !pe->is_closing && pe->head_req == 0)
             ask_head(pe);
+    /* Our loop was stuck (a long import, a big block built): answers sat unread in the socket
+     * meanwhile, so that time does not count against the requests in flight. */
+    uint64_t gap = s->last_tick_ms && now > s->last_tick_ms ? now - s->last_tick_ms : 0;
+    s->last_tick_ms = now;
+    if (gap > SYNC_STALL_MS)
+        for (size_t i = 0; i < SYNC_WINDOW; i++)
+            s->b[i].sent_ms += gap - SYNC_STALL_MS;
     if (s->peer) {
         if (!live_peer(l, s->peer)) {
             sync_reset(l, "peer gone");
