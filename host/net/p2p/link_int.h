@@ -12,12 +12,9 @@
 #define SYNC_BATCH 128
 /* Batches requested ahead of the one being imported. */
 #define SYNC_WINDOW 4
-/* A request not answered while the peer sends nothing for this long is a stalled peer (go-ethereum
- * ttlLimit is a minute; on a LAN this is plenty). */
+/* A request not answered within this is a stalled peer (go-ethereum ttlLimit is a minute;
+ * on a LAN this is plenty). */
 #define SYNC_TIMEOUT_MS 15000
-/* The longest a request may wait while the peer keeps sending other messages (go-ethereum's
- * downloader ttlLimit). */
-#define SYNC_TTL_MS 60000
 /* A pause between two sync ticks longer than this is our own loop stalling (ticks come every
  * 200 ms): the excess is not counted as waiting for the peer. */
 #define SYNC_STALL_MS 1000

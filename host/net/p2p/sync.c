@@ -486,18 +486,12 @@ void sync_tick(struct p2p_link *l)
         for (size_t i = 0; i < SYNC_WINDOW; i++)
             s->b[i].sent_ms += gap - SYNC_STALL_MS;
     if (s->peer) {
-        struct p2p_peer *sp = live_peer(l, s->peer);
-        if (!sp) {
+        if (!live_peer(l, s->peer)) {
             sync_reset(l, "peer gone");
         } else {
-            /* A peer still sending is alive: under a flood our answer waits behind megabytes
-             * of its gossip in the connection. Silence for the timeout is a stall, and so is
-             * no answer within SYNC_TTL_MS however chatty the peer (pings alone). */
             for (size_t i = 0; i < SYNC_WINDOW; i++) {
-                uint64_t since =
-                    s->b[i].sent_ms > sp->last_recv_ms ? s->b[i].sent_ms : sp->last_recv_ms;
-                if ((s->b[i].state == 1 || s->b[i].state == 2) && now > since &&
-                    (now - since > SYNC_TIMEOUT_MS || now - s->b[i].sent_ms > SYNC_TTL_MS)) {
+                if ((s->b[i].state == 1 || s->b[i].state == 2) &&
+                    now - s->b[i].sent_ms > SYNC_TIMEOUT_MS) {
                     drop_peer(l, "sync: request timed out", 0);
                     break;
                 }
