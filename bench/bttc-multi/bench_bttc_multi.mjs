@@ -8,7 +8,8 @@
 // transfer included, the four nodes on one head).
 //   node bench_bttc_multi.mjs BTTCD PLUGIN_DIR GEN [--quick]
 //   env: BENCH_SENDERS (default 4000), BENCH_PER (25), BENCH_BATCH (500), BENCH_KEEP=1 (keep
-//   the directory and the full node logs)
+//   the directory and the full node logs), BENCH_LOG (the nodes' --log.level, default info;
+//   debug shows peer disconnects and their reasons)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
