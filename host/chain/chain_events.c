@@ -103,14 +103,6 @@ void chain_emit(struct chain *c, const struct chain_event *ev)
     }
 }
 
-void chain_note_block_cost(struct chain *c, double ms, size_t n_txs)
-{
-    if (n_txs < 100)
-        return;
-    double per = ms / (double)n_txs;
-    c->ms_per_tx = c->ms_per_tx > 0 ? 0.7 * c->ms_per_tx + 0.3 * per : per;
-}
-
 double chain_now_ms(void)
 {
     struct timespec ts;

@@ -280,7 +280,6 @@ bt_status chain_import_prep(struct chain *c, struct chain_prep *p, int *out_skip
         *out_skipped = skipped;
     if (rc == BT_OK && !skipped) {
         double ms = chain_now_ms() - t0;
-        chain_note_block_cost(c, ms, p->n);
         c->stats.blocks_imported++;
         c->stats.txs += p->n;
         c->stats.last_block_ms = ms;

@@ -36,7 +36,6 @@ struct chain {
     uint64_t timer_due;       /* wall-clock ms it fires at */
     uint32_t n_produce_fails; /* production attempts failed in a row (retry pacing, logs) */
     struct chain_stats stats;
-    double ms_per_tx; /* wall ms per transaction of recent big blocks, commit included (0: none) */
     double rejournal_at; /* monotonic ms of the last journal rewrite */
     int fail_next_write; /* tests: the next side/reorg batch fails as a storage error would */
 };
@@ -78,9 +77,6 @@ struct bts_u256 chain_next_base_fee(const struct bts_header *p, int parent_londo
 
 /** Monotonic milliseconds. */
 double chain_now_ms(void);
-/** A block of n_txs took ms (execution and commit): the per-transaction cost production
- *  sizes its blocks by (blocks of fewer than 100 transactions say little and are skipped). */
-void chain_note_block_cost(struct chain *c, double ms, size_t n_txs);
 
 /** Set a message. */
 void chain_msg(char *err, size_t err_cap, const char *fmt, ...) BT_PRINTF(3, 4);

@@ -135,7 +135,6 @@ static bt_status produce_stats(struct chain *c, uint64_t time, int is_timed, uin
     bt_status rc = produce(c, time, is_timed, out_hash, &n, err, err_cap);
     if (rc == BT_OK) {
         double ms = chain_now_ms() - t0;
-        chain_note_block_cost(c, ms, n);
         c->stats.blocks_produced++;
         c->stats.txs += n;
         c->stats.last_block_ms = ms;
@@ -215,17 +214,7 @@ static bt_status produce(struct chain *c, uint64_t time, int is_timed, uint8_t *
         double gap = h.time > ph->time ? (double)(h.time - ph->time) * 1000.0 : 0;
         double budget = gap * PRODUCE_BUDGET_PCT / 100.0;
         budget = budget > PRODUCE_BUDGET_MAX_MS ? PRODUCE_BUDGET_MAX_MS : budget;
-        budget = budget > PRODUCE_BUDGET_MIN_MS ? budget : PRODUCE_BUDGET_MIN_MS;
-        c->bx.stop_at_ms = t0 + budget;
-        /* Execution is the cheap part of a big block (its commit, the pool's reset, the
-         * announcement cost more): the block is also sized by what recent blocks cost in
-         * all, at least 100 transactions. */
-        if (c->ms_per_tx > 0) {
-            double cap = budget / c->ms_per_tx;
-            size_t max_n = cap < 100 ? 100 : (size_t)cap;
-            if (p.n > max_n)
-                p.n = max_n;
-        }
+        c->bx.stop_at_ms = t0 + (budget > PRODUCE_BUDGET_MIN_MS ? budget : PRODUCE_BUDGET_MIN_MS);
     }
     /* A transaction the EVM refuses (its sender's balance went to an earlier one, ...) is
      * dropped with its sender's later ones, and the block is built again. */
