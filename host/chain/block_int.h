@@ -31,6 +31,10 @@ struct block_exec {
     bt_status (*finalize)(void *arg, struct state *st, const struct bts_header *h, char *err,
                           size_t err_cap);
     void *finalize_arg;
+    /** Optional, production only: a CLOCK_MONOTONIC time in ms (chain_now_ms) after which
+     *  block_process runs no further transaction and ends the block with the ones run so far
+     *  (go-ethereum's worker interrupts commitTransactions the same way); 0: none. */
+    double stop_at_ms;
 };
 
 /** One executed transaction's receipt, as the chain stores and RPC reports it. */
@@ -54,7 +58,8 @@ void block_receipts_free(struct block_receipts *rs);
  *  parent's root; changes are applied to it) in the block described by `h` (number, time,
  *  gas limit, difficulty, mix digest, base fee and the optional fields as the block has them)
  *  with fees paid to `fee_to` (the block's author on Bttc, PROTOCOL.md §3.10), then write
- *  gas_used, bloom, tx_root, receipt_root and state_root into `h`.
+ *  gas_used, bloom, tx_root, receipt_root and state_root into `h`. With bx->stop_at_ms set,
+ *  the block may end early: out->n says how many of the transactions it holds.
  *  Returns: BT_OK; BT_EINVAL (a transaction is invalid for this block: message names its index
  *           and the reason, e.g. "tx 2: nonce too low"; st is partly changed: discard it);
  *           BT_ENOMEM; BT_EIO (state read failure); the EVM's BT_ENOTSUP.

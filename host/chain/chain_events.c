@@ -34,6 +34,16 @@ bt_status chain_submit_tx(struct chain *c, const uint8_t *raw, size_t raw_len,
     return BT_OK;
 }
 
+void chain_submit_begin(struct chain *c)
+{
+    txpool_journal_hold(c->pool);
+}
+
+bt_status chain_submit_end(struct chain *c)
+{
+    return txpool_journal_release(c->pool);
+}
+
 void chain_rejournal_due(struct chain *c)
 {
     if (!c->o.journal_path)

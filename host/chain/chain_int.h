@@ -320,6 +320,14 @@ struct txpool *chain_txpool(struct chain *c);
 bt_status chain_submit_tx(struct chain *c, const uint8_t *raw, size_t raw_len,
                           struct txpool_added *out);
 
+/** Around a run of chain_submit_tx calls (an RPC batch, a peer's Transactions message): the
+ *  journal gets their transactions in one write at chain_submit_end instead of one write
+ *  each (a flood's 500-transaction batch made 500 write calls). Pairs nest; the outermost end
+ *  writes. A crash inside the run loses that run's journal entries, never earlier ones.
+ *  Returns (end): BT_OK; BT_EIO (the journal write failed; the pool keeps the transactions). */
+void chain_submit_begin(struct chain *c);
+bt_status chain_submit_end(struct chain *c);
+
 /* --- import and production ----------------------------------------------------------------- */
 
 /** The deepest reorg the chain makes: a heavier branch whose common ancestor with the head is

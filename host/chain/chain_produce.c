@@ -112,15 +112,27 @@ void chain_pick_drop(struct chain_pick *p, size_t bad)
     p->n = w;
 }
 
-static bt_status produce(struct chain *c, uint64_t time, uint8_t *out_hash, size_t *out_n,
-                         char *err, size_t err_cap);
+static bt_status produce(struct chain *c, uint64_t time, int is_timed, uint8_t *out_hash,
+                         size_t *out_n, char *err, size_t err_cap);
 
-bt_status chain_produce(struct chain *c, uint64_t time, uint8_t *out_hash, char *err,
-                        size_t err_cap)
+/* Production's share of the time between the parent's slot and ours: a block sealed on the
+ * timer stops taking transactions once this much has gone (and never before
+ * PRODUCE_BUDGET_MIN_MS), so it reaches the next producers and is imported there before the
+ * next slot, and before a backup's slot for the same height (one period later on Bttc). A
+ * flood's 10,000-transfer block took seconds to build and as long to import on every peer:
+ * backups sealed rival blocks meanwhile and the chain spent its time in reorgs. */
+#define PRODUCE_BUDGET_PCT    40
+#define PRODUCE_BUDGET_MIN_MS 200
+/* A backup's slot is seconds later than the in-turn one, but its block must be as quick to
+ * import as any. */
+#define PRODUCE_BUDGET_MAX_MS 1000
+
+static bt_status produce_stats(struct chain *c, uint64_t time, int is_timed, uint8_t *out_hash,
+                               char *err, size_t err_cap)
 {
     double t0 = chain_now_ms();
     size_t n = 0;
-    bt_status rc = produce(c, time, out_hash, &n, err, err_cap);
+    bt_status rc = produce(c, time, is_timed, out_hash, &n, err, err_cap);
     if (rc == BT_OK) {
         double ms = chain_now_ms() - t0;
         c->stats.blocks_produced++;
@@ -131,9 +143,16 @@ bt_status chain_produce(struct chain *c, uint64_t time, uint8_t *out_hash, char 
     return rc;
 }
 
-static bt_status produce(struct chain *c, uint64_t time, uint8_t *out_hash, size_t *out_n,
-                         char *err, size_t err_cap)
+bt_status chain_produce(struct chain *c, uint64_t time, uint8_t *out_hash, char *err,
+                        size_t err_cap)
 {
+    return produce_stats(c, time, 0, out_hash, err, err_cap);
+}
+
+static bt_status produce(struct chain *c, uint64_t time, int is_timed, uint8_t *out_hash,
+                         size_t *out_n, char *err, size_t err_cap)
+{
+    double t0 = chain_now_ms();
     if (!c->o.engine.vt) {
         chain_msg(err, err_cap, "no consensus engine");
         return BT_ENOTSUP;
@@ -191,12 +210,23 @@ static bt_status produce(struct chain *c, uint64_t time, uint8_t *out_hash, size
         rc = chain_pick_txs(c, h.gas_limit, &p);
     c->bx.finalize = chain_finalize_cb;
     c->bx.finalize_arg = c;
+    if (is_timed) {
+        double gap = h.time > ph->time ? (double)(h.time - ph->time) * 1000.0 : 0;
+        double budget = gap * PRODUCE_BUDGET_PCT / 100.0;
+        budget = budget > PRODUCE_BUDGET_MAX_MS ? PRODUCE_BUDGET_MAX_MS : budget;
+        c->bx.stop_at_ms = t0 + (budget > PRODUCE_BUDGET_MIN_MS ? budget : PRODUCE_BUDGET_MIN_MS);
+    }
     /* A transaction the EVM refuses (its sender's balance went to an earlier one, ...) is
      * dropped with its sender's later ones, and the block is built again. */
     while (rc == BT_OK) {
         rc = block_process(&c->bx, c->work, &h, to, p.txs, p.senders, p.n, &rs, err, err_cap);
-        if (rc == BT_OK)
+        if (rc == BT_OK) {
+            if (rs.n < p.n)
+                hlog(BT_LOG_DEBUG, "block cut at its time budget", "number=%llu txs=%zu of=%zu",
+                     (unsigned long long)h.number, rs.n, p.n);
+            p.n = rs.n; /* the time budget may have ended it early */
             break;
+        }
         chain_work_reset(c);
         size_t bad;
         if (rc != BT_EINVAL || sscanf(err, "tx %zu:", &bad) != 1 || bad >= p.n)
@@ -205,6 +235,7 @@ static bt_status produce(struct chain *c, uint64_t time, uint8_t *out_hash, size
         chain_pick_drop(&p, bad);
         rc = BT_OK;
     }
+    c->bx.stop_at_ms = 0; /* imports and pending blocks run whole */
     if (rc == BT_OK && (rc = chain_engine_header(&h, &b, &bp)) == BT_OK) {
         rc = c->o.engine.vt->seal(c->o.engine.self, &bp, extra, h.extra_len);
         if (rc != BT_OK) {
@@ -279,7 +310,7 @@ static void produce_timer(void *arg)
         }
     }
     char err[512] = "";
-    bt_status rc = chain_produce(c, 0, NULL, err, sizeof(err));
+    bt_status rc = produce_stats(c, 0, 1, NULL, err, sizeof(err));
     if (rc == BT_OK) {
         c->n_produce_fails = 0;
         return;

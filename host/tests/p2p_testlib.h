@@ -224,8 +224,9 @@ static inline struct memchain *memchain_new(void)
         memcpy(parent, m->hash[i], 32);
         m->hdr[i] = bts_buf_detach(&b, &m->hdr_len[i]);
     }
-    m->b = (struct p2p_backend){m,         mc_head, mc_by_number, mc_by_hash, mc_body, mc_receipts,
-                                mc_pooled, NULL,    mc_on_tx,     NULL,       NULL,    mc_response};
+    m->b = (struct p2p_backend){m,           mc_head,     mc_by_number, mc_by_hash, mc_body,
+                                mc_receipts, mc_pooled,   NULL,         mc_on_tx,   NULL,
+                                NULL,        mc_response, NULL,         NULL};
     return m;
 }
 

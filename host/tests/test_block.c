@@ -45,7 +45,7 @@ static uint8_t genesis_root[32];
 static const uint8_t fee_to[20] = {0xfe, 0xe0};
 
 /* Transactions: raw bytes kept alive for the decoded structs that point into them. */
-#define MAX_TXS 8
+#define MAX_TXS 20
 static uint8_t raws[MAX_TXS][1024];
 static struct bts_tx txs[MAX_TXS];
 static struct bt_address senders[MAX_TXS];
@@ -335,6 +335,59 @@ static void test_block_invalid_tx(void)
     stl_close(&t);
 }
 
+/* Production's deadline (block_exec.stop_at_ms): a block built after it passed ends after the
+ * first 16 transactions (checked every 16), roots over those; an import runs them all. */
+static void test_block_stop_at_deadline(void)
+{
+    for (size_t i = 0; i < MAX_TXS; i++)
+        sign_tx(i, (uint32_t)(i % 4), 0, i / 4, 1, 1, NULL, 0, 21000);
+    struct stl t;
+    struct state *st;
+    char err[256] = "";
+    struct block_receipts rs;
+    struct bts_header full, cut, first16;
+    open_state(&t, &st);
+    child_header(&full);
+    CU_ASSERT_EQUAL_FATAL(
+        block_process(&bx, st, &full, fee_to, txs, senders, MAX_TXS, &rs, err, sizeof(err)), BT_OK);
+    CU_ASSERT_EQUAL(rs.n, MAX_TXS);
+    block_receipts_free(&rs);
+    state_free(st);
+
+    struct block_exec late = bx;
+    late.stop_at_ms = 1; /* long past */
+    CU_ASSERT_EQUAL_FATAL(state_new(&st, t.sn.s, genesis_root), BT_OK);
+    child_header(&cut);
+    CU_ASSERT_EQUAL_FATAL(
+        block_process(&late, st, &cut, fee_to, txs, senders, MAX_TXS, &rs, err, sizeof(err)),
+        BT_OK);
+    CU_ASSERT_EQUAL(rs.n, 16);
+    CU_ASSERT_EQUAL(cut.gas_used, 16 * 21000);
+    block_receipts_free(&rs);
+    state_free(st);
+
+    /* The same as a block of just those 16. */
+    CU_ASSERT_EQUAL_FATAL(state_new(&st, t.sn.s, genesis_root), BT_OK);
+    child_header(&first16);
+    CU_ASSERT_EQUAL_FATAL(
+        block_process(&bx, st, &first16, fee_to, txs, senders, 16, &rs, err, sizeof(err)), BT_OK);
+    CU_ASSERT_EQUAL(memcmp(cut.tx_root.bytes, first16.tx_root.bytes, 32), 0);
+    CU_ASSERT_EQUAL(memcmp(cut.receipt_root.bytes, first16.receipt_root.bytes, 32), 0);
+    CU_ASSERT_EQUAL(memcmp(cut.state_root.bytes, first16.state_root.bytes, 32), 0);
+    block_receipts_free(&rs);
+    state_free(st);
+
+    /* An import ignores the deadline: the full block checks out. */
+    CU_ASSERT_EQUAL_FATAL(state_new(&st, t.sn.s, genesis_root), BT_OK);
+    CU_ASSERT_EQUAL(
+        block_import_check(&late, st, &full, fee_to, txs, senders, MAX_TXS, &rs, err, sizeof(err)),
+        BT_OK);
+    CU_ASSERT_EQUAL(rs.n, MAX_TXS);
+    block_receipts_free(&rs);
+    state_free(st);
+    stl_close(&t);
+}
+
 BTS_TEST_SUITE("block", init_suite, clean_suite, BTS_TEST(test_block_transfers_root_matches_alloc),
                BTS_TEST(test_block_deploy_deterministic), BTS_TEST(test_block_import_checks_roots),
-               BTS_TEST(test_block_invalid_tx));
+               BTS_TEST(test_block_invalid_tx), BTS_TEST(test_block_stop_at_deadline));

@@ -562,8 +562,44 @@ static void test_chain_journal_survives_sigkill(void)
     stl_rm(dir); /* with the killed node's datadir */
 }
 
+/* chain_submit_begin/end: a run of submissions is journaled in one write at the end. */
+static void test_chain_journal_submit_run(void)
+{
+    char dir[] = "/tmp/bttcd-journal-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof(path), "%s/transactions.rlp", dir);
+    struct node n;
+    node_init(&n);
+    n.journal = path;
+    node_open_chain(&n);
+    off_t before = file_size(path);
+    chain_submit_begin(n.c);
+    chain_submit_begin(n.c); /* nested: the outer end writes */
+    submit(&n, 0, 0, 0);
+    submit(&n, 1, 0, 0);
+    CU_ASSERT_EQUAL(chain_submit_end(n.c), BT_OK);
+    CU_ASSERT_EQUAL(file_size(path), before);
+    CU_ASSERT_EQUAL(chain_submit_end(n.c), BT_OK);
+    off_t two = file_size(path);
+    CU_ASSERT(two > before);
+    submit(&n, 2, 0, 0); /* outside a run: at once */
+    CU_ASSERT(file_size(path) > two);
+    node_close(&n);
+    /* Reopened, the pool has all three from the journal. */
+    node_init(&n);
+    n.journal = path;
+    node_open_chain(&n);
+    size_t pending, queued;
+    txpool_counts(chain_txpool(n.c), &pending, &queued);
+    CU_ASSERT_EQUAL(pending, 3);
+    node_close(&n);
+    stl_rm(dir);
+}
+
 BTS_TEST_SUITE("chain_reorg", NULL, NULL, BTS_TEST(test_chain_reorg_heavier_branch_wins),
                BTS_TEST(test_chain_reorg_to_shorter_heavier_branch),
                BTS_TEST(test_chain_reorg_failed_write_keeps_old_chain),
                BTS_TEST(test_chain_reorg_refusals), BTS_TEST(test_chain_reorg_restart_leveldb),
-               BTS_TEST(test_chain_journal_survives_sigkill));
+               BTS_TEST(test_chain_journal_survives_sigkill),
+               BTS_TEST(test_chain_journal_submit_run));

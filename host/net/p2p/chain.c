@@ -136,8 +136,9 @@ struct p2p_backend *p2p_genesis_backend_new(const uint8_t genesis[32], const uin
                         memset(g->td, 0, 32);
         }
     }
-    g->b = (struct p2p_backend){g,         gb_head, gb_by_number, gb_by_hash, gb_body, gb_receipts,
-                                gb_pooled, NULL,    NULL,         NULL,       NULL,    NULL};
+    g->b = (struct p2p_backend){g,           gb_head,   gb_by_number, gb_by_hash, gb_body,
+                                gb_receipts, gb_pooled, NULL,         NULL,       NULL,
+                                NULL,        NULL,      NULL,         NULL};
     return &g->b;
 }
 

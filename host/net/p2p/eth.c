@@ -233,6 +233,9 @@ static int on_txs(struct p2p_peer *pe, int code, const uint8_t *data, size_t len
     struct bts_rlp_iter iter;
     struct bts_rlp_item tx;
     bts_rlp_iter_init(&iter, &l.list);
+    int is_held = p->backend.on_tx && p->backend.txs_begin && p->backend.txs_end;
+    if (is_held)
+        p->backend.txs_begin(p->backend.self);
     while (bts_rlp_iter_next(&iter, &tx) == BT_OK) {
         uint8_t h[32];
         tx_hash(h, &tx);
@@ -243,9 +246,11 @@ static int on_txs(struct p2p_peer *pe, int code, const uint8_t *data, size_t len
         size_t raw_len = tx.is_list ? tx.raw_len : tx.payload_len;
         if (p->backend.on_tx(p->backend.self, pe->id, raw, raw_len) == BT_EINVAL) {
             peer_misbehave(pe, BTS_RLPX_DISC_SUBPROTOCOL_ERROR, "invalid transaction");
-            return 0;
+            break;
         }
     }
+    if (is_held)
+        p->backend.txs_end(p->backend.self);
     return 0;
 }
 

@@ -128,6 +128,19 @@ static bt_status lk_on_tx(void *self, uint64_t peer, const uint8_t *tx, size_t t
     return BT_OK;
 }
 
+static void lk_txs_begin(void *self)
+{
+    struct p2p_link *l = self;
+    chain_submit_begin(l->c);
+}
+
+static void lk_txs_end(void *self)
+{
+    struct p2p_link *l = self;
+    if (chain_submit_end(l->c) != BT_OK)
+        hlog(BT_LOG_WARN, "txpool journal write failed", "from=%s", "peer");
+}
+
 static void lk_on_new_block(void *self, uint64_t peer, const struct bts_eth_new_block *b)
 {
     struct p2p_link *l = self;
@@ -298,6 +311,8 @@ bt_status p2p_attach_chain(struct p2p *p, struct chain *c, struct p2p_link **out
         .pooled_tx = lk_pooled_tx,
         .has_tx = lk_has_tx,
         .on_tx = lk_on_tx,
+        .txs_begin = lk_txs_begin,
+        .txs_end = lk_txs_end,
         .on_new_block = lk_on_new_block,
         .on_block_hash = lk_on_block_hash,
         .on_response = lk_on_response,

@@ -15,6 +15,9 @@
 /* A request not answered within this is a stalled peer (go-ethereum ttlLimit is a minute;
  * on a LAN this is plenty). */
 #define SYNC_TIMEOUT_MS 15000
+/* A pause between two sync ticks longer than this is our own loop stalling (ticks come every
+ * 200 ms): the excess is not counted as waiting for the peer. */
+#define SYNC_STALL_MS 1000
 /* A gap at least this long counts as syncing for eth_syncing and the progress lines; shorter
  * gaps (a missed announcement) are fetched quietly. */
 #define SYNC_REPORT_GAP 32
@@ -42,6 +45,7 @@ struct sync {
     int is_reported;
     uint64_t start_head, start_ms, last_log_ms, last_log_head;
     uint64_t blocks, txs;
+    uint64_t last_tick_ms; /* the previous sync_tick (stalls of our own loop are not the peer's) */
 };
 
 struct p2p_link {

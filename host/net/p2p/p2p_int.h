@@ -68,7 +68,14 @@ struct p2p_backend {
     /** One NewBlockHashes entry. */
     void (*on_block_hash)(void *self, uint64_t peer, const uint8_t hash[32], uint64_t number);
     /** A BlockHeaders, BlockBodies or Receipts response (for sync; the list borrows). */
-    void (*on_response)(void *self, uint64_t peer, int code, const struct bts_eth_list *l);
+    void (*on_response)(
+        void *self, uint64_t peer, int code,
+        const struct bts_eth_list
+            *l); /** Optional (NULL: none): around the on_tx calls of one message, so the backend
+                  * can do per-message work once (the pool journal written once for a message's
+                  * hundreds of transactions). Every txs_begin is followed by one txs_end. */
+    void (*txs_begin)(void *self);
+    void (*txs_end)(void *self);
 };
 
 /** Chain identity announced in Status. */

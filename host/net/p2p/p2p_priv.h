@@ -29,6 +29,8 @@ struct disc;
 #define P2P_RATE_BURST   2000.0
 #define P2P_RATE_PER_SEC 1000.0
 #define P2P_MAX_OUTQ     (32u * 1024 * 1024)
+/* Most bytes one socket read or write moves per event-loop pass (libevent: 16 KiB). */
+#define P2P_MAX_SINGLE_IO (4u * 1024 * 1024)
 /* How long a ban lasts. */
 #define P2P_BAN_MS (30u * 60 * 1000)
 /* Hashes remembered per peer (known blocks and transactions: no echo). */

@@ -406,6 +406,12 @@ struct p2p_peer *peer_new(struct p2p *p, int fd, const struct bts_enode *dial)
     struct timeval sec = {1, 0};
     event_add(pe->timer, &sec);
     bufferevent_setcb(pe->bev, read_cb, write_cb, event_cb, pe);
+    /* libevent moves at most 16 KiB per socket per loop pass by default: a 1 MB flood block
+     * then took 64 passes to leave (or arrive), each pass perhaps an RPC batch or an import
+     * long, and reached the next producers seconds after its slot, so backups sealed rival
+     * blocks. One pass moves what the kernel has. */
+    bufferevent_set_max_single_read(pe->bev, P2P_MAX_SINGLE_IO);
+    bufferevent_set_max_single_write(pe->bev, P2P_MAX_SINGLE_IO);
     struct sockaddr_storage ss;
     socklen_t sl = sizeof(ss);
     if (dial) {

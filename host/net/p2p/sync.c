@@ -478,12 +478,22 @@ void sync_tick(struct p2p_link *l)
     for (struct p2p_peer *pe = l->p2p->peers; pe; pe = pe->next)
         if (pe->is_ready && pe->has_status && !pe->is_closing && pe->head_req == 0)
             ask_head(pe);
+    /* Our loop was stuck (a long import, a big block built): answers sat unread in the socket
+     * meanwhile, so that time does not count against the requests in flight. */
+    uint64_t gap = s->last_tick_ms && now > s->last_tick_ms ? now - s->last_tick_ms : 0;
+    s->last_tick_ms = now;
+    if (gap > SYNC_STALL_MS)
+        for (size_t i = 0; i < SYNC_WINDOW; i++) {
+            /* Never past now: a request sent during the stall would wrap `now - sent_ms`. */
+            uint64_t t = s->b[i].sent_ms + (gap - SYNC_STALL_MS);
+            s->b[i].sent_ms = t < now ? t : now;
+        }
     if (s->peer) {
         if (!live_peer(l, s->peer)) {
             sync_reset(l, "peer gone");
         } else {
             for (size_t i = 0; i < SYNC_WINDOW; i++) {
-                if ((s->b[i].state == 1 || s->b[i].state == 2) &&
+                if ((s->b[i].state == 1 || s->b[i].state == 2) && now > s->b[i].sent_ms &&
                     now - s->b[i].sent_ms > SYNC_TIMEOUT_MS) {
                     drop_peer(l, "sync: request timed out", 0);
                     break;
