@@ -5,6 +5,8 @@
  * handler refusals, app-hash determinism and restart from the store. */
 #include "test_dlv_util.h"
 
+#include "dlv_app_int.h" /* dlv_get_validator_by_id: the stored record after an update */
+
 /* Steps of the scenario; each runs a few heights. */
 static void step_joins(struct tchain *c)
 {
@@ -462,6 +464,89 @@ static uint32_t deliver_one(struct tchain *c, const struct dlv_msg *m, int key)
     return code;
 }
 
+/* A SignerChange log on TRON for validator `id`: its nonce and the new key's 64 bytes (PROTOCOL.md
+ * §4.3, StakingInfo.SignerChange(validatorId, nonce, oldSigner, newSigner, signerPubkey)). */
+static void t_signer_change_log(struct tchain *c, uint8_t tx_byte, uint64_t block, uint64_t id,
+                                int old_key, int new_key, uint64_t nonce)
+{
+    static const uint8_t staking_info[20] = {[19] = 0xa1};
+    struct tlog *l = toracle_add_log(c->oracle, DLV_ROOT_TRON, tx_byte, 0, block);
+    memcpy(l->log.address, staking_info, 20);
+    tlog_topic_hex(l, "0x086044c0612a8c965d4cccd907f0d588e40ad68438bd4c1274cac60f4c3a9d1f");
+    tlog_topic_u64(l, id);
+    tlog_topic_addr(l, tkeys[old_key].addr);
+    tlog_topic_addr(l, tkeys[new_key].addr);
+    tlog_word_u64(l, nonce);
+    tlog_word_u64(l, 0); /* offset of the key, set by tlog_bytes */
+    tlog_bytes(l, 1, tkeys[new_key].pub + 1, 64);
+}
+
+static void t_signer_update_msg(struct dlv_msg *m, uint8_t tx_byte, uint64_t block, uint64_t id,
+                                int new_key, uint64_t nonce)
+{
+    memset(m, 0, sizeof *m);
+    m->type = DLV_MSG_SIGNER_UPDATE;
+    memcpy(m->u.signer_update.from, tkeys[0].addr, 20);
+    m->u.signer_update.id = id;
+    memcpy(m->u.signer_update.new_pub_key, tkeys[new_key].pub, 65);
+    memset(m->u.signer_update.log.tx_hash, tx_byte, 32);
+    m->u.signer_update.log.block_number = block;
+    m->u.signer_update.nonce = nonce;
+}
+
+static int valset_has(struct tchain *c, const uint8_t addr[20])
+{
+    struct bts_valset vs;
+    bts_valset_init(&vs);
+    CU_ASSERT_EQUAL_FATAL(dlv_app_valset(c->app, &vs), BT_OK);
+    int found = 0;
+    for (size_t i = 0; i < vs.n; i++)
+        found |= memcmp(vs.v[i].address, addr, 20) == 0 && vs.v[i].power > 0;
+    bts_valset_free(&vs);
+    return found;
+}
+
+/* Signer update from a TRON SignerChange (§4.3): voted Yes against the log, the validator id
+ * maps to the new signer, the old one leaves the set; a msg whose key the log does not name is
+ * not applied, and the same log twice is refused (replay sequence). */
+static void test_dlv_app_signer_update(void)
+{
+    struct tchain c;
+    tchain_init(&c);
+    step_joins(&c); /* keys 1..4 are ids 2..5 */
+    struct dlv_validator v;
+    struct dlv_msg m;
+    /* The log names key 5 but the msg claims key 4's pubkey: the side check fails. */
+    t_signer_change_log(&c, 0x51, 700, 3, 2, 5, 8);
+    t_signer_update_msg(&m, 0x51, 700, 3, 4, 8);
+    struct bts_buf tx;
+    t_sign_msg(&tx, &m, 0);
+    CU_ASSERT_EQUAL(tchain_tx(&c, &tx), DLV_CODE_OK);
+    bts_buf_free(&tx);
+    CU_ASSERT_EQUAL_FATAL(dlv_get_validator_by_id(c.app, 3, &v, 0), BT_OK);
+    CU_ASSERT(memcmp(v.signer, tkeys[2].addr, 20) == 0);
+    CU_ASSERT(valset_has(&c, tkeys[2].addr));
+    /* The honest msg: id 3 moves from key 2 to key 5. */
+    t_signer_update_msg(&m, 0x51, 700, 3, 5, 8);
+    t_sign_msg(&tx, &m, 0);
+    CU_ASSERT_EQUAL(tchain_tx(&c, &tx), DLV_CODE_OK);
+    CU_ASSERT_EQUAL_FATAL(dlv_get_validator_by_id(c.app, 3, &v, 0), BT_OK);
+    CU_ASSERT(memcmp(v.signer, tkeys[5].addr, 20) == 0);
+    CU_ASSERT(memcmp(v.pub_key, tkeys[5].pub, 65) == 0);
+    CU_ASSERT_EQUAL(v.nonce, 8);
+    CU_ASSERT(valset_has(&c, tkeys[5].addr));
+    CU_ASSERT(!valset_has(&c, tkeys[2].addr));
+    /* The same log again: its staking sequence is used. */
+    uint32_t code = 99;
+    tchain_block(&c, &tx, 1, &code, NULL);
+    CU_ASSERT_EQUAL(code, DLV_CODE_REFUSED);
+    bts_buf_free(&tx);
+    /* An id nobody has. */
+    t_signer_update_msg(&m, 0x52, 701, 42, 5, 9);
+    CU_ASSERT_EQUAL(deliver_one(&c, &m, 0), DLV_CODE_REFUSED);
+    tchain_free(&c);
+}
+
 static void test_dlv_app_handler_refusals(void)
 {
     struct tchain c;
@@ -680,7 +765,7 @@ static void test_dlv_app_genesis_rules(void)
 BTS_TEST_SUITE("dlv_app", NULL, NULL, BTS_TEST(test_dlv_app_scenario),
                BTS_TEST(test_dlv_app_side_threshold), BTS_TEST(test_dlv_app_side_results),
                BTS_TEST(test_dlv_app_side_post_order_follows_votes),
-               BTS_TEST(test_dlv_app_handler_refusals),
+               BTS_TEST(test_dlv_app_handler_refusals), BTS_TEST(test_dlv_app_signer_update),
                BTS_TEST(test_dlv_app_side_checks_resume_after_restart),
                BTS_TEST(test_dlv_app_hash_determinism_and_restart),
                BTS_TEST(test_dlv_app_genesis_rules));
