@@ -76,27 +76,10 @@ static bt_status conf_duration(struct bttc_dlvb *x, const char *key, uint64_t *o
     return BT_EINVAL;
 }
 
-/* A block count (0 allowed): digits only, at most 1,000,000. */
-static bt_status conf_count(struct bttc_dlvb *x, const char *key, uint64_t *out)
-{
-    struct bt_conf_entry e;
-    if (x->host->conf_get(x->hctx, key, &e) != BT_OK)
-        return BT_OK; /* keep the default */
-    uint64_t n = 0;
-    const char *p = e.value;
-    for (; *p >= '0' && *p <= '9' && n <= 1000000; p++)
-        n = n * 10 + (uint64_t)(*p - '0');
-    if (p != e.value && !*p && n <= 1000000) {
-        *out = n;
-        return BT_OK;
-    }
-    x->host->set_error(x->hctx, "%s:%u: %s: want a block count (0 to 1000000)", e.file, e.line,
-                       key);
-    return BT_EINVAL;
-}
-
-/* A block number (a listener's first block on a real network: tens of millions). */
-static bt_status conf_block(struct bttc_dlvb *x, const char *key, uint64_t *out)
+/* An unsigned decimal (digits only) up to `max`: confirmations (a block count up to 1,000,000)
+ * and a listener's first block on a real network (tens of millions). `want` ends the error. */
+static bt_status conf_uint(struct bttc_dlvb *x, const char *key, uint64_t max, const char *want,
+                           uint64_t *out)
 {
     struct bt_conf_entry e;
     if (x->host->conf_get(x->hctx, key, &e) != BT_OK)
@@ -105,11 +88,11 @@ static bt_status conf_block(struct bttc_dlvb *x, const char *key, uint64_t *out)
     const char *p = e.value;
     for (; *p >= '0' && *p <= '9' && n <= (UINT64_MAX - 9) / 10; p++)
         n = n * 10 + (uint64_t)(*p - '0');
-    if (p != e.value && !*p) {
+    if (p != e.value && !*p && n <= max) {
         *out = n;
         return BT_OK;
     }
-    x->host->set_error(x->hctx, "%s:%u: %s: want a block number", e.file, e.line, key);
+    x->host->set_error(x->hctx, "%s:%u: %s: want %s", e.file, e.line, key, want);
     return BT_EINVAL;
 }
 
@@ -179,10 +162,14 @@ bt_status bttc_dlvb_new(struct bttc_dlvb **out, struct bttc *b, const char *key_
         (st = conf_duration(x, "span_poll_interval", &x->span_ms)) != BT_OK ||
         (st = conf_duration(x, "bridge_noack_wait", &x->noack_wait_ms)) != BT_OK ||
         (st = conf_duration(x, "staking_poll_interval", &x->stake_ms)) != BT_OK ||
-        (st = conf_count(x, "bridge_tron_confirmations", &x->tron_conf)) != BT_OK ||
-        (st = conf_block(x, "bridge_start_block_tron", &x->start_block[DLV_ROOT_TRON])) != BT_OK ||
-        (st = conf_block(x, "bridge_start_block_eth", &x->start_block[DLV_ROOT_ETH])) != BT_OK ||
-        (st = conf_block(x, "bridge_start_block_bsc", &x->start_block[DLV_ROOT_BSC])) != BT_OK) {
+        (st = conf_uint(x, "bridge_tron_confirmations", 1000000, "a block count (0 to 1000000)",
+                        &x->tron_conf)) != BT_OK ||
+        (st = conf_uint(x, "bridge_start_block_tron", UINT64_MAX, "a block number",
+                        &x->start_block[DLV_ROOT_TRON])) != BT_OK ||
+        (st = conf_uint(x, "bridge_start_block_eth", UINT64_MAX, "a block number",
+                        &x->start_block[DLV_ROOT_ETH])) != BT_OK ||
+        (st = conf_uint(x, "bridge_start_block_bsc", UINT64_MAX, "a block number",
+                        &x->start_block[DLV_ROOT_BSC])) != BT_OK) {
         free(x);
         return st;
     }
