@@ -17,6 +17,21 @@ import { join, resolve } from 'node:path';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** A test's last step: stops the validators, on failure prints each one's bridge lines (the
+ *  last `tail`) and log end, stops the network and exits 1 when anything failed. */
+export async function finishRun(net, failed, elapsed, tail) {
+  const nodes = net?.nodes ?? [];
+  for (const n of nodes) n.child?.kill('SIGTERM');
+  await sleep(500);
+  if (failed)
+    for (const n of nodes)
+      console.log(`--- ${n.name} log (bridge lines, tail) ---\n${n.log.split('\n')
+        .filter((l) => /bridge|error|warn|fail/i.test(l)).slice(-tail).join('\n')}\n${n.log.slice(-1500)}`);
+  await net?.stop();
+  console.log(`${failed ? `${failed} failed` : 'all passed'} (${elapsed})`);
+  process.exit(failed ? 1 : 0);
+}
+
 /** Polls cond() every step ms for up to ms ms; true as soon as it holds. */
 export async function until(cond, ms, step = 250) {
   for (let t = 0; t < ms; t += step) {

@@ -16,7 +16,7 @@
 // on all four (span 1 proposed before the log was read, or by a node whose line is not kept).
 //   node four_validators_bridge.mjs BTTCD PLUGIN_DIR ANVIL CONTRACTS_DIR [--tron]
 // Exit 77 when anvil or the contracts' node_modules (ethers) are missing.
-import { ackCount, bridgeNet, haveTools, loadEthers, rest, sleep, until } from './bridgenet.mjs';
+import { ackCount, bridgeNet, finishRun, haveTools, loadEthers, rest, sleep, until } from './bridgenet.mjs';
 
 const [bttcd, pluginDir, anvilBin, contractsDir, opt] = process.argv.slice(2);
 const tron = opt === '--tron';
@@ -102,13 +102,4 @@ try {
   console.log(`not ok - ${e.stack ?? e}`);
   failed++;
 }
-const nodes = net?.nodes ?? [];
-for (const n of nodes) n.child?.kill('SIGTERM');
-await sleep(500);
-if (failed)
-  for (const n of nodes)
-    console.log(`--- ${n.name} log (bridge lines, tail) ---\n${n.log.split('\n')
-      .filter((l) => /bridge|error|warn|fail/i.test(l)).slice(-40).join('\n')}\n${n.log.slice(-1500)}`);
-await net?.stop();
-console.log(`${failed ? `${failed} failed` : 'all passed'} (${elapsed()})`);
-process.exit(failed ? 1 : 0);
+await finishRun(net, failed, elapsed(), 40);

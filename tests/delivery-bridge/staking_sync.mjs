@@ -12,7 +12,7 @@
 //     popped on every validator.
 //   node staking_sync.mjs BTTCD PLUGIN_DIR ANVIL CONTRACTS_DIR
 // Exit 77 when anvil or the contracts' node_modules (ethers) are missing.
-import { bridgeNet, haveTools, loadEthers, rest, sleep, until } from './bridgenet.mjs';
+import { bridgeNet, finishRun, haveTools, loadEthers, rest, sleep, until } from './bridgenet.mjs';
 
 const [bttcd, pluginDir, anvilBin, contractsDir] = process.argv.slice(2);
 if (!haveTools(anvilBin, contractsDir)) {
@@ -104,13 +104,4 @@ try {
   console.log(`not ok - ${e.stack ?? e}`);
   failed++;
 }
-const nodes = net?.nodes ?? [];
-for (const n of nodes) n.child?.kill('SIGTERM');
-await sleep(500);
-if (failed)
-  for (const n of nodes)
-    console.log(`--- ${n.name} log (bridge lines, tail) ---\n${n.log.split('\n')
-      .filter((l) => /bridge|error|warn|fail/i.test(l)).slice(-50).join('\n')}\n${n.log.slice(-1500)}`);
-await net?.stop();
-console.log(`${failed ? `${failed} failed` : 'all passed'} (${elapsed()})`);
-process.exit(failed ? 1 : 0);
+await finishRun(net, failed, elapsed(), 50);
